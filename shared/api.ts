@@ -1,0 +1,134 @@
+// The proxy's own HTTP API, defined once for both ends: the proxy serves it, the extension's
+// service worker and popup call it. Everything lives under one reserved prefix so that it can
+// never collide with a route of the protected portal.
+
+export const API_PREFIX = '/__export-guard';
+
+export const HEADERS = {
+  /** The user's proxy credential. The extension attaches it to requests for protected sites. */
+  token: 'x-export-guard-token',
+  /** The approval a bulk send carries. */
+  approval: 'x-export-guard-approval',
+} as const;
+
+export const ROUTES = {
+  health: '/healthz',
+  metrics: '/metrics',
+  /** GET: who the token belongs to. */
+  me: `${API_PREFIX}/api/me`,
+  /** GET: the policy in force and the approval rule, so the browser decides as the proxy does. */
+  policy: `${API_PREFIX}/api/policy`,
+  /** POST ApprovalCreateRequest: file a request. GET ?state=pending: the caller's team's requests. */
+  approvals: `${API_PREFIX}/api/approvals`,
+  /** GET: one request. */
+  approval: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}`,
+  /** POST DecisionRequest. */
+  decision: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}/decision`,
+  /** POST BlockedUploadEvent: the extension reports what it blocked, for the audit log. */
+  events: `${API_PREFIX}/api/events`,
+} as const;
+
+export type Role = 'caseworker' | 'approver' | 'admin';
+
+export interface UserInfo {
+  id: string;
+  name: string;
+  team: string;
+  roles: Role[];
+}
+
+/** The exact request that will be sent, byte for byte, so the approval binds to it. */
+export interface SendPayload {
+  method: string;
+  /** Path and query on the protected site, e.g. '/api/messages/send'. */
+  path: string;
+  contentType: string;
+  /** The request body exactly as it will be sent. */
+  body: string;
+}
+
+export interface ApprovalCreateRequest {
+  payload: SendPayload;
+}
+
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'used';
+
+export interface AttachmentSummary {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  verdict: 'block' | 'allow' | 'unknown';
+  reasons: { code: string; nl: string; en: string }[];
+}
+
+export interface ApprovalView {
+  id: string;
+  state: ApprovalState;
+  sender: UserInfo;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  decidedBy?: UserInfo;
+  /** The approver's reason for a rejection (required) or an approval (optional). */
+  reason?: string;
+  subject: string;
+  body: string;
+  recipientCount: number;
+  attachments: AttachmentSummary[];
+  /** SHA-256 over the sender and the canonical payload: what the approval is bound to. */
+  payloadHash: string;
+  /** Whether the caller may decide this request (false for one's own, or outside one's team). */
+  canDecide: boolean;
+  /** Who may decide it: names of the authorised approvers of the sender's team. */
+  approvers: string[];
+}
+
+export interface DecisionRequest {
+  decision: 'approve' | 'reject';
+  reason?: string;
+}
+
+export interface BlockedUploadEvent {
+  source: 'extension';
+  /** Page URL origin + path where the file was attached, without query. */
+  site: string;
+  /** How it was attached: picker, drop, paste or script. */
+  via: 'picker' | 'drop' | 'paste' | 'script';
+  fileName: string;
+  size: number;
+  sha256: string;
+  kind: string;
+  reasonCodes: string[];
+  /** Column headers that triggered the block; never cell values. */
+  columns: string[];
+  /** When the block happened (ISO time): events may be delivered later from a queue. */
+  at: string;
+  /** Client-generated id, so a redelivered queued event is recorded once. */
+  eventId: string;
+}
+
+/** Every error response of the proxy is JSON of this shape (4xx/5xx). */
+export interface ApiError {
+  error: string;
+  message: string;
+  nl?: string;
+  en?: string;
+}
+
+/** 428 body for a send that needs an approval it does not carry (or carries an invalid one). */
+export interface ApprovalRequiredError extends ApiError {
+  error: 'approval-required';
+  /** Why the presented approval (if any) was not accepted: missing, not-found, wrong-sender, ... */
+  detail: string;
+  howTo: {
+    create: string;
+    header: string;
+  };
+}
+
+/** 422 body for an upload the proxy refused. */
+export interface UploadBlockedError extends ApiError {
+  error: 'upload-blocked';
+  files: { name: string; verdict: 'block'; kind: string; reasons: { code: string; nl: string; en: string }[] }[];
+}

@@ -1,0 +1,52 @@
+// Messages inside the extension, defined once for both ends. The service worker's router
+// (extension/background/router.ts) answers PageMessage from content scripts of protected sites and
+// ExtensionPageMessage only from the extension's own pages (popup, options): a web page can
+// never approve a request or change settings.
+import type { ApprovalView, DecisionRequest, SendPayload, UserInfo } from './api.js';
+import type { Verdict } from './detector/types.js';
+
+export type AttachVia = 'picker' | 'drop' | 'paste' | 'script';
+
+/** What a content script (on a protected site) may ask. */
+export type PageMessage =
+  | {
+      type: 'scan-file';
+      name: string;
+      via: AttachVia;
+      /** Base64 of the file bytes: runtime messaging is JSON in Chromium. */
+      base64: string;
+    }
+  | { type: 'approval-needed'; payload: SendPayload }
+  | { type: 'request-approval'; payload: SendPayload }
+  | { type: 'approval-status'; id: string };
+
+/** What only the extension's own pages may ask. */
+export type ExtensionPageMessage =
+  | { type: 'list-approvals' }
+  | { type: 'decide'; id: string; decision: DecisionRequest }
+  | { type: 'whoami' }
+  | { type: 'get-settings' }
+  | { type: 'save-settings'; settings: Partial<Settings> };
+
+export type Message = PageMessage | ExtensionPageMessage;
+
+export interface Settings {
+  proxyUrl: string;
+  token: string;
+  language: 'auto' | 'nl' | 'en';
+}
+
+/** Answers, keyed by message type, so both ends agree on what comes back. */
+export interface Replies {
+  'scan-file': { verdict: Verdict };
+  'approval-needed': { needed: boolean; reason?: string };
+  'request-approval': { approval: ApprovalView };
+  'approval-status': { approval: ApprovalView };
+  'list-approvals': { approvals: ApprovalView[]; me: UserInfo };
+  decide: { approval: ApprovalView };
+  whoami: { me: UserInfo };
+  'get-settings': { settings: Settings; locked: (keyof Settings)[] };
+  'save-settings': { settings: Settings; locked: (keyof Settings)[] };
+}
+
+export type Reply<M extends Message> = Replies[M['type']] | { error: string; message: string };

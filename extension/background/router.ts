@@ -1,0 +1,63 @@
+// The one message router of the background. Two tables: what a content script on a protected site
+// may ask, and what only the extension's own pages (popup, options) may ask. A web page can reach
+// the first table at most (through our content script), never the second: approving a request or
+// changing settings needs a sender that is an extension page.
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { ExtensionPageMessage, Message, PageMessage, Replies } from '../../shared/messages.js';
+
+type Handler<M extends Message> = (message: M, sender: Runtime.MessageSender) => Promise<Replies[M['type']]>;
+
+type HandlerTable<M extends Message> = { [K in M['type']]?: Handler<Extract<M, { type: K }>> };
+
+const pageHandlers: HandlerTable<PageMessage> = {};
+const extensionPageHandlers: HandlerTable<ExtensionPageMessage> = {};
+
+export function onPageMessage<K extends PageMessage['type']>(type: K, handler: Handler<Extract<PageMessage, { type: K }>>): void {
+  pageHandlers[type] = handler as HandlerTable<PageMessage>[K];
+}
+
+export function onExtensionPageMessage<K extends ExtensionPageMessage['type']>(
+  type: K,
+  handler: Handler<Extract<ExtensionPageMessage, { type: K }>>,
+): void {
+  extensionPageHandlers[type] = handler as HandlerTable<ExtensionPageMessage>[K];
+}
+
+export function isExtensionPage(sender: Runtime.MessageSender): boolean {
+  const origin = browser.runtime.getURL('');
+  const fromOwnUrl = (url: string | undefined) => url !== undefined && url.startsWith(origin);
+  // An options page opened in a tab has a tab, but that tab shows our own page.
+  return sender.id === browser.runtime.id && fromOwnUrl(sender.url) && (!sender.tab || fromOwnUrl(sender.tab.url));
+}
+
+function isContentScript(sender: Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && sender.tab !== undefined && !isExtensionPage(sender);
+}
+
+function handlerFor(message: Message, sender: Runtime.MessageSender): Handler<Message> | undefined {
+  const type = message.type;
+  if (isExtensionPage(sender) && type in extensionPageHandlers) {
+    return extensionPageHandlers[type as ExtensionPageMessage['type']] as Handler<Message> | undefined;
+  }
+  if (isContentScript(sender) && type in pageHandlers) {
+    return pageHandlers[type as PageMessage['type']] as Handler<Message> | undefined;
+  }
+  return undefined;
+}
+
+async function route(message: Message, sender: Runtime.MessageSender): Promise<unknown> {
+  const handler = handlerFor(message, sender);
+  if (!handler) return { error: 'not-allowed', message: `message '${String(message?.type)}' is not accepted from this sender` };
+  try {
+    return await handler(message, sender);
+  } catch (error) {
+    return { error: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function startRouter(): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+    if (typeof message !== 'object' || message === null || typeof (message as Message).type !== 'string') return undefined;
+    return route(message as Message, sender);
+  });
+}

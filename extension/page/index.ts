@@ -1,0 +1,2 @@
+// Page-world capture (fetch/XHR hooks, shadow roots, file events): lands in the next commit.
+export {};

@@ -1,0 +1,38 @@
+// The extension's Manifest V3, one source for both builds. Paths are relative to extension/ (the
+// Vite root). Chromium runs the background as a service worker; Firefox MV3 runs it as an event
+// page (`background.scripts`) and identifies the add-on by its gecko ID.
+import type { ManifestV3Export } from '@crxjs/vite-plugin';
+import { EXTENSION_PUBLIC_KEY, GECKO_ID } from './extension/extension-id.js';
+
+export type BrowserTarget = 'chromium' | 'firefox';
+
+/** Sites protected out of the box (any port). Other hosts come from the policy, never <all_urls>. */
+export const DEFAULT_PROTECTED_SITES = ['http://localhost/*', 'http://127.0.0.1/*'];
+
+export function manifestFor(target: BrowserTarget): ManifestV3Export {
+  // document_start in every frame (same-origin iframes and about:blank ones too), so the listeners
+  // and hooks are in place before any page script runs. The isolated bridge is listed first so it
+  // is listening when the page-world capture announces itself.
+  const frames = { matches: DEFAULT_PROTECTED_SITES, run_at: 'document_start', all_frames: true, match_about_blank: true };
+  return {
+    manifest_version: 3,
+    name: '__MSG_extName__',
+    short_name: 'Export Guard',
+    description: '__MSG_extDescription__',
+    version: '0.1.0',
+    default_locale: 'nl',
+    permissions: ['storage'],
+    host_permissions: DEFAULT_PROTECTED_SITES,
+    background:
+      target === 'chromium'
+        ? { service_worker: 'background/index.ts', type: 'module' }
+        : { scripts: ['background/index.ts'], type: 'module' },
+    content_scripts: [
+      { ...frames, js: ['content/index.ts'] },
+      { ...frames, js: ['page/index.ts'], world: 'MAIN' },
+    ],
+    ...(target === 'chromium'
+      ? { key: EXTENSION_PUBLIC_KEY, minimum_chrome_version: '111' }
+      : { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } } }),
+  };
+}

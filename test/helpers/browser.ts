@@ -1,0 +1,89 @@
+/// <reference types="chrome" />
+// Headless Chromium with the built extension loaded, for the extension's end-to-end tests.
+// Each launch gets a fresh profile; close() ends the browser and removes the profile, and is safe
+// to call twice or on a launch that half failed (tests call it in afterAll).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import { EXTENSION_ID } from '../../extension/extension-id.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chromium');
+
+export interface LaunchOptions {
+  /** Browser UI language, which decides the extension's language ('nl' by default). */
+  language?: 'nl' | 'en';
+  extensionDir?: string;
+}
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  /** The extension's background service worker. */
+  worker(): Promise<WebWorker>;
+  /** Opens a page of the extension, e.g. 'popup/index.html'. */
+  openExtensionPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  const language = options.language ?? 'nl';
+  const extensionDir = options.extensionDir ?? CHROMIUM_EXTENSION_DIR;
+  const profile = await mkdtemp(join(tmpdir(), 'export-guard-chromium-'));
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    browser = undefined;
+    await rm(profile, { recursive: true, force: true });
+  };
+  try {
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      userDataDir: profile,
+      ignoreDefaultArgs: ['--disable-extensions'],
+      env: { ...process.env, LANGUAGE: language, LANG: language === 'en' ? 'en_US.UTF-8' : 'nl_NL.UTF-8' },
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu',
+        `--lang=${language}`,
+        `--load-extension=${extensionDir}`,
+        `--disable-extensions-except=${extensionDir}`,
+      ],
+    });
+    const launched = browser;
+    const workerTarget = () =>
+      launched.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), {
+        timeout: 15_000,
+      });
+    await workerTarget();
+    return {
+      browser: launched,
+      extensionId: EXTENSION_ID,
+      async worker() {
+        const worker = await (await workerTarget()).worker();
+        if (!worker) throw new Error('the extension service worker target has no worker');
+        // The target appears before the worker's script has run; until then it has no chrome.*.
+        for (let tries = 0; !(await worker.evaluate(() => typeof chrome === 'object' && typeof chrome.runtime?.id === 'string')); tries++) {
+          if (tries === 100) throw new Error('the extension service worker never started');
+          await new Promise((done) => setTimeout(done, 50));
+        }
+        return worker;
+      },
+      async openExtensionPage(path) {
+        const page = await launched.newPage();
+        await page.goto(`chrome-extension://${EXTENSION_ID}/${path}`);
+        return page;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw new Error(`could not start Chromium with the extension from ${extensionDir}: ${String(error)}`);
+  }
+}

@@ -1,0 +1,52 @@
+// Approval requests over HTTP: file one, list the team's, read one, decide one.
+import type { ApprovalState, DecisionRequest, SendPayload, UserInfo } from '../../shared/api.js';
+import type { Approvals, Refusal } from '../approval/approvals.js';
+import type { ApprovalRecord } from '../store/types.js';
+import { BadRequest } from './json.js';
+
+const STATES: readonly ApprovalState[] = ['pending', 'approved', 'rejected', 'expired', 'used'];
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export async function createApproval(approvals: Approvals, user: UserInfo, input: unknown): Promise<Answer> {
+  const payload = (input as { payload?: unknown } | null)?.payload as Partial<SendPayload> | undefined;
+  for (const field of ['method', 'path', 'contentType', 'body'] as const) {
+    if (typeof payload?.[field] !== 'string') throw new BadRequest(400, 'malformed-request', `'payload.${field}' must be a string`);
+  }
+  if (!payload!.path!.startsWith('/')) throw new BadRequest(400, 'malformed-request', "'payload.path' must start with '/'");
+  return answer(approvals, user, await approvals.request(user, payload as SendPayload), 201);
+}
+
+export async function listApprovals(approvals: Approvals, user: UserInfo, state: string | null): Promise<Answer> {
+  if (state !== null && !STATES.includes(state as ApprovalState)) {
+    throw new BadRequest(400, 'malformed-request', `'state' must be one of ${STATES.join(', ')}`);
+  }
+  const records = await approvals.list(user, (state ?? undefined) as ApprovalState | undefined);
+  return { status: 200, body: { approvals: records.map((r) => approvals.view(r, user)) } };
+}
+
+export async function getApproval(approvals: Approvals, user: UserInfo, id: string): Promise<Answer> {
+  const record = await approvals.get(user, id);
+  if (!record) return { status: 404, body: { error: 'not-found', message: `no approval request '${id}' for your team` } };
+  return { status: 200, body: { approval: approvals.view(record, user) } };
+}
+
+export async function decideApproval(approvals: Approvals, user: UserInfo, id: string, input: unknown): Promise<Answer> {
+  const request = input as Partial<DecisionRequest> | null;
+  if (request?.decision !== 'approve' && request?.decision !== 'reject') {
+    throw new BadRequest(400, 'malformed-request', "'decision' must be 'approve' or 'reject'");
+  }
+  if (request.reason !== undefined && typeof request.reason !== 'string') throw new BadRequest(400, 'malformed-request', "'reason' must be a string");
+  return answer(approvals, user, await approvals.decide(user, id, { decision: request.decision, reason: request.reason }), 200);
+}
+
+function answer(approvals: Approvals, user: UserInfo, outcome: ApprovalRecord | Refusal, status: number): Answer {
+  if ('status' in outcome) {
+    const { status: refusedWith, ...body } = outcome;
+    return { status: refusedWith, body };
+  }
+  return { status, body: { approval: approvals.view(outcome, user) } };
+}

@@ -1,0 +1,70 @@
+// The proxy's own API under API_PREFIX (shared/api.ts): every call authenticated, only the
+// extension's origins allowed, malformed input answered with 4xx and a reason.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { API_PREFIX, ROUTES, type UserInfo } from '../../shared/api.js';
+import type { ApprovalRule } from '../../shared/approval/rule.js';
+import type { Policy } from '../../shared/policy/types.js';
+import type { Approvals } from '../approval/approvals.js';
+import type { UserDirectory } from '../identity/directory.js';
+import type { Store } from '../store/types.js';
+import { createApproval, decideApproval, getApproval, listApprovals, type Answer } from './approvals.js';
+import { checkOrigin, setCorsHeaders } from './cors.js';
+import { recordBlockedUpload } from './events.js';
+import { BadRequest, readJson, sendError, sendJson } from './json.js';
+
+export interface ApiDeps {
+  directory: UserDirectory;
+  approvals: Approvals;
+  store: Store;
+  policy: Policy;
+  rule: ApprovalRule;
+  /** Extension origins allowed to call the API from a browser (chrome-extension://ID, moz-extension://UUID). */
+  allowedOrigins: readonly string[];
+}
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function isApiRequest(pathname: string): boolean {
+  return pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
+}
+
+const APPROVAL_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)(/decision)?$`);
+
+export function createApiHandler(deps: ApiDeps): ApiHandler {
+  return async (req, res) => {
+    try {
+      const origin = checkOrigin(req, deps.allowedOrigins);
+      if (origin === 'refused') throw new BadRequest(403, 'origin-not-allowed', 'the export-guard API only answers the export-guard extension');
+      if (origin === 'allowed') setCorsHeaders(req, res);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end();
+        return;
+      }
+      const user = deps.directory.authenticate(req);
+      if (!user) throw new BadRequest(401, 'unauthenticated', 'send a valid token in the x-export-guard-token header');
+      const { status, body } = await route(req, new URL(req.url ?? '/', 'http://proxy.invalid'), user, deps);
+      sendJson(res, status, body);
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      sendError(res, error.status, { error: error.error, message: error.message });
+    }
+  };
+}
+
+async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDeps): Promise<Answer> {
+  const method = req.method ?? '';
+  const path = url.pathname;
+  if (method === 'GET' && path === ROUTES.me) return { status: 200, body: { user } };
+  if (method === 'GET' && path === ROUTES.policy) return { status: 200, body: { policy: deps.policy, approval: deps.rule } };
+  if (method === 'POST' && path === ROUTES.approvals) return createApproval(deps.approvals, user, await readJson(req));
+  if (method === 'GET' && path === ROUTES.approvals) return listApprovals(deps.approvals, user, url.searchParams.get('state'));
+  if (method === 'POST' && path === ROUTES.events) return recordBlockedUpload(deps.store, user, await readJson(req));
+  const match = APPROVAL_PATH.exec(path);
+  if (match) {
+    const id = decodeURIComponent(match[1]!);
+    if (method === 'GET' && !match[2]) return getApproval(deps.approvals, user, id);
+    if (method === 'POST' && match[2]) return decideApproval(deps.approvals, user, id, await readJson(req));
+    throw new BadRequest(405, 'method-not-allowed', `${method} is not allowed on ${path}`);
+  }
+  throw new BadRequest(404, 'not-found', `no API route ${method} ${path}`);
+}

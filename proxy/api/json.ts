@@ -1,0 +1,39 @@
+// JSON in and out for the proxy's own API and refusals: bounded reads, clear 4xx reasons.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiError } from '../../shared/api.js';
+
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+export class BadRequest extends Error {
+  constructor(readonly status: number, readonly error: string, message: string) {
+    super(message);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+export function sendError(res: ServerResponse, status: number, error: ApiError): void {
+  sendJson(res, status, error);
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    throw new BadRequest(415, 'unsupported-media-type', 'send the request body as application/json');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > MAX_JSON_BYTES) throw new BadRequest(413, 'too-large', `request body over ${MAX_JSON_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    throw new BadRequest(400, 'malformed-json', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,99 @@
+// The config sections of the four-eyes feature (identity, approval, store), validated here and
+// called from proxy/config.ts's parse. Every error names the field.
+import { resolve } from 'node:path';
+import { DEFAULT_APPROVAL_RULE, type ApprovalRule, type SendRoute } from '../../shared/approval/rule.js';
+import { ConfigError } from '../config.js';
+import type { IdentityConfig } from '../identity/directory.js';
+
+export interface FourEyesConfig {
+  identity: IdentityConfig;
+  /** Extension origins allowed to call the proxy's API from a browser. */
+  extensionOrigins: string[];
+  approval: ApprovalRule;
+  /** SQLite file; ':memory:' (nothing survives a restart) when the config names none. */
+  storePath: string;
+}
+
+export function parseFourEyesConfig(sections: { identity?: unknown; approval?: unknown; store?: unknown }, baseDir: string): FourEyesConfig {
+  const identity = object(sections.identity ?? {}, 'config.identity');
+  knownKeys(identity, ['usersFile', 'ssoHeader', 'ssoTrustedSources', 'extensionOrigins'], 'config.identity');
+  const approval = object(sections.approval ?? {}, 'config.approval');
+  knownKeys(approval, ['sendRoutes', 'threshold', 'validMinutes'], 'config.approval');
+  const store = object(sections.store ?? {}, 'config.store');
+  knownKeys(store, ['sqlite'], 'config.store');
+  const threshold = object(approval.threshold ?? {}, 'config.approval.threshold');
+  knownKeys(threshold, ['minRecipientsWithAttachment', 'maxRecipientsWithoutApproval'], 'config.approval.threshold');
+  const defaults = DEFAULT_APPROVAL_RULE;
+
+  const extensionOrigins = strings(identity.extensionOrigins ?? [], 'config.identity.extensionOrigins');
+  const badOrigin = extensionOrigins.find((o) => !/^(chrome-extension|moz-extension):\/\/[A-Za-z0-9-]+$/.test(o));
+  if (badOrigin) throw new ConfigError(`config.identity.extensionOrigins: '${badOrigin}' is not chrome-extension://ID or moz-extension://UUID`);
+
+  return {
+    identity: {
+      usersFile: identity.usersFile === undefined ? undefined : resolve(baseDir, string(identity.usersFile, 'config.identity.usersFile')),
+      ssoHeader: identity.ssoHeader === undefined ? undefined : string(identity.ssoHeader, 'config.identity.ssoHeader').toLowerCase(),
+      ssoTrustedSources: strings(identity.ssoTrustedSources ?? [], 'config.identity.ssoTrustedSources'),
+    },
+    extensionOrigins,
+    approval: {
+      sendRoutes: approval.sendRoutes === undefined ? defaults.sendRoutes : sendRoutes(approval.sendRoutes),
+      threshold: {
+        minRecipientsWithAttachment: count(threshold.minRecipientsWithAttachment ?? defaults.threshold.minRecipientsWithAttachment, 'config.approval.threshold.minRecipientsWithAttachment'),
+        maxRecipientsWithoutApproval: count(threshold.maxRecipientsWithoutApproval ?? defaults.threshold.maxRecipientsWithoutApproval, 'config.approval.threshold.maxRecipientsWithoutApproval'),
+      },
+      validMinutes: positive(approval.validMinutes ?? defaults.validMinutes, 'config.approval.validMinutes'),
+    },
+    storePath: store.sqlite === undefined ? ':memory:' : resolve(baseDir, string(store.sqlite, 'config.store.sqlite')),
+  };
+}
+
+function sendRoutes(value: unknown): SendRoute[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ConfigError('config.approval.sendRoutes: expected a non-empty list');
+  return value.map((raw, i) => {
+    const field = `config.approval.sendRoutes[${i}]`;
+    const route = object(raw, field);
+    knownKeys(route, ['method', 'path', 'recipients', 'attachments', 'subject', 'body'], field);
+    const optional = (key: 'subject' | 'body') => (route[key] === undefined ? undefined : string(route[key], `${field}.${key}`));
+    const path = string(route.path, `${field}.path`);
+    if (!path.startsWith('/') || path.includes('?')) throw new ConfigError(`${field}.path: a path starting with '/', without query`);
+    return {
+      method: string(route.method, `${field}.method`).toUpperCase(),
+      path,
+      recipients: string(route.recipients, `${field}.recipients`),
+      attachments: string(route.attachments, `${field}.attachments`),
+      subject: optional('subject'),
+      body: optional('body'),
+    };
+  });
+}
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${field}: expected an object`);
+  return value as Record<string, unknown>;
+}
+
+function knownKeys(value: Record<string, unknown>, known: readonly string[], field: string): void {
+  const unknown = Object.keys(value).find((key) => !key.startsWith('$') && !known.includes(key));
+  if (unknown) throw new ConfigError(`${field}.${unknown}: unknown field (known: ${known.join(', ')})`);
+}
+
+function string(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function strings(value: unknown, field: string): string[] {
+  if (!Array.isArray(value)) throw new ConfigError(`${field}: expected a list of strings`);
+  return value.map((v, i) => string(v, `${field}[${i}]`));
+}
+
+function count(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigError(`${field}: expected a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function positive(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !(value > 0)) throw new ConfigError(`${field}: expected a number of minutes above 0, got ${JSON.stringify(value)}`);
+  return value;
+}

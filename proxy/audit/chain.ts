@@ -1,0 +1,51 @@
+// The hash chain that makes the audit log tamper-evident: each entry's hash covers its own
+// content and the previous entry's hash, so editing, removing or reordering any entry breaks
+// the chain at that point.
+import { createHash } from 'node:crypto';
+import type { AuditEntry, AuditEvent } from './entry.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function entryHash(seq: number, prevHash: string, event: AuditEvent): string {
+  // Arrays, not objects: key order can never make two equal entries hash differently.
+  const canonical = JSON.stringify([seq, prevHash, event.type, event.at, sortKeys(event.facts)]);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+export function chainEntry(previous: AuditEntry | undefined, event: AuditEvent): AuditEntry {
+  const seq = previous ? previous.seq + 1 : 1;
+  const prevHash = previous ? previous.hash : GENESIS_HASH;
+  return { ...event, seq, prevHash, hash: entryHash(seq, prevHash, event) };
+}
+
+export interface ChainProblem {
+  seq: number;
+  problem: 'edited' | 'missing-before' | 'relinked' | 'out-of-order';
+  detail: string;
+}
+
+/** Checks entries in storage order; reports every place where the chain breaks. */
+export function verifyChain(entries: readonly AuditEntry[]): ChainProblem[] {
+  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  const problems: ChainProblem[] = [];
+  entries.forEach((entry, position) => {
+    const before = entry.seq === 1 ? undefined : bySeq.get(entry.seq - 1);
+    const storedBefore = entries[position - 1];
+    if (entryHash(entry.seq, entry.prevHash, entry) !== entry.hash) {
+      problems.push({ seq: entry.seq, problem: 'edited', detail: `entry ${entry.seq} does not match its own hash: its content was changed` });
+    } else if (entry.seq !== 1 && !before) {
+      problems.push({ seq: entry.seq, problem: 'missing-before', detail: `entry ${entry.seq - 1}, which entry ${entry.seq} follows, was removed` });
+    } else if (entry.prevHash !== (before ? before.hash : GENESIS_HASH)) {
+      problems.push({ seq: entry.seq, problem: 'relinked', detail: `entry ${entry.seq} does not follow the entry stored as ${entry.seq - 1}: that entry was replaced` });
+    } else if (storedBefore && entry.seq <= storedBefore.seq) {
+      problems.push({ seq: entry.seq, problem: 'out-of-order', detail: `entry ${entry.seq} is stored after entry ${storedBefore.seq}` });
+    }
+  });
+  return problems;
+}
+
+function sortKeys(facts: object): [string, unknown][] {
+  return Object.entries(facts)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

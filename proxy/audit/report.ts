@@ -1,0 +1,141 @@
+// The privacy officer's report for the "Check" step: what was blocked, week by week and why;
+// how the four-eyes rule was used; which sends were refused for lack of an approval.
+import type { AuditEntry } from './entry.js';
+
+export interface AuditReport {
+  since?: string;
+  entries: number;
+  firstAt?: string;
+  lastAt?: string;
+  /** Blocked uploads per ISO week and reason code; a block with two reasons counts for each. */
+  blocksPerWeek: { week: string; reason: string; proxy: number; extension: number }[];
+  blocks: { total: number; proxy: number; extension: number };
+  approvals: { requested: number; approved: number; rejected: number; expired: number; used: number };
+  medianMinutesToApprove: number | null;
+  sends: { passedWithApproval: number; passedWithoutNeed: number; refused: number };
+  /** Refused sends by why: approval-missing, approval-payload-changed, ... */
+  refusedBy: { reason: string; count: number }[];
+}
+
+export function buildReport(entries: readonly AuditEntry[], since?: Date): AuditReport {
+  const chosen = since ? entries.filter((e) => Date.parse(e.at) >= since.getTime()) : entries;
+  const weekly = new Map<string, { week: string; reason: string; proxy: number; extension: number }>();
+  const refused = new Map<string, number>();
+  const minutes: number[] = [];
+  const report: AuditReport = {
+    since: since?.toISOString(),
+    entries: chosen.length,
+    firstAt: chosen[0]?.at,
+    lastAt: chosen[chosen.length - 1]?.at,
+    blocksPerWeek: [],
+    blocks: { total: 0, proxy: 0, extension: 0 },
+    approvals: { requested: 0, approved: 0, rejected: 0, expired: 0, used: 0 },
+    medianMinutesToApprove: null,
+    sends: { passedWithApproval: 0, passedWithoutNeed: 0, refused: 0 },
+    refusedBy: [],
+  };
+  for (const { type, at, facts } of chosen) {
+    switch (type) {
+      case 'upload-blocked': {
+        const source = facts.source ?? 'proxy';
+        report.blocks.total += 1;
+        report.blocks[source] += 1;
+        for (const reason of facts.reasonCodes?.length ? facts.reasonCodes : ['unspecified']) {
+          const week = isoWeek(new Date(at));
+          const row = weekly.get(`${week} ${reason}`) ?? { week, reason, proxy: 0, extension: 0 };
+          row[source] += 1;
+          weekly.set(`${week} ${reason}`, row);
+        }
+        break;
+      }
+      case 'approval-requested':
+        report.approvals.requested += 1;
+        break;
+      case 'approval-approved':
+        report.approvals.approved += 1;
+        if (facts.minutesToDecide !== undefined) minutes.push(facts.minutesToDecide);
+        break;
+      case 'approval-rejected':
+        report.approvals.rejected += 1;
+        break;
+      case 'approval-expired':
+        report.approvals.expired += 1;
+        break;
+      case 'send-passed':
+        if (facts.approvalId) {
+          report.approvals.used += 1;
+          report.sends.passedWithApproval += 1;
+        } else {
+          report.sends.passedWithoutNeed += 1;
+        }
+        break;
+      case 'send-refused': {
+        report.sends.refused += 1;
+        const reason = facts.reasonCodes?.[0] ?? 'unspecified';
+        refused.set(reason, (refused.get(reason) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  report.blocksPerWeek = [...weekly.values()].sort((a, b) => a.week.localeCompare(b.week) || a.reason.localeCompare(b.reason));
+  report.refusedBy = [...refused].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  report.medianMinutesToApprove = median(minutes);
+  return report;
+}
+
+export function formatReport(report: AuditReport, format: 'text' | 'json' | 'csv'): string {
+  if (format === 'json') return JSON.stringify(report, null, 2);
+  if (format === 'csv') return toCsv(report);
+  return toText(report);
+}
+
+function toText(r: AuditReport): string {
+  const lines = [
+    'export-guard audit report',
+    `period: ${r.since ? `since ${r.since.slice(0, 10)}` : 'whole log'}${r.firstAt ? ` (entries ${r.firstAt} .. ${r.lastAt})` : ''}, ${r.entries} entries`,
+    '',
+    `Blocked uploads: ${r.blocks.total} (proxy ${r.blocks.proxy}, extension ${r.blocks.extension})`,
+    ...r.blocksPerWeek.map((w) => `  ${w.week}  ${w.reason.padEnd(32)} proxy ${String(w.proxy).padStart(4)}  extension ${String(w.extension).padStart(4)}`),
+    '',
+    `Approvals: requested ${r.approvals.requested}, approved ${r.approvals.approved}, rejected ${r.approvals.rejected}, expired ${r.approvals.expired}, used ${r.approvals.used}`,
+    `Median time to approve: ${r.medianMinutesToApprove === null ? 'n/a' : `${r.medianMinutesToApprove.toFixed(1)} min`}`,
+    '',
+    `Sends: passed with approval ${r.sends.passedWithApproval}, passed without needing one ${r.sends.passedWithoutNeed}, refused ${r.sends.refused}`,
+    ...r.refusedBy.map((x) => `  refused: ${x.reason.padEnd(32)} ${x.count}`),
+  ];
+  return lines.join('\n');
+}
+
+function toCsv(r: AuditReport): string {
+  const rows: (string | number)[][] = [['section', 'week', 'key', 'value']];
+  for (const w of r.blocksPerWeek) {
+    rows.push(['blocks', w.week, `${w.reason} proxy`, w.proxy], ['blocks', w.week, `${w.reason} extension`, w.extension]);
+  }
+  for (const [key, value] of Object.entries(r.approvals)) rows.push(['approvals', '', key, value]);
+  rows.push(['approvals', '', 'median minutes to approve', r.medianMinutesToApprove === null ? '' : r.medianMinutesToApprove.toFixed(1)]);
+  for (const [key, value] of Object.entries(r.sends)) rows.push(['sends', '', key, value]);
+  for (const x of r.refusedBy) rows.push(['refused', '', x.reason, x.count]);
+  return rows.map((row) => row.map(csvField).join(',')).join('\n');
+}
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** ISO 8601 week, e.g. '2026-W01': weeks start on Monday; week 1 holds the year's first Thursday. */
+export function isoWeek(date: Date): string {
+  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

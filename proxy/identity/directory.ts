@@ -1,0 +1,77 @@
+// Who sends a request: the user whose token it carries, or the user an SSO gateway names, but
+// only when the request really comes from that gateway's address.
+import { statSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { HEADERS, type UserInfo } from '../../shared/api.js';
+import { hashToken, tokenMatches } from './tokens.js';
+import { publicInfo, readUsersFile, type UserRecord } from './users-file.js';
+
+export interface IdentityConfig {
+  /** No users file: nobody is known, so no bulk send can be approved (fail closed). */
+  usersFile?: string;
+  /** Header an SSO gateway sets to the user id, e.g. 'x-remote-user'. Off when absent. */
+  ssoHeader?: string;
+  /** Addresses the SSO header is trusted from; from anywhere else it is ignored. */
+  ssoTrustedSources: string[];
+}
+
+export class UserDirectory {
+  private users: UserRecord[] = [];
+  private loadedMtimeMs = -1;
+
+  constructor(private readonly config: IdentityConfig) {
+    this.refresh();
+  }
+
+  /** The users file is re-read when it changes, so `export-guard users add` needs no restart. */
+  private refresh(): void {
+    const { usersFile } = this.config;
+    if (!usersFile) return;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(usersFile).mtimeMs;
+    } catch {
+      mtimeMs = 0;
+    }
+    if (mtimeMs === this.loadedMtimeMs) return;
+    this.users = readUsersFile(usersFile).users;
+    this.loadedMtimeMs = mtimeMs;
+  }
+
+  byToken(token: string): UserInfo | undefined {
+    this.refresh();
+    const presented = Buffer.from(hashToken(token), 'hex');
+    // Compare against every user, not stopping at the first match, so timing says nothing.
+    let found: UserRecord | undefined;
+    for (const user of this.users) {
+      if (tokenMatches(presented, user.tokenSha256)) found = user;
+    }
+    return found && publicInfo(found);
+  }
+
+  byId(id: string): UserInfo | undefined {
+    this.refresh();
+    const user = this.users.find((u) => u.id === id);
+    return user && publicInfo(user);
+  }
+
+  /** The authorised approvers of a team. */
+  approversOf(team: string): UserInfo[] {
+    this.refresh();
+    return this.users.filter((u) => u.team === team && u.roles.includes('approver')).map(publicInfo);
+  }
+
+  authenticate(req: IncomingMessage): UserInfo | undefined {
+    const token = req.headers[HEADERS.token];
+    if (typeof token === 'string' && token !== '') return this.byToken(token);
+    const { ssoHeader, ssoTrustedSources } = this.config;
+    if (!ssoHeader) return undefined;
+    const ssoUser = req.headers[ssoHeader.toLowerCase()];
+    if (typeof ssoUser !== 'string' || !ssoTrustedSources.includes(normaliseAddress(req.socket.remoteAddress))) return undefined;
+    return this.byId(ssoUser);
+  }
+}
+
+function normaliseAddress(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
+}

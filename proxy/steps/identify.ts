@@ -1,0 +1,13 @@
+// First step: who is sending. It never refuses by itself; the steps that need a user do.
+import { HEADERS } from '../../shared/api.js';
+import type { Step } from '../pipeline.js';
+import type { UserDirectory } from '../identity/directory.js';
+
+export function identifyStep(directory: UserDirectory): Step {
+  return async (ctx) => {
+    ctx.user = directory.authenticate(ctx.req);
+    // The token is the proxy's credential: the protected site never needs to see it.
+    delete ctx.req.headers[HEADERS.token];
+    return 'continue';
+  };
+}

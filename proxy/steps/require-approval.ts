@@ -1,0 +1,61 @@
+// The four-eyes step: a send at or above the threshold goes upstream only with a valid approval
+// in the x-export-guard-approval header, which it then uses up. Every send on a send route is
+// audited, passed or refused.
+import { HEADERS, ROUTES, type ApprovalRequiredError } from '../../shared/api.js';
+import { approvalNeededBecause, findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/approval/rule.js';
+import type { Step } from '../pipeline.js';
+import type { Store } from '../store/types.js';
+import { sendEvent, type Approvals, type SendCheck } from '../approval/approvals.js';
+import { sendError } from '../api/json.js';
+
+export interface RequireApprovalDeps {
+  approvals: Approvals;
+  rule: ApprovalRule;
+  store: Store;
+}
+
+const EXPLAIN: Record<Exclude<SendCheck, 'ok'>, { nl: string; en: string }> = {
+  missing: { nl: 'Deze verzending heeft goedkeuring van een collega nodig.', en: 'This send needs a colleague’s approval.' },
+  'not-found': { nl: 'De meegestuurde goedkeuring bestaat niet.', en: 'The approval sent along does not exist.' },
+  'wrong-sender': { nl: 'Deze goedkeuring is voor een andere afzender.', en: 'This approval is for another sender.' },
+  'payload-changed': { nl: 'Het bericht is gewijzigd na de goedkeuring: vraag opnieuw goedkeuring.', en: 'The message changed after it was approved: request approval again.' },
+  pending: { nl: 'De goedkeuring is nog niet gegeven.', en: 'The approval has not been granted yet.' },
+  rejected: { nl: 'De goedkeuring is geweigerd.', en: 'The approval was rejected.' },
+  expired: { nl: 'De goedkeuring is verlopen: vraag opnieuw goedkeuring.', en: 'The approval expired: request approval again.' },
+  'already-used': { nl: 'Deze goedkeuring is al gebruikt.', en: 'This approval was used already.' },
+};
+
+export function requireApprovalStep({ approvals, rule, store }: RequireApprovalDeps): Step {
+  return async (ctx) => {
+    const method = ctx.req.method ?? '';
+    const route = findSendRoute(rule.sendRoutes, method, ctx.url.pathname);
+    if (!route) return 'continue';
+    const body = ctx.body ?? Buffer.alloc(0);
+    const facts = readSendFacts(route, body.toString('utf8'));
+    if ('error' in facts) {
+      // A send the rule cannot read could be a bulk send: it does not pass (fail closed).
+      sendError(ctx.res, 400, { error: 'malformed-send', message: facts.error });
+      return 'handled';
+    }
+    const because = approvalNeededBecause(facts, rule.threshold);
+    if (!because) {
+      await store.appendAudit(sendEvent('send-passed', new Date(), ctx.user, method, ctx.url.pathname, facts));
+      return 'continue';
+    }
+    const approvalId = ctx.req.headers[HEADERS.approval];
+    const check: SendCheck = !ctx.user
+      ? 'missing'
+      : await approvals.useForSend(ctx.user, typeof approvalId === 'string' ? approvalId : undefined, method, ctx.url.pathname + ctx.url.search, body, facts);
+    if (check === 'ok') return 'continue';
+    await store.appendAudit(sendEvent('send-refused', new Date(), ctx.user, method, ctx.url.pathname, facts, undefined, `approval-${check}`));
+    const refusal: ApprovalRequiredError = {
+      error: 'approval-required',
+      detail: ctx.user ? check : 'unauthenticated',
+      message: `${because}: ${EXPLAIN[check].en}`,
+      ...EXPLAIN[check],
+      howTo: { create: `POST ${ROUTES.approvals}`, header: HEADERS.approval },
+    };
+    sendError(ctx.res, 428, refusal);
+    return 'handled';
+  };
+}

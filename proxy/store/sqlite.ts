@@ -1,0 +1,180 @@
+// The embedded store: one SQLite file (WAL), written in transactions that take the write lock
+// first, so two proxies sharing the file still chain audit entries one after another.
+import Database from 'better-sqlite3';
+import type { ApprovalState } from '../../shared/api.js';
+import { chainEntry } from '../audit/chain.js';
+import type { AuditEntry, AuditEvent } from '../audit/entry.js';
+import type { ApprovalRecord, Decision, Store } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS approvals (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  sender_team TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS approvals_by_team ON approvals (sender_team, state);
+CREATE INDEX IF NOT EXISTS approvals_by_expiry ON approvals (state, expires_at);
+-- position is the storage order audit verify checks; seq is the entry's own number in the chain.
+CREATE TABLE IF NOT EXISTS audit (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  facts TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reported_events (event_id TEXT PRIMARY KEY);
+`;
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  type: string;
+  facts: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const STATES: readonly ApprovalState[] = ['pending', 'approved', 'rejected', 'expired', 'used'];
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  async createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(record.id, record.state, record.sender.id, record.sender.team, record.expiresAt, JSON.stringify(record));
+        this.append(audit);
+      })
+      .immediate();
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    const row = this.db.prepare('SELECT record FROM approvals WHERE id = ?').get(id) as { record: string } | undefined;
+    return row && (JSON.parse(row.record) as ApprovalRecord);
+  }
+
+  async listApprovals(filter: { team?: string; senderId?: string; state?: ApprovalState }): Promise<ApprovalRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT record FROM approvals
+         WHERE (@team IS NULL OR sender_team = @team) AND (@sender IS NULL OR sender_id = @sender) AND (@state IS NULL OR state = @state)
+         ORDER BY rowid DESC`,
+      )
+      .all({ team: filter.team ?? null, sender: filter.senderId ?? null, state: filter.state ?? null }) as { record: string }[];
+    return rows.map((row) => JSON.parse(row.record) as ApprovalRecord);
+  }
+
+  async decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const record = this.pendingOrGranted(id, 'pending', now);
+        if (!record) return false;
+        this.save({ ...record, ...decision });
+        this.append(audit);
+        return true;
+      })
+      .immediate();
+  }
+
+  async useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const record = this.pendingOrGranted(id, 'approved', now);
+        if (!record) return false;
+        this.save({ ...record, state: 'used', usedAt: now });
+        this.append(audit);
+        return true;
+      })
+      .immediate();
+  }
+
+  async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= ?")
+          .all(now) as { record: string }[];
+        return rows.map((row) => {
+          const expired: ApprovalRecord = { ...(JSON.parse(row.record) as ApprovalRecord), state: 'expired' };
+          this.save(expired);
+          this.append(auditOf(expired));
+          return expired;
+        });
+      })
+      .immediate();
+  }
+
+  async countByState(): Promise<Record<ApprovalState, number>> {
+    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<ApprovalState, number>;
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM approvals GROUP BY state').all() as { state: ApprovalState; n: number }[];
+    for (const { state, n } of rows) counts[state] = n;
+    return counts;
+  }
+
+  async appendAudit(event: AuditEvent): Promise<AuditEntry> {
+    return this.db.transaction(() => this.append(event)).immediate();
+  }
+
+  async appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const inserted = this.db.prepare('INSERT OR IGNORE INTO reported_events (event_id) VALUES (?)').run(eventId);
+        if (inserted.changes === 0) return false;
+        this.append(event);
+        return true;
+      })
+      .immediate();
+  }
+
+  async auditEntries(): Promise<AuditEntry[]> {
+    const rows = this.db.prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position').all() as AuditRow[];
+    return rows.map(toEntry);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** The approval in the given state and not yet expired; runs inside a write transaction. */
+  private pendingOrGranted(id: string, state: 'pending' | 'approved', now: string): ApprovalRecord | undefined {
+    const row = this.db.prepare('SELECT record FROM approvals WHERE id = ? AND state = ? AND expires_at > ?').get(id, state, now) as
+      | { record: string }
+      | undefined;
+    return row && (JSON.parse(row.record) as ApprovalRecord);
+  }
+
+  private save(record: ApprovalRecord): void {
+    this.db
+      .prepare('UPDATE approvals SET state = ?, expires_at = ?, record = ? WHERE id = ?')
+      .run(record.state, record.expiresAt, JSON.stringify(record), record.id);
+  }
+
+  private append(event: AuditEvent): AuditEntry {
+    const last = this.db.prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position DESC LIMIT 1').get() as
+      | AuditRow
+      | undefined;
+    const entry = chainEntry(last && toEntry(last), event);
+    this.db
+      .prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(entry.seq, entry.at, entry.type, JSON.stringify(entry.facts), entry.prevHash, entry.hash);
+    return entry;
+  }
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return { seq: row.seq, at: row.at, type: row.type as AuditEntry['type'], facts: JSON.parse(row.facts), prevHash: row.prev_hash, hash: row.hash };
+}

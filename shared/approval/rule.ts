@@ -1,0 +1,96 @@
+// When a send needs a second person's approval. Pure and browser-safe: the proxy enforces it and
+// the extension, given the same rule by GET /api/policy, warns before the send is even tried.
+
+/** A route of the protected site that sends a message, and where in its JSON body the facts are. */
+export interface SendRoute {
+  method: string;
+  /** Path without query, e.g. '/api/messages'. */
+  path: string;
+  /** Dot path to the recipient list (its distinct entries are the recipient count). */
+  recipients: string;
+  /** Dot path to the list of attachment ids. */
+  attachments: string;
+  subject?: string;
+  body?: string;
+}
+
+export interface ApprovalThreshold {
+  /** A send to at least this many recipients that carries any attachment needs approval. */
+  minRecipientsWithAttachment: number;
+  /** A send to more than this many recipients needs approval, attachment or not. */
+  maxRecipientsWithoutApproval: number;
+}
+
+export interface ApprovalRule {
+  sendRoutes: SendRoute[];
+  threshold: ApprovalThreshold;
+  /** How long a pending request and a granted approval stay valid. */
+  validMinutes: number;
+}
+
+export const DEFAULT_APPROVAL_RULE: ApprovalRule = {
+  // The demo portal's send route; an office config names its own portal's.
+  sendRoutes: [{ method: 'POST', path: '/api/messages', recipients: 'recipientIds', attachments: 'attachmentIds', subject: 'subject', body: 'body' }],
+  // The agency's own limit was 100 recipients "for system stability"; five of the nine leaks went past it.
+  threshold: { minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 100 },
+  validMinutes: 30,
+};
+
+/** What a send says, read from its JSON body. */
+export interface SendFacts {
+  recipientCount: number;
+  attachmentIds: string[];
+  subject: string;
+  body: string;
+}
+
+export function findSendRoute(routes: readonly SendRoute[], method: string, pathname: string): SendRoute | undefined {
+  return routes.find((r) => r.method.toUpperCase() === method.toUpperCase() && r.path === pathname);
+}
+
+/** Reads the facts of a send, or says why the body is not a send this rule can judge. */
+export function readSendFacts(route: SendRoute, bodyText: string): SendFacts | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return { error: 'the send body is not valid JSON' };
+  }
+  const recipients = valueAt(json, route.recipients);
+  if (!Array.isArray(recipients)) return { error: `'${route.recipients}' must be a list of recipients` };
+  const attachments = valueAt(json, route.attachments) ?? [];
+  if (!Array.isArray(attachments) || !attachments.every((a) => typeof a === 'string' || typeof a === 'number')) {
+    return { error: `'${route.attachments}' must be a list of attachment ids` };
+  }
+  return {
+    recipientCount: new Set(recipients.map((r) => JSON.stringify(r))).size,
+    attachmentIds: attachments.map(String),
+    subject: textAt(json, route.subject),
+    body: textAt(json, route.body),
+  };
+}
+
+/** Why a send needs approval, or undefined when it does not. */
+export function approvalNeededBecause(facts: SendFacts, threshold: ApprovalThreshold): string | undefined {
+  if (facts.recipientCount > threshold.maxRecipientsWithoutApproval) {
+    return `more than ${threshold.maxRecipientsWithoutApproval} recipients`;
+  }
+  if (facts.attachmentIds.length > 0 && facts.recipientCount >= threshold.minRecipientsWithAttachment) {
+    return `an attachment to ${threshold.minRecipientsWithAttachment} or more recipients`;
+  }
+  return undefined;
+}
+
+function valueAt(json: unknown, path: string): unknown {
+  let value = json;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function textAt(json: unknown, path: string | undefined): string {
+  const value = path ? valueAt(json, path) : undefined;
+  return typeof value === 'string' ? value : '';
+}

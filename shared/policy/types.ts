@@ -1,5 +1,5 @@
-// The policy is data (policy.schema.json publishes its shape). The readers only need `limits`;
-// the column analysis owns `thresholds` and `rules`.
+// The policy is data (policy.schema.json publishes its shape, parse.ts validates it). The readers
+// only need `limits`; the column analysis owns `thresholds` and `rules`.
 
 export interface ArchiveLimits {
   /** Archives inside archives: a zip in a zip in a zip is depth 3. */
@@ -17,12 +17,49 @@ export interface Limits {
   archive: ArchiveLimits;
 }
 
+/** When a column counts as holding an entity (a BSN column, an e-mail column, ...). */
+export interface ColumnThresholds {
+  /** Fewest matching values for any decision: two valid BSNs by chance are not an export. */
+  minMatches: number;
+  /** Share of the non-empty values that must match when the header names the entity. */
+  shareWithHeader: number;
+  /** Share needed when the header does not name it (or there is no header). */
+  shareWithoutHeader: number;
+}
+
+export interface Thresholds extends ColumnThresholds {
+  /** Per-entity overrides, e.g. { "bsn": { "shareWithoutHeader": 0.6 } }. */
+  entities: Record<string, Partial<ColumnThresholds>>;
+}
+
+export type Category = 'direct-identifier' | 'quasi-identifier' | 'special-category' | 'personal';
+
+/**
+ * What a rule asks of the columns found on one sheet. Columns are counted per sheet: data "next
+ * to" other data means in the same table.
+ */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  /** A column of this entity, optionally with at least `minMatches` matching values. */
+  | { entity: string; minMatches?: number }
+  /** At least `minColumns` (default 1) columns whose entity is in one of these categories. */
+  | { category: Category | Category[]; minColumns?: number };
+
+export interface Rule {
+  /** The stable reason code a match reports, e.g. 'bsn-column'. */
+  id: string;
+  when: Condition;
+  /** Message lead for codes that shared/detector/analyse/reasons.ts does not know. */
+  message?: { nl: string; en: string };
+}
+
 export interface Policy {
   version: 1;
   limits: Limits;
-  /** Owned by the column analysis (shared/policy/defaults.ts documents every field). */
-  thresholds: Record<string, number>;
-  rules: unknown[];
+  thresholds: Thresholds;
+  /** Any rule that matches a sheet blocks the file. */
+  rules: Rule[];
   /** URL match patterns the browser extension protects. */
   protectedSites: string[];
 }

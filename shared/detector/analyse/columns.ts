@@ -1,0 +1,167 @@
+// Per-column profiling: which entity, if any, each column of a sheet holds. One pass over the
+// rows; a recognizer stops testing a column once the column can no longer reach its threshold,
+// which cannot change the outcome (thresholds of 0, as for health remarks, never stop).
+import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
+import type { Recognizer } from '../recognizers/types.js';
+import type { CellValue, ColumnFinding } from '../types.js';
+import { findHeaderRow, isEmpty, normalizeHeader, recognizerHeaderNames } from './header.js';
+
+export interface SheetProfile {
+  findings: ColumnFinding[];
+  /** Rows below the header (all rows when there is none). */
+  dataRows: number;
+}
+
+interface Candidate {
+  recognizer: Recognizer;
+  byHeader: boolean;
+  share: number;
+  minMatches: number;
+  matches: number;
+  /** Non-empty values, kept only for recognizers that check the whole column. */
+  values?: CellValue[];
+}
+
+interface Column {
+  index: number;
+  header: string;
+  nonEmpty: number;
+  candidates: Candidate[];
+}
+
+/** How often (in rows) hopeless candidates are dropped: cheap enough, and soon enough. */
+const PRUNE_EVERY = 512;
+
+export function profileSheet(
+  rows: readonly (readonly CellValue[])[],
+  recognizers: readonly Recognizer[],
+  thresholds: Thresholds,
+  where: { path: string; sheet: string },
+): SheetProfile {
+  const headerRow = findHeaderRow(rows, recognizers);
+  const first = headerRow + 1;
+  const headerCells = headerRow >= 0 ? (rows[headerRow] ?? []) : [];
+  let width = headerCells.length;
+  for (let r = first; r < rows.length; r++) width = Math.max(width, rows[r]?.length ?? 0);
+
+  const columns: Column[] = [];
+  for (let c = 0; c < width; c++) {
+    const header = cellText(headerCells[c]);
+    columns.push({ index: c, header, nonEmpty: 0, candidates: candidatesFor(header, recognizers, thresholds) });
+  }
+
+  let active = columns.filter((column) => column.candidates.length > 0);
+  for (let r = first; r < rows.length && active.length > 0; r++) {
+    const row = rows[r] ?? [];
+    for (const column of active) {
+      const value = row[column.index];
+      if (value === undefined || isEmpty(value)) continue;
+      column.nonEmpty++;
+      for (const candidate of column.candidates) {
+        if (candidate.recognizer.matches(value)) candidate.matches++;
+        candidate.values?.push(value);
+      }
+    }
+    if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) active = pruneHopeless(active, rows.length - r - 1);
+  }
+
+  const findings: ColumnFinding[] = [];
+  for (const column of columns) {
+    const decided = decide(column);
+    if (decided) {
+      findings.push({
+        path: where.path,
+        sheet: where.sheet,
+        header: column.header,
+        column: columnLetter(column.index),
+        entity: decided.recognizer.id,
+        category: decided.recognizer.category,
+        matches: decided.matches,
+        values: column.nonEmpty,
+      });
+    }
+  }
+  return { findings, dataRows: Math.max(0, rows.length - first) };
+}
+
+function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {
+  const normalized = normalizeHeader(header);
+  const candidates: Candidate[] = [];
+  for (const recognizer of recognizers) {
+    const byHeader = recognizerHeaderNames(recognizer, normalized);
+    if (recognizer.needsHeader && !byHeader) continue;
+    const limits = thresholdsFor(recognizer, thresholds);
+    candidates.push({
+      recognizer,
+      byHeader,
+      share: byHeader ? limits.shareWithHeader : limits.shareWithoutHeader,
+      minMatches: limits.minMatches,
+      matches: 0,
+      ...(recognizer.columnCheck ? { values: [] } : {}),
+    });
+  }
+  return candidates;
+}
+
+/** The policy's per-entity override beats the recognizer's own, which beats the policy default. */
+function thresholdsFor(recognizer: Recognizer, thresholds: Thresholds): ColumnThresholds {
+  return {
+    minMatches: thresholds.minMatches,
+    shareWithHeader: thresholds.shareWithHeader,
+    shareWithoutHeader: thresholds.shareWithoutHeader,
+    ...recognizer.thresholds,
+    ...thresholds.entities[recognizer.id],
+  };
+}
+
+/**
+ * Drops candidates that cannot pass even if every remaining row matched: the best share still
+ * reachable is (matches + left) / (nonEmpty + left).
+ */
+function pruneHopeless(columns: Column[], rowsLeft: number): Column[] {
+  for (const column of columns) {
+    column.candidates = column.candidates.filter(
+      (candidate) =>
+        candidate.matches + rowsLeft >= candidate.minMatches &&
+        candidate.matches + rowsLeft >= candidate.share * (column.nonEmpty + rowsLeft),
+    );
+  }
+  return columns.filter((column) => column.candidates.length > 0);
+}
+
+/**
+ * The entity a column holds: among the recognizers that pass, a specific entity beats a remark
+ * that merely mentions health, a header that names it beats none, then the larger share.
+ */
+function decide(column: Column): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const candidate of column.candidates) {
+    if (!passes(candidate, column.nonEmpty)) continue;
+    if (!best || rank(candidate, column.nonEmpty) > rank(best, column.nonEmpty)) best = candidate;
+  }
+  return best;
+}
+
+function passes(candidate: Candidate, nonEmpty: number): boolean {
+  if (nonEmpty === 0 || candidate.matches < candidate.minMatches) return false;
+  if (candidate.matches < candidate.share * nonEmpty) return false;
+  return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values) ?? true);
+}
+
+function rank(candidate: Candidate, nonEmpty: number): number {
+  const specific = candidate.recognizer.category === 'special-category' ? 0 : 4;
+  return specific + (candidate.byHeader ? 2 : 0) + candidate.matches / nonEmpty;
+}
+
+function cellText(value: CellValue | undefined): string {
+  return value === undefined || value === null ? '' : String(value).trim();
+}
+
+/** 0 -> 'A', 25 -> 'Z', 26 -> 'AA', as a spreadsheet user sees it. */
+export function columnLetter(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  }
+  return letters;
+}

@@ -1,0 +1,102 @@
+// Column headers: how they are compared with a recognizer's vocabulary, and which row holds them.
+import type { CellValue } from '../types.js';
+import type { Recognizer } from '../recognizers/types.js';
+
+/** 'Geb. datum' -> 'geb datum', 'Cliënt-ID' -> 'client id': lower case, no accents, plain words. */
+export function normalizeHeader(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * Headers about something other than a person: 'Naam werkgever', 'Vacature ID', 'E-mail
+ * vestiging' describe employers, vacancies and offices, not job seekers.
+ */
+const OTHER_SUBJECTS = new Set([
+  'werkgever', 'bedrijf', 'organisatie', 'vacature', 'product', 'artikel', 'order', 'bestelling', 'vestiging',
+  'kantoor', 'afdeling', 'project', 'leverancier', 'employer', 'company', 'vacancy', 'item', 'office',
+  'department', 'supplier',
+]);
+
+/**
+ * Whether a normalised header names what a vocabulary describes: the entry's words appear in it as
+ * whole words ('klant bsn' has 'bsn'). One- and two-letter entries ('id', 'pc') are too common
+ * inside other headers, so they count only as the header's first word.
+ */
+export function headerNames(header: string, vocabulary: readonly string[]): boolean {
+  if (header === '') return false;
+  const words = header.split(' ');
+  if (words.some((word) => OTHER_SUBJECTS.has(word))) return false;
+  const padded = ` ${header} `;
+  return vocabulary.some((entry) =>
+    entry.length <= 2 ? words[0] === entry : padded.includes(` ${entry} `),
+  );
+}
+
+export function recognizerHeaderNames(recognizer: Recognizer, header: string): boolean {
+  return headerNames(header, recognizer.headers.nl) || headerNames(header, recognizer.headers.en);
+}
+
+export function isEmpty(value: CellValue | undefined): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Header rows are searched only near the top: title rows above a table are a few lines. */
+const HEADER_SEARCH_ROWS = 20;
+
+/**
+ * The index of the header row, or -1 for a table without one. The header need not be the first
+ * row (exports often start with a title and a date). Preferred: the row naming the most kinds of
+ * personal data; else the first all-text row as wide as the table below it, with no cell that
+ * looks like data (a BSN in row 1 means there is no header).
+ */
+export function findHeaderRow(rows: readonly (readonly CellValue[])[], recognizers: readonly Recognizer[]): number {
+  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
+  let best = -1;
+  let bestHits = 0;
+  for (let r = 0; r < limit; r++) {
+    const hits = vocabularyHits(rows[r] ?? [], recognizers);
+    if (hits > bestHits) {
+      best = r;
+      bestHits = hits;
+    }
+  }
+  if (best >= 0) return best;
+  for (let r = 0; r < limit - 1; r++) {
+    if (looksLikeHeader(rows[r] ?? [], rows.slice(r + 1, r + 6), recognizers)) return r;
+  }
+  return -1;
+}
+
+/** How many different recognizers a row's text cells name; a data row ('Ziek', 'Ziek') counts once. */
+function vocabularyHits(row: readonly CellValue[], recognizers: readonly Recognizer[]): number {
+  const named = new Set<string>();
+  for (const cell of row) {
+    if (typeof cell !== 'string' || cell.length > 60) continue;
+    const header = normalizeHeader(cell);
+    for (const recognizer of recognizers) {
+      if (recognizerHeaderNames(recognizer, header)) named.add(recognizer.id);
+    }
+  }
+  return named.size;
+}
+
+function looksLikeHeader(
+  row: readonly CellValue[],
+  below: readonly (readonly CellValue[])[],
+  recognizers: readonly Recognizer[],
+): boolean {
+  const cells = row.filter((cell) => !isEmpty(cell));
+  if (cells.length === 0 || below.length === 0) return false;
+  const width = Math.max(...below.map((next) => next.filter((cell) => !isEmpty(cell)).length));
+  if (cells.length * 2 < width) return false;
+  return cells.every(
+    (cell) =>
+      typeof cell === 'string' &&
+      !recognizers.some((recognizer) => !recognizer.needsHeader && recognizer.category !== 'special-category' && recognizer.matches(cell)),
+  );
+}

@@ -1,0 +1,33 @@
+// The column analysis: from the tables the readers found to findings and blocking reasons.
+import type { Policy } from '../../policy/types.js';
+import { RECOGNIZERS } from '../recognizers/index.js';
+import type { ColumnFinding, Document, Reason } from '../types.js';
+import { profileSheet } from './columns.js';
+import { matchRules } from './rules.js';
+import { ruleReason } from './reasons.js';
+
+export { failureReason } from './reasons.js';
+
+export interface Analysis {
+  findings: ColumnFinding[];
+  /** Empty when nothing blocks. */
+  reasons: Reason[];
+  /** Data rows examined, all sheets of all documents. */
+  rows: number;
+}
+
+/** Every sheet, hidden ones included, is judged on its own columns. */
+export function analyse(documents: readonly Document[], policy: Policy): Analysis {
+  const findings: ColumnFinding[] = [];
+  const reasons: Reason[] = [];
+  let rows = 0;
+  for (const document of documents) {
+    for (const sheet of document.sheets) {
+      const profile = profileSheet(sheet.rows, RECOGNIZERS, policy.thresholds, { path: document.path, sheet: sheet.name });
+      rows += profile.dataRows;
+      findings.push(...profile.findings);
+      reasons.push(...matchRules(policy.rules, profile.findings).map(ruleReason));
+    }
+  }
+  return { findings, reasons, rows };
+}

@@ -1,0 +1,207 @@
+// Reason codes and the Dutch and English sentences a caseworker reads. They name columns, sheets
+// and counts, never the values in the cells.
+import type { ColumnFinding, ReadFailure, ReadFailureCode, Reason } from '../types.js';
+import type { RuleMatch } from './rules.js';
+
+interface Text {
+  nl: string;
+  en: string;
+}
+
+interface Counted {
+  nl: { one: string; other: string };
+  en: { one: string; other: string };
+}
+
+/** What a matching value of each entity is called, to say "135 geldige burgerservicenummers". */
+export const ENTITY_LABELS: Record<string, Counted> = {
+  bsn: {
+    nl: { one: 'geldig burgerservicenummer', other: 'geldige burgerservicenummers' },
+    en: { one: 'valid citizen service number (BSN)', other: 'valid citizen service numbers (BSN)' },
+  },
+  onderwijsnummer: {
+    nl: { one: 'geldig onderwijsnummer', other: 'geldige onderwijsnummers' },
+    en: { one: 'valid education number', other: 'valid education numbers' },
+  },
+  iban: {
+    nl: { one: 'geldig bankrekeningnummer (IBAN)', other: 'geldige bankrekeningnummers (IBAN)' },
+    en: { one: 'valid bank account number (IBAN)', other: 'valid bank account numbers (IBAN)' },
+  },
+  email: {
+    nl: { one: 'e-mailadres', other: 'e-mailadressen' },
+    en: { one: 'e-mail address', other: 'e-mail addresses' },
+  },
+  phone: {
+    nl: { one: 'telefoonnummer', other: 'telefoonnummers' },
+    en: { one: 'phone number', other: 'phone numbers' },
+  },
+  postcode: {
+    nl: { one: 'postcode', other: 'postcodes' },
+    en: { one: 'postcode', other: 'postcodes' },
+  },
+  'birth-date': {
+    nl: { one: 'geboortedatum', other: 'geboortedata' },
+    en: { one: 'date of birth', other: 'dates of birth' },
+  },
+  'person-name': {
+    nl: { one: 'naam', other: 'namen' },
+    en: { one: 'name', other: 'names' },
+  },
+  'client-id': {
+    nl: { one: 'klantnummer of rij-ID', other: "klantnummers of rij-ID's" },
+    en: { one: 'client number or row ID', other: 'client numbers or row IDs' },
+  },
+  gender: {
+    nl: { one: 'geslacht', other: 'keer geslacht' },
+    en: { one: 'gender', other: 'genders' },
+  },
+  age: {
+    nl: { one: 'leeftijd', other: 'leeftijden' },
+    en: { one: 'age', other: 'ages' },
+  },
+  place: {
+    nl: { one: 'woonplaats', other: 'woonplaatsen' },
+    en: { one: 'place of residence', other: 'places of residence' },
+  },
+  benefit: {
+    nl: { one: 'gegeven over een uitkering', other: 'gegevens over uitkeringen' },
+    en: { one: 'benefit record', other: 'benefit records' },
+  },
+  'special-category': {
+    nl: {
+      one: 'vermelding van gezondheid of een ander bijzonder persoonsgegeven',
+      other: 'vermeldingen van gezondheid of andere bijzondere persoonsgegevens',
+    },
+    en: {
+      one: 'mention of health or other special-category data',
+      other: 'mentions of health or other special-category data',
+    },
+  },
+};
+
+/** What each default rule means, put before the columns it found. '' when the columns say it all. */
+export const RULE_LEADS: Record<string, Text> = {
+  'bsn-column': { nl: '', en: '' },
+  'education-number-column': { nl: '', en: '' },
+  'special-category-with-identifier': {
+    nl: 'Gegevens over gezondheid of andere bijzondere persoonsgegevens naast gegevens die personen aanwijzen',
+    en: 'Health or other special-category data next to data that identifies people',
+  },
+  'direct-identifier-with-personal-data': {
+    nl: 'Gegevens die personen direct aanwijzen, samen met andere persoonsgegevens',
+    en: 'Data that directly identifies people, together with other personal data',
+  },
+  'quasi-identifier-combination': {
+    nl: 'Een combinatie van gegevens die samen een persoon herkenbaar maakt',
+    en: 'A combination of data that together singles out a person',
+  },
+  'people-list': {
+    nl: 'Een lijst van personen',
+    en: 'A list of people',
+  },
+};
+
+const BLOCKED: Text = {
+  nl: 'Het bestand wordt daarom tegengehouden.',
+  en: 'The file is therefore blocked.',
+};
+
+const FAILURES: Record<ReadFailureCode, { code: string } & Text> = {
+  encrypted: {
+    code: 'file-encrypted',
+    nl: 'Het bestand is met een wachtwoord beveiligd of versleuteld en kan niet worden gecontroleerd.',
+    en: 'The file is password-protected or encrypted and cannot be checked.',
+  },
+  corrupt: {
+    code: 'file-corrupt',
+    nl: 'Het bestand is beschadigd en kan niet worden gelezen.',
+    en: 'The file is damaged and cannot be read.',
+  },
+  truncated: {
+    code: 'file-truncated',
+    nl: 'Het bestand is onvolledig (afgebroken) en kan niet worden gelezen.',
+    en: 'The file is incomplete (cut off) and cannot be read.',
+  },
+  'too-large': {
+    code: 'file-too-large',
+    nl: 'Het bestand is groter dan toegestaan.',
+    en: 'The file is larger than allowed.',
+  },
+  'archive-too-deep': {
+    code: 'archive-too-deep',
+    nl: 'Het archief bevat te diep geneste archieven.',
+    en: 'The archive holds archives nested too deeply.',
+  },
+  'archive-too-many-entries': {
+    code: 'archive-too-many-entries',
+    nl: 'Het archief bevat te veel bestanden.',
+    en: 'The archive holds too many files.',
+  },
+  'archive-too-large': {
+    code: 'archive-too-large',
+    nl: 'Het archief is uitgepakt groter dan toegestaan.',
+    en: 'The archive is larger than allowed once unpacked.',
+  },
+  'archive-ratio': {
+    code: 'archive-ratio',
+    nl: 'Het archief is verdacht sterk ingepakt (mogelijk een zip-bom).',
+    en: 'The archive is suspiciously highly compressed (possibly a zip bomb).',
+  },
+  timeout: {
+    code: 'scan-timeout',
+    nl: 'De controle van het bestand duurde te lang.',
+    en: 'Checking the file took too long.',
+  },
+  cancelled: {
+    code: 'scan-cancelled',
+    nl: 'De controle van het bestand is afgebroken.',
+    en: 'Checking the file was cancelled.',
+  },
+  'internal-error': {
+    code: 'scan-error',
+    nl: 'Bij de controle van het bestand ging iets mis.',
+    en: 'Something went wrong while checking the file.',
+  },
+};
+
+/** A file that could not be read is blocked (fail closed), with the reason why. */
+export function failureReason(failure: ReadFailure): Reason {
+  const known = FAILURES[failure.code] ?? FAILURES['internal-error'];
+  const where = failure.path ? { nl: ` (in '${failure.path}')`, en: ` (in '${failure.path}')` } : { nl: '', en: '' };
+  return {
+    code: known.code,
+    nl: `${known.nl}${where.nl} ${BLOCKED.nl}`,
+    en: `${known.en}${where.en} ${BLOCKED.en}`,
+    ...(failure.path ? { path: failure.path } : {}),
+  };
+}
+
+/** One reason for a rule that held on a sheet, naming each column that made it hold. */
+export function ruleReason(match: RuleMatch): Reason {
+  const lead = match.rule.message ?? RULE_LEADS[match.rule.id] ?? { nl: `Regel '${match.rule.id}'`, en: `Rule '${match.rule.id}'` };
+  const nl = match.columns.map((column) => describeColumn(column, 'nl')).join(' ');
+  const en = match.columns.map((column) => describeColumn(column, 'en')).join(' ');
+  const first = match.columns[0];
+  return {
+    code: match.rule.id,
+    nl: lead.nl ? `${lead.nl}. ${nl}` : nl,
+    en: lead.en ? `${lead.en}. ${en}` : en,
+    ...(first?.path ? { path: first.path } : {}),
+    ...(first ? { sheet: first.sheet, entity: first.entity } : {}),
+    column: match.columns.map((column) => column.header || column.column).join(', '),
+    count: Math.max(0, ...match.columns.map((column) => column.matches)),
+  };
+}
+
+/** "Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers." */
+function describeColumn(finding: ColumnFinding, language: 'nl' | 'en'): string {
+  const label = ENTITY_LABELS[finding.entity]?.[language] ?? { one: finding.entity, other: finding.entity };
+  const noun = finding.matches === 1 ? label.one : label.other;
+  const inFile = finding.path ? ` in '${finding.path}'` : '';
+  if (language === 'nl') {
+    const column = finding.header ? `Kolom '${finding.header}'` : `Kolom ${finding.column} (zonder kop)`;
+    return `${column} op blad '${finding.sheet}'${inFile}: ${finding.matches} ${noun}.`;
+  }
+  const column = finding.header ? `Column '${finding.header}'` : `Column ${finding.column} (no header)`;
+  return `${column} on sheet '${finding.sheet}'${inFile}: ${finding.matches} ${noun}.`;
+}

@@ -1,0 +1,45 @@
+// Names of people (every leak; leak 9 was surnames and row-IDs). Capitalised words look like
+// names but also like places and products, so the header must say it is a name.
+import type { CellValue } from '../types.js';
+import type { Recognizer } from './types.js';
+
+// Surnames with tussenvoegsels and double names ('van der Berg', "'t Hart", 'Jansen-de Vries'),
+// first names, initials ('J.P.', 'A. B.'), and a tussenvoegsel column on its own ('van der').
+const WORD = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-(?:[a-z]+ )*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?";
+const PARTICLE = "(?:van|de|der|den|het|ter|ten|te|in|op|'t|d'|la|le|du|von|zu|di|da|dos|el|al)";
+const NAME = new RegExp(
+  `^(?:(?:[A-Z]\\. ?)+(?:\\s+|$))?(?:${PARTICLE}\\s+)*${WORD}(?:,?\\s+(?:${PARTICLE}\\s+)*${WORD}){0,3}(?:,\\s*(?:[A-Z]\\. ?)+)?(?:,?\\s+${PARTICLE})*$`,
+);
+const INITIALS = /^(?:[A-Z]\.\s?){1,5}$/;
+const PARTICLES_ONLY = new RegExp(`^${PARTICLE}(?:\\s+${PARTICLE}){0,2}$`, 'i');
+
+function isName(value: CellValue): boolean {
+  if (typeof value !== 'string' || value.length < 2 || value.length > 60) return false;
+  const trimmed = value.trim();
+  return NAME.test(trimmed) || INITIALS.test(trimmed) || PARTICLES_ONLY.test(trimmed);
+}
+
+export const personName: Recognizer = {
+  id: 'person-name',
+  category: 'direct-identifier',
+  headers: {
+    nl: [
+      'naam', 'achternaam', 'voornaam', 'voornamen', 'voorletters', 'tussenvoegsel', 'roepnaam',
+      'geslachtsnaam', 'volledige naam', 'naam klant', 'klantnaam', 'werkzoekende', 'achternaam partner',
+    ],
+    en: ['name', 'surname', 'last name', 'family name', 'first name', 'given name', 'initials', 'full name'],
+  },
+  needsHeader: true,
+  thresholds: { shareWithHeader: 0.6 },
+  matches: isName,
+  examples: {
+    values: {
+      positive: ['Jansen', 'de Vries', 'van der Berg', 'Jansen-de Vries', "'t Hart", 'J.P.', 'A. B.', 'Jan Jansen', 'J. de Vries', 'Özdemir', 'van', 'Vries, de', 'Müller'],
+      negative: ['JANSEN 123', 'jansen@example.nl', '123', 'Bureaustoel Ergo 3000', 'a', '', null, 42],
+    },
+    headers: {
+      positive: ['Naam', 'Achternaam', 'Voorletters', 'Tussenvoegsel', 'Surname', 'First name', 'Naam klant'],
+      negative: ['Productnaam', 'Bedrijfsnaam', 'Naam werkgever', 'Straatnaam', 'Vacaturenaam'],
+    },
+  },
+};

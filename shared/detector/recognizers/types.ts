@@ -1,0 +1,33 @@
+// A recognizer knows one kind of personal data: how its column headers are worded and what its
+// values look like. The column analysis (../analyse/) decides per column from both.
+import type { Category, ColumnThresholds } from '../../policy/types.js';
+import type { CellValue } from '../types.js';
+
+export type { Category } from '../../policy/types.js';
+
+export interface Recognizer {
+  /** Stable entity id, used in findings, rules and reason messages: 'bsn', 'person-name', ... */
+  id: string;
+  category: Category;
+  /** Header words, normalised (lower case, no accents, words separated by one space). */
+  headers: { nl: readonly string[]; en: readonly string[] };
+  /**
+   * True when values alone prove too little (a date, a capitalised word, a short number):
+   * the column then counts only when its header names the entity.
+   */
+  needsHeader: boolean;
+  /** Whether one non-empty cell value looks like this entity. Must be cheap: it runs per cell. */
+  matches(value: CellValue): boolean;
+  /** Thresholds where this entity differs from the policy's defaults. */
+  thresholds?: Partial<ColumnThresholds>;
+  /**
+   * A check on the whole column on top of the share of matches, for entities whose single values
+   * prove nothing (row-IDs: the column is consistent in shape and mostly unique).
+   */
+  columnCheck?(values: readonly CellValue[]): boolean;
+  /** Run by test/detector/recognizers.test.ts: values and headers that must (not) be recognised. */
+  examples: {
+    values: { positive: readonly CellValue[]; negative: readonly CellValue[] };
+    headers: { positive: readonly string[]; negative: readonly string[] };
+  };
+}

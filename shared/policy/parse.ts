@@ -1,0 +1,187 @@
+// Validates a policy read from JSON and merges it over the defaults. Hand-written, since the
+// extension's content security policy forbids the code generation a schema compiler needs;
+// policy.schema.json describes the same shape for editors and IT staff.
+import { RECOGNIZERS } from '../detector/recognizers/index.js';
+import { DEFAULT_POLICY } from './defaults.js';
+import type { ArchiveLimits, Category, ColumnThresholds, Condition, Limits, Policy, Rule, Thresholds } from './types.js';
+
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+}
+
+const CATEGORIES: readonly Category[] = ['direct-identifier', 'quasi-identifier', 'special-category', 'personal'];
+const ENTITIES = RECOGNIZERS.map((recognizer) => recognizer.id);
+const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MATCH_PATTERN = /^(?:<all_urls>|(?:\*|https?|file):\/\/(?:\*|\*\.[^/*]+|[^/*]+)?\/.*)$/;
+
+type Json = Record<string, unknown>;
+
+/** A complete policy from a partial one: what the file leaves out comes from DEFAULT_POLICY. */
+export function parsePolicy(raw: unknown): Policy {
+  const policy = object(raw, 'policy', ['version', 'limits', 'thresholds', 'rules', 'protectedSites']);
+  if (policy.version !== undefined && policy.version !== 1) fail('policy.version', 'must be 1');
+  return {
+    version: 1,
+    limits: policy.limits === undefined ? DEFAULT_POLICY.limits : limits(policy.limits),
+    thresholds: policy.thresholds === undefined ? DEFAULT_POLICY.thresholds : thresholds(policy.thresholds),
+    rules: policy.rules === undefined ? DEFAULT_POLICY.rules : array(policy.rules, 'policy.rules').map(rule),
+    protectedSites:
+      policy.protectedSites === undefined
+        ? DEFAULT_POLICY.protectedSites
+        : array(policy.protectedSites, 'policy.protectedSites').map(site),
+  };
+}
+
+function limits(raw: unknown): Limits {
+  const at = 'policy.limits';
+  const given = object(raw, at, ['maxFileBytes', 'maxScanMs', 'archive']);
+  const defaults = DEFAULT_POLICY.limits;
+  return {
+    maxFileBytes: optional(given.maxFileBytes, `${at}.maxFileBytes`, positiveInteger, defaults.maxFileBytes),
+    maxScanMs: optional(given.maxScanMs, `${at}.maxScanMs`, positiveInteger, defaults.maxScanMs),
+    archive: given.archive === undefined ? defaults.archive : archive(given.archive),
+  };
+}
+
+function archive(raw: unknown): ArchiveLimits {
+  const at = 'policy.limits.archive';
+  const given = object(raw, at, ['maxDepth', 'maxEntries', 'maxInflatedBytes', 'maxRatio']);
+  const defaults = DEFAULT_POLICY.limits.archive;
+  return {
+    maxDepth: optional(given.maxDepth, `${at}.maxDepth`, nonNegativeInteger, defaults.maxDepth),
+    maxEntries: optional(given.maxEntries, `${at}.maxEntries`, positiveInteger, defaults.maxEntries),
+    maxInflatedBytes: optional(given.maxInflatedBytes, `${at}.maxInflatedBytes`, positiveInteger, defaults.maxInflatedBytes),
+    maxRatio: optional(given.maxRatio, `${at}.maxRatio`, positiveNumber, defaults.maxRatio),
+  };
+}
+
+function thresholds(raw: unknown): Thresholds {
+  const at = 'policy.thresholds';
+  const given = object(raw, at, ['minMatches', 'shareWithHeader', 'shareWithoutHeader', 'entities']);
+  const defaults = DEFAULT_POLICY.thresholds;
+  const entities: Thresholds['entities'] = {};
+  if (given.entities !== undefined) {
+    for (const [entity, value] of Object.entries(object(given.entities, `${at}.entities`))) {
+      entities[knownEntity(entity, `${at}.entities.${entity}`)] = columnThresholds(value, `${at}.entities.${entity}`);
+    }
+  }
+  return {
+    minMatches: optional(given.minMatches, `${at}.minMatches`, positiveInteger, defaults.minMatches),
+    shareWithHeader: optional(given.shareWithHeader, `${at}.shareWithHeader`, share, defaults.shareWithHeader),
+    shareWithoutHeader: optional(given.shareWithoutHeader, `${at}.shareWithoutHeader`, share, defaults.shareWithoutHeader),
+    entities,
+  };
+}
+
+function columnThresholds(raw: unknown, at: string): Partial<ColumnThresholds> {
+  const given = object(raw, at, ['minMatches', 'shareWithHeader', 'shareWithoutHeader']);
+  const result: Partial<ColumnThresholds> = {};
+  if (given.minMatches !== undefined) result.minMatches = positiveInteger(given.minMatches, `${at}.minMatches`);
+  if (given.shareWithHeader !== undefined) result.shareWithHeader = share(given.shareWithHeader, `${at}.shareWithHeader`);
+  if (given.shareWithoutHeader !== undefined) {
+    result.shareWithoutHeader = share(given.shareWithoutHeader, `${at}.shareWithoutHeader`);
+  }
+  return result;
+}
+
+function rule(raw: unknown, index: number): Rule {
+  const at = `policy.rules[${index}]`;
+  const given = object(raw, at, ['id', 'when', 'message']);
+  if (typeof given.id !== 'string' || !RULE_ID.test(given.id)) {
+    fail(`${at}.id`, "must be a code of lower-case words joined by '-', like 'bsn-column'");
+  }
+  const result: Rule = { id: given.id, when: condition(given.when, `${at}.when`) };
+  if (given.message !== undefined) {
+    const message = object(given.message, `${at}.message`, ['nl', 'en']);
+    result.message = { nl: text(message.nl, `${at}.message.nl`), en: text(message.en, `${at}.message.en`) };
+  }
+  return result;
+}
+
+function condition(raw: unknown, at: string): Condition {
+  const given = object(raw, at);
+  const kind = ['all', 'any', 'entity', 'category'].filter((key) => key in given);
+  if (kind.length !== 1) fail(at, "must have exactly one of 'all', 'any', 'entity', 'category'");
+  if ('all' in given || 'any' in given) {
+    const key = 'all' in given ? 'all' : 'any';
+    object(raw, at, [key]);
+    const parts = array(given[key], `${at}.${key}`);
+    if (parts.length === 0) fail(`${at}.${key}`, 'must list at least one condition');
+    const conditions = parts.map((part, i) => condition(part, `${at}.${key}[${i}]`));
+    return key === 'all' ? { all: conditions } : { any: conditions };
+  }
+  if ('entity' in given) {
+    object(raw, at, ['entity', 'minMatches']);
+    if (typeof given.entity !== 'string') fail(`${at}.entity`, `must be one of: ${ENTITIES.join(', ')}`);
+    const result: Condition = { entity: knownEntity(given.entity, `${at}.entity`) };
+    if (given.minMatches !== undefined) result.minMatches = positiveInteger(given.minMatches, `${at}.minMatches`);
+    return result;
+  }
+  object(raw, at, ['category', 'minColumns']);
+  const listed = Array.isArray(given.category) ? given.category : [given.category];
+  if (listed.length === 0 || !listed.every((c): c is Category => CATEGORIES.includes(c as Category))) {
+    fail(`${at}.category`, `must be one or a list of: ${CATEGORIES.join(', ')}`);
+  }
+  const result: Condition = { category: Array.isArray(given.category) ? listed : listed[0]! };
+  if (given.minColumns !== undefined) result.minColumns = positiveInteger(given.minColumns, `${at}.minColumns`);
+  return result;
+}
+
+function site(raw: unknown, index: number): string {
+  const at = `policy.protectedSites[${index}]`;
+  if (typeof raw !== 'string' || !MATCH_PATTERN.test(raw)) {
+    fail(at, "must be a URL match pattern like 'https://werkmap.example.nl/*'");
+  }
+  return raw;
+}
+
+function knownEntity(entity: string, at: string): string {
+  if (!ENTITIES.includes(entity)) fail(at, `unknown entity '${entity}'; known: ${ENTITIES.join(', ')}`);
+  return entity;
+}
+
+function object(raw: unknown, at: string, allowed?: readonly string[]): Json {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(at, 'must be an object');
+  const json = raw as Json;
+  const unknown = allowed ? Object.keys(json).find((key) => !allowed.includes(key)) : undefined;
+  if (unknown !== undefined) fail(`${at}.${unknown}`, `unknown field; allowed: ${allowed!.join(', ')}`);
+  return json;
+}
+
+function array(raw: unknown, at: string): unknown[] {
+  if (!Array.isArray(raw)) fail(at, 'must be an array');
+  return raw;
+}
+
+function text(raw: unknown, at: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '') fail(at, 'must be a non-empty string');
+  return raw;
+}
+
+function optional<T>(raw: unknown, at: string, check: (raw: unknown, at: string) => T, fallback: T): T {
+  return raw === undefined ? fallback : check(raw, at);
+}
+
+function positiveInteger(raw: unknown, at: string): number {
+  if (!Number.isSafeInteger(raw) || (raw as number) <= 0) fail(at, 'must be a positive integer');
+  return raw as number;
+}
+
+function nonNegativeInteger(raw: unknown, at: string): number {
+  if (!Number.isSafeInteger(raw) || (raw as number) < 0) fail(at, 'must be an integer of 0 or more');
+  return raw as number;
+}
+
+function positiveNumber(raw: unknown, at: string): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0) fail(at, 'must be a positive number');
+  return raw;
+}
+
+function share(raw: unknown, at: string): number {
+  if (typeof raw !== 'number' || !(raw >= 0 && raw <= 1)) fail(at, 'must be a number from 0 to 1');
+  return raw;
+}
+
+function fail(at: string, problem: string): never {
+  throw new PolicyError(`${at}: ${problem}`);
+}

@@ -21,8 +21,12 @@ export function manifestFor(target: BrowserTarget): ManifestV3Export {
     description: '__MSG_extDescription__',
     version: '0.1.0',
     default_locale: 'nl',
-    permissions: ['storage'],
+    // alarms: retries of the audit queue and the approvals badge outlive the service worker;
+    // declarativeNetRequestWithHostAccess: the token header, on the protected sites only.
+    permissions: ['storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
     host_permissions: DEFAULT_PROTECTED_SITES,
+    action: { default_title: '__MSG_popup_title__', default_popup: 'popup/popup.html' },
+    options_ui: { page: 'options/options.html', open_in_tab: true },
     background:
       target === 'chromium'
         ? { service_worker: 'background/index.ts', type: 'module' }
@@ -32,7 +36,12 @@ export function manifestFor(target: BrowserTarget): ManifestV3Export {
       { ...frames, js: ['page/index.ts'], world: 'MAIN' },
     ],
     ...(target === 'chromium'
-      ? { key: EXTENSION_PUBLIC_KEY, minimum_chrome_version: '111' }
+      ? {
+          key: EXTENSION_PUBLIC_KEY,
+          minimum_chrome_version: '111',
+          // IT's enterprise policy (docs/extension.md); Firefox reads it from policies.json instead.
+          storage: { managed_schema: 'managed-schema.json' },
+        }
       : { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } } }),
   };
 }

@@ -3,7 +3,8 @@
 // them a task late, after page scripts, when a file event may already have reached the page.
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InlineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import type { InlineConfig, Plugin } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import { manifestFor, type BrowserTarget } from '../manifest.js';
 
@@ -35,7 +36,18 @@ export function extensionConfig(target: BrowserTarget): InlineConfig {
         browser: target === 'firefox' ? 'firefox' : 'chrome',
         contentScripts: { standaloneFiles: ['content/index.ts', 'page/index.ts'] },
       }),
+      ...(target === 'chromium' ? [copyAsIs(['managed-schema.json'])] : []),
     ],
+  };
+}
+
+/** Files the manifest names but no script imports, which crxjs therefore does not copy. */
+function copyAsIs(files: string[]): Plugin {
+  return {
+    name: 'export-guard-copy-as-is',
+    generateBundle() {
+      for (const fileName of files) this.emitFile({ type: 'asset', fileName, source: readFileSync(resolve(here, fileName)) });
+    },
   };
 }
 

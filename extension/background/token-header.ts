@@ -1,0 +1,59 @@
+// Tells the proxy who is sending: every request the browser makes to a protected site carries the
+// user's token header, added by declarativeNetRequest so that page scripts never see the token
+// and every kind of request (fetch, XHR, form posts, navigations) carries it alike.
+import browser from 'webextension-polyfill';
+import { HEADERS } from '../../shared/api.js';
+import type { ResolvedSettings } from '../../shared/settings.js';
+import { loadSettings, onSettingsChanged } from './settings.js';
+
+type Rule = browser.DeclarativeNetRequest.Rule;
+
+/** Keeps the rules in step with the token (settings) and the protected sites (policy). */
+export function startTokenHeader(protectedSites: () => Promise<readonly string[]>): void {
+  const apply = async ({ settings }: ResolvedSettings) => applyTokenHeader(settings.token, await protectedSites());
+  onSettingsChanged((resolved) => void apply(resolved));
+  void loadSettings().then(apply);
+}
+
+/** Replaces our dynamic rules with one rule per protected-site pattern (none without a token). */
+export async function applyTokenHeader(token: string, protectedSites: readonly string[]): Promise<void> {
+  const rules = token === '' ? [] : tokenRules(token, protectedSites);
+  const existing = await browser.declarativeNetRequest.getDynamicRules();
+  // Removing the new ids too makes two overlapping updates both succeed (each one is atomic).
+  await browser.declarativeNetRequest.updateDynamicRules({
+    removeRuleIds: [...existing.map((rule) => rule.id), ...rules.map((rule) => rule.id)],
+    addRules: rules,
+  });
+}
+
+function tokenRules(token: string, protectedSites: readonly string[]): Rule[] {
+  return protectedSites.map((pattern, index) => ({
+    id: index + 1,
+    priority: 1,
+    action: {
+      type: 'modifyHeaders',
+      requestHeaders: [{ header: HEADERS.token, operation: 'set', value: token }],
+    },
+    condition: { regexFilter: matchPatternToRegex(pattern) },
+  }));
+}
+
+/**
+ * A WebExtension match pattern (`scheme://host/path`, `*` wildcards) as a DNR regexFilter. As in
+ * match patterns, a host without a port matches every port.
+ */
+export function matchPatternToRegex(pattern: string): string {
+  const parsed = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)(\/.*)$/.exec(pattern);
+  if (!parsed) throw new Error(`Not a supported match pattern: "${pattern}"`);
+  const [, scheme = '', host = '', path = ''] = parsed;
+  const schemeRe = scheme === '*' ? 'https?' : scheme;
+  const hostRe =
+    host === '*' ? '[^/:]+' : host.startsWith('*.') ? `(?:[^/:]+\\.)?${escape(host.slice(2))}` : escape(host);
+  const portRe = host.includes(':') ? '' : '(?::\\d+)?';
+  const pathRe = path.split('*').map(escape).join('.*');
+  return `^${schemeRe}://${hostRe}${portRe}${pathRe}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,124 @@
+// Delimited text (csv, tsv, txt) as one table. Every field stays a string exactly as written:
+// no number or date guessing, so '012345678' keeps its leading zero and '03-04-2018' stays
+// day-first. Empty fields are null. Plain text without a delimiter is a one-column table.
+import type { CellValue } from '../types.js';
+
+const CANDIDATES = [';', '\t', ',', '|'] as const;
+const SNIFF_LINES = 50;
+const ROWS_PER_CHECKPOINT = 2000;
+
+/** The delimiter whose count per line is the same (and non-zero) on most of the first lines. */
+export function sniffDelimiter(text: string): string | undefined {
+  const lines = firstLines(text, SNIFF_LINES);
+  let best: { delimiter: string; score: number } | undefined;
+  for (const delimiter of CANDIDATES) {
+    const counts = lines.map((line) => countOutsideQuotes(line, delimiter));
+    const mode = mostCommon(counts.filter((c) => c > 0));
+    if (mode === undefined) continue;
+    const score = counts.filter((c) => c === mode).length;
+    if (!best || score > best.score) best = { delimiter, score };
+  }
+  return best && best.score >= Math.ceil(lines.length / 2) ? best.delimiter : undefined;
+}
+
+function firstLines(text: string, count: number): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (lines.length < count && start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end).replace(/\r$/, '');
+    if (line.trim() !== '') lines.push(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+function countOutsideQuotes(line: string, delimiter: string): number {
+  let count = 0;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) count++;
+  }
+  return count;
+}
+
+function mostCommon(values: number[]): number | undefined {
+  const tally = new Map<number, number>();
+  for (const v of values) tally.set(v, (tally.get(v) ?? 0) + 1);
+  let best: number | undefined;
+  for (const [value, n] of tally) if (best === undefined || n > (tally.get(best) ?? 0)) best = value;
+  return best;
+}
+
+/**
+ * Parses RFC 4180 style text: quoted fields may hold delimiters, doubled quotes and line breaks.
+ * `checkpoint` is called every few thousand rows so that a deadline or cancellation can stop it.
+ */
+export function parseDelimited(text: string, delimiter: string | undefined, checkpoint: () => void): CellValue[][] {
+  const rows: CellValue[][] = [];
+  const sep = delimiter ?? '\n';
+  let row: CellValue[] = [];
+  let i = 0;
+  const n = text.length;
+  const endRow = () => {
+    if (!(row.length === 1 && row[0] === null)) rows.push(row);
+    row = [];
+    if (rows.length % ROWS_PER_CHECKPOINT === 0) checkpoint();
+  };
+  while (i < n) {
+    if (text.charCodeAt(i) === 34 /* " */) {
+      let value = '';
+      let from = ++i;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote === -1) {
+          // An unterminated quote: keep the rest as the field rather than losing it.
+          value += text.slice(from);
+          i = n;
+          break;
+        }
+        value += text.slice(from, quote);
+        if (text.charCodeAt(quote + 1) === 34) {
+          value += '"';
+          from = quote + 2;
+        } else {
+          i = quote + 1;
+          break;
+        }
+      }
+      // Anything between the closing quote and the delimiter is kept, as spreadsheet programs do.
+      const tail = nextBoundary(text, i, sep);
+      value += text.slice(i, tail);
+      i = tail;
+      row.push(value === '' ? null : value);
+    } else {
+      const end = nextBoundary(text, i, sep);
+      const value = text.slice(i, end);
+      row.push(value === '' ? null : value);
+      i = end;
+    }
+    if (i >= n) break;
+    if (text[i] === sep && sep !== '\n') {
+      i++;
+      if (i >= n) row.push(null);
+      continue;
+    }
+    // A line break: \r\n, \n or \r.
+    if (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10) i++;
+    i++;
+    endRow();
+  }
+  if (row.length > 0) endRow();
+  return rows;
+}
+
+function nextBoundary(text: string, from: number, sep: string): number {
+  const sepCode = sep.charCodeAt(0);
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === sepCode || code === 10 || code === 13) return i;
+  }
+  return text.length;
+}

@@ -1,0 +1,148 @@
+// readDocuments: bytes in, tables out, for the column analysis.
+//
+// What the analysis can rely on:
+// - Every sheet of every workbook, hidden and very hidden ones included (`visibility` says which).
+// - Cells: numbers are JS numbers, text is a string, booleans are booleans, and empty cells and
+//   error values (#N/A) are null. Date cells become ISO strings: 'YYYY-MM-DD', or
+//   'YYYY-MM-DDTHH:MM:SS' when they have a time of day. Formulas give their cached value.
+// - rows[r][c] is row r+1, column c of the sheet (positions are kept: empty rows are [] and gaps
+//   are null); trailing empty cells and rows are dropped.
+// - Delimited text is one sheet whose every field is a string exactly as written (no number or
+//   date guessing: '012345678' keeps its zero, '03-04-2018' stays day-first). Its name is the
+//   archive entry name, or '' for the input itself. Kind 'csv' when a delimiter was found, else
+//   'text' (one column: one value per line).
+// - pdf, Word documents, images and unrecognised binary data ('other') are no documents: they
+//   pass. What looks like a spreadsheet container but cannot be read is a failure: fail closed.
+// It never throws: everything that goes wrong is a ReadFailure.
+import type { Document, FileKind, Sheet } from '../types.js';
+import type { ReadContext, ReadOutcome } from './contract.js';
+import { kindFromNames, zipKind } from './container-kind.js';
+import { parseDelimited, sniffDelimiter } from './delimited.js';
+import { decodeText } from './encoding.js';
+import { gunzipBounded, gzipName } from './gzip.js';
+import { classifyOle2 } from './ole2.js';
+import { ReadSession, ReadStop, stop } from './session.js';
+import { readWithSheetJs } from './sheetjs.js';
+import { sniff } from './sniff.js';
+import { readXlsx } from './xlsx-fast.js';
+import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
+
+export type { ReadContext, ReadOutcome } from './contract.js';
+
+export interface ReadOptions {
+  /** 'sheetjs' reads xlsx with SheetJS instead of the fast path: the reference for the cross-check. */
+  xlsxReader?: 'fast' | 'sheetjs';
+}
+
+export async function readDocuments(bytes: Uint8Array, ctx: ReadContext, options: ReadOptions = {}): Promise<ReadOutcome> {
+  const reader = new Reader(new ReadSession(ctx), options);
+  try {
+    await reader.read(bytes, '', 0);
+    return { kind: reader.kind, documents: reader.documents };
+  } catch (error) {
+    const failure = error instanceof ReadStop ? error.failure : { code: 'internal-error' as const, path: '', detail: String(error) };
+    return { kind: reader.kind, documents: [], failure };
+  }
+}
+
+class Reader {
+  kind: FileKind = 'unknown';
+  readonly documents: Document[] = [];
+
+  constructor(
+    private readonly session: ReadSession,
+    private readonly options: ReadOptions,
+  ) {}
+
+  /** `depth` is the number of archives around these bytes. */
+  async read(bytes: Uint8Array, path: string, depth: number): Promise<void> {
+    this.session.checkpoint(path);
+    const sniffed = sniff(bytes);
+    switch (sniffed.format) {
+      case 'zip':
+        return this.readZip(bytes, path, depth);
+      case 'gzip': {
+        this.found(path, 'gzip');
+        this.enterArchive(path, depth);
+        const inner = gunzipBounded(bytes, path, this.session);
+        return this.read(inner, join(path, gzipName(bytes) || 'content'), depth + 1);
+      }
+      case 'ole2': {
+        const kind = classifyOle2(bytes, path);
+        this.found(path, kind);
+        if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
+        if (kind === 'xls') this.add(kind, path, readWithSheetJs(bytes, path, this.session));
+        return;
+      }
+      case 'biff':
+        this.found(path, 'xls');
+        return this.add('xls', path, readWithSheetJs(bytes, path, this.session));
+      case 'markup-spreadsheet':
+        this.found(path, sniffed.kind);
+        return this.add(sniffed.kind, path, readWithSheetJs(bytes, path, this.session));
+      case 'text': {
+        const text = decodeText(bytes, sniffed.encoding);
+        const delimiter = sniffDelimiter(text);
+        const kind = delimiter ? 'csv' : 'text';
+        this.found(path, kind);
+        const rows = parseDelimited(text, delimiter, () => this.session.checkpoint(path));
+        return this.add(kind, path, [{ name: path.slice(path.lastIndexOf('/') + 1), visibility: 'visible', rows }]);
+      }
+      case 'pdf':
+      case 'image':
+      case 'other':
+        this.found(path, sniffed.format);
+        return;
+    }
+  }
+
+  private async readZip(bytes: Uint8Array, path: string, depth: number): Promise<void> {
+    this.found(path, 'zip');
+    let zip: ZipContainer;
+    try {
+      zip = openZip(bytes, path, this.session);
+    } catch (error) {
+      // A cut-off zip has no directory; its local headers still tell what it was.
+      this.found(path, kindFromNames(localHeaderNames(bytes), () => ''));
+      throw error;
+    }
+    const kind = zipKind(zip);
+    this.found(path, kind);
+    switch (kind) {
+      case 'xlsx':
+      case 'xlsm':
+        this.add(kind, path, this.options.xlsxReader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readXlsx(zip, this.session));
+        return;
+      case 'xlsb':
+      case 'ods':
+        // SheetJS inflates without our caps: inflate every part once within them first, so that
+        // a part whose header lies about its size is caught here.
+        for (const name of zip.entries.keys()) zip.read(name);
+        this.add(kind, path, readWithSheetJs(bytes, path, this.session));
+        return;
+      case 'zip':
+        this.enterArchive(path, depth);
+        for (const name of zip.entries.keys()) {
+          await this.read(zip.read(name), join(path, name), depth + 1);
+          await this.session.breathe(path);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Records the kind of the input itself; kinds of archive entries only show in their documents. */
+  private found(path: string, kind: FileKind): void {
+    if (path === '') this.kind = kind;
+  }
+
+  private enterArchive(path: string, depth: number): void {
+    const max = this.session.limits.archive.maxDepth;
+    if (depth + 1 > max) stop('archive-too-deep', path, `archives nested more than ${max} deep`);
+  }
+
+  private add(kind: FileKind, path: string, sheets: Sheet[]): void {
+    this.documents.push({ kind, path, sheets });
+  }
+}

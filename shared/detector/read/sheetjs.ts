@@ -1,0 +1,67 @@
+// SheetJS reads the formats we have no fast path for (xls, xlsb, ods) and serves as the reference
+// reader for xlsx in the cross-check test. It works synchronously on the whole file: the deadline
+// is checked before and after, and between sheets while converting.
+import * as XLSX from '@e965/xlsx';
+import type { CellValue, Sheet, SheetVisibility } from '../types.js';
+import { isDateFormat, serialToIso } from './dates.js';
+import { stop, type ReadSession } from './session.js';
+import { join } from './zip.js';
+
+export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSession): Sheet[] {
+  session.checkpoint(path);
+  let workbook: XLSX.WorkBook;
+  try {
+    workbook = XLSX.read(bytes, { type: 'array', dense: true, cellNF: true, cellFormula: false, cellHTML: false, cellText: false, WTF: false });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/password|encrypt/i.test(message)) stop('encrypted', path, message);
+    stop('corrupt', path, `cannot read the workbook: ${message}`);
+  }
+  const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
+  return workbook.SheetNames.map((name, index) => {
+    session.checkpoint(join(path, name));
+    const sheet = workbook.Sheets[name];
+    return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), rows: sheet ? rowsOf(sheet, date1904) : [] };
+  });
+}
+
+function visibility(hidden: number | undefined): SheetVisibility {
+  return hidden === 2 ? 'very-hidden' : hidden === 1 ? 'hidden' : 'visible';
+}
+
+function rowsOf(sheet: XLSX.WorkSheet, date1904: boolean): CellValue[][] {
+  const dense = (sheet['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
+  const rows: CellValue[][] = [];
+  for (let r = 0; r < dense.length; r++) {
+    const cells = dense[r] ?? [];
+    const row: CellValue[] = [];
+    let last = -1;
+    for (let c = 0; c < cells.length; c++) {
+      const value = cellValue(cells[c], date1904);
+      row.push(value);
+      if (value !== null) last = c;
+    }
+    row.length = last + 1;
+    rows.push(row);
+  }
+  while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
+  return rows;
+}
+
+function cellValue(cell: XLSX.CellObject | undefined, date1904: boolean): CellValue {
+  if (!cell || cell.v === undefined || cell.v === null) return null;
+  switch (cell.t) {
+    case 'n':
+      return isDateFormat(typeof cell.z === 'string' ? cell.z : undefined) ? serialToIso(cell.v as number, date1904) : (cell.v as number);
+    case 's':
+      return cell.v === '' ? null : String(cell.v);
+    case 'b':
+      return Boolean(cell.v);
+    case 'd': {
+      const iso = (cell.v instanceof Date ? cell.v.toISOString() : String(cell.v)).slice(0, 19);
+      return iso.endsWith('T00:00:00') ? iso.slice(0, 10) : iso;
+    }
+    default:
+      return null;
+  }
+}

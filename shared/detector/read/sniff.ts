@@ -1,0 +1,67 @@
+// What the bytes are, from their content alone (magic numbers, then structure). File names and
+// declared types are never consulted: an xlsx renamed to .pdf is still an xlsx.
+import { isGzip } from './gzip.js';
+import { isOle2 } from './ole2.js';
+import { isZip } from './zip.js';
+import { sniffTextEncoding, type TextEncodingName } from './encoding.js';
+
+export type Sniffed =
+  | { format: 'zip' | 'gzip' | 'ole2' | 'pdf' | 'image' | 'biff' | 'other' }
+  | { format: 'markup-spreadsheet'; kind: 'xls' | 'ods' }
+  | { format: 'text'; encoding: TextEncodingName };
+
+export function sniff(bytes: Uint8Array): Sniffed {
+  if (isZip(bytes)) return { format: 'zip' };
+  if (isGzip(bytes)) return { format: 'gzip' };
+  if (isOle2(bytes)) return { format: 'ole2' };
+  if (isPdf(bytes)) return { format: 'pdf' };
+  if (isImage(bytes)) return { format: 'image' };
+  if (isBiffWorkbook(bytes)) return { format: 'biff' };
+  const encoding = sniffTextEncoding(bytes);
+  if (!encoding) return { format: 'other' };
+  const markup = markupSpreadsheet(bytes, encoding);
+  return markup ? { format: 'markup-spreadsheet', kind: markup } : { format: 'text', encoding };
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boolean {
+  return prefix.every((b, i) => bytes[at + i] === b);
+}
+
+const ascii = (text: string) => Array.from(text, (ch) => ch.charCodeAt(0));
+
+function isPdf(bytes: Uint8Array): boolean {
+  // The header may follow some junk, within the first kilobyte.
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  return head.includes('%PDF-');
+}
+
+const IMAGE_SIGNATURES = [
+  [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  ascii('GIF87a'),
+  ascii('GIF89a'),
+  [0x49, 0x49, 0x2a, 0x00], // TIFF little-endian
+  [0x4d, 0x4d, 0x00, 0x2a], // TIFF big-endian
+];
+
+function isImage(bytes: Uint8Array): boolean {
+  if (IMAGE_SIGNATURES.some((signature) => startsWith(bytes, signature))) return true;
+  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return true;
+  // HEIC/AVIF: an ISO media 'ftyp' box with an image brand.
+  return startsWith(bytes, ascii('ftyp'), 4) && ['heic', 'heix', 'mif1', 'avif'].some((brand) => startsWith(bytes, ascii(brand), 8));
+}
+
+/** BIFF2-4 worksheets are bare record streams (no OLE2 wrapper) that start with a BOF record. */
+function isBiffWorkbook(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x09 && (bytes[1] === 0x00 || bytes[1] === 0x02 || bytes[1] === 0x04) && bytes[3] === 0x00 && (bytes[2] ?? 0) >= 4 && (bytes[2] ?? 0) <= 16;
+}
+
+/** Excel 2003 XML, flat OpenDocument and HTML tables: text formats a spreadsheet program opens as a workbook. */
+function markupSpreadsheet(bytes: Uint8Array, encoding: TextEncodingName): 'xls' | 'ods' | undefined {
+  const head = new TextDecoder(encoding).decode(bytes.subarray(0, 4096)).trimStart().toLowerCase();
+  if (!head.startsWith('<')) return undefined;
+  if (head.includes('urn:schemas-microsoft-com:office:spreadsheet')) return 'xls';
+  if (head.includes('application/vnd.oasis.opendocument.spreadsheet')) return 'ods';
+  if (/<table[\s>]/.test(head) || (head.includes('<html') && head.includes('excel'))) return 'xls';
+  return undefined;
+}

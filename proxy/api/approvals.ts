@@ -8,7 +8,7 @@ const STATES: readonly ApprovalState[] = ['pending', 'approved', 'rejected', 'ex
 
 export interface Answer {
   status: number;
-  body: unknown;
+  body: object;
 }
 
 export async function createApproval(approvals: Approvals, user: UserInfo, input: unknown): Promise<Answer> {

@@ -10,7 +10,8 @@ import type { Store } from '../store/types.js';
 import { createApproval, decideApproval, getApproval, listApprovals, type Answer } from './approvals.js';
 import { checkOrigin, setCorsHeaders } from './cors.js';
 import { recordBlockedUpload } from './events.js';
-import { BadRequest, readJson, sendError, sendJson } from './json.js';
+import { sendJson } from '../respond.js';
+import { BadRequest, readJson } from './json.js';
 
 export interface ApiDeps {
   directory: UserDirectory;
@@ -46,7 +47,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       sendJson(res, status, body);
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
-      sendError(res, error.status, { error: error.error, message: error.message });
+      sendJson(res, error.status, { error: error.error, message: error.message });
     }
   };
 }

@@ -1,6 +1,5 @@
-// JSON in and out for the proxy's own API and refusals: bounded reads, clear 4xx reasons.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiError } from '../../shared/api.js';
+// JSON request bodies of the proxy's own API: bounded reads, clear 4xx reasons.
+import type { IncomingMessage } from 'node:http';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
@@ -8,16 +7,6 @@ export class BadRequest extends Error {
   constructor(readonly status: number, readonly error: string, message: string) {
     super(message);
   }
-}
-
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-export function sendError(res: ServerResponse, status: number, error: ApiError): void {
-  sendJson(res, status, error);
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -24,7 +24,8 @@ export interface ApprovalsDeps {
   checkAttachment: AttachmentChecker;
   approversOf: (team: string) => UserInfo[];
   now?: () => Date;
-  onDecision?: (decision: 'approve' | 'reject') => void;
+  /** Told after every change of an approval's state, for the metrics. */
+  onChange?: (change: AuditEvent['type']) => void;
 }
 
 /** Why a send's approval was not accepted; the 428 body's `detail`. */
@@ -63,6 +64,7 @@ export class Approvals {
       attachments,
     };
     await this.deps.store.createApproval(record, this.audit('approval-requested', sender, record));
+    this.deps.onChange?.('approval-requested');
     return record;
   }
 
@@ -95,7 +97,7 @@ export class Approvals {
     if (!(await this.deps.store.decideApproval(id, decision, decision.decidedAt, audit))) {
       return { status: 409, error: 'not-pending', message: 'this request was decided or expired meanwhile' };
     }
-    this.deps.onDecision?.(request.decision);
+    this.deps.onChange?.(audit.type);
     return { ...record, ...decision };
   }
 
@@ -117,7 +119,9 @@ export class Approvals {
       this.now().toISOString(),
       sendEvent('send-passed', this.now(), sender, method, pathAndQuery.split('?')[0] ?? '', facts, approvalId),
     );
-    return used ? 'ok' : 'already-used';
+    if (!used) return 'already-used';
+    this.deps.onChange?.('send-passed');
+    return 'ok';
   }
 
   view(record: ApprovalRecord, viewer: UserInfo): ApprovalView {
@@ -130,7 +134,8 @@ export class Approvals {
   }
 
   async expireDue(): Promise<void> {
-    await this.deps.store.expireDue(this.now().toISOString(), (record) => this.audit('approval-expired', record.sender, record));
+    const expired = await this.deps.store.expireDue(this.now().toISOString(), (record) => this.audit('approval-expired', record.sender, record));
+    if (expired.length > 0) this.deps.onChange?.('approval-expired');
   }
 
   private expiryFrom(moment: Date): string {

@@ -6,7 +6,7 @@ import { approvalNeededBecause, findSendRoute, readSendFacts, type ApprovalRule 
 import type { Step } from '../pipeline.js';
 import type { Store } from '../store/types.js';
 import { sendEvent, type Approvals, type SendCheck } from '../approval/approvals.js';
-import { sendError } from '../api/json.js';
+import { sendJson } from '../respond.js';
 
 export interface RequireApprovalDeps {
   approvals: Approvals;
@@ -34,7 +34,7 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
     const facts = readSendFacts(route, body.toString('utf8'));
     if ('error' in facts) {
       // A send the rule cannot read could be a bulk send: it does not pass (fail closed).
-      sendError(ctx.res, 400, { error: 'malformed-send', message: facts.error });
+      sendJson(ctx.res, 400, { error: 'malformed-send', message: facts.error });
       return 'handled';
     }
     const because = approvalNeededBecause(facts, rule.threshold);
@@ -55,7 +55,7 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
       ...EXPLAIN[check],
       howTo: { create: `POST ${ROUTES.approvals}`, header: HEADERS.approval },
     };
-    sendError(ctx.res, 428, refusal);
+    sendJson(ctx.res, 428, refusal);
     return 'handled';
   };
 }

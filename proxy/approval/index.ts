@@ -1,0 +1,79 @@
+// The four-eyes feature as the proxy sees it: two pipeline steps, the API handler and the
+// metrics, built from the config's identity, approval and store sections.
+import type { Verdict } from '../../shared/detector/types.js';
+import type { Policy } from '../../shared/policy/types.js';
+import type { AttachmentLedger } from '../attachments.js';
+import { createApiHandler, type ApiHandler } from '../api/index.js';
+import { auditBlockedUploads } from '../audit/record-uploads.js';
+import type { ProxyEvents } from '../events.js';
+import { UserDirectory } from '../identity/directory.js';
+import type { Logger } from '../log.js';
+import type { Registry } from '../ops/metrics.js';
+import type { Step } from '../pipeline.js';
+import { identifyStep } from '../steps/identify.js';
+import { requireApprovalStep } from '../steps/require-approval.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/types.js';
+import { Approvals } from './approvals.js';
+import { attachmentChecker } from './attachment-check.js';
+import type { FourEyesConfig } from './config.js';
+
+/** Expiries are also swept on every approval call; this catches the quiet hours. */
+const EXPIRY_SWEEP_MS = 60_000;
+
+export interface FourEyesDeps {
+  policy: Policy;
+  ledger: AttachmentLedger;
+  scan: (bytes: Uint8Array) => Promise<Verdict>;
+  events: ProxyEvents;
+  metrics: Registry;
+  log: Logger;
+  /** A store shared with other proxies; by default the config's SQLite file. */
+  store?: Store;
+}
+
+export interface FourEyes {
+  identify: Step;
+  requireApproval: Step;
+  api: ApiHandler;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps): Promise<FourEyes> {
+  const store = deps.store ?? new SqliteStore(config.storePath);
+  if (config.storePath === ':memory:' && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
+  const directory = new UserDirectory(config.identity);
+
+  let pending = (await store.countByState()).pending;
+  deps.metrics.gauge('export_guard_approvals_pending', 'Approval requests waiting for a decision.', () => pending);
+  const changes = deps.metrics.counter('export_guard_approval_changes_total', 'Approval requests, decisions, expiries and uses, by kind.');
+
+  const approvals = new Approvals({
+    store,
+    rule: config.approval,
+    checkAttachment: attachmentChecker(deps.ledger, deps.scan),
+    approversOf: (team) => directory.approversOf(team),
+    onChange: (change) => {
+      changes.inc({ change });
+      store.countByState().then(
+        (counts) => (pending = counts.pending),
+        (error: unknown) => deps.log.error('approval-count-failed', { message: String(error) }),
+      );
+    },
+  });
+  auditBlockedUploads(deps.events, store, deps.log);
+  const sweep = setInterval(() => approvals.expireDue().catch((error: unknown) => deps.log.error('approval-expiry-failed', { message: String(error) })), EXPIRY_SWEEP_MS);
+  sweep.unref();
+
+  return {
+    identify: identifyStep(directory),
+    requireApproval: requireApprovalStep({ approvals, rule: config.approval, store }),
+    api: createApiHandler({ directory, approvals, store, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
+    store,
+    close: async () => {
+      clearInterval(sweep);
+      await store.close();
+    },
+  };
+}

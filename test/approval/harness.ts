@@ -1,0 +1,124 @@
+// The demo portal behind the real proxy with the four-eyes feature on a real SQLite file, and
+// a team of users with real tokens. Every approval test starts from here.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPortal, type Portal } from '../../demo-portal/server.js';
+import { hashToken, newToken } from '../../proxy/identity/tokens.js';
+import { writeUsersFile } from '../../proxy/identity/users-file.js';
+import type { AuditEntry } from '../../proxy/audit/entry.js';
+import { SqliteStore } from '../../proxy/store/sqlite.js';
+import { HEADERS, ROUTES, type Role } from '../../shared/api.js';
+import { startTestProxy, type TestProxy } from '../proxy/start.js';
+
+export const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+
+/** anna and bram are caseworkers of team A, carla its approver; dirk approves for team B; eva is in A without the role. */
+const PEOPLE: [id: string, team: string, roles: Role[]][] = [
+  ['anna', 'A', ['caseworker']],
+  ['bram', 'A', ['caseworker']],
+  ['carla', 'A', ['caseworker', 'approver']],
+  ['dirk', 'B', ['caseworker', 'approver']],
+  ['eva', 'A', ['caseworker', 'admin']],
+];
+
+export interface Harness {
+  dir: string;
+  dbPath: string;
+  portal: Portal;
+  proxy: TestProxy;
+  tokens: Record<string, string>;
+  /** The audit log as `export-guard audit` reads it: from the database file, beside the running proxy. */
+  audit(): Promise<AuditEntry[]>;
+  /** Starts the proxy again on the same database and users file. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(approval: Record<string, unknown> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'eg-approval-'));
+  const usersFile = join(dir, 'users.json');
+  const dbPath = join(dir, 'state.db');
+  const tokens: Record<string, string> = {};
+  writeUsersFile(usersFile, {
+    users: PEOPLE.map(([id, team, roles]) => {
+      tokens[id] = newToken();
+      return { id, name: `${id[0]!.toUpperCase()}${id.slice(1)}`, team, roles, tokenSha256: hashToken(tokens[id]!) };
+    }),
+  });
+  const portal = await startPortal({ jobSeekers: 300 });
+  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN] }, store: { sqlite: dbPath }, approval };
+  const harness: Harness = {
+    dir,
+    dbPath,
+    portal,
+    proxy: await startTestProxy(portal.url, config),
+    tokens,
+    async audit() {
+      const store = new SqliteStore(dbPath);
+      try {
+        return await store.auditEntries();
+      } finally {
+        await store.close();
+      }
+    },
+    async restart() {
+      const logLines = harness.proxy.logLines;
+      await harness.proxy.close();
+      harness.proxy = await startTestProxy(portal.url, config);
+      harness.proxy.logLines.unshift(...logLines);
+    },
+    async close() {
+      await harness.proxy.close();
+      await portal.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Logs in to the portal through the proxy, as a caseworker's browser does. */
+export async function portalSession(h: Harness): Promise<string> {
+  const response = await fetch(`${h.proxy.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'name=Anna+de+Vries',
+    redirect: 'manual',
+  });
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+export async function upload(h: Harness, session: string, user: string, name: string, content: string | Uint8Array): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
+  return fetch(`${h.proxy.url}/api/attachments`, { method: 'POST', headers: { cookie: session, [HEADERS.token]: h.tokens[user]! }, body: form });
+}
+
+export function sendBody(recipientIds: string[], attachmentIds: string[], subject = 'Uitnodiging banenmarkt'): string {
+  return JSON.stringify({ recipientIds, subject, body: 'Graag tot dinsdag.', attachmentIds });
+}
+
+export async function send(h: Harness, session: string, user: string, body: string, approvalId?: string): Promise<Response> {
+  const headers: Record<string, string> = { cookie: session, 'content-type': 'application/json', [HEADERS.token]: h.tokens[user]! };
+  if (approvalId) headers[HEADERS.approval] = approvalId;
+  return fetch(`${h.proxy.url}/api/messages`, { method: 'POST', headers, body });
+}
+
+/** Calls the proxy's API as the extension does: its origin, the user's token. */
+export async function api(h: Harness, user: string | undefined, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  const all: Record<string, string> = { origin: EXTENSION_ORIGIN, ...headers };
+  if (user) all[HEADERS.token] = h.tokens[user]!;
+  if (body !== undefined) all['content-type'] = 'application/json';
+  const response = await fetch(h.proxy.url + path, { method, headers: all, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+export function requestApproval(h: Harness, user: string, body: string) {
+  return api(h, user, 'POST', ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
+}
+
+export function decide(h: Harness, user: string, id: string, decision: 'approve' | 'reject', reason?: string) {
+  return api(h, user, 'POST', ROUTES.decision(id), { decision, reason });
+}
+

@@ -15,6 +15,8 @@ export interface SheetProfile {
 interface Candidate {
   recognizer: Recognizer;
   byHeader: boolean;
+  /** The header alone proves it: every non-empty value counts. */
+  countsAll: boolean;
   share: number;
   minMatches: number;
   matches: number;
@@ -58,7 +60,7 @@ export function profileSheet(
       if (value === undefined || isEmpty(value)) continue;
       column.nonEmpty++;
       for (const candidate of column.candidates) {
-        if (candidate.recognizer.matches(value)) candidate.matches++;
+        if (candidate.countsAll || candidate.recognizer.matches(value)) candidate.matches++;
         candidate.values?.push(value);
       }
     }
@@ -94,6 +96,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
     candidates.push({
       recognizer,
       byHeader,
+      countsAll: byHeader && recognizer.headerSuffices === true,
       share: byHeader ? limits.shareWithHeader : limits.shareWithoutHeader,
       minMatches: limits.minMatches,
       matches: 0,

@@ -42,7 +42,9 @@ export function recognizerHeaderNames(recognizer: Recognizer, header: string): b
 }
 
 export function isEmpty(value: CellValue | undefined): boolean {
-  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+  if (typeof value !== 'string') return value === null || value === undefined;
+  // Most strings start with a visible character: no need to trim (and copy) them.
+  return value === '' || (value.charCodeAt(0) <= 32 && value.trim() === '');
 }
 
 /** Header rows are searched only near the top: title rows above a table are a few lines. */

@@ -1,5 +1,6 @@
 // Benefit data (leaks 2, 4, 5, 8: first WW day, WW end date, days entitled). It is about a job
-// seeker by definition, so the header alone decides; a vacancy list has no such columns.
+// seeker by definition, so the header alone decides and any value under it counts; a vacancy list
+// has no such columns.
 import type { CellValue } from '../types.js';
 import type { Recognizer } from './types.js';
 

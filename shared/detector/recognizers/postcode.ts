@@ -10,7 +10,7 @@ export const postcode: Recognizer = {
   category: 'quasi-identifier',
   headers: { nl: ['postcode', 'pc'], en: ['postal code', 'zip', 'zip code', 'zipcode'] },
   needsHeader: false,
-  matches: (value: CellValue) => typeof value === 'string' && value.length <= 8 && POSTCODE.test(value.trim()),
+  matches: (value: CellValue) => typeof value === 'string' && value.length <= 12 && POSTCODE.test(value.trim()),
   examples: {
     values: {
       positive: ['1234 AB', '1234AB', '9999 zz', ' 3511 LX '],

@@ -11,7 +11,7 @@ const STEMS = [
   'ziek', 'psych', 'belastbaar', 'arbeidsongeschikt', 'arbeidsbeperk', 'burn-out', 'burnout', 'overspannen',
   'depress', 'angststoorn', 'verslav', 'verslaafd', 'alcoholprobl', 'drugsprobl', 'medisch', 'medicatie',
   'beperking', 'handicap', 'gehandicapt', 'chronisch', 'diagnose', 'therapie', 'ziekenhuis',
-  'rugklacht', 'hernia', 'kanker', 'diabetes', 'autisme', 'wajong',
+  'rugklacht', 'hartklacht', 'beperkt inzetbaar', 'beperkt belastbaar', 'hernia', 'kanker', 'diabetes', 'autisme', 'wajong',
   'zwanger', 'revalid', 'arbeidsdeskund', 'bedrijfsarts', 'verzuim',
   'health', 'illness', 'disabilit', 'sick', 'mental', 'medical',
   // other special categories
@@ -48,6 +48,7 @@ export const specialCategory: Recognizer = {
     en: ['health', 'medical', 'disability', 'sickness', 'work capacity', 'religion', 'ethnicity', 'criminal record', 'trade union'],
   },
   needsHeader: false,
+  headerSuffices: true,
   // One remark is enough, wherever it is: a health note in row 90,000 matters as much as in row 1.
   thresholds: { minMatches: 1, shareWithHeader: 0, shareWithoutHeader: 0 },
   matches: mentionsSpecialCategory,

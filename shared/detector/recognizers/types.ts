@@ -16,6 +16,11 @@ export interface Recognizer {
    * the column then counts only when its header names the entity.
    */
   needsHeader: boolean;
+  /**
+   * When the header names the entity, every non-empty value counts: a 'Ziek' column of Ja/Nee
+   * flags is health data whatever the flags say.
+   */
+  headerSuffices?: boolean;
   /** Whether one non-empty cell value looks like this entity. Must be cheap: it runs per cell. */
   matches(value: CellValue): boolean;
   /** Thresholds where this entity differs from the policy's defaults. */

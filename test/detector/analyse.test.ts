@@ -1,0 +1,223 @@
+// The column analysis on tables as the readers deliver them: which columns hold what, which rules
+// hold, and what the caseworker is told. Tables come from the fixture generator's synthetic people.
+import { describe, expect, test } from 'vitest';
+import { analyse, failureReason } from '../../shared/detector/analyse/index.js';
+import { columnLetter } from '../../shared/detector/analyse/columns.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import { parsePolicy } from '../../shared/policy/parse.js';
+import type { CellValue, Document, ReadFailureCode, SheetVisibility } from '../../shared/detector/types.js';
+import { makeBsn, makeJobSeekers, passesElfproef } from '../../scripts/fixtures/people.js';
+import { seededRandom } from '../../scripts/fixtures/random.js';
+
+function book(rows: CellValue[][], options: { sheet?: string; path?: string; visibility?: SheetVisibility } = {}): Document[] {
+  return [
+    {
+      kind: 'xlsx',
+      path: options.path ?? '',
+      sheets: [{ name: options.sheet ?? 'Export', visibility: options.visibility ?? 'visible', rows }],
+    },
+  ];
+}
+
+function codes(documents: Document[], policy = DEFAULT_POLICY): string[] {
+  return analyse(documents, policy).reasons.map((reason) => reason.code);
+}
+
+function entities(documents: Document[], policy = DEFAULT_POLICY): Record<string, string> {
+  return Object.fromEntries(analyse(documents, policy).findings.map((f) => [f.header || f.column, f.entity]));
+}
+
+const people = makeJobSeekers(400, 42);
+const randomOrderNumbers = (count: number, seed: number): string[] => {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => String(random.int(100_000_000, 999_999_999)));
+};
+
+describe('BSN columns', () => {
+  test('a bare column of valid BSNs without a header is a BSN column (leak 3)', () => {
+    const analysis = analyse(book(people.slice(0, 135).map((p) => [p.bsn]), { sheet: 'Blad1' }), DEFAULT_POLICY);
+    expect(analysis.reasons.map((r) => r.code)).toEqual(['bsn-column']);
+    expect(analysis.reasons[0]).toMatchObject({ column: 'A', count: 135, sheet: 'Blad1', entity: 'bsn' });
+    expect(analysis.reasons[0]!.nl).toBe('Kolom A (zonder kop) op blad \'Blad1\': 135 geldige burgerservicenummers.');
+    expect(analysis.rows).toBe(135);
+  });
+
+  test("the message names the header: \"Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers.\"", () => {
+    const [reason] = analyse(book([['BSN'], ...people.slice(0, 135).map((p) => [p.bsn])]), DEFAULT_POLICY).reasons;
+    expect(reason!.nl).toBe("Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers.");
+    expect(reason!.en).toBe("Column 'BSN' on sheet 'Export': 135 valid citizen service numbers (BSN).");
+  });
+
+  test('random 9-digit order numbers are not a BSN column, with or without a header', () => {
+    const numbers = randomOrderNumbers(1000, 7);
+    const chanceHits = numbers.filter(passesElfproef).length;
+    expect(chanceHits).toBeGreaterThan(50); // about 1 in 11 pass the elfproef by chance
+    expect(codes(book(numbers.map((n) => [n])))).toEqual([]);
+    expect(codes(book([['Ordernummer'], ...numbers.map((n) => [n])]))).toEqual([]);
+    expect(codes(book(numbers.map((n) => [Number(n)])))).toEqual([]);
+  });
+
+  test("a header 'BSN' lowers the share needed: a column with typos still counts", () => {
+    const random = seededRandom(9);
+    const column = Array.from({ length: 100 }, (_, i) => [i % 2 === 0 ? makeBsn(random) : String(random.int(100_000_000, 999_999_999))]);
+    expect(entities(book([['BSN'], ...column]))).toEqual({ BSN: 'bsn' });
+    expect(entities(book([['Kenmerk'], ...column]))).toEqual({});
+  });
+
+  test('BSNs stored as numbers count, including those shortened to 8 digits', () => {
+    const shortened = people.filter((p) => /^0[1-9]/.test(p.bsn)).slice(0, 20);
+    expect(shortened.length).toBeGreaterThanOrEqual(10);
+    const analysis = analyse(book(shortened.map((p) => [Number(p.bsn)])), DEFAULT_POLICY);
+    expect(analysis.findings).toMatchObject([{ entity: 'bsn', matches: shortened.length }]);
+  });
+
+  test('BSNs written with dots, spaces or hyphens count', () => {
+    const written = people.slice(0, 30).map((p, i) => {
+      const groups = [p.bsn.slice(0, 4), p.bsn.slice(4, 6), p.bsn.slice(6)];
+      return [groups.join(['.', ' ', '-'][i % 3])];
+    });
+    expect(codes(book(written))).toEqual(['bsn-column']);
+  });
+});
+
+describe('tables without a BSN', () => {
+  test('surnames with row-IDs are a list of people (leak 9)', () => {
+    const rows = [['Achternaam', 'Rij-ID'], ...people.map((p) => [p.surname, p.rowId])];
+    expect(codes(book(rows))).toEqual(['direct-identifier-with-personal-data', 'people-list']);
+    expect(entities(book(rows))).toEqual({ Achternaam: 'person-name', 'Rij-ID': 'client-id' });
+  });
+
+  test('birth date with postcode singles people out', () => {
+    const rows = [['Geboortedatum', 'Postcode'], ...people.map((p) => [p.birthDate, p.postcode])];
+    expect(codes(book(rows))).toEqual(['quasi-identifier-combination']);
+  });
+
+  test('postcode with place alone is only an address', () => {
+    const rows = [['Postcode', 'Plaats'], ...people.slice(0, 40).map((p) => [p.postcode, p.place])];
+    expect(codes(book(rows))).toEqual([]);
+  });
+
+  test('a health remark in row 90,000 next to names blocks; without it nothing about health is found', () => {
+    const random = seededRandom(11);
+    const surnames = ['Jansen', 'de Vries', 'Bakker', 'van der Meer'];
+    const rows: CellValue[][] = [['Achternaam', 'Opmerking']];
+    for (let i = 0; i < 100_000; i++) rows.push([random.pick(surnames), i % 3 === 0 ? 'Uitnodiging verstuurd' : null]);
+    expect(codes(book(rows))).not.toContain('special-category-with-identifier');
+    rows[90_000]![1] = 'Psychische klachten, beperkt belastbaar';
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    expect(analysis.reasons.map((r) => r.code)).toContain('special-category-with-identifier');
+    expect(analysis.findings.find((f) => f.header === 'Opmerking')).toMatchObject({ entity: 'special-category', matches: 1 });
+  });
+
+  test("a flag column headed 'Ziek' is health data whatever the flags say (leak 2)", () => {
+    const rows = [['Achternaam', 'Ziek'], ...people.slice(0, 20).map((p, i) => [p.surname, i % 4 === 0 ? 'Ja' : 'Nee'])];
+    expect(entities(book(rows))).toEqual({ Achternaam: 'person-name', Ziek: 'special-category' });
+    expect(codes(book(rows))).toContain('special-category-with-identifier');
+  });
+});
+
+describe('where the table is', () => {
+  test('the header row need not be the first: title rows above it', () => {
+    const rows: CellValue[][] = [
+      ['UWV Sonar - selectie groepsbericht'],
+      ['Aangemaakt op 22-09-2016'],
+      [],
+      ['Achternaam', 'BSN', 'Rij-ID'],
+      ...people.slice(0, 60).map((p) => [p.surname, p.bsn, p.rowId]),
+    ];
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    expect(analysis.rows).toBe(60);
+    expect(Object.fromEntries(analysis.findings.map((f) => [f.header, f.column]))).toEqual({ Achternaam: 'A', BSN: 'B', 'Rij-ID': 'C' });
+  });
+
+  test('a very hidden sheet is analysed like any other, and an archive path is named', () => {
+    const rows = [['BSN'], ...people.slice(0, 10).map((p) => [p.bsn])];
+    const [reason] = analyse(book(rows, { visibility: 'very-hidden', sheet: 'Data', path: 'bijlage.zip/selectie.xlsx' }), DEFAULT_POLICY).reasons;
+    expect(reason).toMatchObject({ code: 'bsn-column', path: 'bijlage.zip/selectie.xlsx', sheet: 'Data' });
+    expect(reason!.nl).toContain("in 'bijlage.zip/selectie.xlsx'");
+  });
+
+  test('rules look at one sheet at a time: a name list and an unrelated row-ID sheet do not combine', () => {
+    const documents: Document[] = [
+      {
+        kind: 'xlsx',
+        path: '',
+        sheets: [
+          { name: 'Rooster', visibility: 'visible', rows: [['Voornaam', 'Dienst'], ...people.slice(0, 12).map((p, i) => [p.firstName, i % 2 ? 'Vroeg' : 'Laat'])] },
+          { name: 'Codes', visibility: 'visible', rows: [['ID', 'Omschrijving'], ...[1001, 1002, 1003, 1004].map((id) => [id, 'Code'])] },
+        ],
+      },
+    ];
+    expect(codes(documents)).toEqual([]);
+  });
+});
+
+describe('harmless tables pass', () => {
+  test.each<[string, CellValue[][]]>([
+    ['a vacancy list', [['Vacature ID', 'Functie', 'Naam werkgever', 'Plaats', 'Uren'], ...people.slice(0, 60).map((p, i) => [`VAC-${2018000 + i}`, p.occupation, p.lastEmployer, p.place, 32])]],
+    ['a team schedule of first names', [['Naam', 'Maandag', 'Dinsdag'], ...people.slice(0, 30).map((p) => [p.firstName, 'Vroeg', 'Laat'])]],
+    ['statistics by gender and age group', [['Geslacht', 'Leeftijdsgroep', 'Aantal'], ...['M', 'V'].flatMap((g) => ['20-29', '30-39', '40-49'].map((a, i) => [g, a, 100 + i]))]],
+    ['a catalogue', [['Artikelnummer', 'Omschrijving', 'Prijs'], ...['Bureaustoel', 'Toetsenbord', 'Muis', 'Headset'].map((item, i) => [`ART-${1000 + i}`, item, 10 + i])]],
+    ['an empty sheet', []],
+  ])('%s', (_, rows) => {
+    expect(codes(book(rows))).toEqual([]);
+  });
+});
+
+describe('the policy decides', () => {
+  test('no rules, no block', () => {
+    const policy = parsePolicy({ rules: [] });
+    expect(codes(book(people.slice(0, 50).map((p) => [p.bsn])), policy)).toEqual([]);
+  });
+
+  test('a per-entity threshold overrides the default', () => {
+    const numbers = randomOrderNumbers(1000, 7).map((n) => [n]);
+    const policy = parsePolicy({ thresholds: { entities: { bsn: { shareWithoutHeader: 0.05 } } } });
+    expect(codes(book(numbers), policy)).toEqual(['bsn-column']);
+  });
+
+  test('a rule of its own reports its own code and message', () => {
+    const policy = parsePolicy({ rules: [{ id: 'any-email', when: { entity: 'email' }, message: { nl: 'E-mailadressen', en: 'E-mail addresses' } }] });
+    const [reason] = analyse(book([['E-mail'], ...people.slice(0, 5).map((p) => [p.email])]), policy).reasons;
+    expect(reason!.code).toBe('any-email');
+    expect(reason!.nl).toBe("E-mailadressen. Kolom 'E-mail' op blad 'Export': 5 e-mailadressen.");
+  });
+});
+
+test('findings and reasons never contain the values themselves', () => {
+  const rows = [['BSN', 'Achternaam', 'E-mail', 'Belemmeringen'], ...people.map((p) => [p.bsn, p.surname, p.email, p.healthRemark])];
+  const text = JSON.stringify(analyse(book(rows), DEFAULT_POLICY));
+  for (const p of people) {
+    expect(text).not.toContain(p.bsn);
+    expect(text).not.toContain(p.email);
+    if (p.healthRemark) expect(text).not.toContain(p.healthRemark);
+  }
+});
+
+describe('unreadable files', () => {
+  const expected: Record<ReadFailureCode, string> = {
+    encrypted: 'file-encrypted',
+    corrupt: 'file-corrupt',
+    truncated: 'file-truncated',
+    'too-large': 'file-too-large',
+    'archive-too-deep': 'archive-too-deep',
+    'archive-too-many-entries': 'archive-too-many-entries',
+    'archive-too-large': 'archive-too-large',
+    'archive-ratio': 'archive-ratio',
+    timeout: 'scan-timeout',
+    cancelled: 'scan-cancelled',
+    'internal-error': 'scan-error',
+  };
+  test.each(Object.entries(expected))('%s is reported as %s, in Dutch and English', (failure, code) => {
+    const reason = failureReason({ code: failure as ReadFailureCode, path: 'a.zip/b.xlsx', detail: 'technical detail' });
+    expect(reason.code).toBe(code);
+    expect(reason.nl).toMatch(/tegengehouden/);
+    expect(reason.en).toMatch(/blocked/);
+    expect(reason.nl).toContain("'a.zip/b.xlsx'");
+    expect(reason.nl).not.toContain('technical detail');
+  });
+});
+
+test('column letters are those a spreadsheet shows', () => {
+  expect([0, 25, 26, 701, 702].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
+});

@@ -185,10 +185,8 @@ function columnIndex(ref: string): number {
 function cellValue(content: string, prefix: string, attributes: string, context: CellContext): CellValue {
   const type = attributeFast(attributes, ' t="') ?? 'n';
   if (type === 'inlineStr') return emptyToNull(runsText(content));
-  const open = content.indexOf(`<${prefix}v>`);
-  if (open < 0) return null;
-  const start = open + prefix.length + 3;
-  const raw = content.slice(start, content.indexOf(`</${prefix}v>`, start));
+  const raw = valueText(content, prefix);
+  if (raw === undefined) return null;
   switch (type) {
     case 's':
       return emptyToNull(context.strings[Number(raw)] ?? null);
@@ -207,6 +205,18 @@ function cellValue(content: string, prefix: string, attributes: string, context:
       return style !== undefined && context.dateStyles[Number(style)] ? serialToIso(number, context.date1904) : number;
     }
   }
+}
+
+/** The text of the cell's <v> element, which may carry attributes (xml:space="preserve"). */
+function valueText(content: string, prefix: string): string | undefined {
+  const tag = `<${prefix}v`;
+  let open = content.indexOf(tag);
+  while (open >= 0 && content[open + tag.length] !== '>' && content[open + tag.length] !== ' ') open = content.indexOf(tag, open + 1);
+  if (open < 0) return undefined;
+  const start = content.indexOf('>', open) + 1;
+  if (content[start - 2] === '/') return '';
+  const end = content.indexOf(`</${prefix}v>`, start);
+  return content.slice(start, end < 0 ? content.length : end);
 }
 
 function isoFromText(value: string): string | null {

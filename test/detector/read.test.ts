@@ -1,0 +1,222 @@
+// The readers on real files: every fixture of the catalogue, plus hand-built edge cases.
+import { describe, expect, it } from 'vitest';
+import { readDocuments, type ReadContext } from '../../shared/detector/read/index.js';
+import type { Limits } from '../../shared/policy/types.js';
+import type { CellValue, Sheet } from '../../shared/detector/types.js';
+import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
+import { delimited, encodeText, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
+import { pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
+import { passesElfproef } from '../../scripts/fixtures/people.js';
+
+const LIMITS: Limits = {
+  maxFileBytes: 50 * 1024 * 1024,
+  maxScanMs: 20_000,
+  archive: { maxDepth: 3, maxEntries: 1000, maxInflatedBytes: 200 * 1024 * 1024, maxRatio: 100 },
+};
+
+function context(overrides: Partial<ReadContext> = {}, limits: Partial<Limits> = {}): ReadContext {
+  return { limits: { ...LIMITS, ...limits }, deadline: Date.now() + 20_000, ...overrides };
+}
+
+const read = (bytes: Uint8Array, ctx = context()) => readDocuments(bytes, ctx);
+const allSheets = (outcome: { documents: { sheets: Sheet[] }[] }) => outcome.documents.flatMap((d) => d.sheets);
+
+function column(sheet: Sheet, header: string): CellValue[] {
+  const headerRow = sheet.rows.findIndex((row) => row.includes(header));
+  expect(headerRow, `header ${header}`).toBeGreaterThanOrEqual(0);
+  const index = sheet.rows[headerRow]!.indexOf(header);
+  return sheet.rows.slice(headerRow + 1).map((row) => row[index] ?? null);
+}
+
+describe('every fixture', () => {
+  it.each(FIXTURE_NAMES)('%s: kind, failure and rows as catalogued', async (name) => {
+    const { expect: spec } = FIXTURES[name];
+    const outcome = await read(await fixtureBytes(name));
+    expect(outcome.kind).toBe(spec.kind);
+    if ('failure' in spec && spec.failure) {
+      expect(spec.failure).toContain(outcome.failure?.code);
+      expect(outcome.documents).toEqual([]);
+    } else {
+      expect(outcome.failure).toBeUndefined();
+    }
+    if ('people' in spec && spec.people) {
+      // The people table has a header row, plus title rows in one variant.
+      const tableRows = allSheets(outcome).map((s) => s.rows.filter((r) => r.length > 0).length);
+      expect(tableRows.some((n) => n >= spec.people && n <= spec.people + 3)).toBe(true);
+    }
+  });
+});
+
+describe('cell values', () => {
+  it('keeps a BSN with a leading zero as text in csv and never guesses dates', async () => {
+    const bytes = delimited([['BSN', 'Datum'], ['012345672', '03-04-2018']], ';');
+    const [sheet] = allSheets(await read(bytes));
+    expect(sheet!.rows).toEqual([['BSN', 'Datum'], ['012345672', '03-04-2018']]);
+  });
+
+  it('gives numeric BSNs as numbers, 8 digits when the leading zero was dropped', async () => {
+    const [sheet] = allSheets(await read(await fixtureBytes('export-bsn-as-number.xlsx')));
+    const bsns = column(sheet!, 'BSN');
+    expect(bsns.every((v) => typeof v === 'number')).toBe(true);
+    expect(bsns.some((v) => String(v).length === 8)).toBe(true);
+    expect(bsns.every((v) => passesElfproef(String(v).padStart(9, '0')))).toBe(true);
+  });
+
+  it.each(['leak-2.xls', 'leak-8.xlsb', 'leak-1.xlsx'] as const)('gives dates as ISO strings (%s)', async (name) => {
+    const outcome = await read(await fixtureBytes(name));
+    const sheet = allSheets(outcome)[0]!;
+    const header = name === 'leak-1.xlsx' ? undefined : 'Geboortedatum';
+    if (!header) return expect(sheet.rows.flat().some((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))).toBe(false);
+    const dates = column(sheet, header);
+    expect(dates.every((v) => typeof v === 'string' && /^(19|20)\d\d-\d\d-\d\d$/.test(v))).toBe(true);
+  });
+
+  it('reads dates the same from xlsx, xls, xlsb and ods', async () => {
+    const rows = [['Geboortedatum', 'Naam'], [{ date: '1980-01-26' }, 'Jan'], [{ date: '2001-12-31' }, 'Piet']];
+    for (const type of ['xlsx', 'xls', 'xlsb', 'ods'] as const) {
+      const [sheet] = allSheets(await read(workbook([{ name: 'Blad1', rows }], type)));
+      expect(sheet!.rows, type).toEqual([['Geboortedatum', 'Naam'], ['1980-01-26', 'Jan'], ['2001-12-31', 'Piet']]);
+    }
+  });
+
+  it('reads the very hidden sheet and says it is very hidden', async () => {
+    const sheets = allSheets(await read(await fixtureBytes('export-hidden-sheet.xlsx')));
+    expect(sheets.map((s) => [s.name, s.visibility])).toEqual([['Toelichting', 'visible'], ['Data', 'very-hidden']]);
+    expect(sheets[1]!.rows.length).toBe(81);
+  });
+
+  it('gives the cached value of formulas', async () => {
+    const [sheet] = allSheets(await read(await fixtureBytes('export-formulas.xlsx')));
+    const days = column(sheet!, 'WW-dagen recht');
+    const weeks = column(sheet!, 'WW-weken');
+    expect(weeks.length).toBe(120);
+    weeks.forEach((w, i) => expect(w).toBeCloseTo((days[i] as number) / 5, 2));
+  });
+
+  it('keeps the title rows above a header on row 5 in place', async () => {
+    const [sheet] = allSheets(await read(await fixtureBytes('export-header-row-5.xlsx')));
+    expect(sheet!.rows[0]).toEqual(['UWV Sonar - selectie groepsbericht']);
+    expect(sheet!.rows[2]).toEqual([]);
+    expect(sheet!.rows[4]![0]).toBe('Achternaam');
+  });
+});
+
+describe('text encodings and delimiters', () => {
+  it('reads the same table from UTF-8 with BOM, UTF-16 LE, UTF-16 BE and pipe-separated text', async () => {
+    const tables = await Promise.all(
+      (['export-bom.csv', 'export-utf16le.txt', 'export-utf16be.csv', 'export-pipe.txt'] as const).map(async (n) => allSheets(await read(await fixtureBytes(n)))[0]!.rows),
+    );
+    for (const table of tables.slice(1)) expect(table).toEqual(tables[0]);
+    expect(tables[0]![0]).toEqual(['Achternaam', 'Postcode', 'Woonplaats', 'Beroepssector', 'BSN']);
+  });
+
+  it('decodes Windows-1252 accents', async () => {
+    const [sheet] = allSheets(await read(await fixtureBytes('export-cp1252.csv')));
+    const names = column(sheet!, 'Naam').join(' ');
+    expect(names).toMatch(/Öztürk|Hoëvenaars|Müller|Çelik/);
+    expect(names).not.toContain('\ufffd');
+  });
+
+  it('handles quotes, doubled quotes and line breaks inside fields', async () => {
+    const text = 'Naam;Opmerking\r\n"Jansen, J.";"zegt ""ja""\nen nee"\r\nBakker;\r\n';
+    const [sheet] = allSheets(await read(encodeText(text, 'utf-8')));
+    expect(sheet!.rows).toEqual([['Naam', 'Opmerking'], ['Jansen, J.', 'zegt "ja"\nen nee'], ['Bakker', null]]);
+  });
+
+  it('reads a list of values one per line as a one-column table of kind text', async () => {
+    const outcome = await read(encodeText('111222333\n123456782\n\n', 'utf-8'));
+    expect(outcome.kind).toBe('text');
+    expect(allSheets(outcome)[0]!.rows).toEqual([['111222333'], ['123456782']]);
+  });
+});
+
+describe('what is not a spreadsheet', () => {
+  it('lets random bytes pass as other, without documents or failure', async () => {
+    const outcome = await read(pseudoRandomBytes(10_000, 1));
+    expect(outcome).toEqual({ kind: 'other', documents: [] });
+  });
+
+  it('reads an empty file as empty text', async () => {
+    const outcome = await read(new Uint8Array(0));
+    expect(outcome.kind).toBe('text');
+    expect(outcome.failure).toBeUndefined();
+  });
+
+  it('blocks a damaged compound file as corrupt', async () => {
+    const bytes = new Uint8Array(4096);
+    bytes.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    bytes.set(pseudoRandomBytes(4000, 2), 96);
+    expect((await read(bytes)).failure?.code).toBe('corrupt');
+  });
+
+  it('blocks a zip with spreadsheet parts but no workbook as corrupt', async () => {
+    const bytes = zipArchive([{ name: 'xl/worksheets/sheet1.xml', data: encodeText('<worksheet/>', 'utf-8') }]);
+    expect(await read(bytes)).toMatchObject({ kind: 'xlsx', failure: { code: 'corrupt' } });
+  });
+});
+
+describe('archive caps', () => {
+  const csv = delimited([['BSN'], ['123456782']], ';');
+
+  it('blocks more entries than allowed', async () => {
+    const bytes = zipArchive(Array.from({ length: 12 }, (_, i) => ({ name: `e${i}.csv`, data: csv })));
+    expect((await read(bytes, context({}, { archive: { ...LIMITS.archive, maxEntries: 10 } }))).failure?.code).toBe('archive-too-many-entries');
+  });
+
+  it('blocks more inflated bytes than allowed, on the declared sizes', async () => {
+    const bytes = zipArchive([{ name: 'big.csv', data: new Uint8Array(3 * 1024 * 1024).fill(0x41) }]);
+    const outcome = await read(bytes, context({}, { archive: { ...LIMITS.archive, maxInflatedBytes: 1024 * 1024, maxRatio: 10_000 } }));
+    expect(outcome.failure?.code).toBe('archive-too-large');
+  });
+
+  it('blocks a lying bomb while inflating, having produced no more than its header declared', async () => {
+    const outcome = await read(await fixtureBytes('zip-bomb-lying.zip'));
+    expect(outcome.failure).toMatchObject({ code: 'corrupt', path: 'deel-1.csv' });
+  });
+
+  it('blocks a gzip that inflates beyond the total cap', async () => {
+    const { gzip } = await import('../../scripts/fixtures/formats.js');
+    const bytes = gzip(new Uint8Array(4 * 1024 * 1024));
+    const outcome = await read(bytes, context({}, { archive: { ...LIMITS.archive, maxInflatedBytes: 1024 * 1024, maxRatio: 1e9 } }));
+    expect(outcome).toMatchObject({ kind: 'gzip', failure: { code: 'archive-too-large' } });
+  });
+
+  it('counts archive depth: two nested zips pass with maxDepth 2, three do not', async () => {
+    const inner = zipArchive([{ name: 'a.csv', data: csv }]);
+    const two = zipArchive([{ name: 'inner.zip', data: inner }]);
+    const three = zipArchive([{ name: 'two.zip', data: two }]);
+    const limits = { archive: { ...LIMITS.archive, maxDepth: 2 } };
+    expect((await read(two, context({}, limits))).failure).toBeUndefined();
+    expect((await read(three, context({}, limits))).failure?.code).toBe('archive-too-deep');
+  });
+
+  it('blocks a password-protected zip entry as encrypted', async () => {
+    const bytes = zipArchive([{ name: 'a.csv', data: csv }]);
+    // General purpose flag bit 0 (encrypted) in the central directory entry.
+    const central = bytes.length - 22 - 46 - 'a.csv'.length;
+    bytes[central + 8] = 1;
+    expect((await read(bytes)).failure?.code).toBe('encrypted');
+  });
+});
+
+describe('deadline and cancellation', () => {
+  it('stops with timeout when the deadline has passed', async () => {
+    const outcome = await read(await fixtureBytes('leak-4.xlsx'), context({ deadline: Date.now() - 1 }));
+    expect(outcome.failure?.code).toBe('timeout');
+  });
+
+  it('stops with cancelled when the signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await read(await fixtureBytes('leak-7.csv'), context({ signal: controller.signal }));
+    expect(outcome.failure?.code).toBe('cancelled');
+  });
+
+  it('notices an abort that arrives while an archive is being read', async () => {
+    const controller = new AbortController();
+    const entries = Array.from({ length: 50 }, (_, i) => ({ name: `e${i}.csv`, data: delimited([['BSN'], [String(i)]], ';') }));
+    const pending = read(zipArchive(entries), context({ signal: controller.signal }));
+    setTimeout(() => controller.abort(), 0);
+    expect((await pending).failure?.code).toBe('cancelled');
+  });
+});

@@ -1,0 +1,143 @@
+// `export-guard audit verify|report` on a real database file, tampered with for real.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run as audit } from '../../cli/commands/audit.js';
+import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
+import { SqliteStore } from '../../proxy/store/sqlite.js';
+
+let dir: string;
+let db: string;
+
+const at = (day: string, time = '09:00') => `${day}T${time}:00.000Z`;
+const event = (type: AuditEvent['type'], when: string, facts: Partial<AuditFacts> = {}): AuditEvent => ({ type, at: when, facts: { user: 'anna', ...facts } });
+
+// Two ISO weeks: 2026-W10 (2 to 8 March) and 2026-W11.
+const HISTORY: AuditEvent[] = [
+  event('upload-blocked', at('2026-03-02'), { source: 'proxy', reasonCodes: ['bsn-column', 'many-people'], columns: ['BSN'] }),
+  event('upload-blocked', at('2026-03-04'), { source: 'extension', reasonCodes: ['bsn-column'] }),
+  event('upload-blocked', at('2026-03-10'), { source: 'proxy', reasonCodes: ['surname-rowid'] }),
+  event('approval-requested', at('2026-03-10'), { approvalId: 'a1' }),
+  event('approval-approved', at('2026-03-10', '09:10'), { user: 'carla', approvalId: 'a1', minutesToDecide: 10 }),
+  event('send-passed', at('2026-03-10', '09:11'), { approvalId: 'a1', recipients: 215 }),
+  event('approval-requested', at('2026-03-11'), { approvalId: 'a2' }),
+  event('approval-approved', at('2026-03-11', '09:30'), { user: 'carla', approvalId: 'a2', minutesToDecide: 30 }),
+  event('approval-requested', at('2026-03-11'), { approvalId: 'a3' }),
+  event('approval-rejected', at('2026-03-11', '10:00'), { user: 'carla', approvalId: 'a3', minutesToDecide: 60 }),
+  event('approval-expired', at('2026-03-12'), { approvalId: 'a2' }),
+  event('send-refused', at('2026-03-12'), { reasonCodes: ['approval-missing'], recipients: 180 }),
+  event('send-refused', at('2026-03-12', '10:00'), { reasonCodes: ['approval-payload-changed'] }),
+  event('send-refused', at('2026-03-13'), { reasonCodes: ['approval-missing'] }),
+  event('send-passed', at('2026-03-13'), { recipients: 1 }),
+];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'eg-audit-cli-'));
+  db = join(dir, 'state.db');
+  const store = new SqliteStore(db);
+  for (const e of HISTORY) await store.appendAudit(e);
+  await store.close();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
+  const printed: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
+  try {
+    return { code: await audit(argv), out: printed.join('\n') };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+function tamper(sql: string): void {
+  const connection = new Database(db);
+  connection.exec(sql);
+  connection.close();
+}
+
+describe('audit verify', () => {
+  it('says an untouched log is intact and names its head', async () => {
+    const { code, out } = await cli('verify', '--db', db);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^intact: 15 entries, last entry 15 hash [0-9a-f]{64}$/);
+  });
+
+  it('names an edited entry', async () => {
+    tamper(`UPDATE audit SET facts = replace(facts, '"minutesToDecide":60', '"minutesToDecide":6') WHERE seq = 10`);
+    const { code, out } = await cli('verify', '--db', db);
+    expect(code).toBe(1);
+    expect(out).toBe('BROKEN at entry 10 (edited): entry 10 does not match its own hash: its content was changed');
+  });
+
+  it('names a removed entry', async () => {
+    tamper(`DELETE FROM audit WHERE seq = 12`);
+    const { code, out } = await cli('verify', '--db', db);
+    expect(code).toBe(1);
+    expect(out).toContain('BROKEN at entry 13 (missing-before): entry 12, which entry 13 follows, was removed');
+  });
+
+  it('names reordered entries', async () => {
+    tamper(`
+      UPDATE audit SET position = -1 WHERE position = 5;
+      UPDATE audit SET position = 5 WHERE position = 6;
+      UPDATE audit SET position = 6 WHERE position = -1;
+    `);
+    const { code, out } = await cli('verify', '--db', db);
+    expect(code).toBe(1);
+    expect(out).toBe('BROKEN at entry 5 (out-of-order): entry 5 is stored after entry 6');
+  });
+
+  it('refuses a database that does not exist rather than calling an empty log intact', async () => {
+    const { code, out } = await cli('verify', '--db', join(dir, 'missing.db'));
+    expect(code).toBe(2);
+    expect(out).toContain('no database at');
+  });
+});
+
+describe('audit report', () => {
+  it('counts blocks per ISO week by reason, decisions, the median time to approve and refused sends', async () => {
+    const { code, out } = await cli('report', '--db', db, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.blocksPerWeek).toEqual([
+      { week: '2026-W10', reason: 'bsn-column', proxy: 1, extension: 1 },
+      { week: '2026-W10', reason: 'many-people', proxy: 1, extension: 0 },
+      { week: '2026-W11', reason: 'surname-rowid', proxy: 1, extension: 0 },
+    ]);
+    expect(report.blocks).toEqual({ total: 3, proxy: 2, extension: 1 });
+    expect(report.approvals).toEqual({ requested: 3, approved: 2, rejected: 1, expired: 1, used: 1 });
+    expect(report.medianMinutesToApprove).toBe(20);
+    expect(report.sends).toEqual({ passedWithApproval: 1, passedWithoutNeed: 1, refused: 3 });
+    expect(report.refusedBy).toEqual([
+      { reason: 'approval-missing', count: 2 },
+      { reason: 'approval-payload-changed', count: 1 },
+    ]);
+  });
+
+  it('--since leaves out earlier entries', async () => {
+    const report = JSON.parse((await cli('report', '--db', db, '--format', 'json', '--since', '2026-03-09')).out);
+    expect(report.blocks.total).toBe(1);
+    expect(report.blocksPerWeek).toEqual([{ week: '2026-W11', reason: 'surname-rowid', proxy: 1, extension: 0 }]);
+  });
+
+  it('writes text and csv for people and spreadsheets', async () => {
+    const text = (await cli('report', '--db', db)).out;
+    expect(text).toContain('Blocked uploads: 3 (proxy 2, extension 1)');
+    expect(text).toContain('Median time to approve: 20.0 min');
+    expect(text).toMatch(/refused: approval-missing\s+2/);
+    const csv = (await cli('report', '--db', db, '--format', 'csv')).out.split('\n');
+    expect(csv[0]).toBe('section,week,key,value');
+    expect(csv).toContain('blocks,2026-W10,bsn-column extension,1');
+    expect(csv).toContain('approvals,,median minutes to approve,20.0');
+    expect(csv).toContain('refused,,approval-missing,2');
+  });
+
+  it('rejects a bad date or format with a usage error', async () => {
+    expect((await cli('report', '--db', db, '--since', 'yesterday')).code).toBe(2);
+    expect((await cli('report', '--db', db, '--format', 'xml')).code).toBe(2);
+  });
+});

@@ -1,0 +1,51 @@
+// The evidence must not become a second leak: after an export was blocked, reported and a bulk
+// send approved, no personal value from the export is in the audit log, the database file or
+// the proxy's own log lines.
+import { readFileSync, existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportCsv } from '../../demo-portal/job-seekers.js';
+import { ROUTES } from '../../shared/api.js';
+import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from '../approval/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+describe('no personal values in the evidence or the logs', () => {
+  it('holds after a blocked export, a reported block and an approved bulk send', async () => {
+    const people = h.portal.jobSeekers.slice(0, 60);
+    const session = await portalSession(h);
+
+    const blocked = await upload(h, session, 'anna', 'selectie.csv', exportCsv(people));
+    expect(blocked.status).toBe(422);
+    const reported = await api(h, 'anna', 'POST', ROUTES.events, {
+      source: 'extension', site: `${h.proxy.url}/compose`, via: 'picker', fileName: `${people[0]!.surname}.xlsx`, size: 1000,
+      sha256: 'c'.repeat(64), kind: 'xlsx', reasonCodes: ['bsn-column'], columns: ['BSN'], at: new Date().toISOString(), eventId: 'privacy-1',
+    });
+    expect(reported.status).toBe(201);
+    const letter = await upload(h, session, 'anna', 'uitnodiging.txt', 'Uitnodiging voor de banenmarkt.\n');
+    const attachmentId = ((await letter.json()) as { id: string }).id;
+    const body = sendBody(people.map((p) => p.id), [attachmentId]);
+    const { json } = await requestApproval(h, 'anna', body);
+    await decide(h, 'carla', json.approval.id, 'approve');
+    expect((await send(h, session, 'anna', body, json.approval.id)).status).toBe(200);
+
+    const entries = await h.audit();
+    expect(entries.map((e) => e.type)).toEqual(expect.arrayContaining(['upload-blocked', 'approval-requested', 'approval-approved', 'send-passed']));
+    const proxyBlock = entries.find((e) => e.type === 'upload-blocked' && e.facts.source === 'proxy');
+    expect(proxyBlock?.facts.columns?.length).toBeGreaterThan(0);
+
+    const personal = people.flatMap((p) => [p.bsn, p.email, `${p.initials} ${p.surname}`, p.id]);
+    const evidence = {
+      'audit log': JSON.stringify(entries),
+      'proxy log': h.proxy.logLines.join(''),
+      'database file': ['', '-wal'].map((suffix) => h.dbPath + suffix).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join(''),
+    };
+    for (const [where, text] of Object.entries(evidence)) {
+      const leaked = personal.filter((value) => text.includes(value));
+      expect(leaked, `${where} holds personal values`).toEqual([]);
+    }
+  });
+});

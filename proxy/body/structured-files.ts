@@ -1,0 +1,35 @@
+// Files inside JSON and urlencoded form bodies: every string value is checked for a data: URL or
+// long base64 (see embedded-file.ts).
+import type { FoundFile } from '../pipeline.js';
+import { decodeEmbeddedFile } from './embedded-file.js';
+
+/** Sibling fields that name the file carried next to them, e.g. { name: 'x.xlsx', content: '...' }. */
+const NAME_FIELDS = ['filename', 'fileName', 'name', 'title'];
+
+export function filesInJson(value: unknown): FoundFile[] {
+  const found: FoundFile[] = [];
+  walk(value, '$', undefined);
+  return found;
+
+  function walk(node: unknown, path: string, siblingName: string | undefined): void {
+    if (typeof node === 'string') {
+      const bytes = decodeEmbeddedFile(node);
+      if (bytes) found.push({ name: siblingName ?? path, location: `json:${path}`, bytes });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}[${i}]`, undefined));
+    } else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      const nameField = NAME_FIELDS.map((field) => record[field]).find((v): v is string => typeof v === 'string' && v.length < 256);
+      for (const [key, child] of Object.entries(record)) walk(child, `${path}.${key}`, nameField);
+    }
+  }
+}
+
+export function filesInForm(body: string): FoundFile[] {
+  const found: FoundFile[] = [];
+  for (const [key, value] of new URLSearchParams(body)) {
+    const bytes = decodeEmbeddedFile(value);
+    if (bytes) found.push({ name: key, location: `form:${key}`, bytes });
+  }
+  return found;
+}

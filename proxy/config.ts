@@ -1,0 +1,179 @@
+// The proxy's configuration: a JSON file (deploy/export-guard.config.json documents every field)
+// plus flags for the common cases. Every error names the field, so IT can fix a config without
+// reading code. Paths in the file are relative to the file.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { LogLevel } from './log.js';
+
+/** Sections owned and validated by the four-eyes approval feature; the core passes them on as is. */
+export const FEATURE_SECTIONS = ['identity', 'approval', 'audit', 'store'] as const;
+export type FeatureSection = (typeof FEATURE_SECTIONS)[number];
+
+export interface ProxyConfig {
+  listen: { host: string; port: number };
+  /** The protected portal, e.g. 'https://werkportaal.example'. */
+  target: URL;
+  /** Policy JSON file; the built-in policy when absent. */
+  policy?: string;
+  tls?: { cert: string; key: string };
+  scan: {
+    workers: number;
+    /** Hard limit per file; by default the policy's maxScanMs plus a margin for the worker itself. */
+    timeoutMs?: number;
+    /** Heap cap per scan worker: a file that needs more is refused instead of exhausting the host. */
+    maxHeapMb: number;
+  };
+  uploads: {
+    /** Field of the upstream's JSON answer to an upload that holds the attachment id. */
+    attachmentIdField: string;
+    /** Bytes of forwarded attachments kept for re-scanning at send time; oldest dropped first. */
+    ledgerMaxBytes: number;
+  };
+  /** How long a shutdown waits for in-flight requests before cutting them off. */
+  shutdownGraceMs: number;
+  logLevel: LogLevel;
+  features: Partial<Record<FeatureSection, unknown>>;
+  /** Directory that relative paths in feature sections resolve against. */
+  baseDir: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const TOP_LEVEL = ['listen', 'target', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', ...FEATURE_SECTIONS];
+
+export const USAGE = `usage: export-guard proxy [--config FILE] [--target URL] [--listen HOST:PORT]
+
+  --config FILE       JSON config (see deploy/export-guard.config.json)
+  --target URL        the portal to protect (overrides "target")
+  --listen HOST:PORT  where to listen (overrides "listen"; default 127.0.0.1:8080)
+  --policy FILE       policy JSON file (overrides "policy")`;
+
+/** Reads flags and the config file they name; flags win over the file. */
+export async function loadConfig(argv: readonly string[]): Promise<ProxyConfig> {
+  const flags = parseFlags(argv);
+  let raw: Record<string, unknown> = {};
+  let baseDir = process.cwd();
+  if (flags.config) {
+    raw = await readJson(flags.config);
+    baseDir = dirname(resolve(flags.config));
+  }
+  if (flags.target !== undefined) raw.target = flags.target;
+  if (flags.listen !== undefined) raw.listen = flags.listen;
+  if (flags.policy !== undefined) raw.policy = resolve(flags.policy);
+  return parseConfig(raw, baseDir);
+}
+
+function parseFlags(argv: readonly string[]): Partial<Record<'config' | 'target' | 'listen' | 'policy', string>> {
+  const flags: Partial<Record<'config' | 'target' | 'listen' | 'policy', string>> = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i]!;
+    const name = flag.replace(/^--/, '');
+    if (name !== 'config' && name !== 'target' && name !== 'listen' && name !== 'policy') {
+      throw new ConfigError(`unknown option '${flag}'\n\n${USAGE}`);
+    }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new ConfigError(`option '${flag}' needs a value`);
+    flags[name] = value;
+    i += 1;
+  }
+  return flags;
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    return object(value, 'config');
+  } catch (error) {
+    throw new ConfigError(`config file '${path}': ${(error as Error).message}`);
+  }
+}
+
+/** Validates a parsed config object; relative paths resolve against baseDir. */
+export function parseConfig(raw: Record<string, unknown>, baseDir: string): ProxyConfig {
+  knownKeys(raw, TOP_LEVEL, 'config');
+  const path = (value: unknown, field: string) => resolve(baseDir, string(value, field));
+
+  if (raw.target === undefined) throw new ConfigError('config.target: required (the URL of the portal to protect), or pass --target URL');
+  let target: URL;
+  try {
+    target = new URL(string(raw.target, 'config.target'));
+  } catch {
+    throw new ConfigError(`config.target: not a URL: '${String(raw.target)}'`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new ConfigError(`config.target: must be http or https, got '${target.protocol}'`);
+
+  const scan = object(raw.scan ?? {}, 'config.scan');
+  knownKeys(scan, ['workers', 'timeoutMs', 'maxHeapMb'], 'config.scan');
+  const uploads = object(raw.uploads ?? {}, 'config.uploads');
+  knownKeys(uploads, ['attachmentIdField', 'ledgerMaxBytes'], 'config.uploads');
+
+  let tls: ProxyConfig['tls'];
+  if (raw.tls !== undefined) {
+    const section = object(raw.tls, 'config.tls');
+    knownKeys(section, ['cert', 'key'], 'config.tls');
+    tls = { cert: path(section.cert, 'config.tls.cert'), key: path(section.key, 'config.tls.key') };
+  }
+
+  const logLevel = string(raw.logLevel ?? 'info', 'config.logLevel') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`config.logLevel: one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+
+  const features: ProxyConfig['features'] = {};
+  for (const section of FEATURE_SECTIONS) if (raw[section] !== undefined) features[section] = raw[section];
+
+  return {
+    listen: listen(raw.listen ?? '127.0.0.1:8080'),
+    target,
+    policy: raw.policy === undefined ? undefined : path(raw.policy, 'config.policy'),
+    tls,
+    scan: {
+      workers: integer(scan.workers ?? 2, 'config.scan.workers', 1, 64),
+      timeoutMs: scan.timeoutMs === undefined ? undefined : integer(scan.timeoutMs, 'config.scan.timeoutMs', 1, 600_000),
+      maxHeapMb: integer(scan.maxHeapMb ?? 1024, 'config.scan.maxHeapMb', 8, 65_536),
+    },
+    uploads: {
+      attachmentIdField: string(uploads.attachmentIdField ?? 'id', 'config.uploads.attachmentIdField'),
+      ledgerMaxBytes: integer(uploads.ledgerMaxBytes ?? 256 * 1024 * 1024, 'config.uploads.ledgerMaxBytes', 0, Number.MAX_SAFE_INTEGER),
+    },
+    shutdownGraceMs: integer(raw.shutdownGraceMs ?? 10_000, 'config.shutdownGraceMs', 0, 600_000),
+    logLevel,
+    features,
+    baseDir,
+  };
+}
+
+function listen(value: unknown): ProxyConfig['listen'] {
+  const text = string(value, 'config.listen');
+  const match = /^(.+):(\d+)$/.exec(text);
+  if (!match) throw new ConfigError(`config.listen: expected HOST:PORT, got '${text}'`);
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: integer(Number(match[2]), 'config.listen port', 0, 65_535) };
+}
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${field}: expected an object`);
+  return value as Record<string, unknown>;
+}
+
+/** Unknown keys are typos until proven otherwise; keys starting with '$' are comments. */
+function knownKeys(value: Record<string, unknown>, known: readonly string[], field: string): void {
+  const unknown = Object.keys(value).find((key) => !key.startsWith('$') && !known.includes(key));
+  if (unknown) throw new ConfigError(`${field}.${unknown}: unknown field (known: ${known.join(', ')})`);
+}
+
+function string(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${field}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

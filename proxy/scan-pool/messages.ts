@@ -1,0 +1,12 @@
+// What the pool and its workers say to each other.
+import type { Verdict } from '../../shared/detector/types.js';
+
+export interface ScanRequest {
+  id: number;
+  bytes: Uint8Array;
+}
+
+export interface ScanResponse {
+  id: number;
+  verdict: Verdict;
+}

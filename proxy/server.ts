@@ -1,0 +1,170 @@
+// The office proxy: composes the pipeline steps (proxy/pipeline.ts) in front of the protected
+// portal, serves /healthz and /metrics, hands its own API prefix to the approval feature, and
+// passes WebSocket upgrades through untouched.
+import { createServer as createHttpServer, Agent as HttpAgent, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer as createHttpsServer, Agent as HttpsAgent } from 'node:https';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo, Socket } from 'node:net';
+import HttpProxy from 'http-proxy';
+import { API_PREFIX, ROUTES } from '../shared/api.js';
+import { DEFAULT_POLICY } from '../shared/policy/defaults.js';
+import type { Policy } from '../shared/policy/types.js';
+import { loadPolicyFile } from '../cli/policy-file.js';
+import type { ProxyConfig } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { ProxyEvents } from './events.js';
+import { Registry } from './ops/metrics.js';
+import { answerHealth } from './ops/health.js';
+import { runSteps, type RequestContext, type Step } from './pipeline.js';
+import { ScanPool } from './scan-pool/pool.js';
+import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
+import { readBody } from './steps/read-body.js';
+import { findFiles } from './steps/find-files.js';
+import { scanFiles } from './steps/scan-files.js';
+import { forward } from './steps/forward.js';
+import { sendJson } from './respond.js';
+import { startFourEyes } from './approval/index.js';
+import { parseFourEyesConfig } from './approval/config.js';
+
+/** Extra margin over the policy's maxScanMs for starting a parse and posting the verdict back. */
+const SCAN_DEADLINE_MARGIN_MS = 2_000;
+
+export interface ProxyOptions {
+  /** Answers every request under API_PREFIX; by default the four-eyes approval API. */
+  apiHandler?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+  ledger?: AttachmentLedger;
+  log?: Logger;
+  /** The policy in force; by default read from config.policy, else the built-in one. */
+  policy?: Policy;
+}
+
+export interface RunningProxy {
+  url: string;
+  events: ProxyEvents;
+  ledger: AttachmentLedger;
+  metrics: Registry;
+  policy: Policy;
+  /** Stops accepting, lets in-flight requests finish (up to config.shutdownGraceMs), ends the workers. */
+  close(): Promise<void>;
+}
+
+export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}): Promise<RunningProxy> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const policy = options.policy ?? (config.policy ? await loadPolicyFile(config.policy) : DEFAULT_POLICY);
+  const events = new ProxyEvents();
+  const ledger = options.ledger ?? new MemoryAttachmentLedger(config.uploads.ledgerMaxBytes);
+  const pool = new ScanPool({ size: config.scan.workers, policy, timeoutMs: config.scan.timeoutMs ?? policy.limits.maxScanMs + SCAN_DEADLINE_MARGIN_MS,
+    maxHeapMb: config.scan.maxHeapMb,
+    log,
+  });
+
+  const metrics = new Registry();
+  const requests = metrics.counter('export_guard_requests_total', 'Requests to the protected site by outcome (forwarded or refused) and status.');
+  const blocks = metrics.counter('export_guard_upload_blocks_total', 'Files refused, by reason code.');
+  const scanSeconds = metrics.histogram('export_guard_scan_seconds', 'Time to scan one file, by file kind.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  metrics.gauge('export_guard_scan_queue', 'Files waiting for a scan worker.', () => pool.queued);
+  metrics.gauge('export_guard_scan_busy', 'Scan workers busy.', () => pool.busy);
+  let inFlight = 0;
+  metrics.gauge('export_guard_requests_in_flight', 'Requests being handled.', () => inFlight);
+  const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log });
+  const apiHandler = options.apiHandler ?? fourEyes.api;
+
+  const agent = config.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const proxy = HttpProxy.createProxyServer({ agent, xfwd: false });
+  const forwarded = new WeakSet<IncomingMessage>();
+
+  const steps: Step[] = [
+    fourEyes.identify,
+    readBody(policy.limits.maxFileBytes),
+    findFiles,
+    scanFiles({ scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } }),
+    fourEyes.requireApproval,
+    forward({
+      proxy,
+      target: config.target,
+      log,
+      onUpstreamResponse: (ctx, upstream) => {
+        forwarded.add(ctx.req);
+        recordUploadAnswer(upstream, ctx.files, config.uploads.attachmentIdField, ctx.user?.id, (entry) => {
+          ledger.record(entry).catch((error: unknown) => log.error('ledger-write-failed', { requestId: ctx.requestId, message: String(error) }));
+        });
+      },
+    }),
+  ];
+
+  let shuttingDown = false;
+  const startedAt = Date.now();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    if (url.pathname === ROUTES.health) return answerHealth(res, { shuttingDown, scanWorkers: pool.size, scanQueue: pool.queued, startedAt });
+    if (url.pathname === ROUTES.metrics) {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(metrics.render());
+      return;
+    }
+    if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
+      return apiHandler(req, res, url);
+    }
+    const ctx: RequestContext = { req, res, url, files: [], requestId: randomUUID() };
+    const started = performance.now();
+    res.on('close', () => {
+      const outcome = forwarded.has(req) ? 'forwarded' : 'refused';
+      requests.inc({ outcome, status: String(res.statusCode) });
+      log.debug('request', { requestId: ctx.requestId, method: req.method, path: url.pathname, status: res.statusCode, outcome, ms: Math.round(performance.now() - started), user: ctx.user?.id });
+    });
+    await runSteps(steps, ctx);
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight += 1;
+    res.on('close', () => (inFlight -= 1));
+    if (shuttingDown) res.setHeader('connection', 'close');
+    handle(req, res).catch((error: unknown) => {
+      // A bug must not let the request through: refuse it.
+      log.error('request-failed', { message: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal-error', message: 'the proxy could not handle this request; nothing was forwarded' });
+      else res.destroy();
+    });
+  };
+
+  const server: Server = config.tls
+    ? createHttpsServer({ cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) }, onRequest)
+    : createHttpServer(onRequest);
+
+  const upgraded = new Set<Socket>();
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    proxy.ws(req, socket, head, { target: config.target }, () => socket.destroy());
+  });
+
+  server.listen(config.listen.port, config.listen.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { address, port } = server.address() as AddressInfo;
+  const url = `${config.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  log.info('proxy-started', { url, target: config.target.origin, scanWorkers: pool.size });
+
+  async function close(): Promise<void> {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => {
+      log.warn('shutdown-deadline', { inFlight });
+      server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+    }, config.shutdownGraceMs);
+    for (const socket of upgraded) socket.end();
+    await closed;
+    clearTimeout(deadline);
+    await pool.close();
+    await fourEyes.close();
+    proxy.close();
+    agent.destroy();
+    log.info('proxy-stopped', {});
+  }
+
+  return { url, events, ledger, metrics, policy, close };
+}

@@ -1,0 +1,75 @@
+// Finds every file a request body carries, whatever shape the upload takes: multipart parts, a
+// raw body, base64 or a data: URL inside JSON or a form. What cannot be parsed is either refused
+// (malformed multipart: 400) or scanned whole (a body that is not the JSON it claims to be).
+import type { IncomingMessage } from 'node:http';
+import type { FoundFile, Step } from '../pipeline.js';
+import { MalformedBody, parseMultipart, type Part } from '../body/multipart.js';
+import { decodeEmbeddedFile } from '../body/embedded-file.js';
+import { filesInForm, filesInJson } from '../body/structured-files.js';
+import { sendJson } from '../respond.js';
+
+export const findFiles: Step = async (ctx) => {
+  if (!ctx.body || ctx.body.byteLength === 0) return 'continue';
+  const contentType = (ctx.req.headers['content-type'] ?? '').toLowerCase();
+  try {
+    ctx.files = filesIn(ctx.body, contentType, ctx.req, ctx.url);
+  } catch (error) {
+    if (!(error instanceof MalformedBody)) throw error;
+    sendJson(ctx.res, 400, {
+      error: 'malformed-body',
+      message: error.message,
+      nl: 'De upload is onleesbaar en is niet doorgestuurd.',
+      en: 'The upload could not be read and was not forwarded.',
+    });
+    return 'handled';
+  }
+  return 'continue';
+};
+
+function filesIn(body: Buffer, contentType: string, req: IncomingMessage, url: URL): FoundFile[] {
+  const mediaType = contentType.split(';')[0]!.trim();
+  if (mediaType === 'multipart/form-data') {
+    return parseMultipart(body, req.headers['content-type'] ?? '').flatMap(fileOfPart);
+  }
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      return [rawBody(body, req, url)];
+    }
+    return filesInJson(value);
+  }
+  if (mediaType === 'application/x-www-form-urlencoded') return filesInForm(body.toString('latin1'));
+  return [rawBody(body, req, url)];
+}
+
+/** Any part with a file name is a file; so is a nameless part whose type is not plain text (fail closed). */
+function fileOfPart(part: Part): FoundFile[] {
+  const location = `multipart:${part.name}`;
+  if (part.filename !== undefined || !isPlainText(part.contentType)) {
+    if (part.data.byteLength === 0) return [];
+    return [{ name: part.filename || part.name, location, bytes: part.data }];
+  }
+  const embedded = decodeEmbeddedFile(part.data.toString('utf8'));
+  return embedded ? [{ name: part.name, location, bytes: embedded }] : [];
+}
+
+function isPlainText(contentType: string | undefined): boolean {
+  return contentType === undefined || /^text\/plain\s*(;|$)/i.test(contentType);
+}
+
+function rawBody(body: Buffer, req: IncomingMessage, url: URL): FoundFile {
+  const disposition = req.headers['content-disposition'] ?? '';
+  const named = /filename\*?\s*=\s*(?:UTF-8'[^']*')?"?([^";]+)"?/i.exec(disposition)?.[1];
+  const name = safeDecode(named ?? (url.pathname.split('/').pop() || 'body'));
+  return { name, location: 'body', bytes: body };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

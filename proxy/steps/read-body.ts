@@ -1,0 +1,48 @@
+// Reads the body of every request that has one, so that nothing reaches the upstream unscanned.
+// Requests without a body (GET, HEAD, ...) are not touched and stream through.
+import type { IncomingMessage } from 'node:http';
+import type { RequestContext, Step } from '../pipeline.js';
+import { sendJson } from '../respond.js';
+
+export function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
+export function readBody(maxBytes: number): Step {
+  return async (ctx) => {
+    const { req } = ctx;
+    if (!hasBody(req)) return 'continue';
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return tooLarge(ctx, maxBytes);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size > maxBytes) return tooLarge(ctx, maxBytes);
+        chunks.push(chunk);
+      }
+    } catch {
+      // The client went away mid-body: there is no one left to answer.
+      return 'handled';
+    }
+    ctx.body = Buffer.concat(chunks, size);
+    return 'continue';
+  };
+}
+
+/** Answers at once and closes the connection rather than reading the rest of a body it refuses. */
+function tooLarge(ctx: RequestContext, maxBytes: number): 'handled' {
+  sendJson(
+    ctx.res,
+    413,
+    {
+      error: 'too-large',
+      message: `request body over the limit of ${maxBytes} bytes`,
+      nl: `Dit bestand is groter dan de toegestane ${Math.floor(maxBytes / 1024 / 1024)} MB.`,
+      en: `This file is larger than the allowed ${Math.floor(maxBytes / 1024 / 1024)} MB.`,
+    },
+    { connection: 'close' },
+  );
+  ctx.res.on('finish', () => ctx.req.destroy());
+  return 'handled';
+}

@@ -1,0 +1,57 @@
+// Scans every file found in the request in the worker pool. One blocked file refuses the whole
+// request (422) and the upstream sees none of it.
+import type { Verdict } from '../../shared/detector/types.js';
+import type { ProxyEvents, UploadEvent } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Counter, Histogram } from '../ops/metrics.js';
+import type { FoundFile, RequestContext, Step } from '../pipeline.js';
+import { refuseUpload } from './refuse-upload.js';
+
+export interface ScanFilesDeps {
+  scan(bytes: Uint8Array): Promise<Verdict>;
+  events: ProxyEvents;
+  log: Logger;
+  metrics: { scanSeconds: Histogram; blocks: Counter };
+}
+
+export function scanFiles(deps: ScanFilesDeps): Step {
+  return async (ctx) => {
+    if (ctx.files.length === 0) return 'continue';
+    await Promise.all(
+      ctx.files.map(async (file) => {
+        file.verdict = await deps.scan(file.bytes);
+        deps.metrics.scanSeconds.observe(file.verdict.elapsedMs / 1000, { kind: file.verdict.kind });
+      }),
+    );
+    const blocked = ctx.files.filter((file) => file.verdict?.verdict === 'block');
+    if (blocked.length === 0) {
+      for (const file of ctx.files) deps.events.emit('upload-passed', uploadEvent(ctx, file));
+      return 'continue';
+    }
+    for (const file of blocked) {
+      const event = uploadEvent(ctx, file);
+      for (const code of event.reasonCodes) deps.metrics.blocks.inc({ reason: code });
+      deps.log.info('upload-blocked', { requestId: ctx.requestId, user: event.user, file: event.fileName, size: event.size, sha256: event.sha256, kind: event.kind, reasons: event.reasonCodes, columns: event.columns });
+      deps.events.emit('upload-blocked', event);
+    }
+    refuseUpload(ctx, blocked);
+    return 'handled';
+  };
+}
+
+function uploadEvent(ctx: RequestContext, file: FoundFile): UploadEvent {
+  const verdict = file.verdict!;
+  return {
+    requestId: ctx.requestId,
+    user: ctx.user?.id,
+    method: ctx.req.method ?? '',
+    path: ctx.url.pathname,
+    fileName: file.name,
+    location: file.location,
+    size: file.bytes.byteLength,
+    sha256: verdict.sha256,
+    kind: verdict.kind,
+    reasonCodes: [...new Set(verdict.reasons.map((r) => r.code))],
+    columns: [...new Set(verdict.findings.map((f) => f.header).filter((h) => h !== ''))],
+  };
+}

@@ -1,0 +1,67 @@
+// The proxy's own multipart parser against bodies made by the platform's FormData encoder, and
+// the embedded-file decoder against what JSON uploaders send.
+import { describe, expect, it } from 'vitest';
+import { MalformedBody, parseMultipart } from '../../proxy/body/multipart.js';
+import { decodeEmbeddedFile } from '../../proxy/body/embedded-file.js';
+import { filesInJson } from '../../proxy/body/structured-files.js';
+import { patternBytes } from './upstream.js';
+
+async function encode(form: FormData): Promise<{ body: Buffer; contentType: string }> {
+  const request = new Request('http://x.invalid/', { method: 'POST', body: form });
+  return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
+}
+
+describe('parseMultipart', () => {
+  it('returns fields and files exactly, including bytes that look like boundaries', async () => {
+    const tricky = Buffer.concat([patternBytes(5000), Buffer.from('\r\n--not-the-boundary\r\n'), patternBytes(3000, 2)]);
+    const form = new FormData();
+    form.append('subject', 'Banenmarkt – uitnodiging');
+    form.append('file', new Blob([tricky], { type: 'application/vnd.ms-excel' }), 'lijst "maart".xlsx');
+    form.append('empty', new Blob([]), '');
+    const { body, contentType } = await encode(form);
+    const parts = parseMultipart(body, contentType);
+    expect(parts.map((p) => p.name)).toEqual(['subject', 'file', 'empty']);
+    expect(parts[0]!.filename).toBeUndefined();
+    expect(parts[0]!.data.toString('utf8')).toBe('Banenmarkt – uitnodiging');
+    expect(parts[1]).toMatchObject({ filename: 'lijst "maart".xlsx', contentType: 'application/vnd.ms-excel' });
+    expect(parts[1]!.data.equals(tricky)).toBe(true);
+    expect(parts[2]!.data.byteLength).toBe(0);
+  });
+
+  it('ignores a preamble and reads a quoted boundary and RFC 5987 file names', () => {
+    const body = Buffer.from('preamble\r\n--a b\r\nContent-Disposition: form-data; name="f"; filename*=UTF-8\'\'na%C3%AFef.csv\r\n\r\nx;y\r\n--a b--\r\n');
+    const [part] = parseMultipart(body, 'multipart/form-data; boundary="a b"');
+    expect(part).toMatchObject({ name: 'f', filename: 'naïef.csv' });
+    expect(part!.data.toString()).toBe('x;y');
+  });
+
+  it('refuses a body whose last part is cut off', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([patternBytes(1000)]), 'a.bin');
+    const { body, contentType } = await encode(form);
+    expect(() => parseMultipart(body.subarray(0, 600), contentType)).toThrow(MalformedBody);
+  });
+});
+
+describe('embedded files', () => {
+  const bytes = patternBytes(300);
+  it('decodes data: URLs and long base64 in both alphabets, wrapped or not', () => {
+    expect(decodeEmbeddedFile(`data:text/csv;base64,${bytes.toString('base64')}`)?.equals(bytes)).toBe(true);
+    expect(decodeEmbeddedFile('data:text/csv,BSN%3B123')?.toString()).toBe('BSN;123');
+    expect(decodeEmbeddedFile(bytes.toString('base64'))?.equals(bytes)).toBe(true);
+    expect(decodeEmbeddedFile(bytes.toString('base64url'))?.equals(bytes)).toBe(true);
+    expect(decodeEmbeddedFile(bytes.toString('base64').replace(/(.{76})/g, '$1\r\n'))?.equals(bytes)).toBe(true);
+  });
+
+  it('leaves ordinary text, ids and short tokens alone', () => {
+    expect(decodeEmbeddedFile('Beste werkzoekende, graag tot ziens op de banenmarkt van 3 oktober.')).toBeUndefined();
+    expect(decodeEmbeddedFile('att-0f3c2a9e-55b1-4c1e-9d1a-7e2b1c3d4e5f')).toBeUndefined();
+    expect(decodeEmbeddedFile(`https://werkportaal.example/vacatures?${'sector=zorg&'.repeat(20)}`)).toBeUndefined();
+  });
+
+  it('names a file in JSON after its sibling name field and says where it was', () => {
+    const files = filesInJson({ message: { subject: 'x', attachments: [{ fileName: 'export.csv', data: bytes.toString('base64') }] } });
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ name: 'export.csv', location: 'json:$.message.attachments[0].data' });
+  });
+});

@@ -1,0 +1,129 @@
+// Approval API latency at 50 concurrent clients (create, list pending, approve), and what a valid
+// approval adds to a send, measured side by side with a send that needs none, in one run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPortal } from '../demo-portal/server.js';
+import { parseConfig } from '../proxy/config.js';
+import { hashToken, newToken } from '../proxy/identity/tokens.js';
+import { writeUsersFile } from '../proxy/identity/users-file.js';
+import { createLogger } from '../proxy/log.js';
+import { startProxy } from '../proxy/server.js';
+import { HEADERS, ROUTES } from '../shared/api.js';
+
+const CLIENTS = 50;
+const REQUESTS = 500;
+const SENDS = 200;
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'eg-bench-approval-'));
+  const usersFile = join(dir, 'users.json');
+  const tokens = { anna: newToken(), carla: newToken() };
+  writeUsersFile(usersFile, {
+    users: [
+      { id: 'anna', name: 'Anna', team: 'A', roles: ['caseworker'], tokenSha256: hashToken(tokens.anna) },
+      { id: 'carla', name: 'Carla', team: 'A', roles: ['approver'], tokenSha256: hashToken(tokens.carla) },
+    ],
+  });
+  const portal = await startPortal({ jobSeekers: 300 });
+  const proxy = await startProxy(
+    parseConfig({ target: portal.url, listen: '127.0.0.1:0', identity: { usersFile }, store: { sqlite: join(dir, 'state.db') } }, dir),
+    { log: createLogger('error') },
+  );
+  try {
+    const call = async (user: keyof typeof tokens, method: string, path: string, body?: unknown) => {
+      const response = await fetch(proxy.url + path, {
+        method,
+        headers: { [HEADERS.token]: tokens[user], ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await response.json()) as { approval?: { id: string } };
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const recipients = portal.jobSeekers.slice(0, 3).map((p) => p.id);
+    const payload = (i: number) => ({ method: 'POST', path: '/api/messages', contentType: 'application/json', body: sendBody(recipients, ['att-x'], `Bericht ${i}`) });
+
+    const ids: string[] = [];
+    const create = await concurrently(REQUESTS, async (i) => {
+      ids.push((await call('anna', 'POST', ROUTES.approvals, { payload: payload(i) })).approval!.id);
+    });
+    const list = await concurrently(REQUESTS, () => call('carla', 'GET', `${ROUTES.approvals}?state=pending`));
+    const approve = await concurrently(REQUESTS, (i) => call('carla', 'POST', ROUTES.decision(ids[i]!), { decision: 'approve' }));
+
+    // Sends: the same portal work either way (3 recipients); one needs an approval, one does not.
+    const session = (await fetch(`${portal.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Anna+de+Vries', redirect: 'manual' }))
+      .headers.get('set-cookie')!.split(';')[0]!;
+    const form = new FormData();
+    form.append('file', new Blob(['Uitnodiging voor de banenmarkt.\n']), 'uitnodiging.txt');
+    const attachmentId = ((await (await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { cookie: session, [HEADERS.token]: tokens.anna }, body: form })).json()) as { id: string }).id;
+    const approved: { id: string; body: string }[] = [];
+    for (let i = 0; i < SENDS; i += 1) {
+      const body = sendBody(recipients, [attachmentId], `Verzending ${i}`);
+      const { approval } = await call('anna', 'POST', ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
+      await call('carla', 'POST', ROUTES.decision(approval!.id), { decision: 'approve' });
+      approved.push({ id: approval!.id, body });
+    }
+    const send = async (body: string, approvalId?: string) => {
+      const started = performance.now();
+      const response = await fetch(`${proxy.url}/api/messages`, {
+        method: 'POST',
+        headers: { cookie: session, 'content-type': 'application/json', [HEADERS.token]: tokens.anna, ...(approvalId ? { [HEADERS.approval]: approvalId } : {}) },
+        body,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`send: ${response.status}`);
+      return performance.now() - started;
+    };
+    const plain: number[] = [];
+    const withApproval: number[] = [];
+    // Interleaved, so drift on a shared machine hits both alike.
+    for (let i = 0; i < SENDS; i += 1) {
+      plain.push(await send(sendBody(recipients, [], `Zonder bijlage ${i}`)));
+      withApproval.push(await send(approved[i]!.body, approved[i]!.id));
+    }
+
+    console.log(`approval API, ${CLIENTS} concurrent clients, ${REQUESTS} requests per operation:`);
+    console.log('  operation        req/s     p50 ms   p99 ms');
+    for (const [name, r] of [['create', create], ['list pending', list], ['approve', approve]] as const) {
+      console.log(`  ${name.padEnd(14)} ${r.perSecond.toFixed(0).padStart(7)} ${fmt(percentile(r.latencies, 50))} ${fmt(percentile(r.latencies, 99))}`);
+    }
+    console.log(`sends through the proxy, ${SENDS} each, one after another:`);
+    console.log('  send                         p50 ms   p99 ms');
+    console.log(`  needs no approval          ${fmt(percentile(plain, 50))} ${fmt(percentile(plain, 99))}`);
+    console.log(`  carries a valid approval   ${fmt(percentile(withApproval, 50))} ${fmt(percentile(withApproval, 99))}`);
+    console.log(`  added by the approval check (p50): ${(percentile(withApproval, 50) - percentile(plain, 50)).toFixed(2)} ms, ratio ${(percentile(withApproval, 50) / percentile(plain, 50)).toFixed(2)}x`);
+  } finally {
+    await proxy.close();
+    await portal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sendBody(recipientIds: string[], attachmentIds: string[], subject: string): string {
+  return JSON.stringify({ recipientIds, subject, body: 'Graag tot dinsdag.', attachmentIds });
+}
+
+async function concurrently(total: number, task: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; perSecond: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, perSecond: (total / (performance.now() - started)) * 1000 };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const fmt = (ms: number) => ms.toFixed(2).padStart(8);

@@ -48,6 +48,11 @@ describe('BSN columns', () => {
     expect(reason!.en).toBe("Column 'BSN' on sheet 'Export': 135 valid citizen service numbers (BSN).");
   });
 
+  test('a table without a sheet name (a csv file) is not given an empty one', () => {
+    const [reason] = analyse(book(people.slice(0, 5).map((p) => [p.bsn]), { sheet: '' }), DEFAULT_POLICY).reasons;
+    expect(reason!.nl).toBe('Kolom A (zonder kop): 5 geldige burgerservicenummers.');
+  });
+
   test('random 9-digit order numbers are not a BSN column, with or without a header', () => {
     const numbers = randomOrderNumbers(1000, 7);
     const chanceHits = numbers.filter(passesElfproef).length;
@@ -180,7 +185,7 @@ describe('the policy decides', () => {
     const policy = parsePolicy({ rules: [{ id: 'any-email', when: { entity: 'email' }, message: { nl: 'E-mailadressen', en: 'E-mail addresses' } }] });
     const [reason] = analyse(book([['E-mail'], ...people.slice(0, 5).map((p) => [p.email])]), policy).reasons;
     expect(reason!.code).toBe('any-email');
-    expect(reason!.nl).toBe("E-mailadressen. Kolom 'E-mail' op blad 'Export': 5 e-mailadressen.");
+    expect(reason!.nl).toBe("E-mailadressen. Op blad 'Export': kolom 'E-mail' (5 e-mailadressen).");
   });
 });
 

@@ -52,8 +52,8 @@ export const ENTITY_LABELS: Record<string, Counted> = {
     en: { one: 'client number or row ID', other: 'client numbers or row IDs' },
   },
   gender: {
-    nl: { one: 'geslacht', other: 'keer geslacht' },
-    en: { one: 'gender', other: 'genders' },
+    nl: { one: 'geslachtsaanduiding', other: 'geslachtsaanduidingen' },
+    en: { one: 'gender entry', other: 'gender entries' },
   },
   age: {
     nl: { one: 'leeftijd', other: 'leeftijden' },
@@ -176,32 +176,59 @@ export function failureReason(failure: ReadFailure): Reason {
   };
 }
 
-/** One reason for a rule that held on a sheet, naming each column that made it hold. */
+/** One reason for a rule that held on a sheet, naming the columns that made it hold. */
 export function ruleReason(match: RuleMatch): Reason {
   const lead = match.rule.message ?? RULE_LEADS[match.rule.id] ?? { nl: `Regel '${match.rule.id}'`, en: `Rule '${match.rule.id}'` };
-  const nl = match.columns.map((column) => describeColumn(column, 'nl')).join(' ');
-  const en = match.columns.map((column) => describeColumn(column, 'en')).join(' ');
-  const first = match.columns[0];
+  const first = match.columns[0]!;
   return {
     code: match.rule.id,
-    nl: lead.nl ? `${lead.nl}. ${nl}` : nl,
-    en: lead.en ? `${lead.en}. ${en}` : en,
-    ...(first?.path ? { path: first.path } : {}),
-    ...(first ? { sheet: first.sheet, entity: first.entity } : {}),
+    nl: explain(lead.nl, match.columns, 'nl'),
+    en: explain(lead.en, match.columns, 'en'),
+    ...(first.path ? { path: first.path } : {}),
+    sheet: first.sheet,
+    entity: first.entity,
     column: match.columns.map((column) => column.header || column.column).join(', '),
-    count: Math.max(0, ...match.columns.map((column) => column.matches)),
+    count: Math.max(...match.columns.map((column) => column.matches)),
   };
 }
 
-/** "Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers." */
-function describeColumn(finding: ColumnFinding, language: 'nl' | 'en'): string {
-  const label = ENTITY_LABELS[finding.entity]?.[language] ?? { one: finding.entity, other: finding.entity };
-  const noun = finding.matches === 1 ? label.one : label.other;
-  const inFile = finding.path ? ` in '${finding.path}'` : '';
-  if (language === 'nl') {
-    const column = finding.header ? `Kolom '${finding.header}'` : `Kolom ${finding.column} (zonder kop)`;
-    return `${column} op blad '${finding.sheet}'${inFile}: ${finding.matches} ${noun}.`;
+const WORDS = {
+  nl: { column: 'Kolom', noHeader: 'zonder kop', sheet: 'op blad', others: (n: number) => `en ${n} andere kolommen` },
+  en: { column: 'Column', noHeader: 'no header', sheet: 'on sheet', others: (n: number) => `and ${n} other columns` },
+};
+/** Columns named in one message; the rest are counted, so the message stays readable. */
+const NAMED_COLUMNS = 5;
+
+/**
+ * One column: "Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers." Several:
+ * "<lead>. Op blad 'Export': kolom 'Achternaam' (996 namen), kolom 'Rij-ID' (996 ...)."
+ */
+function explain(lead: string, columns: readonly ColumnFinding[], language: 'nl' | 'en'): string {
+  const words = WORDS[language];
+  const first = columns[0]!;
+  const where = [first.sheet ? `${words.sheet} '${first.sheet}'` : '', first.path ? `in '${first.path}'` : '']
+    .filter(Boolean)
+    .join(' ');
+  if (!lead && columns.length === 1) {
+    return `${[columnName(first, language), where].filter(Boolean).join(' ')}: ${counted(first, language)}.`;
   }
-  const column = finding.header ? `Column '${finding.header}'` : `Column ${finding.column} (no header)`;
-  return `${column} on sheet '${finding.sheet}'${inFile}: ${finding.matches} ${noun}.`;
+  const named = columns
+    .slice(0, NAMED_COLUMNS)
+    .map((column) => `${columnName(column, language, 'lower')} (${counted(column, language)})`)
+    .join(', ');
+  const rest = columns.length > NAMED_COLUMNS ? ` ${words.others(columns.length - NAMED_COLUMNS)}` : '';
+  const place = where ? `. ${where[0]!.toUpperCase()}${where.slice(1)}` : '';
+  return `${lead || words.column}${place}: ${named}${rest}.`;
+}
+
+function columnName(finding: ColumnFinding, language: 'nl' | 'en', letterCase: 'upper' | 'lower' = 'upper'): string {
+  const words = WORDS[language];
+  const column = letterCase === 'upper' ? words.column : words.column.toLowerCase();
+  return finding.header ? `${column} '${finding.header}'` : `${column} ${finding.column} (${words.noHeader})`;
+}
+
+/** "135 geldige burgerservicenummers", never the values themselves. */
+function counted(finding: ColumnFinding, language: 'nl' | 'en'): string {
+  const label = ENTITY_LABELS[finding.entity]?.[language] ?? { one: finding.entity, other: finding.entity };
+  return `${finding.matches} ${finding.matches === 1 ? label.one : label.other}`;
 }

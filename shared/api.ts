@@ -2,6 +2,9 @@
 // service worker and popup call it. Everything lives under one reserved prefix so that it can
 // never collide with a route of the protected portal.
 
+import type { ApprovalRule } from './approval/rule.js';
+import type { Policy } from './policy/types.js';
+
 export const API_PREFIX = '/__export-guard';
 
 export const HEADERS = {
@@ -106,6 +109,46 @@ export interface BlockedUploadEvent {
   at: string;
   /** Client-generated id, so a redelivered queued event is recorded once. */
   eventId: string;
+}
+
+// Answers of the API routes. Every call needs a valid token (401 otherwise); a browser call from
+// any origin but a configured extension origin gets 403 'origin-not-allowed'.
+
+/** GET ROUTES.me */
+export interface MeResponse {
+  user: UserInfo;
+}
+
+/** GET ROUTES.policy: the detector policy and the approval rule the proxy enforces. */
+export interface PolicyResponse {
+  policy: Policy;
+  approval: ApprovalRule;
+}
+
+/** POST ROUTES.approvals (201), GET ROUTES.approval(id), POST ROUTES.decision(id). */
+export interface ApprovalResponse {
+  approval: ApprovalView;
+}
+
+/** GET ROUTES.approvals[?state=pending|approved|rejected|expired|used]: the caller's team's requests, newest first. */
+export interface ApprovalListResponse {
+  approvals: ApprovalView[];
+}
+
+/** POST ROUTES.events: 201 { recorded: true }, or 200 { recorded: false } for an eventId seen before. */
+export interface EventResponse {
+  recorded: boolean;
+}
+
+/**
+ * 422 to POST ROUTES.approvals when an attachment is blocked: no approval can let it out.
+ * Other refusals: 400 not-a-send-route / malformed-send / malformed-request / malformed-json;
+ * decisions: 403 self-approval / not-an-approver / other-team, 404 not-found, 409 already-<state>,
+ * 400 reason-required (a rejection needs a reason).
+ */
+export interface ApprovalRefusedError extends ApiError {
+  error: 'attachment-blocked';
+  attachments: AttachmentSummary[];
 }
 
 /** Every error response of the proxy is JSON of this shape (4xx/5xx). */

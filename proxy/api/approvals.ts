@@ -1,5 +1,5 @@
 // Approval requests over HTTP: file one, list the team's, read one, decide one.
-import type { ApprovalState, DecisionRequest, SendPayload, UserInfo } from '../../shared/api.js';
+import type { ApprovalListResponse, ApprovalResponse, ApprovalState, DecisionRequest, SendPayload, UserInfo } from '../../shared/api.js';
 import type { Approvals, Refusal } from '../approval/approvals.js';
 import type { ApprovalRecord } from '../store/types.js';
 import { BadRequest } from './json.js';
@@ -25,13 +25,13 @@ export async function listApprovals(approvals: Approvals, user: UserInfo, state:
     throw new BadRequest(400, 'malformed-request', `'state' must be one of ${STATES.join(', ')}`);
   }
   const records = await approvals.list(user, (state ?? undefined) as ApprovalState | undefined);
-  return { status: 200, body: { approvals: records.map((r) => approvals.view(r, user)) } };
+  return { status: 200, body: { approvals: records.map((r) => approvals.view(r, user)) } satisfies ApprovalListResponse };
 }
 
 export async function getApproval(approvals: Approvals, user: UserInfo, id: string): Promise<Answer> {
   const record = await approvals.get(user, id);
   if (!record) return { status: 404, body: { error: 'not-found', message: `no approval request '${id}' for your team` } };
-  return { status: 200, body: { approval: approvals.view(record, user) } };
+  return { status: 200, body: { approval: approvals.view(record, user) } satisfies ApprovalResponse };
 }
 
 export async function decideApproval(approvals: Approvals, user: UserInfo, id: string, input: unknown): Promise<Answer> {
@@ -48,5 +48,5 @@ function answer(approvals: Approvals, user: UserInfo, outcome: ApprovalRecord | 
     const { status: refusedWith, ...body } = outcome;
     return { status: refusedWith, body };
   }
-  return { status, body: { approval: approvals.view(outcome, user) } };
+  return { status, body: { approval: approvals.view(outcome, user) } satisfies ApprovalResponse };
 }

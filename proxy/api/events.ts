@@ -1,7 +1,7 @@
 // The extension reports the uploads it blocked in the browser, so the audit log holds every
 // block, not only those that reached the proxy. Events can be redelivered from the extension's
 // queue: the eventId makes each count once.
-import type { BlockedUploadEvent, UserInfo } from '../../shared/api.js';
+import type { BlockedUploadEvent, EventResponse, UserInfo } from '../../shared/api.js';
 import type { Store } from '../store/types.js';
 import { BadRequest } from './json.js';
 import type { Answer } from './approvals.js';
@@ -25,7 +25,7 @@ export async function recordBlockedUpload(store: Store, user: UserInfo, input: u
       size: event.size,
     },
   });
-  return { status: recorded ? 201 : 200, body: { recorded } };
+  return { status: recorded ? 201 : 200, body: { recorded } satisfies EventResponse };
 }
 
 function parseEvent(input: unknown): BlockedUploadEvent {

@@ -1,7 +1,7 @@
 // The proxy's own API under API_PREFIX (shared/api.ts): every call authenticated, only the
 // extension's origins allowed, malformed input answered with 4xx and a reason.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_PREFIX, ROUTES, type UserInfo } from '../../shared/api.js';
+import { API_PREFIX, ROUTES, type MeResponse, type PolicyResponse, type UserInfo } from '../../shared/api.js';
 import type { ApprovalRule } from '../../shared/approval/rule.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { Approvals } from '../approval/approvals.js';
@@ -55,8 +55,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDeps): Promise<Answer> {
   const method = req.method ?? '';
   const path = url.pathname;
-  if (method === 'GET' && path === ROUTES.me) return { status: 200, body: { user } };
-  if (method === 'GET' && path === ROUTES.policy) return { status: 200, body: { policy: deps.policy, approval: deps.rule } };
+  if (method === 'GET' && path === ROUTES.me) return { status: 200, body: { user } satisfies MeResponse };
+  if (method === 'GET' && path === ROUTES.policy) return { status: 200, body: { policy: deps.policy, approval: deps.rule } satisfies PolicyResponse };
   if (method === 'POST' && path === ROUTES.approvals) return createApproval(deps.approvals, user, await readJson(req));
   if (method === 'GET' && path === ROUTES.approvals) return listApprovals(deps.approvals, user, url.searchParams.get('state'));
   if (method === 'POST' && path === ROUTES.events) return recordBlockedUpload(deps.store, user, await readJson(req));

@@ -1,6 +1,7 @@
 // `export-guard <command> ...`: one file per command under cli/commands/, each returning its exit code.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   scan: { summary: 'scan files and say whether each may be attached', load: () => import('./commands/scan.js') },
+  proxy: { summary: 'run the office proxy in front of the portal', load: () => import('./commands/proxy.js') },
   users: { summary: 'add, list and remove users of the proxy; issue their tokens', load: () => import('./commands/users.js') },
   audit: { summary: 'verify the audit log\'s hash chain; report for the privacy officer', load: () => import('./commands/audit.js') },
 };

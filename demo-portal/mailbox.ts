@@ -42,6 +42,10 @@ export class Mailbox {
     return attachment;
   }
 
+  get attachmentCount(): number {
+    return this.attachments.size;
+  }
+
   attachment(id: string): StoredAttachment | undefined {
     return this.attachments.get(id);
   }

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { LogLevel } from './log.js';
 
 /** Sections owned and validated by the four-eyes approval feature; the core passes them on as is. */
-export const FEATURE_SECTIONS = ['identity', 'approval', 'audit', 'store'] as const;
+export const FEATURE_SECTIONS = ['identity', 'approval', 'store'] as const;
 export type FeatureSection = (typeof FEATURE_SECTIONS)[number];
 
 export interface ProxyConfig {

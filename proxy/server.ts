@@ -119,7 +119,11 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inFlight += 1;
-    res.on('close', () => (inFlight -= 1));
+    res.on('close', () => {
+      inFlight -= 1;
+      // A keep-alive connection that just went idle would otherwise hold the shutdown open.
+      if (shuttingDown) setImmediate(() => server.closeIdleConnections());
+    });
     if (shuttingDown) res.setHeader('connection', 'close');
     handle(req, res).catch((error: unknown) => {
       // A bug must not let the request through: refuse it.

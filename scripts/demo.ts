@@ -1,0 +1,32 @@
+// `npm start`: the demo portal with export-guard's proxy in front of it. Open the proxy's URL: it
+// is the portal, protected. Ports: PORTAL_PORT (default 3001), PROXY_PORT (default 3000).
+import { startPortal } from '../demo-portal/server.js';
+import { parseConfig } from '../proxy/config.js';
+import { startProxy } from '../proxy/server.js';
+import { createLogger } from '../proxy/log.js';
+
+const portal = await startPortal({ port: Number(process.env.PORTAL_PORT ?? 3001) });
+const proxy = await startProxy(
+  parseConfig({ target: portal.url, listen: `127.0.0.1:${process.env.PROXY_PORT ?? 3000}` }, process.cwd()),
+  { log: createLogger('warn') },
+);
+
+const someone = portal.jobSeekers[0]!;
+console.log(`
+export-guard demo
+
+  Portal, protected by export-guard:  ${proxy.url}/
+    log in as a caseworker, pick recipients, attach a file, send.
+    An export ("Exporteer deze lijst naar CSV" on the compose page) is refused when attached.
+  A job seeker's inbox:               ${proxy.url}/inbox/${someone.id}
+  Proxy health and metrics:           ${proxy.url}/healthz  ${proxy.url}/metrics
+  The same portal without protection: ${portal.url}/   (to see what a leak looks like)
+
+Ctrl+C stops both.`);
+
+await new Promise((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
+await proxy.close();
+await portal.close();

@@ -1,0 +1,73 @@
+// Graceful shutdown lets in-flight requests finish (up to the deadline) and refuses new ones;
+// the listener can speak TLS.
+import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:https';
+import { startUpstream, type Upstream } from './upstream.js';
+import { startTestProxy, type TestProxy } from './start.js';
+
+let upstream: Upstream | undefined;
+let proxy: TestProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await upstream?.close();
+});
+
+async function readFirstChunk(url: string): Promise<{ rest: Promise<string> }> {
+  const response = await fetch(url);
+  const reader = response.body!.getReader();
+  await reader.read();
+  const rest = (async () => {
+    let text = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString();
+    return text;
+  })();
+  return { rest };
+}
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, refuses new connections, then stops', async () => {
+    upstream = await startUpstream();
+    proxy = await startTestProxy(upstream.url, { shutdownGraceMs: 10_000 });
+    const inFlight = await readFirstChunk(`${proxy.url}/gate`);
+    const closing = proxy.close();
+    await expect(fetch(`${proxy.url}/new`, { headers: { connection: 'close' } })).rejects.toThrow();
+    upstream.openGate();
+    expect(await inFlight.rest).toBe('the rest');
+    await closing;
+  });
+
+  it('cuts off what is still running at the deadline', async () => {
+    upstream = await startUpstream();
+    proxy = await startTestProxy(upstream.url, { shutdownGraceMs: 200 });
+    const inFlight = await readFirstChunk(`${proxy.url}/gate`);
+    const outcome = inFlight.rest.then(() => 'finished', () => 'cut off');
+    const started = Date.now();
+    await proxy.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(await outcome).toBe('cut off');
+  });
+});
+
+describe('TLS', () => {
+  it('serves HTTPS with the configured certificate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eg-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    upstream = await startUpstream();
+    proxy = await startTestProxy(upstream.url, { tls: { cert, key } });
+    expect(proxy.url).toMatch(/^https:/);
+    const ca = await readFile(cert);
+    const body = await new Promise<string>((resolve, reject) => {
+      request(`${proxy!.url}/over-tls`, { ca }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject).end();
+    });
+    expect(body).toBe('hello /over-tls');
+  });
+});

@@ -39,9 +39,8 @@ export class Approvals {
   }
 
   async request(sender: UserInfo, payload: SendPayload): Promise<ApprovalRecord | Refusal> {
-    const url = new URL(payload.path, 'http://site.invalid');
-    const route = findSendRoute(this.deps.rule.sendRoutes, payload.method, url.pathname);
-    if (!route) return { status: 400, error: 'not-a-send-route', message: `${payload.method} ${url.pathname} is not a send route that needs approval` };
+    const route = findSendRoute(this.deps.rule.sendRoutes, payload.method, payload.path);
+    if (!route) return { status: 400, error: 'not-a-send-route', message: `${payload.method} ${payload.path.split('?')[0]} is not a send route that needs approval` };
     const facts = readSendFacts(route, payload.body);
     if ('error' in facts) return { status: 400, error: 'malformed-send', message: facts.error };
     const attachments = await Promise.all(facts.attachmentIds.map((id) => this.deps.checkAttachment(id)));
@@ -55,9 +54,9 @@ export class Approvals {
       sender,
       createdAt: created.toISOString(),
       expiresAt: this.expiryFrom(created),
-      payloadHash: payloadHash(sender.id, payload.method, url.pathname + url.search, payload.body),
+      payloadHash: payloadHash(sender.id, payload.method, payload.path, payload.body),
       method: payload.method.toUpperCase(),
-      path: url.pathname + url.search,
+      path: payload.path,
       subject: facts.subject,
       body: facts.body,
       recipientCount: facts.recipientCount,
@@ -103,21 +102,22 @@ export class Approvals {
 
   /**
    * Accepts a send's approval and uses it up, atomically, together with the send-passed audit
-   * entry. Anything else leaves the approval as it was.
+   * entry. Anything else leaves the approval as it was. `target` is the request target exactly as
+   * sent (path and query); `routePath` the configured send route, for the audit entry.
    */
-  async useForSend(sender: UserInfo, approvalId: string | undefined, method: string, pathAndQuery: string, body: Uint8Array, facts: SendFacts): Promise<SendCheck> {
+  async useForSend(sender: UserInfo, approvalId: string | undefined, method: string, target: string, routePath: string, body: Uint8Array, facts: SendFacts): Promise<SendCheck> {
     if (!approvalId) return 'missing';
     await this.expireDue();
     const record = await this.deps.store.getApproval(approvalId);
     if (!record) return 'not-found';
     if (record.sender.id !== sender.id) return 'wrong-sender';
-    if (record.payloadHash !== payloadHash(sender.id, method, pathAndQuery, body)) return 'payload-changed';
+    if (record.payloadHash !== payloadHash(sender.id, method, target, body)) return 'payload-changed';
     if (record.state === 'used') return 'already-used';
     if (record.state !== 'approved') return record.state;
     const used = await this.deps.store.useApproval(
       approvalId,
       this.now().toISOString(),
-      sendEvent('send-passed', this.now(), sender, method, pathAndQuery.split('?')[0] ?? '', facts, approvalId),
+      sendEvent('send-passed', this.now(), sender, method, routePath, facts, approvalId),
     );
     if (!used) return 'already-used';
     this.deps.onChange?.('send-passed');

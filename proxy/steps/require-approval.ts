@@ -28,7 +28,9 @@ const EXPLAIN: Record<Exclude<SendCheck, 'ok'>, { nl: string; en: string }> = {
 export function requireApprovalStep({ approvals, rule, store }: RequireApprovalDeps): Step {
   return async (ctx) => {
     const method = ctx.req.method ?? '';
-    const route = findSendRoute(rule.sendRoutes, method, ctx.url.pathname);
+    // The raw target, not a parsed URL: '//api/messages' must not parse into another path.
+    const target = ctx.req.url ?? '/';
+    const route = findSendRoute(rule.sendRoutes, method, target);
     if (!route) return 'continue';
     const body = ctx.body ?? Buffer.alloc(0);
     const facts = readSendFacts(route, body.toString('utf8'));
@@ -39,15 +41,15 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
     }
     const because = approvalNeededBecause(facts, rule.threshold);
     if (!because) {
-      await store.appendAudit(sendEvent('send-passed', new Date(), ctx.user, method, ctx.url.pathname, facts));
+      await store.appendAudit(sendEvent('send-passed', new Date(), ctx.user, method, route.path, facts));
       return 'continue';
     }
     const approvalId = ctx.req.headers[HEADERS.approval];
     const check: SendCheck = !ctx.user
       ? 'missing'
-      : await approvals.useForSend(ctx.user, typeof approvalId === 'string' ? approvalId : undefined, method, ctx.url.pathname + ctx.url.search, body, facts);
+      : await approvals.useForSend(ctx.user, typeof approvalId === 'string' ? approvalId : undefined, method, target, route.path, body, facts);
     if (check === 'ok') return 'continue';
-    await store.appendAudit(sendEvent('send-refused', new Date(), ctx.user, method, ctx.url.pathname, facts, undefined, `approval-${check}`));
+    await store.appendAudit(sendEvent('send-refused', new Date(), ctx.user, method, route.path, facts, undefined, `approval-${check}`));
     const refusal: ApprovalRequiredError = {
       error: 'approval-required',
       detail: ctx.user ? check : 'unauthenticated',

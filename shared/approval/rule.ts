@@ -44,8 +44,25 @@ export interface SendFacts {
   body: string;
 }
 
-export function findSendRoute(routes: readonly SendRoute[], method: string, pathname: string): SendRoute | undefined {
-  return routes.find((r) => r.method.toUpperCase() === method.toUpperCase() && r.path === pathname);
+/**
+ * Matches a request target against the send routes the way a lenient server would route it:
+ * doubled slashes, dot segments, percent-encoding, a trailing slash or other letter case must
+ * not let a send slip past as "another" path.
+ */
+export function findSendRoute(routes: readonly SendRoute[], method: string, target: string): SendRoute | undefined {
+  const path = canonicalPath(target);
+  return routes.find((r) => r.method.toUpperCase() === method.toUpperCase() && canonicalPath(r.path) === path);
+}
+
+function canonicalPath(target: string): string {
+  let path = target.split(/[?#]/)[0]!.replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Malformed percent-encoding: compare the raw path; a server would refuse it anyway.
+  }
+  path = new URL(path.replace(/\/{2,}/g, '/'), 'http://site.invalid').pathname;
+  return path.replace(/\/+$/, '').toLowerCase() || '/';
 }
 
 /** Reads the facts of a send, or says why the body is not a send this rule can judge. */

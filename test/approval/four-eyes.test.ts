@@ -39,6 +39,13 @@ describe('four-eyes approval of bulk sends', () => {
     expect(h.portal.mailbox.sent().length).toBe(before);
   });
 
+  it('another spelling of the send path does not get past the rule', async () => {
+    for (const path of ['//api/messages', '/api/messages/', '/API/Messages', '/api/%6Dessages']) {
+      const response = await fetch(`${h.proxy.url}${path}`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json', 'x-export-guard-token': h.tokens.anna! }, body: sendBody(recipients, [attachmentId]) });
+      expect(response.status, path).toBe(428);
+    }
+  });
+
   it('more than 100 recipients need approval even without attachment', async () => {
     const many = h.portal.jobSeekers.slice(0, 101).map((p) => p.id);
     expect((await send(h, session, 'anna', sendBody(many, []))).status).toBe(428);

@@ -3,6 +3,7 @@
 // reading code. Paths in the file are relative to the file.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { LogLevel } from './log.js';
 
 /** Sections owned and validated by the four-eyes approval feature; the core passes them on as is. */
@@ -133,7 +134,8 @@ export function parseConfig(raw: Record<string, unknown>, baseDir: string): Prox
     policy: raw.policy === undefined ? undefined : path(raw.policy, 'config.policy'),
     tls,
     scan: {
-      workers: integer(scan.workers ?? 2, 'config.scan.workers', 1, 64),
+      // One core stays free for the event loop that passes all other traffic through.
+      workers: integer(scan.workers ?? Math.max(1, availableParallelism() - 1), 'config.scan.workers', 1, 64),
       timeoutMs: scan.timeoutMs === undefined ? undefined : integer(scan.timeoutMs, 'config.scan.timeoutMs', 1, 600_000),
       maxHeapMb: integer(scan.maxHeapMb ?? 1024, 'config.scan.maxHeapMb', 8, 65_536),
     },

@@ -12,20 +12,24 @@ export function readBody(maxBytes: number): Step {
   return async (ctx) => {
     const { req } = ctx;
     if (!hasBody(req)) return 'continue';
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return tooLarge(ctx, maxBytes);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) return tooLarge(ctx, maxBytes);
+    // With a declared length the body is read straight into one buffer: no second copy at the end.
     const chunks: Buffer[] = [];
+    const whole = declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     let size = 0;
     try {
       for await (const chunk of req as AsyncIterable<Buffer>) {
+        if (size + chunk.byteLength > maxBytes) return tooLarge(ctx, maxBytes);
+        if (whole) chunk.copy(whole, size);
+        else chunks.push(chunk);
         size += chunk.byteLength;
-        if (size > maxBytes) return tooLarge(ctx, maxBytes);
-        chunks.push(chunk);
       }
     } catch {
       // The client went away mid-body: there is no one left to answer.
       return 'handled';
     }
-    ctx.body = Buffer.concat(chunks, size);
+    ctx.body = whole ? whole.subarray(0, size) : Buffer.concat(chunks, size);
     return 'continue';
   };
 }

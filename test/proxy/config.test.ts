@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../proxy/config.js';
 
@@ -14,7 +14,7 @@ describe('proxy config', () => {
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 8443 });
     expect(config.policy).toBe(join(dir, 'policy.json'));
     expect(config.tls).toEqual({ cert: join(dir, 'tls/cert.pem'), key: join(dir, 'tls/key.pem') });
-    expect(config.scan).toEqual({ workers: 2, timeoutMs: undefined, maxHeapMb: 1024 });
+    expect(config.scan).toEqual({ workers: Math.max(1, availableParallelism() - 1), timeoutMs: undefined, maxHeapMb: 1024 });
     expect(config.uploads.attachmentIdField).toBe('id');
   });
 

@@ -1,0 +1,264 @@
+/// <reference types="chrome" />
+// Four-eyes from the browser, end to end: the demo portal behind the real proxy (identity,
+// approvals, SQLite store), a caseworker and an approver each in their own Chromium profile with
+// the built extension. A bulk send waits in the caseworker's browser until the approver confirms
+// it in the popup, and only then reaches the job seekers' inboxes; a rejection stops it; nobody
+// approves their own send; and without the extension the proxy alone still refuses.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADERS, ROUTES, type ApprovalView } from '../../shared/api.js';
+import { startPortal, CASEWORKERS, type Portal } from '../../demo-portal/server.js';
+import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
+import { hashToken, newToken } from '../../proxy/identity/tokens.js';
+import { writeUsersFile } from '../../proxy/identity/users-file.js';
+import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
+import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
+import { startTestProxy, type TestProxy } from '../proxy/start.js';
+import { ensureExtensionBuilt } from './setup.js';
+
+const RECIPIENTS = 215; // the average group message of BACKGROUND.md
+const FLOW_TIMEOUT_MS = 90_000; // two browsers, a portal and a proxy on two shared cores
+const CASEWORKER = { id: 'anna', name: CASEWORKERS[0]!, team: 'werkzoekenden-noord', roles: ['caseworker' as const] };
+const APPROVER = { id: 'piet', name: 'Piet Approver', team: 'werkzoekenden-noord', roles: ['approver' as const] };
+const tokens = { caseworker: newToken(), approver: newToken() };
+
+let dir: string;
+let portal: Portal | undefined;
+let proxy: TestProxy | undefined;
+let caseworker: ExtensionBrowser | undefined;
+let approver: ExtensionBrowser | undefined;
+
+beforeAll(async () => {
+  await ensureExtensionBuilt();
+  dir = await mkdtemp(join(tmpdir(), 'export-guard-approval-e2e-'));
+  const usersFile = join(dir, 'users.json');
+  writeUsersFile(usersFile, {
+    users: [
+      { ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) },
+      { ...APPROVER, tokenSha256: hashToken(tokens.approver) },
+    ],
+  });
+  portal = await startPortal({ host: '127.0.0.1', port: 0 });
+  proxy = await startTestProxy(portal.url, {
+    identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN] },
+    store: { sqlite: join(dir, 'state.db') },
+  });
+  [caseworker, approver] = await Promise.all([launchWithExtension(), launchWithExtension()]);
+  await Promise.all([configure(caseworker, tokens.caseworker), configure(approver, tokens.approver)]);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([caseworker?.close(), approver?.close()]);
+  await proxy?.close();
+  await portal?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * Points the extension at the test proxy with this user's token, as the options page would.
+ * Dutch is chosen explicitly: headless Chromium reports en-US whatever --lang says.
+ */
+async function configure(chromium: ExtensionBrowser, token: string): Promise<void> {
+  const worker = await chromium.worker();
+  await worker.evaluate((settings) => chrome.storage.local.set(settings), { proxyUrl: proxy!.url, token, language: 'nl' });
+}
+
+/** Logs the caseworker into the portal (through the proxy) and writes a group message. */
+async function composeBulkSend(subject: string): Promise<{ page: Page; recipientIds: string[] }> {
+  const page = await caseworker!.browser.newPage();
+  await page.goto(`${proxy!.url}/login`);
+  await page.select('#name', CASEWORKER.name);
+  await Promise.all([page.waitForNavigation(), page.$eval('form', (form) => (form as HTMLFormElement).submit())]);
+  await page.waitForSelector('input.recipient');
+  const recipientIds = await page.$$eval('input.recipient', (boxes, count) => {
+    const chosen = boxes.slice(0, count) as HTMLInputElement[];
+    for (const box of chosen) box.click();
+    return chosen.map((box) => box.value);
+  }, RECIPIENTS);
+  await page.waitForFunction((n) => document.getElementById('recipient-count')?.textContent === String(n), {}, RECIPIENTS);
+  await page.type('#subject', subject);
+  await page.type('#body', 'Beste werkzoekende,\n\nIn de bijlage vindt u de vacatures van deze week.\n\nMet vriendelijke groet');
+  const input = await page.$('#file-input');
+  await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(await fixturePath('vacancies.xlsx'));
+  await page.waitForSelector('#attachments li', { timeout: 15_000 });
+  return { page, recipientIds };
+}
+
+/**
+ * The text of the caseworker's waiting panel. It lives in a closed shadow root, which page
+ * scripts (and so page.evaluate) cannot enter; the DevTools protocol can.
+ */
+async function waitForPanelText(page: Page, expected: RegExp): Promise<string> {
+  let text = '';
+  const cdp = await page.createCDPSession();
+  try {
+    for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 500))) {
+      const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
+      const host = findNode(root, (node) => node.localName === 'export-guard-send-hold');
+      text = host?.shadowRoots?.[0] ? textOf(host.shadowRoots[0]) : '';
+      if (expected.test(text)) return text;
+    }
+  } finally {
+    await cdp.detach();
+  }
+  throw new Error(`the waiting panel never showed ${expected}; last text: ${text}`);
+}
+
+interface DomNode {
+  nodeType: number;
+  localName?: string;
+  nodeValue?: string;
+  children?: DomNode[];
+  shadowRoots?: DomNode[];
+}
+
+function findNode(node: DomNode, match: (node: DomNode) => boolean): DomNode | undefined {
+  if (match(node)) return node;
+  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
+    const found = findNode(child, match);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function textOf(node: DomNode): string {
+  if (node.localName === 'style') return '';
+  if (node.nodeType === 3) return node.nodeValue ?? '';
+  return (node.children ?? []).map(textOf).join('\n');
+}
+
+async function inboxSubjects(jobSeekerId: string): Promise<string[]> {
+  const response = await fetch(`${portal!.url}/api/inbox/${encodeURIComponent(jobSeekerId)}`);
+  const inbox = (await response.json()) as { messages: { subject: string }[] };
+  return inbox.messages.map((m) => m.subject);
+}
+
+/** Opens the popup page in a tab of this profile and waits for the request with this subject. */
+async function requestInPopup(chromium: ExtensionBrowser, subject: string): Promise<{ popup: Page; card: string }> {
+  const popup = await chromium.openExtensionPage('popup/popup.html');
+  const id = await popup.waitForFunction(
+    (s) => [...document.querySelectorAll('article.request')].find((a) => a.querySelector('h2')?.textContent === s)?.getAttribute('data-id'),
+    { timeout: 15_000 },
+    subject,
+  );
+  return { popup, card: `article.request[data-id="${(await id.jsonValue()) as string}"]` };
+}
+
+async function apiCall(token: string, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(proxy!.url + path, {
+    method,
+    headers: { [HEADERS.token]: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
+  it('holds a bulk send until an approver confirms it in the popup; then it reaches the inboxes', async () => {
+    const subject = 'Vacatures deze week';
+    const { page, recipientIds } = await composeBulkSend(subject);
+    await page.click('#send');
+
+    const panel = await waitForPanelText(page, /Wacht al 0:0[1-9]/);
+    expect(panel).toContain('Wacht op goedkeuring');
+    expect(panel).toContain(`Kan goedkeuren: ${APPROVER.name}`);
+    expect(panel).toContain(`aan ${RECIPIENTS} ontvangers met 1 bijlage`);
+    await page.screenshot({ path: 'docs/screenshots/waiting.png' });
+    expect(await inboxSubjects(recipientIds[0]!)).not.toContain(subject);
+
+    const { popup, card } = await requestInPopup(approver!, subject);
+    const text = await popup.$eval(card, (e) => e.textContent ?? '');
+    expect(text).toContain(CASEWORKER.name);
+    expect(text).toContain(`${RECIPIENTS} ontvangers`);
+    expect(text).toContain('vacancies.xlsx');
+    expect(await popup.$(`${card} button.approve`)).not.toBeNull();
+    await popup.setViewport({ width: 520, height: 640 });
+    await popup.screenshot({ path: 'docs/screenshots/popup.png' });
+    await popup.click(`${card} button.approve`);
+    await popup.waitForFunction((sel) => !document.querySelector(sel), {}, card);
+
+    await page.waitForFunction(() => /Verstuurd naar 215 ontvangers/.test(document.getElementById('status')?.textContent ?? ''), { timeout: 15_000 });
+    expect(await inboxSubjects(recipientIds[0]!)).toContain(subject);
+    expect(await inboxSubjects(recipientIds[RECIPIENTS - 1]!)).toContain(subject);
+    await Promise.all([page.close(), popup.close()]);
+  });
+
+  it("stops a rejected send: the caseworker sees the approver's reason and nothing arrives", async () => {
+    const subject = 'Overzicht met gegevens';
+    const { page, recipientIds } = await composeBulkSend(subject);
+    await page.click('#send');
+    await waitForPanelText(page, /Wacht op goedkeuring/);
+
+    const { popup, card } = await requestInPopup(approver!, subject);
+    await popup.click(`${card} button.reject`);
+    // A rejection without a reason is not sent to the proxy.
+    expect(await popup.$eval(`${card} .error`, (e) => e.textContent)).toMatch(/reden/i);
+    await popup.type(`${card} textarea.reason`, 'Gebruik de selectie in het portaal');
+    await popup.click(`${card} button.reject`);
+    await popup.waitForFunction((sel) => !document.querySelector(sel), {}, card);
+
+    expect(await waitForPanelText(page, /Afgewezen door/)).toMatch(
+      new RegExp(`Afgewezen door ${APPROVER.name}[\\s\\S]*Reden: Gebruik de selectie in het portaal`),
+    );
+    await page.waitForFunction(() => /Gebruik de selectie in het portaal/.test(document.getElementById('status')?.textContent ?? ''));
+    expect(await inboxSubjects(recipientIds[0]!)).not.toContain(subject);
+    await Promise.all([page.close(), popup.close()]);
+  });
+
+  it('shows a caseworker their own request without buttons, and the proxy refuses their decision', async () => {
+    const subject = 'Mijn eigen verzoek';
+    const { page } = await composeBulkSend(subject);
+    await page.click('#send');
+    await waitForPanelText(page, /Wacht op goedkeuring/);
+
+    const { popup, card } = await requestInPopup(caseworker!, subject);
+    expect(await popup.$(`${card} button`)).toBeNull();
+    expect(await popup.$eval(`${card} .note`, (e) => e.textContent)).toMatch(/eigen verzoek/);
+
+    const list = (await (await apiCall(tokens.caseworker, 'GET', `${ROUTES.approvals}?state=pending`)).json()) as { approvals: ApprovalView[] };
+    const own = list.approvals.find((a) => a.subject === subject)!;
+    const refused = await apiCall(tokens.caseworker, 'POST', ROUTES.decision(own.id), { decision: 'approve' });
+    expect(refused.status).toBe(403);
+    await Promise.all([page.close(), popup.close()]);
+  });
+});
+
+describe('without the extension, the proxy alone', () => {
+  async function portalSession(): Promise<string> {
+    const login = await fetch(`${proxy!.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: CASEWORKER.name }),
+      redirect: 'manual',
+    });
+    return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  }
+
+  it('refuses the export upload (422) and the unapproved bulk send (428)', async () => {
+    const cookie = await portalSession();
+    const headers = { cookie, [HEADERS.token]: tokens.caseworker };
+
+    const exportUpload = new FormData();
+    exportUpload.append('file', new Blob([Buffer.from(await fixtureBytes('leak-4.xlsx'))]), 'leak-4.xlsx');
+    const refusedUpload = await fetch(`${proxy!.url}/api/attachments`, { method: 'POST', headers, body: exportUpload });
+    expect(refusedUpload.status).toBe(422);
+
+    const cleanUpload = new FormData();
+    cleanUpload.append('file', new Blob([Buffer.from(await fixtureBytes('vacancies.xlsx'))]), 'vacancies.xlsx');
+    const uploaded = await fetch(`${proxy!.url}/api/attachments`, { method: 'POST', headers, body: cleanUpload });
+    expect(uploaded.status, await uploaded.clone().text()).toBe(200);
+    const { id } = (await uploaded.json()) as { id: string };
+
+    const recipientIds = portal!.jobSeekers.slice(0, RECIPIENTS).map((p) => p.id);
+    const send = await fetch(`${proxy!.url}/api/messages`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ recipientIds, subject: 'Zonder goedkeuring', body: 'tekst', attachmentIds: [id] }),
+    });
+    expect(send.status).toBe(428);
+    expect(((await send.json()) as { error: string }).error).toBe('approval-required');
+    expect(await inboxSubjects(recipientIds[0]!)).not.toContain('Zonder goedkeuring');
+  });
+});

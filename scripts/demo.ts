@@ -4,10 +4,23 @@ import { startPortal } from '../demo-portal/server.js';
 import { parseConfig } from '../proxy/config.js';
 import { startProxy } from '../proxy/server.js';
 import { createLogger } from '../proxy/log.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXTENSION_ORIGIN } from '../extension/extension-id.js';
+import { ANY_FIREFOX_EXTENSION } from '../proxy/approval/config.js';
+import { DEMO_TEAM, seedDemoUsers } from './demo-users.js';
 
+// A fresh users file and approval store per run, outside the work tree.
+const stateDir = mkdtempSync(join(tmpdir(), 'export-guard-demo-'));
+const users = seedDemoUsers(join(stateDir, 'users.json'));
+const fourEyes = {
+  identity: { usersFile: join(stateDir, 'users.json'), extensionOrigins: [EXTENSION_ORIGIN, ANY_FIREFOX_EXTENSION] },
+  store: { sqlite: join(stateDir, 'state.db') },
+};
 const portal = await startPortal({ port: Number(process.env.PORTAL_PORT ?? 3001) });
 const proxy = await startProxy(
-  parseConfig({ target: portal.url, listen: `127.0.0.1:${process.env.PROXY_PORT ?? 3000}` }, process.cwd()),
+  parseConfig({ target: portal.url, listen: `127.0.0.1:${process.env.PROXY_PORT ?? 3000}`, ...fourEyes }, process.cwd()),
   { log: createLogger('warn') },
 );
 
@@ -21,6 +34,11 @@ export-guard demo
   A job seeker's inbox:               ${proxy.url}/inbox/${someone.id}
   Proxy health and metrics:           ${proxy.url}/healthz  ${proxy.url}/metrics
   The same portal without protection: ${portal.url}/   (to see what a leak looks like)
+
+  Four-eyes approval (team ${DEMO_TEAM}): paste a token into the extension's settings, proxy URL ${proxy.url}
+${users.map((u) => `    ${u.name.padEnd(16)} ${u.roles.join(', ').padEnd(22)} ${u.token}`).join('\n')}
+    A group message with an attachment waits until another user with the approver role approves it.
+  Audit log:  npx tsx cli/main.ts audit report --db ${join(stateDir, 'state.db')}
 
 Ctrl+C stops both.`);
 

@@ -3,15 +3,21 @@
 // sends from an origin that is not a configured extension origin is refused.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HEADERS } from '../../shared/api.js';
+import { ANY_FIREFOX_EXTENSION } from '../approval/config.js';
 
 export type OriginCheck = 'allowed' | 'no-browser-origin' | 'refused';
 
 export function checkOrigin(req: IncomingMessage, allowedOrigins: readonly string[]): OriginCheck {
   const origin = req.headers.origin;
-  if (origin !== undefined) return allowedOrigins.includes(origin) ? 'allowed' : 'refused';
+  if (origin !== undefined) return isAllowed(origin, allowedOrigins) ? 'allowed' : 'refused';
   // Same-origin GETs carry no Origin; the Fetch Metadata header still tells a page's request apart.
   const site = req.headers['sec-fetch-site'];
   return site === undefined || site === 'none' ? 'no-browser-origin' : 'refused';
+}
+
+function isAllowed(origin: string, allowedOrigins: readonly string[]): boolean {
+  // A page cannot claim a moz-extension:// origin; only add-ons have one.
+  return allowedOrigins.includes(origin) || (allowedOrigins.includes(ANY_FIREFOX_EXTENSION) && /^moz-extension:\/\/[0-9a-f-]+$/.test(origin));
 }
 
 export function setCorsHeaders(req: IncomingMessage, res: ServerResponse): void {

@@ -5,6 +5,9 @@ import { DEFAULT_APPROVAL_RULE, type ApprovalRule, type SendRoute } from '../../
 import { ConfigError } from '../config.js';
 import type { IdentityConfig } from '../identity/directory.js';
 
+/** Firefox gives an add-on a random origin per profile; this entry admits any Firefox add-on's origin. */
+export const ANY_FIREFOX_EXTENSION = 'moz-extension://*';
+
 export interface FourEyesConfig {
   identity: IdentityConfig;
   /** Extension origins allowed to call the proxy's API from a browser. */
@@ -26,8 +29,8 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
   const defaults = DEFAULT_APPROVAL_RULE;
 
   const extensionOrigins = strings(identity.extensionOrigins ?? [], 'config.identity.extensionOrigins');
-  const badOrigin = extensionOrigins.find((o) => !/^(chrome-extension|moz-extension):\/\/[A-Za-z0-9-]+$/.test(o));
-  if (badOrigin) throw new ConfigError(`config.identity.extensionOrigins: '${badOrigin}' is not chrome-extension://ID or moz-extension://UUID`);
+  const badOrigin = extensionOrigins.find((o) => !/^(chrome-extension|moz-extension):\/\/[A-Za-z0-9-]+$/.test(o) && o !== ANY_FIREFOX_EXTENSION);
+  if (badOrigin) throw new ConfigError(`config.identity.extensionOrigins: '${badOrigin}' is not chrome-extension://ID, moz-extension://UUID or ${ANY_FIREFOX_EXTENSION}`);
 
   return {
     identity: {

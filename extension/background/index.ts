@@ -1,5 +1,16 @@
 // The background (Chromium service worker, Firefox event page): one router, handlers registered
 // by feature. Listeners are added synchronously at start so a woken worker handles its message.
+import { startApprovals } from './approvals.js';
+import { startAuditQueue } from './audit-queue.js';
+import { policyInForce } from './policy.js';
 import { startRouter } from './router.js';
+import { registerScanHandler } from './scan.js';
+import { startSettings } from './settings.js';
+import { startTokenHeader } from './token-header.js';
 
 startRouter();
+registerScanHandler();
+startSettings();
+startAuditQueue();
+startApprovals(async () => (await policyInForce()).approval);
+startTokenHeader(async () => (await policyInForce()).policy.protectedSites);

@@ -1,2 +1,8 @@
-// Isolated-world bridge to the background and the block dialog: lands in the next commit.
-export {};
+// Isolated-world entry (document_start, every frame of a protected site). Listed before the
+// page-world script in the manifest, so it already listens when that script offers its port.
+import { acceptCaptureBridge } from './capture-bridge.js';
+import { scanFile } from './scan-file.js';
+import { startSendHold } from './send-hold.js';
+
+acceptCaptureBridge(scanFile);
+startSendHold();

@@ -1,2 +1,13 @@
-// Page-world capture (fetch/XHR hooks, shadow roots, file events): lands in the next commit.
-export {};
+// Page-world entry (world MAIN, document_start, every frame of a protected site): runs before any
+// page script, so the page only ever sees the guarded fetch, XHR, attachShadow and file events.
+import { connectToContentScript } from './verdicts.js';
+import { guardFileEvents } from './file-events.js';
+import { guardScriptUploads } from './uploads.js';
+import { watchShadowRoots } from './shadow-roots.js';
+import { installSendHook } from './send-hook.js';
+
+connectToContentScript();
+guardFileEvents(window);
+watchShadowRoots(guardFileEvents);
+guardScriptUploads();
+installSendHook();

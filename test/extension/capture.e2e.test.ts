@@ -1,26 +1,296 @@
 /// <reference types="chrome" />
-// The extension in real headless Chromium: it loads with its fixed ID, and (below) files that are
-// exports never reach the page, while clean files reach it unchanged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The extension in real headless Chromium against the demo portal: an export never reaches the
+// page (picker, drop, paste, script upload, shadow roots, iframes), a clean file reaches the portal
+// byte for byte, and the block dialog says what was found in the user's language.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
+import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { ensureExtensionBuilt } from './setup.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
+import { startPortal, type Portal } from '../../demo-portal/server.js';
+
+const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+const EXPORT: FixtureName = 'leak-4.xlsx';
+const CLEAN: FixtureName = 'vacancies.xlsx';
+const DIALOG_NL = `aria/Bijlage tegengehouden: ${EXPORT}[role="alertdialog"]`;
 
 let chromium: ExtensionBrowser | undefined;
+let portal: Portal | undefined;
+let page: Page;
+/** POSTs to the portal's upload endpoint that left the browser. */
+let uploads: string[];
 
 beforeAll(async () => {
   await ensureExtensionBuilt();
+  portal = await startPortal({ jobSeekers: 300 });
   chromium = await launchWithExtension();
+  // The test browser has only an English UI; the caseworker's default is Dutch, chosen explicitly.
+  const worker = await chromium.worker();
+  await worker.evaluate(() => chrome.storage.local.set({ language: 'nl' }));
 });
 
 afterAll(async () => {
   await chromium?.close();
+  await portal?.close();
 });
+
+beforeEach(async () => {
+  page = await chromium!.browser.newPage();
+  await page.setViewport({ width: 1280, height: 860 });
+  uploads = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/attachments') uploads.push(request.url());
+  });
+  await page.goto(`${portal!.url}/login`);
+  await page.select('#name', 'Anna de Vries');
+  await Promise.all([page.waitForNavigation(), page.click('#login')]);
+  await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0);
+  return () => page.close();
+});
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function attachmentIds(): Promise<string[]> {
+  return page.$$eval('#attachments li', (items) => items.map((li) => (li as HTMLElement).dataset.attachmentId ?? ''));
+}
+
+/** Puts the fixture into the page as a File, kept in window.__file, for the synthetic-event tests. */
+async function fileInPage(name: FixtureName): Promise<void> {
+  const base64 = (await readFile(await fixturePath(name))).toString('base64');
+  await page.evaluate(
+    (data, fileName) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      (window as unknown as { __file: File }).__file = new File([bytes], fileName);
+    },
+    base64,
+    name,
+  );
+}
+
+/**
+ * Waits for an element found through the accessibility tree, which sees into closed shadow roots.
+ * Polled: puppeteer's own waitForSelector re-checks on DOM mutations of the document only, and the
+ * dialog changes nothing there after its host element was added.
+ */
+async function waitForAria(selector: string, state: 'shown' | 'hidden' = 'shown', timeoutMs = 15_000): Promise<ElementHandle | null> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((done) => setTimeout(done, 100))) {
+    const found = await page.$(selector);
+    if ((found !== null) === (state === 'shown')) return found;
+  }
+  throw new Error(`${selector} not ${state} after ${timeoutMs} ms`);
+}
+
+async function expectDialogThenClose(selector = DIALOG_NL): Promise<void> {
+  await waitForAria(selector);
+  await page.keyboard.press('Escape');
+  await waitForAria(selector, 'hidden');
+}
 
 describe('the built extension', () => {
   it('loads in Chromium with the ID pinned by its manifest key', async () => {
     const worker = await chromium!.worker();
     expect(await worker.evaluate(() => chrome.runtime.id)).toBe(EXTENSION_ID);
-    expect(await worker.evaluate(() => chrome.runtime.getManifest().manifest_version)).toBe(3);
+  });
+});
+
+describe('an export chosen with the file picker', () => {
+  it('is blocked: the dialog says what was found, and the page never receives the file', async () => {
+    await page.focus('#subject');
+    const input = (await page.$('input#file-input'))!;
+    await input.uploadFile(await fixturePath(EXPORT));
+
+    const dialog = await waitForAria(DIALOG_NL);
+    const tree = await page.accessibility.snapshot({ root: dialog! });
+    expect(tree?.role).toBe('alertdialog');
+    expect(tree?.description).toMatch(/persoonsgegevens van 11\.062 mensen/);
+    const text = JSON.stringify(tree);
+    expect(text).toMatch(/BSN/);
+    expect(text).toMatch(/privacy officer/);
+    // Focus is in the dialog, on its only control.
+    const focused = await waitForAria('aria/Sluiten[role="button"]');
+    expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'block-dialog.png') });
+
+    await page.keyboard.press('Tab');
+    expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
+    await page.keyboard.press('Escape');
+    await waitForAria(DIALOG_NL, 'hidden');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('subject');
+
+    expect(await page.$eval('#file-input', (el) => (el as HTMLInputElement).files?.length)).toBe(0);
+    expect(await attachmentIds()).toEqual([]);
+    expect(uploads).toEqual([]);
+  });
+});
+
+describe('a clean file chosen with the file picker', () => {
+  it('reaches the portal unchanged, without a dialog', async () => {
+    const input = (await page.$('input#file-input'))!;
+    await input.uploadFile(await fixturePath(CLEAN));
+    await page.waitForSelector('#attachments li', { timeout: 15_000 });
+    const [id] = await attachmentIds();
+    const stored = new Uint8Array(await (await fetch(`${portal!.url}/api/attachments/${id}`)).arrayBuffer());
+    expect(sha256(stored)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
+    expect(uploads).toHaveLength(1);
+    expect(await page.$('aria/Sluiten[role="button"]')).toBeNull();
+  });
+});
+
+describe('drag and drop', () => {
+  async function drop(): Promise<void> {
+    await page.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add((window as unknown as { __file: File }).__file);
+      const zone = document.getElementById('drop-zone')!;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer }));
+      }
+    });
+  }
+
+  it('of an export is blocked before the page sees it', async () => {
+    await fileInPage(EXPORT);
+    await drop();
+    await expectDialogThenClose();
+    expect(await attachmentIds()).toEqual([]);
+    expect(uploads).toEqual([]);
+  });
+
+  it('of a clean file reaches the page and the portal', async () => {
+    await fileInPage(CLEAN);
+    await drop();
+    await page.waitForSelector('#attachments li', { timeout: 15_000 });
+    expect(uploads).toHaveLength(1);
+  });
+});
+
+describe('a script upload', () => {
+  it('of an export with fetch and FormData fails before a request is made', async () => {
+    await fileInPage(EXPORT);
+    const outcome = await page.evaluate(async () => {
+      const form = new FormData();
+      form.append('file', (window as unknown as { __file: File }).__file);
+      try {
+        const response = await fetch('/api/attachments', { method: 'POST', body: form });
+        return `sent: ${response.status}`;
+      } catch (error) {
+        return `refused: ${(error as Error).message}`;
+      }
+    });
+    expect(outcome).toMatch(/^refused: export-guard/);
+    await expectDialogThenClose();
+    expect(uploads).toEqual([]);
+  });
+
+  it('of an export with XMLHttpRequest fails as a network error', async () => {
+    await fileInPage(EXPORT);
+    const outcome = await page.evaluate(
+      () =>
+        new Promise<string>((done) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('POST', '/api/attachments');
+          xhr.onload = () => done(`sent: ${xhr.status}`);
+          xhr.onerror = () => done('error');
+          const form = new FormData();
+          form.append('file', (window as unknown as { __file: File }).__file);
+          xhr.send(form);
+        }),
+    );
+    expect(outcome).toBe('error');
+    await expectDialogThenClose();
+    expect(uploads).toEqual([]);
+  });
+
+  it('of a clean file goes out unchanged', async () => {
+    await fileInPage(CLEAN);
+    const id = await page.evaluate(async () => {
+      const form = new FormData();
+      form.append('file', (window as unknown as { __file: File }).__file);
+      return ((await (await fetch('/api/attachments', { method: 'POST', body: form })).json()) as { id: string }).id;
+    });
+    const stored = new Uint8Array(await (await fetch(`${portal!.url}/api/attachments/${id}`)).arrayBuffer());
+    expect(sha256(stored)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
+  });
+});
+
+describe('files in other places of the page', () => {
+  it('a paste of an export never reaches the page', async () => {
+    await fileInPage(EXPORT);
+    const seen = await page.evaluate(() => {
+      const pasted: number[] = [];
+      const body = document.getElementById('body')!;
+      body.addEventListener('paste', (event) => pasted.push(event.clipboardData?.files.length ?? 0));
+      const transfer = new DataTransfer();
+      transfer.items.add((window as unknown as { __file: File }).__file);
+      body.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: transfer }));
+      return pasted;
+    });
+    expect(seen).toEqual([]);
+    await expectDialogThenClose();
+  });
+
+  it('a file input inside a shadow root, added after load, is guarded too', async () => {
+    const input = await page.evaluateHandle(() => {
+      const host = document.createElement('upload-widget');
+      document.body.append(host);
+      const root = host.attachShadow({ mode: 'open' });
+      const field = document.createElement('input');
+      field.type = 'file';
+      (window as unknown as { __changes: number[] }).__changes = [];
+      field.addEventListener('change', () => (window as unknown as { __changes: number[] }).__changes.push(field.files?.length ?? 0));
+      root.append(field);
+      return field;
+    });
+    await input.uploadFile(await fixturePath(EXPORT));
+    await expectDialogThenClose();
+    expect(await page.evaluate(() => (window as unknown as { __changes: number[] }).__changes)).toEqual([]);
+
+    await input.uploadFile(await fixturePath(CLEAN));
+    await page.waitForFunction(() => (window as unknown as { __changes: number[] }).__changes.length > 0, { timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { __changes: number[] }).__changes)).toEqual([1]);
+  });
+
+  it('a file input in a same-origin iframe is guarded too', async () => {
+    await page.evaluate(() => {
+      const frame = document.createElement('iframe');
+      frame.name = 'upload-frame';
+      frame.src = '/login';
+      document.body.append(frame);
+      return new Promise((done) => frame.addEventListener('load', done));
+    });
+    const frame = page.frames().find((f) => f.name() === 'upload-frame')!;
+    const input = await frame.evaluateHandle(() => {
+      const field = document.createElement('input');
+      field.type = 'file';
+      (window as unknown as { __changes: number }).__changes = 0;
+      field.addEventListener('change', () => (window as unknown as { __changes: number }).__changes++);
+      document.body.append(field);
+      return field;
+    });
+    await input.uploadFile(await fixturePath(EXPORT));
+    // The dialog opens over the whole page, not inside the small frame.
+    await expectDialogThenClose();
+    expect(await frame.evaluate(() => (window as unknown as { __changes: number }).__changes)).toBe(0);
+  });
+});
+
+describe('the dialog language', () => {
+  it('is English when the browser speaks English and the setting is automatic', async () => {
+    const worker = await chromium!.worker();
+    await worker.evaluate(() => chrome.storage.local.set({ language: 'auto' }));
+    try {
+      const input = (await page.$('input#file-input'))!;
+      await input.uploadFile(await fixturePath(EXPORT));
+      await expectDialogThenClose(`aria/Attachment blocked: ${EXPORT}[role="alertdialog"]`);
+    } finally {
+      await worker.evaluate(() => chrome.storage.local.set({ language: 'nl' }));
+    }
   });
 });

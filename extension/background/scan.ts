@@ -1,0 +1,66 @@
+// The 'scan-file' handler: the shared detector with the proxy's policy, so the verdict equals the
+// proxy's for the same bytes. Verdicts are cached by SHA-256 (the picker, then the page's upload
+// of the same file, are one scan). Every block is reported for the audit log.
+import type { BlockedUploadEvent } from '../../shared/api.js';
+import { detect, sha256Hex } from '../../shared/detector/index.js';
+import type { Verdict } from '../../shared/detector/types.js';
+import type { Policy } from '../../shared/policy/types.js';
+import type { PageMessage } from '../../shared/messages.js';
+import { base64ToBytes } from '../base64.js';
+import { enqueue } from './audit-queue.js';
+import { policyInForce } from './policy.js';
+import { onPageMessage } from './router.js';
+
+const CACHE_SIZE = 100;
+const cache = new Map<string, Verdict>();
+let cachedFor: Policy | undefined;
+
+export async function verdictFor(bytes: Uint8Array): Promise<Verdict> {
+  const { policy } = await policyInForce();
+  if (policy !== cachedFor) {
+    cache.clear();
+    cachedFor = policy;
+  }
+  const sha256 = await sha256Hex(bytes);
+  const cached = cache.get(sha256);
+  if (cached) return cached;
+  const verdict = await detect(bytes, { policy });
+  cache.set(sha256, verdict);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return verdict;
+}
+
+/** Origin and path of the page where the file was attached; the query may hold personal data. */
+function siteOf(url: string | undefined): string {
+  if (!url) return '';
+  const parsed = new URL(url);
+  return parsed.origin + parsed.pathname;
+}
+
+function blockedUploadEvent(message: Extract<PageMessage, { type: 'scan-file' }>, verdict: Verdict, pageUrl: string | undefined): BlockedUploadEvent {
+  return {
+    source: 'extension',
+    site: siteOf(pageUrl),
+    via: message.via,
+    fileName: message.name,
+    size: verdict.size,
+    sha256: verdict.sha256,
+    kind: verdict.kind,
+    reasonCodes: [...new Set(verdict.reasons.map((reason) => reason.code))],
+    columns: [...new Set(verdict.findings.map((finding) => finding.header || finding.column))],
+    at: new Date().toISOString(),
+    eventId: crypto.randomUUID(),
+  };
+}
+
+export function registerScanHandler(): void {
+  onPageMessage('scan-file', async (message, sender) => {
+    const verdict = await verdictFor(base64ToBytes(message.base64));
+    if (verdict.verdict === 'block') {
+      void enqueue(blockedUploadEvent(message, verdict, sender.url ?? sender.tab?.url)).catch((error) =>
+        console.error('export-guard: could not queue the audit event:', error),
+      );
+    }
+    return { verdict };
+  });
+}

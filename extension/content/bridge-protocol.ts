@@ -1,0 +1,25 @@
+// The private line between the page-world capture (extension/page/) and the isolated content
+// script, which alone may talk to the background. The page world opens a MessageChannel and hands
+// one port over with a single window message; everything after that travels on the port, which
+// page scripts never see.
+import type { AttachVia } from '../../shared/messages.js';
+
+/** Marks the one window message that carries the port. */
+export const BRIDGE_CONNECT = 'export-guard/capture-connect';
+
+export type Decision = 'allow' | 'block';
+
+/** Page world -> content script: scan these bytes. */
+export interface ScanRequest {
+  id: number;
+  name: string;
+  via: AttachVia;
+  bytes: ArrayBuffer;
+}
+
+/** Content script -> page world. 'ready' first, then one reply per request. */
+export type BridgeReply = { type: 'ready' } | { type: 'decision'; id: number; decision: Decision };
+
+export function isConnectMessage(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { channel?: unknown }).channel === BRIDGE_CONNECT;
+}

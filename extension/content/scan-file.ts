@@ -1,0 +1,31 @@
+// Isolated world: gets the verdict on a file from the background (the shared detector, off the
+// page's main thread) and shows the block dialog. Whatever goes wrong blocks the file.
+import type { Verdict } from '../../shared/detector/types.js';
+import { askBackground } from '../ask-background.js';
+import { bytesToBase64 } from '../base64.js';
+import { loadSettings } from '../background/settings.js';
+import { showBlockDialog } from '../ui/block-dialog.js';
+import { resolveLanguage, translator } from '../ui/i18n.js';
+import type { Decision, ScanRequest } from './bridge-protocol.js';
+
+async function verdictFor(request: ScanRequest): Promise<Verdict | undefined> {
+  try {
+    const base64 = bytesToBase64(new Uint8Array(request.bytes));
+    return (await askBackground({ type: 'scan-file', name: request.name, via: request.via, base64 })).verdict;
+  } catch (error) {
+    console.error('export-guard: the file could not be checked, so it is blocked:', error);
+    return undefined;
+  }
+}
+
+async function tellUser(name: string, verdict: Verdict | undefined): Promise<void> {
+  const { language } = (await loadSettings()).settings;
+  showBlockDialog({ name, verdict }, translator(language), resolveLanguage(language));
+}
+
+export async function scanFile(request: ScanRequest): Promise<Decision> {
+  const verdict = await verdictFor(request);
+  const decision = verdict?.verdict ?? 'block';
+  if (decision === 'block') void tellUser(request.name, verdict).catch((error) => console.error('export-guard:', error));
+  return decision;
+}

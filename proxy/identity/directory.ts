@@ -17,7 +17,7 @@ export interface IdentityConfig {
 
 export class UserDirectory {
   private users: UserRecord[] = [];
-  private loadedMtimeMs = -1;
+  private loadedVersion = '';
 
   constructor(private readonly config: IdentityConfig) {
     this.refresh();
@@ -27,15 +27,17 @@ export class UserDirectory {
   private refresh(): void {
     const { usersFile } = this.config;
     if (!usersFile) return;
-    let mtimeMs: number;
+    // The users command replaces the file (new inode); mtime alone can repeat within a clock tick.
+    let version: string;
     try {
-      mtimeMs = statSync(usersFile).mtimeMs;
+      const { ino, mtimeMs, size } = statSync(usersFile);
+      version = `${ino}:${mtimeMs}:${size}`;
     } catch {
-      mtimeMs = 0;
+      version = 'missing';
     }
-    if (mtimeMs === this.loadedMtimeMs) return;
+    if (version === this.loadedVersion) return;
     this.users = readUsersFile(usersFile).users;
-    this.loadedMtimeMs = mtimeMs;
+    this.loadedVersion = version;
   }
 
   byToken(token: string): UserInfo | undefined {

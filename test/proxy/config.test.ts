@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../proxy/config.js';
+import { parseFourEyesConfig } from '../../proxy/approval/config.js';
 
 describe('proxy config', () => {
   it('fills in defaults and resolves paths against the config file', async () => {
@@ -16,6 +17,15 @@ describe('proxy config', () => {
     expect(config.tls).toEqual({ cert: join(dir, 'tls/cert.pem'), key: join(dir, 'tls/key.pem') });
     expect(config.scan).toEqual({ workers: Math.max(1, availableParallelism() - 1), timeoutMs: undefined, maxHeapMb: 1024 });
     expect(config.uploads.attachmentIdField).toBe('id');
+  });
+
+  it('accepts the documented sample office config, approval sections included', async () => {
+    const config = await loadConfig(['--config', 'deploy/export-guard.config.json']);
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 443 });
+    expect(config.tls?.cert).toMatch(/deploy\/tls\/werkportaal\.pem$/);
+    const fourEyes = parseFourEyesConfig(config.features, config.baseDir);
+    expect(fourEyes.approval.sendRoutes[0]?.path).toBe('/api/messages');
+    expect(fourEyes.storePath).toBe('/var/lib/export-guard/state.db');
   });
 
   it('lets flags stand alone and override the file', async () => {

@@ -1,5 +1,5 @@
 // `export-guard audit verify|report` on a real database file, tampered with for real.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -89,6 +89,13 @@ describe('audit verify', () => {
     const { code, out } = await cli('verify', '--db', db);
     expect(code).toBe(1);
     expect(out).toBe('BROKEN at entry 5 (out-of-order): entry 5 is stored after entry 6');
+  });
+
+  it('finds the database through the proxy config file', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ target: 'http://portal.invalid', store: { sqlite: 'state.db' } }));
+    expect(await cli('verify', '--config', join(dir, 'config.json'))).toMatchObject({ code: 0, out: expect.stringContaining('intact: 15 entries') });
+    writeFileSync(join(dir, 'memory.json'), JSON.stringify({ target: 'http://portal.invalid' }));
+    expect(await cli('verify', '--config', join(dir, 'memory.json'))).toMatchObject({ code: 2, out: expect.stringContaining('names no store.sqlite file') });
   });
 
   it('refuses a database that does not exist rather than calling an empty log intact', async () => {

@@ -2,9 +2,9 @@
 // count, picker and drop-zone uploads, the proxy's refusals shown to the caseworker, and the
 // message arriving in a job seeker's inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { startPortal, type Portal } from '../../demo-portal/server.js';
-import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
+import { fixtureBytes, fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { CHROMIUM_PATH } from '../helpers/browser.js';
 import { startTestProxy, type TestProxy } from '../proxy/start.js';
 
@@ -30,6 +30,11 @@ afterAll(async () => {
 });
 
 const text = (selector: string) => page.$eval(selector, (element) => element.textContent ?? '');
+
+async function pick(name: FixtureName): Promise<void> {
+  const input = (await page.$('#file-input')) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(await fixturePath(name));
+}
 
 /** Drops a file on the drop zone the way a browser does: a drop event carrying a DataTransfer. */
 async function drop(name: string, bytes: Uint8Array): Promise<void> {
@@ -63,8 +68,7 @@ describe('compose page', () => {
   });
 
   it('uploads a harmless file from the picker and sends it into the inbox', async () => {
-    const input = await page.$('#file-input');
-    await input!.uploadFile(await fixturePath('letter.pdf'));
+    await pick('letter.pdf');
     await page.waitForSelector('#attachments li');
     expect(await text('#attachments')).toContain('letter.pdf');
 
@@ -86,8 +90,7 @@ describe('compose page', () => {
   });
 
   it('shows the proxy\'s answer when a group send needs a second person (428) and delivers nothing', async () => {
-    const input = await page.$('#file-input');
-    await input!.uploadFile(await fixturePath('letter.pdf'));
+    await pick('letter.pdf');
     await page.waitForSelector('#attachments li');
     await page.click('#select-all');
     const before = portal.mailbox.sent().length;

@@ -49,10 +49,11 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
       ? 'missing'
       : await approvals.useForSend(ctx.user, typeof approvalId === 'string' ? approvalId : undefined, method, target, route.path, body, facts);
     if (check === 'ok') return 'continue';
-    await store.appendAudit(sendEvent('send-refused', new Date(), ctx.user, method, route.path, facts, undefined, `approval-${check}`));
+    const detail = ctx.user ? check : 'unauthenticated';
+    await store.appendAudit(sendEvent('send-refused', new Date(), ctx.user, method, route.path, facts, undefined, `approval-${detail}`));
     const refusal: ApprovalRequiredError = {
       error: 'approval-required',
-      detail: ctx.user ? check : 'unauthenticated',
+      detail,
       message: `${because}: ${EXPLAIN[check].en}`,
       ...EXPLAIN[check],
       howTo: { create: `POST ${ROUTES.approvals}`, header: HEADERS.approval },

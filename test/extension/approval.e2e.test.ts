@@ -4,72 +4,40 @@
 // the built extension. A bulk send waits in the caseworker's browser until the approver confirms
 // it in the popup, and only then reaches the job seekers' inboxes; a rejection stops it; nobody
 // approves their own send; and without the extension the proxy alone still refuses.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS, ROUTES, type ApprovalView } from '../../shared/api.js';
-import { startPortal, CASEWORKERS, type Portal } from '../../demo-portal/server.js';
-import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
-import { hashToken, newToken } from '../../proxy/identity/tokens.js';
-import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
 import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
-import { startTestProxy, type TestProxy } from '../proxy/start.js';
+import { APPROVER, CASEWORKER, configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from './setup.js';
 
 const RECIPIENTS = 215; // the average group message of BACKGROUND.md
 const FLOW_TIMEOUT_MS = 90_000; // two browsers, a portal and a proxy on two shared cores
-const CASEWORKER = { id: 'anna', name: CASEWORKERS[0]!, team: 'werkzoekenden-noord', roles: ['caseworker' as const] };
-const APPROVER = { id: 'piet', name: 'Piet Approver', team: 'werkzoekenden-noord', roles: ['approver' as const] };
-const tokens = { caseworker: newToken(), approver: newToken() };
 
-let dir: string;
-let portal: Portal | undefined;
-let proxy: TestProxy | undefined;
+let stack: FourEyesStack | undefined;
 let caseworker: ExtensionBrowser | undefined;
 let approver: ExtensionBrowser | undefined;
 
 beforeAll(async () => {
   await ensureExtensionBuilt();
-  dir = await mkdtemp(join(tmpdir(), 'export-guard-approval-e2e-'));
-  const usersFile = join(dir, 'users.json');
-  writeUsersFile(usersFile, {
-    users: [
-      { ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) },
-      { ...APPROVER, tokenSha256: hashToken(tokens.approver) },
-    ],
-  });
-  portal = await startPortal({ host: '127.0.0.1', port: 0 });
-  proxy = await startTestProxy(portal.url, {
-    identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN] },
-    store: { sqlite: join(dir, 'state.db') },
-  });
+  stack = await startFourEyesStack();
   [caseworker, approver] = await Promise.all([launchWithExtension(), launchWithExtension()]);
-  await Promise.all([configure(caseworker, tokens.caseworker), configure(approver, tokens.approver)]);
+  await Promise.all([
+    configureExtension(caseworker, { proxyUrl: stack.proxy.url, token: stack.tokens.caseworker }),
+    configureExtension(approver, { proxyUrl: stack.proxy.url, token: stack.tokens.approver }),
+  ]);
 });
 
 afterAll(async () => {
   await Promise.allSettled([caseworker?.close(), approver?.close()]);
-  await proxy?.close();
-  await portal?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.close();
 });
-
-/**
- * Points the extension at the test proxy with this user's token, as the options page would.
- * Dutch is chosen explicitly: headless Chromium reports en-US whatever --lang says.
- */
-async function configure(chromium: ExtensionBrowser, token: string): Promise<void> {
-  const worker = await chromium.worker();
-  await worker.evaluate((settings) => chrome.storage.local.set(settings), { proxyUrl: proxy!.url, token, language: 'nl' });
-}
 
 /** Logs the caseworker into the portal (through the proxy) and writes a group message. */
 async function composeBulkSend(subject: string): Promise<{ page: Page; recipientIds: string[] }> {
   const page = await caseworker!.browser.newPage();
-  await page.goto(`${proxy!.url}/login`);
+  await page.goto(`${stack!.proxy.url}/login`);
   await page.select('#name', CASEWORKER.name);
   await Promise.all([page.waitForNavigation(), page.$eval('form', (form) => (form as HTMLFormElement).submit())]);
   await page.waitForSelector('input.recipient');
@@ -131,7 +99,7 @@ function textOf(node: DomNode): string {
 }
 
 async function inboxSubjects(jobSeekerId: string): Promise<string[]> {
-  const response = await fetch(`${portal!.url}/api/inbox/${encodeURIComponent(jobSeekerId)}`);
+  const response = await fetch(`${stack!.portal.url}/api/inbox/${encodeURIComponent(jobSeekerId)}`);
   const inbox = (await response.json()) as { messages: { subject: string }[] };
   return inbox.messages.map((m) => m.subject);
 }
@@ -147,8 +115,19 @@ async function requestInPopup(chromium: ExtensionBrowser, subject: string): Prom
   return { popup, card: `article.request[data-id="${(await id.jsonValue()) as string}"]` };
 }
 
+/** The toolbar badge of this profile's extension, once it shows `expected` (or the last value). */
+async function badgeText(chromium: ExtensionBrowser, expected: string): Promise<string> {
+  const worker = await chromium.worker();
+  let text = '';
+  for (let tries = 0; tries < 40 && text !== expected; tries++) {
+    if (tries > 0) await new Promise((r) => setTimeout(r, 250));
+    text = await worker.evaluate(() => chrome.action.getBadgeText({}));
+  }
+  return text;
+}
+
 async function apiCall(token: string, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(proxy!.url + path, {
+  return fetch(stack!.proxy.url + path, {
     method,
     headers: { [HEADERS.token]: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -174,10 +153,12 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     expect(text).toContain(`${RECIPIENTS} ontvangers`);
     expect(text).toContain('vacancies.xlsx');
     expect(await popup.$(`${card} button.approve`)).not.toBeNull();
+    expect(await badgeText(approver!, '1')).toBe('1');
     await popup.setViewport({ width: 520, height: 640 });
     await popup.screenshot({ path: 'docs/screenshots/popup.png' });
     await popup.click(`${card} button.approve`);
     await popup.waitForFunction((sel) => !document.querySelector(sel), {}, card);
+    expect(await badgeText(approver!, '')).toBe('');
 
     await page.waitForFunction(() => /Verstuurd naar 215 ontvangers/.test(document.getElementById('status')?.textContent ?? ''), { timeout: 15_000 });
     expect(await inboxSubjects(recipientIds[0]!)).toContain(subject);
@@ -217,9 +198,9 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     expect(await popup.$(`${card} button`)).toBeNull();
     expect(await popup.$eval(`${card} .note`, (e) => e.textContent)).toMatch(/eigen verzoek/);
 
-    const list = (await (await apiCall(tokens.caseworker, 'GET', `${ROUTES.approvals}?state=pending`)).json()) as { approvals: ApprovalView[] };
+    const list = (await (await apiCall(stack!.tokens.caseworker, 'GET', `${ROUTES.approvals}?state=pending`)).json()) as { approvals: ApprovalView[] };
     const own = list.approvals.find((a) => a.subject === subject)!;
-    const refused = await apiCall(tokens.caseworker, 'POST', ROUTES.decision(own.id), { decision: 'approve' });
+    const refused = await apiCall(stack!.tokens.caseworker, 'POST', ROUTES.decision(own.id), { decision: 'approve' });
     expect(refused.status).toBe(403);
     await Promise.all([page.close(), popup.close()]);
   });
@@ -227,7 +208,7 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
 
 describe('without the extension, the proxy alone', () => {
   async function portalSession(): Promise<string> {
-    const login = await fetch(`${proxy!.url}/login`, {
+    const login = await fetch(`${stack!.proxy.url}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ name: CASEWORKER.name }),
@@ -238,21 +219,21 @@ describe('without the extension, the proxy alone', () => {
 
   it('refuses the export upload (422) and the unapproved bulk send (428)', async () => {
     const cookie = await portalSession();
-    const headers = { cookie, [HEADERS.token]: tokens.caseworker };
+    const headers = { cookie, [HEADERS.token]: stack!.tokens.caseworker };
 
     const exportUpload = new FormData();
     exportUpload.append('file', new Blob([Buffer.from(await fixtureBytes('leak-4.xlsx'))]), 'leak-4.xlsx');
-    const refusedUpload = await fetch(`${proxy!.url}/api/attachments`, { method: 'POST', headers, body: exportUpload });
+    const refusedUpload = await fetch(`${stack!.proxy.url}/api/attachments`, { method: 'POST', headers, body: exportUpload });
     expect(refusedUpload.status).toBe(422);
 
     const cleanUpload = new FormData();
     cleanUpload.append('file', new Blob([Buffer.from(await fixtureBytes('vacancies.xlsx'))]), 'vacancies.xlsx');
-    const uploaded = await fetch(`${proxy!.url}/api/attachments`, { method: 'POST', headers, body: cleanUpload });
+    const uploaded = await fetch(`${stack!.proxy.url}/api/attachments`, { method: 'POST', headers, body: cleanUpload });
     expect(uploaded.status, await uploaded.clone().text()).toBe(200);
     const { id } = (await uploaded.json()) as { id: string };
 
-    const recipientIds = portal!.jobSeekers.slice(0, RECIPIENTS).map((p) => p.id);
-    const send = await fetch(`${proxy!.url}/api/messages`, {
+    const recipientIds = stack!.portal.jobSeekers.slice(0, RECIPIENTS).map((p) => p.id);
+    const send = await fetch(`${stack!.proxy.url}/api/messages`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ recipientIds, subject: 'Zonder goedkeuring', body: 'tekst', attachmentIds: [id] }),

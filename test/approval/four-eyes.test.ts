@@ -36,7 +36,12 @@ describe('four-eyes approval of bulk sends', () => {
     const response = await send(h, session, 'anna', sendBody(recipients, [attachmentId]));
     expect(response.status).toBe(428);
     expect(await response.json()).toMatchObject({ error: 'approval-required', detail: 'missing', howTo: { create: `POST ${ROUTES.approvals}`, header: 'x-export-guard-approval' } });
+    const anonymous = await fetch(`${h.proxy.url}/api/messages`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: sendBody(recipients, [attachmentId]) });
+    expect(anonymous.status).toBe(428);
+    expect(await anonymous.json()).toMatchObject({ detail: 'unauthenticated' });
     expect(h.portal.mailbox.sent().length).toBe(before);
+    const refusals = (await h.audit()).filter((e) => e.type === 'send-refused').map((e) => e.facts.reasonCodes);
+    expect(refusals).toEqual([['approval-missing'], ['approval-unauthenticated']]);
   });
 
   it('another spelling of the send path does not get past the rule', async () => {

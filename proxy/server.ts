@@ -77,7 +77,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const steps: Step[] = [
     fourEyes.identify,
     readBody(policy.limits.maxFileBytes),
-    findFiles,
+    findFiles(policy.limits.maxFileBytes),
     scanFiles({ scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } }),
     fourEyes.requireApproval,
     forward({

@@ -6,13 +6,16 @@ import type { FoundFile, Step } from '../pipeline.js';
 import { MalformedBody, parseMultipart, type Part } from '../body/multipart.js';
 import { decodeEmbeddedFile } from '../body/embedded-file.js';
 import { filesInForm, filesInJson } from '../body/structured-files.js';
+import { decodeContent } from '../body/content-encoding.js';
 import { sendJson } from '../respond.js';
 
-export const findFiles: Step = async (ctx) => {
+/** maxDecodedBytes bounds what a compressed body may inflate to. */
+export const findFiles = (maxDecodedBytes: number): Step => async (ctx) => {
   if (!ctx.body || ctx.body.byteLength === 0) return 'continue';
   const contentType = (ctx.req.headers['content-type'] ?? '').toLowerCase();
   try {
-    ctx.files = filesIn(ctx.body, contentType, ctx.req, ctx.url);
+    const body = decodeContent(ctx.body, ctx.req.headers['content-encoding'], maxDecodedBytes);
+    ctx.files = filesIn(body, contentType, ctx.req, ctx.url);
   } catch (error) {
     if (!(error instanceof MalformedBody)) throw error;
     sendJson(ctx.res, 400, {

@@ -2,6 +2,7 @@
 // harmless files arrive exactly as sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { fixtureBytes, type FixtureName } from '../helpers/fixtures.js';
 import type { UploadBlockedError } from '../../shared/api.js';
 import type { UploadEvent } from '../../proxy/events.js';
@@ -72,6 +73,35 @@ describe('exports are refused in every upload shape, and the upstream sees none 
       });
     }
   }
+});
+
+describe('compressed request bodies (Content-Encoding) are decoded before the files are looked for', () => {
+  const compress = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync };
+  for (const [coding, encode] of Object.entries(compress)) {
+    it(`an export as base64 in ${coding}-encoded JSON is refused`, async () => {
+      const seen = upstream.received.length;
+      const { body, contentType } = await SHAPES['base64 in JSON']!('leak-1.xlsx', await fixtureBytes('leak-1.xlsx'));
+      const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': coding }, body: new Uint8Array(encode(body)) });
+      expect(response.status).toBe(422);
+      expect(upstream.received.length).toBe(seen);
+    });
+  }
+
+  it('a harmless compressed multipart upload is forwarded still compressed, byte for byte', async () => {
+    const { body, contentType } = await SHAPES.multipart!('vacancies.xlsx', await fixtureBytes('vacancies.xlsx'));
+    const compressed = gzipSync(body);
+    const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': 'gzip' }, body: new Uint8Array(compressed) });
+    expect(response.status).toBe(200);
+    expect(sha256(upstream.received.at(-1)!.body)).toBe(sha256(compressed));
+  });
+
+  it('an encoding the proxy cannot undo is refused with 400', async () => {
+    const seen = upstream.received.length;
+    const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd' }, body: '{}' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain("unsupported content-encoding 'zstd'");
+    expect(upstream.received.length).toBe(seen);
+  });
 });
 
 describe('files that cannot be read are refused (fail closed)', () => {

@@ -1,7 +1,7 @@
 // The proxy's own API under API_PREFIX (shared/api.ts): every call authenticated, only the
 // extension's origins allowed, malformed input answered with 4xx and a reason.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_PREFIX, ROUTES, type MeResponse, type PolicyResponse, type UserInfo } from '../../shared/api.js';
+import { ROUTES, type MeResponse, type PolicyResponse, type UserInfo } from '../../shared/api.js';
 import type { ApprovalRule } from '../../shared/approval/rule.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { Approvals } from '../approval/approvals.js';
@@ -19,15 +19,11 @@ export interface ApiDeps {
   store: Store;
   policy: Policy;
   rule: ApprovalRule;
-  /** Extension origins allowed to call the API from a browser (chrome-extension://ID, moz-extension://UUID). */
+  /** Extension origins allowed to call the API from a browser (see proxy/approval/config.ts). */
   allowedOrigins: readonly string[];
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
-export function isApiRequest(pathname: string): boolean {
-  return pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
-}
 
 const APPROVAL_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)(/decision)?$`);
 
@@ -62,10 +58,18 @@ async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDe
   if (method === 'POST' && path === ROUTES.events) return recordBlockedUpload(deps.store, user, await readJson(req));
   const match = APPROVAL_PATH.exec(path);
   if (match) {
-    const id = decodeURIComponent(match[1]!);
+    const id = decodeId(match[1]!);
     if (method === 'GET' && !match[2]) return getApproval(deps.approvals, user, id);
     if (method === 'POST' && match[2]) return decideApproval(deps.approvals, user, id, await readJson(req));
     throw new BadRequest(405, 'method-not-allowed', `${method} is not allowed on ${path}`);
   }
   throw new BadRequest(404, 'not-found', `no API route ${method} ${path}`);
+}
+
+function decodeId(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new BadRequest(400, 'malformed-request', 'the approval id in the path is not valid percent-encoding');
+  }
 }

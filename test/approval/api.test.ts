@@ -70,6 +70,7 @@ describe('the approval API', () => {
     expect((await api(h, 'anna', 'GET', `${ROUTES.approvals}?state=maybe`)).status).toBe(400);
     expect((await api(h, 'carla', 'POST', ROUTES.decision('nope'), { decision: 'perhaps' })).status).toBe(400);
     expect((await api(h, 'carla', 'POST', ROUTES.decision('nope'), { decision: 'approve' })).status).toBe(404);
+    expect((await api(h, 'carla', 'GET', `${ROUTES.approvals}/%E0%A4%A`)).json).toMatchObject({ error: 'malformed-request' });
     expect((await api(h, 'anna', 'POST', ROUTES.events, { ...event('e0'), sha256: 'xyz' })).json).toMatchObject({ error: 'malformed-event' });
   });
 

@@ -92,6 +92,13 @@ describe('tables without a BSN', () => {
     expect(entities(book(rows))).toEqual({ Achternaam: 'person-name', 'Rij-ID': 'client-id' });
   });
 
+  test("an 'ID' column that repeats its values or mixes shapes is not a row-ID", () => {
+    const repeated = [['Achternaam', 'ID'], ...people.slice(0, 60).map((p, i) => [p.surname, 1000 + (i % 5)])];
+    const mixed = [['Achternaam', 'ID'], ...people.slice(0, 60).map((p, i) => [p.surname, i % 2 ? `K-${p.rowId}` : p.rowId])];
+    expect(entities(book(repeated))).toEqual({ Achternaam: 'person-name' });
+    expect(entities(book(mixed))).toEqual({ Achternaam: 'person-name' });
+  });
+
   test('birth date with postcode singles people out', () => {
     const rows = [['Geboortedatum', 'Postcode'], ...people.map((p) => [p.birthDate, p.postcode])];
     expect(codes(book(rows))).toEqual(['quasi-identifier-combination']);

@@ -1,6 +1,6 @@
 // Per-column profiling: which entity, if any, each column of a sheet holds. One pass over the
-// rows; a recognizer stops testing a column once the column can no longer reach its threshold,
-// which cannot change the outcome (thresholds of 0, as for health remarks, never stop).
+// rows; a recognizer stops testing a column only once it can no longer change the column's
+// outcome (see pruneHopeless).
 import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { Recognizer } from '../recognizers/types.js';
 import type { CellValue, ColumnFinding } from '../types.js';
@@ -21,7 +21,7 @@ interface Candidate {
   minMatches: number;
   matches: number;
   /** Non-empty values, kept only for recognizers that check the whole column. */
-  values?: CellValue[];
+  values: CellValue[] | undefined;
 }
 
 interface Column {
@@ -100,7 +100,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       share: byHeader ? limits.shareWithHeader : limits.shareWithoutHeader,
       minMatches: limits.minMatches,
       matches: 0,
-      ...(recognizer.columnCheck ? { values: [] } : {}),
+      values: recognizer.columnCheck ? [] : undefined,
     });
   }
   return candidates;
@@ -118,24 +118,32 @@ function thresholdsFor(recognizer: Recognizer, thresholds: Thresholds): ColumnTh
 }
 
 /**
- * Drops candidates that cannot pass even if every remaining row matched: the best share still
- * reachable is (matches + left) / (nonEmpty + left).
+ * Drops the candidates that can no longer change a column's outcome: those that cannot pass even
+ * if every remaining row matched (the best share still reachable is (matches + left) /
+ * (nonEmpty + left)), and those that rank below a candidate sure to pass even if no remaining
+ * row matched. What stays is tested to the last row, so counts and remarks deep down are exact.
  */
 function pruneHopeless(columns: Column[], rowsLeft: number): Column[] {
   for (const column of columns) {
-    column.candidates = column.candidates.filter(
+    const reachable = column.candidates.filter(
       (candidate) =>
         candidate.matches + rowsLeft >= candidate.minMatches &&
         candidate.matches + rowsLeft >= candidate.share * (column.nonEmpty + rowsLeft),
     );
+    let floor = 0;
+    for (const candidate of reachable) {
+      const sure =
+        !candidate.recognizer.columnCheck &&
+        candidate.matches >= candidate.minMatches &&
+        candidate.matches >= candidate.share * (column.nonEmpty + rowsLeft);
+      if (sure) floor = Math.max(floor, tier(candidate));
+    }
+    column.candidates = reachable.filter((candidate) => tier(candidate) >= floor);
   }
   return columns.filter((column) => column.candidates.length > 0);
 }
 
-/**
- * The entity a column holds: among the recognizers that pass, a specific entity beats a remark
- * that merely mentions health, a header that names it beats none, then the larger share.
- */
+/** The entity a column holds: the passing recognizer of the highest tier, then the larger share. */
 function decide(column: Column): Candidate | undefined {
   let best: Candidate | undefined;
   for (const candidate of column.candidates) {
@@ -152,8 +160,12 @@ function passes(candidate: Candidate, nonEmpty: number): boolean {
 }
 
 function rank(candidate: Candidate, nonEmpty: number): number {
-  const specific = candidate.recognizer.category === 'special-category' ? 0 : 4;
-  return specific + (candidate.byHeader ? 2 : 0) + candidate.matches / nonEmpty;
+  return tier(candidate) + candidate.matches / nonEmpty;
+}
+
+/** A specific entity outranks a mere mention of health; a header that names it outranks none. */
+function tier(candidate: Candidate): number {
+  return (candidate.recognizer.category === 'special-category' ? 0 : 4) + (candidate.byHeader ? 2 : 0);
 }
 
 function cellText(value: CellValue | undefined): string {

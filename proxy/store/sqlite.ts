@@ -43,38 +43,47 @@ const STATES: readonly ApprovalState[] = ['pending', 'approved', 'rejected', 'ex
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly sql;
 
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const prepare = (sql: string) => this.db.prepare(sql);
+    this.sql = {
+      insertApproval: prepare('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)'),
+      approval: prepare('SELECT record FROM approvals WHERE id = ?'),
+      approvals: prepare(
+        'SELECT record FROM approvals WHERE (@team IS NULL OR sender_team = @team) AND (@state IS NULL OR state = @state) ORDER BY rowid DESC',
+      ),
+      approvalIn: prepare('SELECT record FROM approvals WHERE id = ? AND state = ? AND expires_at > ?'),
+      due: prepare("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= ?"),
+      counts: prepare('SELECT state, COUNT(*) AS n FROM approvals GROUP BY state'),
+      saveApproval: prepare('UPDATE approvals SET state = ?, expires_at = ?, record = ? WHERE id = ?'),
+      insertEventId: prepare('INSERT OR IGNORE INTO reported_events (event_id) VALUES (?)'),
+      auditAll: prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position'),
+      auditLast: prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position DESC LIMIT 1'),
+      insertAudit: prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+    };
   }
 
   async createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void> {
     this.db
       .transaction(() => {
-        this.db
-          .prepare('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(record.id, record.state, record.sender.id, record.sender.team, record.expiresAt, JSON.stringify(record));
+        this.sql.insertApproval.run(record.id, record.state, record.sender.id, record.sender.team, record.expiresAt, JSON.stringify(record));
         this.append(audit);
       })
       .immediate();
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
-    const row = this.db.prepare('SELECT record FROM approvals WHERE id = ?').get(id) as { record: string } | undefined;
+    const row = this.sql.approval.get(id) as { record: string } | undefined;
     return row && (JSON.parse(row.record) as ApprovalRecord);
   }
 
-  async listApprovals(filter: { team?: string; senderId?: string; state?: ApprovalState }): Promise<ApprovalRecord[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT record FROM approvals
-         WHERE (@team IS NULL OR sender_team = @team) AND (@sender IS NULL OR sender_id = @sender) AND (@state IS NULL OR state = @state)
-         ORDER BY rowid DESC`,
-      )
-      .all({ team: filter.team ?? null, sender: filter.senderId ?? null, state: filter.state ?? null }) as { record: string }[];
+  async listApprovals(filter: { team?: string; state?: ApprovalState }): Promise<ApprovalRecord[]> {
+    const rows = this.sql.approvals.all({ team: filter.team ?? null, state: filter.state ?? null }) as { record: string }[];
     return rows.map((row) => JSON.parse(row.record) as ApprovalRecord);
   }
 
@@ -105,9 +114,7 @@ export class SqliteStore implements Store {
   async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
     return this.db
       .transaction(() => {
-        const rows = this.db
-          .prepare("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= ?")
-          .all(now) as { record: string }[];
+        const rows = this.sql.due.all(now) as { record: string }[];
         return rows.map((row) => {
           const expired: ApprovalRecord = { ...(JSON.parse(row.record) as ApprovalRecord), state: 'expired' };
           this.save(expired);
@@ -120,7 +127,7 @@ export class SqliteStore implements Store {
 
   async countByState(): Promise<Record<ApprovalState, number>> {
     const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<ApprovalState, number>;
-    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM approvals GROUP BY state').all() as { state: ApprovalState; n: number }[];
+    const rows = this.sql.counts.all() as { state: ApprovalState; n: number }[];
     for (const { state, n } of rows) counts[state] = n;
     return counts;
   }
@@ -132,7 +139,7 @@ export class SqliteStore implements Store {
   async appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean> {
     return this.db
       .transaction(() => {
-        const inserted = this.db.prepare('INSERT OR IGNORE INTO reported_events (event_id) VALUES (?)').run(eventId);
+        const inserted = this.sql.insertEventId.run(eventId);
         if (inserted.changes === 0) return false;
         this.append(event);
         return true;
@@ -141,7 +148,7 @@ export class SqliteStore implements Store {
   }
 
   async auditEntries(): Promise<AuditEntry[]> {
-    const rows = this.db.prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position').all() as AuditRow[];
+    const rows = this.sql.auditAll.all() as AuditRow[];
     return rows.map(toEntry);
   }
 
@@ -151,26 +158,22 @@ export class SqliteStore implements Store {
 
   /** The approval in the given state and not yet expired; runs inside a write transaction. */
   private pendingOrGranted(id: string, state: 'pending' | 'approved', now: string): ApprovalRecord | undefined {
-    const row = this.db.prepare('SELECT record FROM approvals WHERE id = ? AND state = ? AND expires_at > ?').get(id, state, now) as
+    const row = this.sql.approvalIn.get(id, state, now) as
       | { record: string }
       | undefined;
     return row && (JSON.parse(row.record) as ApprovalRecord);
   }
 
   private save(record: ApprovalRecord): void {
-    this.db
-      .prepare('UPDATE approvals SET state = ?, expires_at = ?, record = ? WHERE id = ?')
-      .run(record.state, record.expiresAt, JSON.stringify(record), record.id);
+    this.sql.saveApproval.run(record.state, record.expiresAt, JSON.stringify(record), record.id);
   }
 
   private append(event: AuditEvent): AuditEntry {
-    const last = this.db.prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position DESC LIMIT 1').get() as
+    const last = this.sql.auditLast.get() as
       | AuditRow
       | undefined;
     const entry = chainEntry(last && toEntry(last), event);
-    this.db
-      .prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.seq, entry.at, entry.type, JSON.stringify(entry.facts), entry.prevHash, entry.hash);
+    this.sql.insertAudit.run(entry.seq, entry.at, entry.type, JSON.stringify(entry.facts), entry.prevHash, entry.hash);
     return entry;
   }
 }

@@ -38,7 +38,7 @@ export interface Store {
   createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   /** Newest first. */
-  listApprovals(filter: { team?: string; senderId?: string; state?: ApprovalState }): Promise<ApprovalRecord[]>;
+  listApprovals(filter: { team?: string; state?: ApprovalState }): Promise<ApprovalRecord[]>;
   /** Only a pending, unexpired request can be decided; false when it was not (any more). */
   decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean>;
   /** Marks a granted, unexpired approval used, at most once ever; false when it was not usable. */

@@ -1,13 +1,14 @@
-// A strict multipart/form-data parser over a buffered body (RFC 7578, RFC 2046 section 5.1).
+// A strict multipart parser over a buffered body (RFC 2046 section 5.1; form-data: RFC 7578).
 // Strict on purpose: whatever it cannot take apart with certainty is refused with a reason,
 // because a part the proxy cannot see is a part it cannot scan.
 
 export interface Part {
-  /** The form field name. */
+  /** The form field name ('part-N' for a part of another multipart type that names none). */
   name: string;
   /** Set when the part is a file (it may be ''): the name the client gave. */
   filename?: string;
   contentType?: string;
+  /** The content, with any Content-Transfer-Encoding undone. */
   data: Buffer;
 }
 
@@ -25,7 +26,12 @@ export function boundaryOf(contentType: string): string {
   return boundary;
 }
 
+/**
+ * multipart/form-data requires every part to name its field; other multipart types (mixed,
+ * related) are read too, their parts named by position, so no file hides in them.
+ */
 export function parseMultipart(body: Buffer, contentType: string): Part[] {
+  const formData = /^multipart\/form-data\s*(;|$)/i.test(contentType);
   const delimiter = Buffer.from(`--${boundaryOf(contentType)}`);
   const nextDelimiter = Buffer.concat([CRLF, delimiter]);
   // The first delimiter may follow a preamble, which is ignored.
@@ -51,7 +57,10 @@ export function parseMultipart(body: Buffer, contentType: string): Part[] {
 
     const end = body.indexOf(nextDelimiter, at);
     if (end === -1) throw new MalformedBody(`part ${parts.length + 1} is not closed by a boundary (body truncated?)`);
-    parts.push({ ...disposition(headers.get('content-disposition'), parts.length + 1), contentType: headers.get('content-type'), data: body.subarray(at, end) });
+    const number = parts.length + 1;
+    const names = formData ? disposition(headers.get('content-disposition'), number) : looseDisposition(headers.get('content-disposition'), number);
+    const data = transferDecoded(body.subarray(at, end), headers.get('content-transfer-encoding'), number);
+    parts.push({ ...names, contentType: headers.get('content-type'), data });
     at = end + CRLF.length;
   }
 }
@@ -70,16 +79,44 @@ function disposition(header: string | undefined, partNumber: number): { name: st
   if (!header || !/^form-data\s*(;|$)/i.test(header)) {
     throw new MalformedBody(`part ${partNumber} has no 'Content-Disposition: form-data' header`);
   }
+  const { name, filename } = dispositionParams(header);
+  if (name === undefined) throw new MalformedBody(`part ${partNumber} has no field name`);
+  return filename === undefined ? { name } : { name, filename };
+}
+
+function looseDisposition(header: string | undefined, partNumber: number): { name: string; filename?: string } {
+  const { name = `part-${partNumber}`, filename } = dispositionParams(header ?? '');
+  return filename === undefined ? { name } : { name, filename };
+}
+
+/** MIME parts may carry base64 or quoted-printable; the scan needs the bytes they stand for. */
+function transferDecoded(data: Buffer, encoding: string | undefined, partNumber: number): Buffer {
+  switch ((encoding ?? '').toLowerCase()) {
+    case '':
+    case '7bit':
+    case '8bit':
+    case 'binary':
+      return data;
+    case 'base64':
+      return Buffer.from(data.toString('latin1'), 'base64');
+    case 'quoted-printable':
+      return Buffer.from(
+        data.toString('latin1').replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        'latin1',
+      );
+    default:
+      throw new MalformedBody(`part ${partNumber} has an unknown Content-Transfer-Encoding '${encoding}'`);
+  }
+}
+
+function dispositionParams(header: string): { name?: string; filename?: string } {
   const params = new Map<string, string>();
   for (const match of header.matchAll(/;\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g)) {
     const raw = match[2]!.trim();
     params.set(match[1]!.toLowerCase(), raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw);
   }
-  const name = params.get('name');
-  if (name === undefined) throw new MalformedBody(`part ${partNumber} has no field name`);
   const extended = params.get('filename*');
-  const filename = extended !== undefined ? decodeExtended(extended) : unescapeHtmlFormName(params.get('filename'));
-  return filename === undefined ? { name } : { name, filename };
+  return { name: params.get('name'), filename: extended !== undefined ? decodeExtended(extended) : unescapeHtmlFormName(params.get('filename')) };
 }
 
 /** Browsers write '"', CR and LF in names as %22, %0D and %0A (HTML's form encoding). */

@@ -1,5 +1,5 @@
-// Files inside JSON and urlencoded form bodies: every string value is checked for a data: URL or
-// long base64 (see embedded-file.ts).
+// Files inside JSON, urlencoded form and other text bodies: data: URLs and long base64
+// (see embedded-file.ts).
 import type { FoundFile } from '../pipeline.js';
 import { decodeEmbeddedFile } from './embedded-file.js';
 
@@ -30,6 +30,20 @@ export function filesInForm(body: string): FoundFile[] {
   for (const [key, value] of new URLSearchParams(body)) {
     const bytes = decodeEmbeddedFile(value);
     if (bytes) found.push({ name: key, location: `form:${key}`, bytes });
+  }
+  return found;
+}
+
+/** Long enough that no ordinary word or id is taken for a file; the same bar as embedded-file.ts. */
+const TEXT_EMBEDDED = /data:[^,\s"'<>]*?;base64,[A-Za-z0-9+/=]+|[A-Za-z0-9+/\-_]{128,}={0,2}/g;
+
+/** Base64 and data: URLs inside a text body (XML, SOAP, a bare base64 upload); binary bodies have none. */
+export function filesInText(body: Buffer, name: string): FoundFile[] {
+  if (body.subarray(0, 4096).includes(0)) return [];
+  const found: FoundFile[] = [];
+  for (const match of body.toString('latin1').matchAll(TEXT_EMBEDDED)) {
+    const bytes = decodeEmbeddedFile(match[0]);
+    if (bytes) found.push({ name, location: `text:@${match.index}`, bytes });
   }
   return found;
 }

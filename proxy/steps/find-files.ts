@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FoundFile, Step } from '../pipeline.js';
 import { MalformedBody, parseMultipart, type Part } from '../body/multipart.js';
 import { decodeEmbeddedFile } from '../body/embedded-file.js';
-import { filesInForm, filesInJson } from '../body/structured-files.js';
+import { filesInForm, filesInJson, filesInText } from '../body/structured-files.js';
 import { decodeContent } from '../body/content-encoding.js';
 import { sendJson } from '../respond.js';
 
@@ -31,7 +31,7 @@ export const findFiles = (maxDecodedBytes: number): Step => async (ctx) => {
 
 function filesIn(body: Buffer, contentType: string, req: IncomingMessage, url: URL): FoundFile[] {
   const mediaType = contentType.split(';')[0]!.trim();
-  if (mediaType === 'multipart/form-data') {
+  if (mediaType.startsWith('multipart/')) {
     return parseMultipart(body, req.headers['content-type'] ?? '').flatMap(fileOfPart);
   }
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
@@ -39,12 +39,12 @@ function filesIn(body: Buffer, contentType: string, req: IncomingMessage, url: U
     try {
       value = JSON.parse(body.toString('utf8'));
     } catch {
-      return [rawBody(body, req, url)];
+      return rawBody(body, req, url);
     }
     return filesInJson(value);
   }
   if (mediaType === 'application/x-www-form-urlencoded') return filesInForm(body.toString('latin1'));
-  return [rawBody(body, req, url)];
+  return rawBody(body, req, url);
 }
 
 /** Any part with a file name is a file; so is a nameless part whose type is not plain text (fail closed). */
@@ -62,11 +62,12 @@ function isPlainText(contentType: string | undefined): boolean {
   return contentType === undefined || /^text\/plain\s*(;|$)/i.test(contentType);
 }
 
-function rawBody(body: Buffer, req: IncomingMessage, url: URL): FoundFile {
+/** The body is a file; a text body (XML, a bare base64 upload) may also carry files inside. */
+function rawBody(body: Buffer, req: IncomingMessage, url: URL): FoundFile[] {
   const disposition = req.headers['content-disposition'] ?? '';
   const named = /filename\*?\s*=\s*(?:UTF-8'[^']*')?"?([^";]+)"?/i.exec(disposition)?.[1];
   const name = safeDecode(named ?? (url.pathname.split('/').pop() || 'body'));
-  return { name, location: 'body', bytes: body };
+  return [{ name, location: 'body', bytes: body }, ...filesInText(body, name)];
 }
 
 function safeDecode(text: string): string {

@@ -35,6 +35,15 @@ describe('parseMultipart', () => {
     expect(part!.data.toString()).toBe('x;y');
   });
 
+  it('reads other multipart types too: parts named by position, transfer encodings undone', () => {
+    const body = Buffer.from('--m\r\nContent-Type: text/csv\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nNa=C3=AFef;B=\r\nSN\r\n--m\r\nContent-Transfer-Encoding: base64\r\n\r\nQlNOOzEyMw==\r\n--m--');
+    const parts = parseMultipart(body, 'multipart/related; boundary=m');
+    expect(parts.map((p) => p.name)).toEqual(['part-1', 'part-2']);
+    expect(parts[0]!.data.toString('utf8')).toBe('Naïef;BSN');
+    expect(parts[1]!.data.toString('utf8')).toBe('BSN;123');
+    expect(() => parseMultipart(body, 'multipart/form-data; boundary=m')).toThrow(/Content-Disposition: form-data/);
+  });
+
   it('refuses a body whose last part is cut off', async () => {
     const form = new FormData();
     form.append('file', new Blob([patternBytes(1000)]), 'a.bin');

@@ -44,6 +44,14 @@ const SHAPES: Record<string, Shape> = {
     body: Buffer.from(JSON.stringify({ name, file: `data:application/vnd.ms-excel;base64,${base64(bytes)}` })),
     contentType: 'application/json; charset=utf-8',
   }),
+  'base64 part of multipart/mixed': async (name, bytes) => ({
+    body: Buffer.from(`--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64(bytes).replace(/(.{76})/g, '$1\r\n')}\r\n--b1--\r\n`),
+    contentType: 'multipart/mixed; boundary=b1',
+  }),
+  'base64 inside XML': async (name, bytes) => ({
+    body: Buffer.from(`<?xml version="1.0"?><upload><name>${name}</name><content>${base64(bytes)}</content></upload>`),
+    contentType: 'application/xml',
+  }),
   'base64 in a form': async (name, bytes) => ({
     body: Buffer.from(new URLSearchParams({ name, upload: base64(bytes) }).toString()),
     contentType: 'application/x-www-form-urlencoded',

@@ -3,14 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseFourEyesConfig } from '../../proxy/approval/config.js';
-import { verifyChain } from '../../proxy/audit/chain.js';
+import { checkHead, verifyChain } from '../../proxy/audit/chain.js';
 import { buildReport, formatReport } from '../../proxy/audit/report.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 
-const HELP = `usage: export-guard audit verify (--db FILE | --config FILE)
+const HELP = `usage: export-guard audit verify (--db FILE | --config FILE) [--head SEQ:HASH]
        export-guard audit report (--db FILE | --config FILE) [--since DATE] [--format text|json|csv]
 
-  verify   checks the hash chain: names every edited, removed or reordered entry
+  verify   checks the hash chain: names every edited, removed or reordered entry, and prints the
+           head (SEQ:HASH) to note down; --head checks a head noted earlier is still there, which
+           shows a log cut back at its end
   report   blocks per ISO week by reason, approvals and rejections, median time to approve,
            sends refused without approval
   --db FILE      the proxy's SQLite file
@@ -31,20 +33,23 @@ export async function run(argv: string[]): Promise<number> {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { db: { type: 'string' }, config: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      options: { db: { type: 'string' }, config: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', default: 'text' }, head: { type: 'string' } },
     });
     const [action, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     if (action !== 'verify' && action !== 'report') throw new UsageError(action ? `unknown action '${action}'` : 'no action given');
+    const head = values.head === undefined ? undefined : parseHead(values.head);
     const dbPath = databasePath(values.db, values.config);
     store = new SqliteStore(dbPath);
     const entries = await store.auditEntries();
     if (action === 'verify') {
       const problems = verifyChain(entries);
+      const headProblem = head && checkHead(entries, head);
+      if (headProblem) problems.push(headProblem);
       for (const p of problems) console.log(`BROKEN at entry ${p.seq} (${p.problem}): ${p.detail}`);
       if (problems.length > 0) return 1;
-      const head = entries[entries.length - 1];
-      console.log(`intact: ${entries.length} entries${head ? `, last entry ${head.seq} hash ${head.hash}` : ''}`);
+      const last = entries[entries.length - 1];
+      console.log(`intact: ${entries.length} entries${last ? `, head ${last.seq}:${last.hash}` : ''}`);
       return 0;
     }
     const format = values.format;
@@ -63,6 +68,12 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await store?.close();
   }
+}
+
+function parseHead(text: string): { seq: number; hash: string } {
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(text);
+  if (!match) throw new UsageError(`--head must be SEQ:HASH as verify prints it, not '${text}'`);
+  return { seq: Number(match[1]), hash: match[2]! };
 }
 
 function databasePath(db: string | undefined, config: string | undefined): string {

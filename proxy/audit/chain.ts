@@ -20,7 +20,7 @@ export function chainEntry(previous: AuditEntry | undefined, event: AuditEvent):
 
 export interface ChainProblem {
   seq: number;
-  problem: 'edited' | 'missing-before' | 'relinked' | 'out-of-order';
+  problem: 'edited' | 'missing-before' | 'relinked' | 'out-of-order' | 'truncated';
   detail: string;
 }
 
@@ -48,4 +48,12 @@ function sortKeys(facts: object): [string, unknown][] {
   return Object.entries(facts)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A head noted earlier ('SEQ:HASH', as `audit verify` prints it): that entry must still be there. */
+export function checkHead(entries: readonly AuditEntry[], head: { seq: number; hash: string }): ChainProblem | undefined {
+  const entry = entries.find((e) => e.seq === head.seq);
+  if (!entry) return { seq: head.seq, problem: 'truncated', detail: `entry ${head.seq}, noted earlier as the head, is gone: the log was cut back` };
+  if (entry.hash !== head.hash) return { seq: head.seq, problem: 'edited', detail: `entry ${head.seq} is not the entry noted earlier: the log was rewritten from there` };
+  return undefined;
 }

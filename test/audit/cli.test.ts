@@ -63,7 +63,18 @@ describe('audit verify', () => {
   it('says an untouched log is intact and names its head', async () => {
     const { code, out } = await cli('verify', '--db', db);
     expect(code).toBe(0);
-    expect(out).toMatch(/^intact: 15 entries, last entry 15 hash [0-9a-f]{64}$/);
+    expect(out).toMatch(/^intact: 15 entries, head 15:[0-9a-f]{64}$/);
+  });
+
+  it('with a head noted earlier, finds a log cut back at its end', async () => {
+    const head = (await cli('verify', '--db', db)).out.split('head ')[1]!;
+    expect((await cli('verify', '--db', db, '--head', head)).code).toBe(0);
+    tamper('DELETE FROM audit WHERE seq >= 14');
+    // The chain alone cannot see this: what is left is a valid, shorter chain.
+    expect((await cli('verify', '--db', db)).code).toBe(0);
+    const { code, out } = await cli('verify', '--db', db, '--head', head);
+    expect(code).toBe(1);
+    expect(out).toBe('BROKEN at entry 15 (truncated): entry 15, noted earlier as the head, is gone: the log was cut back');
   });
 
   it('names an edited entry', async () => {

@@ -22,7 +22,8 @@ export function decodeEmbeddedFile(text: string): Buffer | undefined {
   return Buffer.from(compact, 'base64');
 }
 
-function safeDecodeUri(text: string): string {
+/** Percent-decoding that leaves malformed input as it was instead of throwing. */
+export function safeDecodeUri(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

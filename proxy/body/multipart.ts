@@ -2,6 +2,8 @@
 // Strict on purpose: whatever it cannot take apart with certainty is refused with a reason,
 // because a part the proxy cannot see is a part it cannot scan.
 
+import { safeDecodeUri } from './embedded-file.js';
+
 export interface Part {
   /** The form field name ('part-N' for a part of another multipart type that names none). */
   name: string;
@@ -126,10 +128,5 @@ function unescapeHtmlFormName(name: string | undefined): string | undefined {
 
 /** RFC 5987: UTF-8''na%C3%AFve.xlsx */
 function decodeExtended(value: string): string {
-  const match = /^[^']*'[^']*'(.*)$/.exec(value);
-  try {
-    return decodeURIComponent(match?.[1] ?? value);
-  } catch {
-    return value;
-  }
+  return safeDecodeUri(/^[^']*'[^']*'(.*)$/.exec(value)?.[1] ?? value);
 }

@@ -1,10 +1,11 @@
 // Finds every file a request body carries, whatever shape the upload takes: multipart parts, a
-// raw body, base64 or a data: URL inside JSON or a form. What cannot be parsed is either refused
-// (malformed multipart: 400) or scanned whole (a body that is not the JSON it claims to be).
+// raw body, base64 or a data: URL inside JSON, a form or other text, compressed or not. What
+// cannot be parsed is either refused (malformed multipart, unknown encoding: 400) or scanned
+// whole (a body that is not the JSON it claims to be).
 import type { IncomingMessage } from 'node:http';
 import type { FoundFile, Step } from '../pipeline.js';
 import { MalformedBody, parseMultipart, type Part } from '../body/multipart.js';
-import { decodeEmbeddedFile } from '../body/embedded-file.js';
+import { decodeEmbeddedFile, safeDecodeUri } from '../body/embedded-file.js';
 import { filesInForm, filesInJson, filesInText } from '../body/structured-files.js';
 import { decodeContent } from '../body/content-encoding.js';
 import { sendJson } from '../respond.js';
@@ -66,14 +67,6 @@ function isPlainText(contentType: string | undefined): boolean {
 function rawBody(body: Buffer, req: IncomingMessage, url: URL): FoundFile[] {
   const disposition = req.headers['content-disposition'] ?? '';
   const named = /filename\*?\s*=\s*(?:UTF-8'[^']*')?"?([^";]+)"?/i.exec(disposition)?.[1];
-  const name = safeDecode(named ?? (url.pathname.split('/').pop() || 'body'));
+  const name = safeDecodeUri(named ?? (url.pathname.split('/').pop() || 'body'));
   return [{ name, location: 'body', bytes: body }, ...filesInText(body, name)];
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

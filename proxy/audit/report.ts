@@ -7,6 +7,8 @@ export interface AuditReport {
   entries: number;
   firstAt?: string;
   lastAt?: string;
+  /** The log's newest entry as SEQ:HASH, to note down for a later `audit verify --head`. */
+  head?: string;
   /** Blocked uploads per ISO week and reason code; a block with two reasons counts for each. */
   blocksPerWeek: { week: string; reason: string; proxy: number; extension: number }[];
   blocks: { total: number; proxy: number; extension: number };
@@ -27,6 +29,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     entries: chosen.length,
     firstAt: chosen[0]?.at,
     lastAt: chosen[chosen.length - 1]?.at,
+    head: entries.length > 0 ? `${entries[entries.length - 1]!.seq}:${entries[entries.length - 1]!.hash}` : undefined,
     blocksPerWeek: [],
     blocks: { total: 0, proxy: 0, extension: 0 },
     approvals: { requested: 0, approved: 0, rejected: 0, expired: 0, used: 0 },
@@ -93,6 +96,7 @@ function toText(r: AuditReport): string {
   const lines = [
     'export-guard audit report',
     `period: ${r.since ? `since ${r.since.slice(0, 10)}` : 'whole log'}${r.firstAt ? ` (entries ${r.firstAt} .. ${r.lastAt})` : ''}, ${r.entries} entries`,
+    `log head (note it; \`audit verify --head\` checks it later): ${r.head ?? 'empty log'}`,
     '',
     `Blocked uploads: ${r.blocks.total} (proxy ${r.blocks.proxy}, extension ${r.blocks.extension})`,
     ...r.blocksPerWeek.map((w) => `  ${w.week}  ${w.reason.padEnd(32)} proxy ${String(w.proxy).padStart(4)}  extension ${String(w.extension).padStart(4)}`),
@@ -107,7 +111,7 @@ function toText(r: AuditReport): string {
 }
 
 function toCsv(r: AuditReport): string {
-  const rows: (string | number)[][] = [['section', 'week', 'key', 'value']];
+  const rows: (string | number)[][] = [['section', 'week', 'key', 'value'], ['log', '', 'head', r.head ?? '']];
   for (const w of r.blocksPerWeek) {
     rows.push(['blocks', w.week, `${w.reason} proxy`, w.proxy], ['blocks', w.week, `${w.reason} extension`, w.extension]);
   }

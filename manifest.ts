@@ -3,11 +3,12 @@
 // page (`background.scripts`) and identifies the add-on by its gecko ID.
 import type { ManifestV3Export } from '@crxjs/vite-plugin';
 import { EXTENSION_PUBLIC_KEY, GECKO_ID } from './extension/extension-id.js';
+import { DEFAULT_POLICY } from './shared/policy/defaults.js';
 
 export type BrowserTarget = 'chromium' | 'firefox';
 
 /** Sites protected out of the box (any port). Other hosts come from the policy, never <all_urls>. */
-export const DEFAULT_PROTECTED_SITES = ['http://localhost/*', 'http://127.0.0.1/*'];
+const DEFAULT_PROTECTED_SITES = DEFAULT_POLICY.protectedSites;
 
 export function manifestFor(target: BrowserTarget): ManifestV3Export {
   // document_start in every frame (same-origin iframes and about:blank ones too), so the listeners
@@ -42,6 +43,16 @@ export function manifestFor(target: BrowserTarget): ManifestV3Export {
           // IT's enterprise policy (docs/extension.md); Firefox reads it from policies.json instead.
           storage: { managed_schema: 'managed-schema.json' },
         }
-      : { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } } }),
+      : {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              // 140: the ESR that knows data_collection_permissions (MAIN-world scripts came in 128).
+              strict_min_version: '140.0',
+              // Audit events go to the organisation's own proxy, never to the extension's makers.
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }),
   };
 }

@@ -27,7 +27,7 @@ export function extensionConfig(target: BrowserTarget): InlineConfig {
       emptyOutDir: true,
       // Readable output: store reviewers (AMO) and IT read what they install.
       minify: false,
-      target: target === 'chromium' ? 'chrome111' : 'firefox128',
+      target: target === 'chromium' ? 'chrome111' : 'firefox140',
       chunkSizeWarningLimit: 4096,
     },
     plugins: [

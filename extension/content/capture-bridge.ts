@@ -11,8 +11,10 @@ export function acceptCaptureBridge(scan: (request: ScanRequest) => Promise<Deci
     window.removeEventListener('message', onMessage, true);
     const reply = (message: BridgeReply) => port.postMessage(message);
     port.onmessage = (request: MessageEvent<ScanRequest>) => {
-      const { id } = request.data;
-      void scan(request.data).then((decision) => reply({ type: 'decision', id, decision }));
+      // A copy of our own: in Firefox the data still belongs to the page, and reading its bytes
+      // through the wrapper is refused ("Permission denied to access property constructor").
+      const data = structuredClone(request.data);
+      void scan(data).then((decision) => reply({ type: 'decision', id: data.id, decision }));
     };
     reply({ type: 'ready' });
   };

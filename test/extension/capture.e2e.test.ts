@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
+import { launchWithExtension, openCompose, type ExtensionBrowser } from '../helpers/browser.js';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { ensureExtensionBuilt } from './setup.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
@@ -45,10 +45,7 @@ beforeEach(async () => {
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/attachments') uploads.push(request.url());
   });
-  await page.goto(`${portal!.url}/login`);
-  await page.select('#name', 'Anna de Vries');
-  await Promise.all([page.waitForNavigation(), page.click('#login')]);
-  await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0);
+  await openCompose(page, portal!.url);
   return () => page.close();
 });
 

@@ -87,3 +87,43 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     throw new Error(`could not start Chromium with the extension from ${extensionDir}: ${String(error)}`);
   }
 }
+
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const FIREFOX_EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/firefox');
+
+export interface FirefoxWithExtension {
+  browser: Browser;
+  /** The add-on's gecko ID, as Firefox reports it after installing. */
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Firefox ESR over WebDriver BiDi, with dist/firefox installed as a temporary add-on
+ * (BiDi webExtension.install: unsigned add-ons are accepted as temporary ones, as in about:debugging).
+ */
+export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxWithExtension> {
+  const profile = await mkdtemp(join(tmpdir(), 'export-guard-firefox-'));
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    browser = undefined;
+    await rm(profile, { recursive: true, force: true });
+  };
+  try {
+    browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, userDataDir: profile });
+    const extensionId = await browser.installExtension(extensionDir);
+    return { browser, extensionId, close };
+  } catch (error) {
+    await close();
+    throw new Error(`could not start Firefox with the add-on from ${extensionDir}: ${String(error)}`);
+  }
+}
+
+/** Logs a caseworker in to the demo portal and waits until the compose page has its recipients. */
+export async function openCompose(page: Page, portalUrl: string, caseworker = 'Anna de Vries'): Promise<void> {
+  await page.goto(`${portalUrl}/login`);
+  await page.select('#name', caseworker);
+  await Promise.all([page.waitForNavigation(), page.click('#login')]);
+  await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0);
+}

@@ -1,7 +1,7 @@
 // Zip containers (archives and the zip inside xlsx/ods) read from the central directory, with the
 // caps checked twice: on the sizes the directory declares before anything is inflated, and on the
 // bytes really produced while inflating, so a lying header cannot make us inflate a bomb.
-import { Inflate } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { ReadStop, stop, type ReadSession } from './session.js';
 
 export interface ZipEntry {
@@ -18,8 +18,16 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const ZIP64_EOCD_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
-/** Input fed to the inflater per step: deflate expands at most ~1032x, so one step stays bounded. */
-const INFLATE_STEP = 16 * 1024;
+/** Input fed to the streaming inflater per step: deflate expands at most ~1032x, so one step stays bounded. */
+const INFLATE_STEP = 64 * 1024;
+/**
+ * Entries up to this compressed size are inflated in one call into a buffer of exactly their
+ * declared size, as fast as fflate goes: memory stays bounded by the declared size (already
+ * checked against the caps) and a header that lies is caught right after. The price of a lie is
+ * bounded too: at most ~1032 x 4 MiB of output decoded into nowhere, a few seconds once.
+ * Larger entries are streamed with checks between steps.
+ */
+const ONE_CALL_MAX_COMPRESSED = 4 * 1024 * 1024;
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
@@ -168,11 +176,33 @@ export function readEntry(bytes: Uint8Array, entry: ZipEntry, path: string, sess
     return data;
   }
   if (entry.method !== 8) stop('corrupt', where, `unsupported compression method ${entry.method}`);
+  if (data.length <= ONE_CALL_MAX_COMPRESSED) return inflateDeclared(data, entry.size, where, session);
   const out = inflateBounded(new Inflate(), data, { limit: entry.size, initialSize: entry.size }, where, session, () =>
     stop('corrupt', where, `inflates to more than the ${entry.size} bytes its header declares`),
   );
   if (out.length !== entry.size) stop('corrupt', where, `inflated to ${out.length} bytes, header says ${entry.size}`);
   return out;
+}
+
+function inflateDeclared(data: Uint8Array, size: number, where: string, session: ReadSession): Uint8Array {
+  session.checkpoint(where);
+  let out: Uint8Array;
+  try {
+    // One spare byte: output that fills it means the stream is longer than its header says.
+    out = inflateSync(data, { out: new Uint8Array(size + 1) });
+  } catch (error) {
+    inflateFailed(error, where);
+  }
+  if (out.length > size) stop('corrupt', where, `inflates to more than the ${size} bytes its header declares`);
+  if (out.length < size) stop('corrupt', where, `inflated to ${out.length} bytes, header says ${size}`);
+  session.addInflated(size);
+  return out;
+}
+
+function inflateFailed(error: unknown, where: string): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unexpected EOF/i.test(message)) stop('truncated', where, 'compressed data ends too early');
+  return stop('corrupt', where, `cannot inflate: ${message}`);
 }
 
 /** fflate's Inflate and Gunzip share this shape. */
@@ -211,9 +241,7 @@ export function inflateBounded(
     }
   } catch (error) {
     if (error instanceof ReadStop) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    if (/unexpected EOF/i.test(message)) stop('truncated', where, 'compressed data ends too early');
-    stop('corrupt', where, `cannot inflate: ${message}`);
+    inflateFailed(error, where);
   }
   if (overflow) onOverflow();
   session.addInflated(length);

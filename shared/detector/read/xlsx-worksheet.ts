@@ -1,0 +1,161 @@
+// Scans one worksheet's XML for its cells by hand: indexOf and character codes, no DOM, no
+// regular expression per cell and no substring per cell except the values themselves. This is
+// what keeps the xlsx path near the cost of inflating the file.
+import type { CellValue } from '../types.js';
+import { serialToIso } from './dates.js';
+import { stop } from './session.js';
+import { runsText, xmlText } from './xml-text.js';
+
+export interface CellContext {
+  strings: string[];
+  /** For each cell style index: whether its number format shows a date. */
+  dateStyles: boolean[];
+  date1904: boolean;
+}
+
+const ROWS_PER_CHECKPOINT = 1000;
+/** Excel's grid: a reference beyond it is damage, and would make us allocate a billion rows. */
+const MAX_ROWS = 1_048_576;
+const MAX_COLUMNS = 16_384;
+
+// Character codes.
+const TAB = 9, NEW_LINE = 10, RETURN = 13, SPACE = 32, QUOTE = 34, APOSTROPHE = 39, SLASH = 47, GREATER = 62;
+const ZERO = 48, NINE = 57, UPPER_A = 65, UPPER_Z = 90;
+const B = 98, C = 99, D = 100, E = 101, I = 105, N = 110, R = 114, S = 115, T = 116;
+
+export function scanWorksheet(xml: string, context: CellContext, checkpoint: () => void): CellValue[][] {
+  const sheetData = /<(\w+:)?sheetData\b/.exec(xml);
+  if (!sheetData) return [];
+  const prefix = sheetData[1] ?? '';
+  const cellClose = `</${prefix}c>`;
+  const valueOpen = `<${prefix}v`;
+  const dataEnd = xml.indexOf(`</${prefix}sheetData>`, sheetData.index);
+  const limit = dataEnd < 0 ? xml.length : dataEnd;
+  const nameAt = 1 + prefix.length;
+
+  const rows: CellValue[][] = [];
+  let row: CellValue[] = [];
+  let rowIndex = -1;
+  let column = -1;
+  let pos = sheetData.index + 1;
+  for (;;) {
+    const lt = xml.indexOf('<', pos);
+    if (lt < 0 || lt >= limit) break;
+    const tagEnd = xml.indexOf('>', lt);
+    if (tagEnd < 0) break;
+    pos = tagEnd + 1;
+    if (prefix !== '' && !xml.startsWith(prefix, lt + 1)) continue;
+    const name = lt + nameAt;
+    const first = xml.charCodeAt(name);
+    if (first === R && xml.startsWith('row', name) && endsName(xml.charCodeAt(name + 3))) {
+      const r = attribute(xml, 'r=', name, tagEnd);
+      rowIndex = r < 0 ? rowIndex + 1 : integerAt(xml, r) - 1;
+      if (!(rowIndex >= 0 && rowIndex < MAX_ROWS)) stop('corrupt', '', `row number ${rowIndex + 1} outside the sheet`);
+      row = rows[rowIndex] ??= [];
+      column = -1;
+      if (rowIndex % ROWS_PER_CHECKPOINT === 0) checkpoint();
+      continue;
+    }
+    if (first !== C || !endsName(xml.charCodeAt(name + 1))) continue;
+    const ref = attribute(xml, 'r=', name, tagEnd);
+    column = ref < 0 ? column + 1 : columnAt(xml, ref);
+    if (column >= MAX_COLUMNS) stop('corrupt', '', `cell column ${column + 1} outside the sheet`);
+    if (xml.charCodeAt(tagEnd - 1) === SLASH) continue;
+    const close = xml.indexOf(cellClose, pos);
+    const end = close < 0 ? limit : close;
+    const value = cellValue(xml, name, tagEnd, end, valueOpen, context);
+    pos = end;
+    if (value !== null) {
+      if (rowIndex < 0) row = rows[(rowIndex = 0)] ??= [];
+      row[column] = value;
+    }
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const cells = (rows[r] ??= []);
+    for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
+  }
+  while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
+  return rows;
+}
+
+function endsName(code: number): boolean {
+  return code === SPACE || code === GREATER || code === SLASH || code === TAB || code === NEW_LINE || code === RETURN;
+}
+
+/**
+ * Where the value of attribute `key` ('t=') starts inside the tag [from, tagEnd), or -1. A loop
+ * over the tag, not indexOf: an absent attribute must not send the search through the whole sheet.
+ */
+function attribute(xml: string, key: string, from: number, tagEnd: number): number {
+  for (let at = from; at < tagEnd; at++) {
+    const code = xml.charCodeAt(at);
+    if ((code === SPACE || code === TAB || code === NEW_LINE || code === RETURN) && xml.startsWith(key, at + 1)) {
+      const quote = xml.charCodeAt(at + 1 + key.length);
+      if (quote === QUOTE || quote === APOSTROPHE) return at + 2 + key.length;
+    }
+  }
+  return -1;
+}
+
+function integerAt(xml: string, at: number): number {
+  let value = 0;
+  let digits = 0;
+  for (let code = xml.charCodeAt(at); code >= ZERO && code <= NINE; code = xml.charCodeAt(++at), digits++) value = value * 10 + code - ZERO;
+  return digits === 0 ? NaN : value;
+}
+
+/** 'AB12' -> 27: the column of a cell reference. */
+function columnAt(xml: string, at: number): number {
+  let column = 0;
+  for (let code = xml.charCodeAt(at); code >= UPPER_A && code <= UPPER_Z; code = xml.charCodeAt(++at)) column = column * 26 + code - UPPER_A + 1;
+  return column - 1;
+}
+
+function cellValue(xml: string, name: number, tagEnd: number, end: number, valueOpen: string, context: CellContext): CellValue {
+  const typeAt = attribute(xml, 't=', name, tagEnd);
+  const type = typeAt < 0 ? N : xml.charCodeAt(typeAt);
+  const typeIsStr = type === S && xml.charCodeAt(typeAt + 1) === T;
+  if (type === I) return emptyToNull(runsText(xml.slice(tagEnd + 1, end)));
+  const start = valueStart(xml, tagEnd + 1, end, valueOpen);
+  if (start < 0) return null;
+  if (type === S && !typeIsStr) return emptyToNull(context.strings[integerAt(xml, start)] ?? null);
+  const valueEnd = Math.min(end, indexOrEnd(xml, '<', start));
+  const raw = xml.slice(start, valueEnd);
+  if (typeIsStr) return emptyToNull(xmlText(raw));
+  if (type === B) return raw === '1' || raw === 'true';
+  if (type === E) return null;
+  if (type === D) return isoFromText(raw);
+  const number = Number(raw);
+  if (raw === '' || Number.isNaN(number)) return null;
+  const style = attribute(xml, 's=', name, tagEnd);
+  return style >= 0 && context.dateStyles[integerAt(xml, style)] ? serialToIso(number, context.date1904) : number;
+}
+
+/** Where the text of the cell's <v> element starts (it may carry attributes), or -1 when there is none. */
+function valueStart(xml: string, from: number, end: number, valueOpen: string): number {
+  for (let open = xml.indexOf('<', from); open >= 0 && open < end; open = xml.indexOf('<', open + 1)) {
+    if (!xml.startsWith(valueOpen, open)) continue;
+    const after = xml.charCodeAt(open + valueOpen.length);
+    if (after === GREATER) return open + valueOpen.length + 1;
+    if (endsName(after)) {
+      const close = xml.indexOf('>', open);
+      // <v/>: an empty value.
+      return xml.charCodeAt(close - 1) === SLASH ? -1 : close + 1;
+    }
+  }
+  return -1;
+}
+
+function indexOrEnd(xml: string, search: string, from: number): number {
+  const at = xml.indexOf(search, from);
+  return at < 0 ? xml.length : at;
+}
+
+function isoFromText(value: string): string | null {
+  const iso = value.slice(0, 19);
+  return iso.endsWith('T00:00:00') ? iso.slice(0, 10) : emptyToNull(iso);
+}
+
+function emptyToNull(value: string | null): string | null {
+  return value === '' ? null : value;
+}

@@ -1,0 +1,23 @@
+// Text inside OOXML: entities, the _xHHHH_ escapes of characters XML cannot hold, and runs.
+const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));|_x([0-9a-fA-F]{4})_/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export function xmlText(text: string): string {
+  if (!text.includes('&') && !text.includes('_x')) return text;
+  return text.replace(ENTITY, (_, hex?: string, dec?: string, named?: string, ooxml?: string) => {
+    if (named) return NAMED[named] ?? '';
+    const code = parseInt(hex ?? ooxml ?? dec ?? '', hex || ooxml ? 16 : 10);
+    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+  });
+}
+
+const PHONETIC_RUN = /<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g;
+const TEXT_RUN = /<(?:\w+:)?t\b[^>]*?(?:\/>|>([^<]*)<\/(?:\w+:)?t>)/g;
+
+/** The visible text of a string item (<si>, <is>): all <t> runs, without phonetic (furigana) runs. */
+export function runsText(xml: string): string {
+  const body = xml.includes('rPh') ? xml.replace(PHONETIC_RUN, '') : xml;
+  let text = '';
+  for (const match of body.matchAll(TEXT_RUN)) text += match[1] ?? '';
+  return xmlText(text);
+}

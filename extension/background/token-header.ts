@@ -8,6 +8,15 @@ import { loadSettings, onSettingsChanged } from './settings.js';
 
 type Rule = browser.DeclarativeNetRequest.Rule;
 
+/**
+ * Every kind of request, navigations included: without a list a rule skips main_frame, and a form
+ * posted by navigation would reach the proxy anonymously. Only types both Chromium and Firefox know.
+ */
+const ALL_REQUEST_TYPES: browser.DeclarativeNetRequest.ResourceType[] = [
+  'main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object',
+  'xmlhttprequest', 'ping', 'csp_report', 'media', 'websocket', 'other',
+];
+
 /** Keeps the rules in step with the token (settings) and the protected sites (policy). */
 export function startTokenHeader(protectedSites: () => Promise<readonly string[]>): void {
   const apply = async ({ settings }: ResolvedSettings) => applyTokenHeader(settings.token, await protectedSites());
@@ -34,7 +43,7 @@ function tokenRules(token: string, protectedSites: readonly string[]): Rule[] {
       type: 'modifyHeaders',
       requestHeaders: [{ header: HEADERS.token, operation: 'set', value: token }],
     },
-    condition: { regexFilter: matchPatternToRegex(pattern) },
+    condition: { regexFilter: matchPatternToRegex(pattern), resourceTypes: ALL_REQUEST_TYPES },
   }));
 }
 

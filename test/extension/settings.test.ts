@@ -1,11 +1,13 @@
 // Settings: the user's choices, IT's policy winning over them, and the token header that tells
 // the proxy who is sending. The merge rule is pure and tested directly; the options page and the
 // header are tested in real Chromium against real HTTP servers.
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS } from '../../shared/api.js';
 import { DEFAULT_SETTINGS, parseSettingsPatch, resolveSettings } from '../../shared/settings.js';
+import { EXTENSION_ID } from '../../extension/extension-id.js';
 import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
 import { ensureExtensionBuilt } from './setup.js';
 
@@ -121,5 +123,54 @@ describe('in Chromium: the options page and the token header', () => {
     const elsewhere = seen.filter((r) => r.host === '127.0.0.2');
     expect(elsewhere.length).toBeGreaterThan(0);
     expect(elsewhere.every((r) => r.headers[HEADERS.token] === undefined)).toBe(true);
+  });
+});
+
+// Chromium reads enterprise policy only from a system directory. Where the tests may write it
+// (root in a CI container) the policy is installed for a few seconds: it locks only the language,
+// which no other suite running at the same time depends on.
+const POLICY_DIR = '/etc/chromium/policies/managed';
+const mayWritePolicy = (() => {
+  try {
+    mkdirSync(POLICY_DIR, { recursive: true });
+    accessSync(POLICY_DIR, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!mayWritePolicy)('in Chromium: a value set by enterprise policy', () => {
+  const policyFile = `${POLICY_DIR}/export-guard-test-${process.pid}.json`;
+  let chromium: ExtensionBrowser | undefined;
+
+  afterAll(async () => {
+    rmSync(policyFile, { force: true });
+    await chromium?.close();
+  });
+
+  it('wins over the user, shows as locked on the options page, and cannot be changed', async () => {
+    writeFileSync(policyFile, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: { language: 'nl' } } } }));
+    try {
+      await ensureExtensionBuilt();
+      chromium = await launchWithExtension();
+      const worker = await chromium.worker();
+      await worker.evaluate(() => chrome.storage.local.set({ language: 'en', token: 'mine' }));
+      for (let tries = 0; !(await worker.evaluate(async () => (await chrome.storage.managed.get('language')).language)); tries++) {
+        if (tries === 40) throw new Error('Chromium never loaded the test policy');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+
+      const options = await chromium.openExtensionPage('options/options.html');
+      await options.waitForFunction(() => (document.getElementById('language') as HTMLSelectElement).disabled);
+      expect(await options.$eval('#language', (e) => (e as HTMLSelectElement).value)).toBe('nl');
+      expect(await options.$eval('#language-note', (e) => e.textContent)).toMatch(/organisatie/);
+      expect(await options.$eval('#token', (e) => (e as HTMLInputElement).disabled)).toBe(false);
+      expect(await options.$eval('#token', (e) => (e as HTMLInputElement).value)).toBe('mine');
+      const refused = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'save-settings', settings: { language: 'en' } }));
+      expect(refused).toMatchObject({ error: 'failed', message: expect.stringMatching(/policy/) });
+    } finally {
+      rmSync(policyFile, { force: true });
+    }
   });
 });

@@ -54,10 +54,6 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const policy = options.policy ?? (config.policy ? await loadPolicyFile(config.policy) : DEFAULT_POLICY);
   const events = new ProxyEvents();
   const ledger = options.ledger ?? new MemoryAttachmentLedger(config.uploads.ledgerMaxBytes);
-  const pool = new ScanPool({ size: config.scan.workers, policy, timeoutMs: config.scan.timeoutMs ?? policy.limits.maxScanMs + SCAN_DEADLINE_MARGIN_MS,
-    maxHeapMb: config.scan.maxHeapMb,
-    log,
-  });
 
   const metrics = new Registry();
   const requests = metrics.counter('export_guard_requests_total', 'Requests to the protected site by outcome (forwarded or refused) and status.');
@@ -69,6 +65,15 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   metrics.gauge('export_guard_requests_in_flight', 'Requests being handled.', () => inFlight);
   const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log });
   const apiHandler = options.apiHandler ?? fourEyes.api;
+  const tls = config.tls && { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) };
+  // Started last of what can fail, so that a failed start leaves no worker threads behind.
+  const pool = new ScanPool({
+    size: config.scan.workers,
+    policy,
+    timeoutMs: config.scan.timeoutMs ?? policy.limits.maxScanMs + SCAN_DEADLINE_MARGIN_MS,
+    maxHeapMb: config.scan.maxHeapMb,
+    log,
+  });
 
   const agent = config.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   const proxy = HttpProxy.createProxyServer({ agent, xfwd: false });
@@ -133,9 +138,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     });
   };
 
-  const server: Server = config.tls
-    ? createHttpsServer({ cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) }, onRequest)
-    : createHttpServer(onRequest);
+  const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
 
   const upgraded = new Set<Socket>();
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -144,8 +147,14 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     proxy.ws(req, socket, head, { target: config.target }, () => socket.destroy());
   });
 
-  server.listen(config.listen.port, config.listen.host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  try {
+    server.listen(config.listen.port, config.listen.host);
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  } catch (error) {
+    await pool.close();
+    await fourEyes.close();
+    throw error;
+  }
   const { address, port } = server.address() as AddressInfo;
   const url = `${config.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`;
   log.info('proxy-started', { url, target: config.target.origin, scanWorkers: pool.size });

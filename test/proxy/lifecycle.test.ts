@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import { startUpstream, type Upstream } from './upstream.js';
 import { startTestProxy, type TestProxy } from './start.js';
+import { run as runProxyCommand } from '../../cli/commands/proxy.js';
 
 let upstream: Upstream | undefined;
 let proxy: TestProxy | undefined;
@@ -49,6 +50,29 @@ describe('graceful shutdown', () => {
     await proxy.close();
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(await outcome).toBe('cut off');
+  });
+});
+
+describe('start', () => {
+  it('fails with the listener\'s error when the port is taken', async () => {
+    upstream = await startUpstream();
+    proxy = await startTestProxy(upstream.url);
+    const port = new URL(proxy.url).port;
+    await expect(startTestProxy(upstream.url, { listen: `127.0.0.1:${port}` })).rejects.toThrow(/EADDRINUSE/);
+  });
+
+  it('the command exits with status 2 and names the problem for a bad config', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      expect(await runProxyCommand(['--target', 'ftp://portal'])).toBe(2);
+      expect(await runProxyCommand(['--listne', '1'])).toBe(2);
+    } finally {
+      console.error = original;
+    }
+    expect(errors[0]).toContain('config.target: must be http or https');
+    expect(errors[1]).toContain("unknown option '--listne'");
   });
 });
 

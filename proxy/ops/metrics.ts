@@ -29,10 +29,6 @@ export class Counter implements Metric {
     this.values.set(key, entry);
   }
 
-  get(labels: Labels = {}): number {
-    return this.values.get(labelText(labels))?.value ?? 0;
-  }
-
   render(): string[] {
     const lines = [...this.values.values()].map(({ labels, value }) => `${this.name}${labelText(labels)} ${value}`);
     return [...header(this.name, this.help, 'counter'), ...lines];
@@ -41,12 +37,10 @@ export class Counter implements Metric {
 
 /** A gauge reads its value when scraped, so it can never go stale. */
 export class Gauge implements Metric {
-  constructor(readonly name: string, private readonly help: string, private readonly read: () => number | Map<Labels, number>) {}
+  constructor(readonly name: string, private readonly help: string, private readonly read: () => number) {}
 
   render(): string[] {
-    const value = this.read();
-    const lines = typeof value === 'number' ? [`${this.name} ${value}`] : [...value].map(([labels, v]) => `${this.name}${labelText(labels)} ${v}`);
-    return [...header(this.name, this.help, 'gauge'), ...lines];
+    return [...header(this.name, this.help, 'gauge'), `${this.name} ${this.read()}`];
   }
 }
 
@@ -84,7 +78,7 @@ export class Registry {
     return this.add(name, new Counter(name, help));
   }
 
-  gauge(name: string, help: string, read: () => number | Map<Labels, number>): Gauge {
+  gauge(name: string, help: string, read: () => number): Gauge {
     return this.add(name, new Gauge(name, help, read));
   }
 

@@ -5,6 +5,7 @@ import type {
   ApprovalView,
   BlockedUploadEvent,
   DecisionRequest,
+  EventResponse,
   SendPayload,
   UserInfo,
 } from '../../shared/api.js';
@@ -75,7 +76,7 @@ export function createProxyClient(getSettings: () => Promise<Settings>): ProxyCl
       (await call<{ approvals: ApprovalView[] }>('GET', `${ROUTES.approvals}?state=pending`)).approvals,
     decide: async (id, decision) => (await call<{ approval: ApprovalView }>('POST', ROUTES.decision(id), decision)).approval,
     reportBlockedUpload: async (event) => {
-      await call<{ recorded: boolean }>('POST', ROUTES.events, event);
+      await call<EventResponse>('POST', ROUTES.events, event);
     },
   };
 }

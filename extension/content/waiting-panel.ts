@@ -12,6 +12,8 @@ export interface WaitingPanel {
   close(): void;
 }
 
+const APPROVED_VISIBLE_MS = 6000;
+
 const STYLE = `
   :host { all: initial; }
   .panel { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; width: 360px; box-sizing: border-box;
@@ -78,6 +80,8 @@ export function showWaitingPanel(t: Translate): WaitingPanel {
     },
     approved(approval) {
       show('approved', t('sendHold_approvedTitle', approval.decidedBy?.name ?? ''), t('sendHold_approvedText'));
+      // Good news needs no click; a rejection or failure stays until the caseworker has read it.
+      setTimeout(close, APPROVED_VISIBLE_MS);
     },
     rejected(approval) {
       show('rejected', t('sendHold_rejectedTitle', approval.decidedBy?.name ?? ''), t('sendHold_rejectedText', approval.reason ?? ''));

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** Logs the caseworker into the portal (through the proxy) and writes a group message. */
-async function composeBulkSend(subject: string): Promise<{ page: Page; recipientIds: string[] }> {
+async function composeBulkSend(subject: string, { attach = true } = {}): Promise<{ page: Page; recipientIds: string[] }> {
   const page = await caseworker!.browser.newPage();
   await page.goto(`${stack!.proxy.url}/login`);
   await page.select('#name', CASEWORKER.name);
@@ -49,9 +49,11 @@ async function composeBulkSend(subject: string): Promise<{ page: Page; recipient
   await page.waitForFunction((n) => document.getElementById('recipient-count')?.textContent === String(n), {}, RECIPIENTS);
   await page.type('#subject', subject);
   await page.type('#body', 'Beste werkzoekende,\n\nIn de bijlage vindt u de vacatures van deze week.\n\nMet vriendelijke groet');
-  const input = await page.$('#file-input');
-  await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(await fixturePath('vacancies.xlsx'));
-  await page.waitForSelector('#attachments li', { timeout: 15_000 });
+  if (attach) {
+    const input = await page.$('#file-input');
+    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(await fixturePath('vacancies.xlsx'));
+    await page.waitForSelector('#attachments li', { timeout: 15_000 });
+  }
   return { page, recipientIds };
 }
 
@@ -185,6 +187,30 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     );
     await page.waitForFunction(() => /Gebruik de selectie in het portaal/.test(document.getElementById('status')?.textContent ?? ''));
     expect(await inboxSubjects(recipientIds[0]!)).not.toContain(subject);
+    await Promise.all([page.close(), popup.close()]);
+  });
+
+  it('holds a send made with XMLHttpRequest the same way, and the XHR gets the real answer once approved', async () => {
+    const subject = 'Via XHR zonder bijlage';
+    const { page, recipientIds } = await composeBulkSend(subject, { attach: false });
+    // More than 100 recipients needs approval even without an attachment.
+    const status = page.evaluate(
+      (body) =>
+        new Promise<number>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('POST', '/api/messages');
+          xhr.setRequestHeader('content-type', 'application/json');
+          xhr.onload = () => resolve(xhr.status);
+          xhr.onerror = () => resolve(-1);
+          xhr.send(body);
+        }),
+      JSON.stringify({ recipientIds, subject, body: 'Tekst', attachmentIds: [] }),
+    );
+    expect(await waitForPanelText(page, /Wacht op goedkeuring/)).toContain(`aan ${RECIPIENTS} ontvangers met 0 bijlage`);
+    const { popup, card } = await requestInPopup(approver!, subject);
+    await popup.click(`${card} button.approve`);
+    expect(await status).toBe(200);
+    expect(await inboxSubjects(recipientIds[0]!)).toContain(subject);
     await Promise.all([page.close(), popup.close()]);
   });
 

@@ -20,6 +20,8 @@ interface Candidate {
   share: number;
   minMatches: number;
   matches: number;
+  /** This candidate's bit in the column's memo of matches. */
+  bit: number;
   /** Non-empty values, kept only for recognizers that check the whole column. */
   values: CellValue[] | undefined;
 }
@@ -29,10 +31,17 @@ interface Column {
   header: string;
   nonEmpty: number;
   candidates: Candidate[];
+  /**
+   * Which candidates each distinct value matched, as bits. Most columns repeat a few values
+   * (gender, place, status); one that does not (BSNs, e-mail addresses) drops its memo.
+   */
+  memo: Map<CellValue, number> | null;
 }
 
 /** How often (in rows) hopeless candidates are dropped: cheap enough, and soon enough. */
 const PRUNE_EVERY = 512;
+/** Distinct values a column may memoise before it is taken to be mostly unique. */
+const MEMO_LIMIT = 1024;
 
 export function profileSheet(
   rows: readonly (readonly CellValue[])[],
@@ -49,7 +58,7 @@ export function profileSheet(
   const columns: Column[] = [];
   for (let c = 0; c < width; c++) {
     const header = cellText(headerCells[c]);
-    columns.push({ index: c, header, nonEmpty: 0, candidates: candidatesFor(header, recognizers, thresholds) });
+    columns.push({ index: c, header, nonEmpty: 0, candidates: candidatesFor(header, recognizers, thresholds), memo: new Map() });
   }
 
   let active = columns.filter((column) => column.candidates.length > 0);
@@ -59,8 +68,9 @@ export function profileSheet(
       const value = row[column.index];
       if (value === undefined || isEmpty(value)) continue;
       column.nonEmpty++;
+      const matched = column.memo?.get(value) ?? matchBits(column, value);
       for (const candidate of column.candidates) {
-        if (candidate.countsAll || candidate.recognizer.matches(value)) candidate.matches++;
+        if (matched & candidate.bit) candidate.matches++;
         candidate.values?.push(value);
       }
     }
@@ -86,6 +96,18 @@ export function profileSheet(
   return { findings, dataRows: Math.max(0, rows.length - first) };
 }
 
+function matchBits(column: Column, value: CellValue): number {
+  let matched = 0;
+  for (const candidate of column.candidates) {
+    if (candidate.countsAll || candidate.recognizer.matches(value)) matched |= candidate.bit;
+  }
+  if (column.memo) {
+    column.memo.set(value, matched);
+    if (column.memo.size > MEMO_LIMIT) column.memo = null;
+  }
+  return matched;
+}
+
 function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {
   const normalized = normalizeHeader(header);
   const candidates: Candidate[] = [];
@@ -100,6 +122,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       share: byHeader ? limits.shareWithHeader : limits.shareWithoutHeader,
       minMatches: limits.minMatches,
       matches: 0,
+      bit: 1 << candidates.length,
       values: recognizer.columnCheck ? [] : undefined,
     });
   }

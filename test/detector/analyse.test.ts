@@ -142,6 +142,25 @@ describe('where the table is', () => {
     expect(Object.fromEntries(analysis.findings.map((f) => [f.header, f.column]))).toEqual({ Achternaam: 'A', BSN: 'B', 'Rij-ID': 'C' });
   });
 
+  test("a data row with 'Ziek' in it does not replace the real header above it", () => {
+    const rows: CellValue[][] = [
+      ['Medewerker', 'Maandag', 'Dinsdag'],
+      ['Piet', 'Vroeg', 'Laat'],
+      ['Sanne', 'Ziek', 'Ziek'],
+      ['Kees', 'Laat', 'Vroeg'],
+    ];
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    expect(analysis.rows).toBe(3);
+    expect(analysis.findings.map((f) => f.header)).not.toContain('Ziek');
+  });
+
+  test('a csv without a header, every field text, keeps its first row as data', () => {
+    const rows = people.slice(0, 40).map((p) => [p.bsn, p.postcode, p.birthDate]);
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    expect(analysis.rows).toBe(40);
+    expect(analysis.findings).toMatchObject([{ entity: 'bsn', matches: 40 }, { entity: 'postcode' }]);
+  });
+
   test('a very hidden sheet is analysed like any other, and an archive path is named', () => {
     const rows = [['BSN'], ...people.slice(0, 10).map((p) => [p.bsn])];
     const [reason] = analyse(book(rows, { visibility: 'very-hidden', sheet: 'Data', path: 'bijlage.zip/selectie.xlsx' }), DEFAULT_POLICY).reasons;

@@ -52,26 +52,27 @@ const HEADER_SEARCH_ROWS = 20;
 
 /**
  * The index of the header row, or -1 for a table without one. The header need not be the first
- * row (exports often start with a title and a date). Preferred: the row naming the most kinds of
- * personal data; else the first all-text row as wide as the table below it, with no cell that
- * looks like data (a BSN in row 1 means there is no header).
+ * row (exports often start with a title and a date). A header row is all text, as wide as the
+ * table below it, with no cell that looks like data (a BSN in row 1 means there is no header).
+ * Among such rows, the first one wins, unless a later one names two or more kinds of personal
+ * data: a data row with the word 'Ziek' in it does not outrank the real header above it.
  */
 export function findHeaderRow(rows: readonly (readonly CellValue[])[], recognizers: readonly Recognizer[]): number {
   const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
+  let first = -1;
   let best = -1;
   let bestHits = 0;
   for (let r = 0; r < limit; r++) {
-    const hits = vocabularyHits(rows[r] ?? [], recognizers);
+    const row = rows[r] ?? [];
+    if (!looksLikeHeader(row, rows.slice(r + 1, r + 6), recognizers)) continue;
+    if (first < 0) first = r;
+    const hits = vocabularyHits(row, recognizers);
     if (hits > bestHits) {
       best = r;
       bestHits = hits;
     }
   }
-  if (best >= 0) return best;
-  for (let r = 0; r < limit - 1; r++) {
-    if (looksLikeHeader(rows[r] ?? [], rows.slice(r + 1, r + 6), recognizers)) return r;
-  }
-  return -1;
+  return best >= 0 && (bestHits >= 2 || best === first) ? best : first;
 }
 
 /** How many different recognizers a row's text cells name; a data row ('Ziek', 'Ziek') counts once. */
@@ -87,18 +88,22 @@ function vocabularyHits(row: readonly CellValue[], recognizers: readonly Recogni
   return named.size;
 }
 
+/** Digits with separators: amounts, years, dates. Headers are words. */
+const NUMERIC = /^[\d\s.,:/+-]+$/;
+
 function looksLikeHeader(
   row: readonly CellValue[],
   below: readonly (readonly CellValue[])[],
   recognizers: readonly Recognizer[],
 ): boolean {
   const cells = row.filter((cell) => !isEmpty(cell));
-  if (cells.length === 0 || below.length === 0) return false;
-  const width = Math.max(...below.map((next) => next.filter((cell) => !isEmpty(cell)).length));
+  if (cells.length === 0) return false;
+  const width = Math.max(0, ...below.map((next) => next.filter((cell) => !isEmpty(cell)).length));
   if (cells.length * 2 < width) return false;
   return cells.every(
     (cell) =>
       typeof cell === 'string' &&
+      !NUMERIC.test(cell) &&
       !recognizers.some((recognizer) => !recognizer.needsHeader && recognizer.category !== 'special-category' && recognizer.matches(cell)),
   );
 }

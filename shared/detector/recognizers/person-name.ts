@@ -13,9 +13,15 @@ const NAME = new RegExp(
 const INITIALS = /^(?:[A-Z]\.\s?){1,5}$/;
 const PARTICLES_ONLY = new RegExp(`^${PARTICLE}(?:\\s+${PARTICLE}){0,2}$`, 'i');
 
+/** Some systems export names in capitals ('DE VRIES'): judged as 'De Vries'. */
+function unshouted(text: string): string {
+  if (text !== text.toUpperCase()) return text;
+  return text.toLowerCase().replace(/(^|[\s.'’-])([a-zß-ÿ])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
+}
+
 function isName(value: CellValue): boolean {
   if (typeof value !== 'string' || value.length < 2 || value.length > 60) return false;
-  const trimmed = value.trim();
+  const trimmed = unshouted(value.trim());
   return NAME.test(trimmed) || INITIALS.test(trimmed) || PARTICLES_ONLY.test(trimmed);
 }
 
@@ -34,8 +40,8 @@ export const personName: Recognizer = {
   matches: isName,
   examples: {
     values: {
-      positive: ['Jansen', 'de Vries', 'van der Berg', 'Jansen-de Vries', "'t Hart", 'J.P.', 'A. B.', 'Jan Jansen', 'J. de Vries', 'Özdemir', 'van', 'Vries, de', 'Müller'],
-      negative: ['JANSEN 123', 'jansen@example.nl', '123', 'Bureaustoel Ergo 3000', 'a', '', null, 42],
+      positive: ['Jansen', 'de Vries', 'van der Berg', 'Jansen-de Vries', "'t Hart", 'J.P.', 'A. B.', 'Jan Jansen', 'J. de Vries', 'Özdemir', 'van', 'Vries, de', 'Müller', 'DE VRIES', 'J.P. JANSEN'],
+      negative: ['JANSEN 123', 'VAC-2018', 'jansen@example.nl', '123', 'Bureaustoel Ergo 3000', 'a', '', null, 42],
     },
     headers: {
       positive: ['Naam', 'Achternaam', 'Voorletters', 'Tussenvoegsel', 'Surname', 'First name', 'Naam klant'],

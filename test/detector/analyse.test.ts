@@ -252,3 +252,18 @@ describe('unreadable files', () => {
 test('column letters are those a spreadsheet shows', () => {
   expect([0, 25, 26, 701, 702].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
 });
+
+test('odd tables never make the analysis throw: sparse rows, NaN, huge text, booleans', () => {
+  const random = seededRandom(23);
+  const odd: CellValue[] = [NaN, Infinity, -0, 1e300, true, false, '', ' ', '\u0000', 'x'.repeat(100_000), '💥', '0'.repeat(9), '-', null];
+  for (let table = 0; table < 50; table++) {
+    const rows: CellValue[][] = Array.from({ length: random.int(0, 40) }, (_, r) => {
+      const row: CellValue[] = []; // holes stay holes: sparse rows as some readers give them
+      const cells = random.int(0, 12);
+      for (let c = 0; c < cells; c++) row[random.int(0, 30)] = random.pick([...odd, people[r]!.bsn, people[r]!.surname]);
+      return row;
+    });
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    for (const reason of analysis.reasons) expect(reason.nl.length * reason.en.length).toBeGreaterThan(0);
+  }
+});

@@ -25,9 +25,25 @@ beforeAll(async () => {
   [caseworker, approver] = await Promise.all([launchWithExtension(), launchWithExtension()]);
   await Promise.all([
     configureExtension(caseworker, { proxyUrl: stack.proxy.url, token: stack.tokens.caseworker }),
-    configureExtension(approver, { proxyUrl: stack.proxy.url, token: stack.tokens.approver }),
+    configureThroughOptionsPage(approver, stack.proxy.url, stack.tokens.approver),
   ]);
 });
+
+/** The approver sets up their own browser in the options page, which checks the token with the proxy. */
+async function configureThroughOptionsPage(chromium: ExtensionBrowser, proxyUrl: string, token: string): Promise<void> {
+  await configureExtension(chromium, {});
+  const options = await chromium.openExtensionPage('options/options.html');
+  await options.waitForFunction(() => (document.getElementById('proxyUrl') as HTMLInputElement).value !== '');
+  await options.$eval('#proxyUrl', (e, url) => ((e as HTMLInputElement).value = url), proxyUrl);
+  await options.type('#token', token);
+  await options.click('#save');
+  await options.waitForFunction(
+    (expected) => document.getElementById('status')?.textContent === expected,
+    { timeout: 15_000 },
+    `Opgeslagen. Verbonden als ${APPROVER.name} (team ${APPROVER.team}).`,
+  );
+  await options.close();
+}
 
 afterAll(async () => {
   await Promise.allSettled([caseworker?.close(), approver?.close()]);
@@ -107,8 +123,8 @@ async function inboxSubjects(jobSeekerId: string): Promise<string[]> {
 }
 
 /** Opens the popup page in a tab of this profile and waits for the request with this subject. */
-async function requestInPopup(chromium: ExtensionBrowser, subject: string): Promise<{ popup: Page; card: string }> {
-  const popup = await chromium.openExtensionPage('popup/popup.html');
+async function requestInPopup(chromium: ExtensionBrowser, subject: string, open?: Page): Promise<{ popup: Page; card: string }> {
+  const popup = open ?? (await chromium.openExtensionPage('popup/popup.html'));
   const id = await popup.waitForFunction(
     (s) => [...document.querySelectorAll('article.request')].find((a) => a.querySelector('h2')?.textContent === s)?.getAttribute('data-id'),
     { timeout: 15_000 },
@@ -170,11 +186,14 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
 
   it("stops a rejected send: the caseworker sees the approver's reason and nothing arrives", async () => {
     const subject = 'Overzicht met gegevens';
+    // The approver's popup is already open, and empty, when the request comes in: it appears live.
+    const early = await approver!.openExtensionPage('popup/popup.html');
+    await early.waitForFunction(() => /Er wachten geen verzoeken/.test(document.getElementById('requests')?.textContent ?? ''));
     const { page, recipientIds } = await composeBulkSend(subject);
     await page.click('#send');
     await waitForPanelText(page, /Wacht op goedkeuring/);
 
-    const { popup, card } = await requestInPopup(approver!, subject);
+    const { popup, card } = await requestInPopup(approver!, subject, early);
     await popup.click(`${card} button.reject`);
     // A rejection without a reason is not sent to the proxy.
     expect(await popup.$eval(`${card} .error`, (e) => e.textContent)).toMatch(/reden/i);

@@ -1,7 +1,7 @@
-// Files inside JSON, urlencoded form and other text bodies: data: URLs and long base64
-// (see embedded-file.ts).
+// Files inside JSON, urlencoded form and other text bodies: data: URLs, long base64 and pasted
+// tables (see embedded-file.ts).
 import type { FoundFile } from '../pipeline.js';
-import { decodeEmbeddedFile } from './embedded-file.js';
+import { embeddedFiles } from './embedded-file.js';
 
 /** Sibling fields that name the file carried next to them, e.g. { name: 'x.xlsx', content: '...' }. */
 const NAME_FIELDS = ['filename', 'fileName', 'name', 'title'];
@@ -13,8 +13,7 @@ export function filesInJson(value: unknown): FoundFile[] {
 
   function walk(node: unknown, path: string, siblingName: string | undefined): void {
     if (typeof node === 'string') {
-      const bytes = decodeEmbeddedFile(node);
-      if (bytes) found.push({ name: siblingName ?? path, location: `json:${path}`, bytes });
+      for (const bytes of embeddedFiles(node)) found.push({ name: siblingName ?? path, location: `json:${path}`, bytes });
     } else if (Array.isArray(node)) {
       node.forEach((item, i) => walk(item, `${path}[${i}]`, undefined));
     } else if (typeof node === 'object' && node !== null) {
@@ -28,8 +27,7 @@ export function filesInJson(value: unknown): FoundFile[] {
 export function filesInForm(body: string): FoundFile[] {
   const found: FoundFile[] = [];
   for (const [key, value] of new URLSearchParams(body)) {
-    const bytes = decodeEmbeddedFile(value);
-    if (bytes) found.push({ name: key, location: `form:${key}`, bytes });
+    for (const bytes of embeddedFiles(value)) found.push({ name: key, location: `form:${key}`, bytes });
   }
   return found;
 }
@@ -42,8 +40,7 @@ export function filesInText(body: Buffer, name: string): FoundFile[] {
   if (body.subarray(0, 4096).includes(0)) return [];
   const found: FoundFile[] = [];
   for (const match of body.toString('latin1').matchAll(TEXT_EMBEDDED)) {
-    const bytes = decodeEmbeddedFile(match[0]);
-    if (bytes) found.push({ name, location: `text:@${match.index}`, bytes });
+    for (const bytes of embeddedFiles(match[0])) found.push({ name, location: `text:@${match.index}`, bytes });
   }
   return found;
 }

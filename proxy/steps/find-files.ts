@@ -1,11 +1,12 @@
 // Finds every file a request body carries, whatever shape the upload takes: multipart parts, a
-// raw body, base64 or a data: URL inside JSON, a form or other text, compressed or not. What
+// raw body, base64, a data: URL or a pasted table inside JSON, a form or other text, compressed
+// or not. What
 // cannot be parsed is either refused (malformed multipart, unknown encoding: 400) or scanned
 // whole (a body that is not the JSON it claims to be).
 import type { IncomingMessage } from 'node:http';
 import type { FoundFile, Step } from '../pipeline.js';
 import { MalformedBody, parseMultipart, type Part } from '../body/multipart.js';
-import { decodeEmbeddedFile, safeDecodeUri } from '../body/embedded-file.js';
+import { embeddedFiles, safeDecodeUri } from '../body/embedded-file.js';
 import { filesInForm, filesInJson, filesInText } from '../body/structured-files.js';
 import { decodeContent } from '../body/content-encoding.js';
 import { sendJson } from '../respond.js';
@@ -55,8 +56,7 @@ function fileOfPart(part: Part): FoundFile[] {
     if (part.data.byteLength === 0) return [];
     return [{ name: part.filename || part.name, location, bytes: part.data }];
   }
-  const embedded = decodeEmbeddedFile(part.data.toString('utf8'));
-  return embedded ? [{ name: part.name, location, bytes: embedded }] : [];
+  return embeddedFiles(part.data.toString('utf8')).map((bytes) => ({ name: part.name, location, bytes }));
 }
 
 function isPlainText(contentType: string | undefined): boolean {

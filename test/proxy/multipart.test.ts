@@ -2,7 +2,7 @@
 // the embedded-file decoder against what JSON uploaders send.
 import { describe, expect, it } from 'vitest';
 import { MalformedBody, parseMultipart } from '../../proxy/body/multipart.js';
-import { decodeEmbeddedFile } from '../../proxy/body/embedded-file.js';
+import { embeddedFiles } from '../../proxy/body/embedded-file.js';
 import { filesInJson } from '../../proxy/body/structured-files.js';
 import { patternBytes } from './upstream.js';
 
@@ -55,17 +55,25 @@ describe('parseMultipart', () => {
 describe('embedded files', () => {
   const bytes = patternBytes(300);
   it('decodes data: URLs and long base64 in both alphabets, wrapped or not', () => {
-    expect(decodeEmbeddedFile(`data:text/csv;base64,${bytes.toString('base64')}`)?.equals(bytes)).toBe(true);
-    expect(decodeEmbeddedFile('data:text/csv,BSN%3B123')?.toString()).toBe('BSN;123');
-    expect(decodeEmbeddedFile(bytes.toString('base64'))?.equals(bytes)).toBe(true);
-    expect(decodeEmbeddedFile(bytes.toString('base64url'))?.equals(bytes)).toBe(true);
-    expect(decodeEmbeddedFile(bytes.toString('base64').replace(/(.{76})/g, '$1\r\n'))?.equals(bytes)).toBe(true);
+    expect(embeddedFiles(`data:text/csv;base64,${bytes.toString('base64')}`)).toEqual([bytes]);
+    expect(embeddedFiles('data:text/csv,BSN%3B123').map(String)).toEqual(['BSN;123']);
+    expect(embeddedFiles(bytes.toString('base64'))).toEqual([bytes]);
+    expect(embeddedFiles(bytes.toString('base64url'))).toEqual([bytes]);
+    expect(embeddedFiles(bytes.toString('base64').replace(/(.{76})/g, '$1\r\n'))[0]).toEqual(bytes);
   });
 
-  it('leaves ordinary text, ids and short tokens alone', () => {
-    expect(decodeEmbeddedFile('Beste werkzoekende, graag tot ziens op de banenmarkt van 3 oktober.')).toBeUndefined();
-    expect(decodeEmbeddedFile('att-0f3c2a9e-55b1-4c1e-9d1a-7e2b1c3d4e5f')).toBeUndefined();
-    expect(decodeEmbeddedFile(`https://werkportaal.example/vacatures?${'sector=zorg&'.repeat(20)}`)).toBeUndefined();
+  it('takes a multi-line text as a possible pasted table, also when it reads as base64', () => {
+    const bsns = Array.from({ length: 20 }, (_, i) => String(100000000 + i * 7919)).join('\n');
+    expect(embeddedFiles(bsns).map(String)).toContain(bsns);
+    const table = 'Naam\tBSN\nJansen\t123456782\nBakker\t111222333';
+    expect(embeddedFiles(table).map(String)).toEqual([table]);
+    expect(embeddedFiles('Naam\tBSN\nJansen\t123456782')).toEqual([]);
+  });
+
+  it('leaves one-line text, ids and short tokens alone', () => {
+    expect(embeddedFiles('Beste werkzoekende, graag tot ziens op de banenmarkt van 3 oktober.')).toEqual([]);
+    expect(embeddedFiles('att-0f3c2a9e-55b1-4c1e-9d1a-7e2b1c3d4e5f')).toEqual([]);
+    expect(embeddedFiles(`https://werkportaal.example/vacatures?${'sector=zorg&'.repeat(20)}`)).toEqual([]);
   });
 
   it('names a file in JSON after its sibling name field and says where it was', () => {

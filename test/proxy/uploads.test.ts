@@ -112,6 +112,22 @@ describe('compressed request bodies (Content-Encoding) are decoded before the fi
   });
 });
 
+describe('rows of an export pasted into a message body are refused like the file', () => {
+  it('a tab-separated paste from a spreadsheet in a JSON send', async () => {
+    const csv = Buffer.from(await fixtureBytes('leak-7.csv')).toString('utf8');
+    const pasted = csv.split(/\r?\n/).slice(0, 30).map((line) => line.split(';').join('\t')).join('\n');
+    const seen = upstream.received.length;
+    const response = await fetch(`${proxy.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recipientIds: ['js-00001'], subject: 'Lijst', body: `Zie hieronder:\n${pasted}`, attachmentIds: [] }),
+    });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as UploadBlockedError).files[0]?.name).toBe('$.body');
+    expect(upstream.received.length).toBe(seen);
+  });
+});
+
 describe('files that cannot be read are refused (fail closed)', () => {
   for (const fixture of ['truncated.xlsx', 'encrypted.xlsx', 'zip-bomb.zip'] as FixtureName[]) {
     it(fixture, async () => {
@@ -147,6 +163,18 @@ describe('harmless files arrive at the upstream byte for byte', () => {
     } as RequestInit);
     expect(response.status).toBe(200);
     expect(sha256(upstream.received.at(-1)!.body)).toBe(sha256(bytes));
+  });
+
+  it('and a message whose multi-line body is ordinary prose', async () => {
+    const body = JSON.stringify({
+      recipientIds: ['js-00001'],
+      subject: 'Banenmarkt',
+      body: 'Beste werkzoekende,\n\nOp donderdag 3 oktober is er een banenmarkt in Utrecht.\nProgramma:\n10.00 opening\n11.00 workshop solliciteren\n\nMet vriendelijke groet,\nAnna de Vries',
+      attachmentIds: [],
+    });
+    const response = await fetch(`${proxy.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(upstream.received.at(-1)!.body.toString()).toBe(body);
   });
 
   it('and a message without files passes untouched', async () => {

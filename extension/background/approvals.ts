@@ -48,7 +48,7 @@ export function startApprovals(approvalRule: () => Promise<ApprovalRule>): void 
 }
 
 /** Re-reads the pending requests; a missing token or an unreachable proxy clears the badge. */
-export async function refreshBadge(): Promise<void> {
+async function refreshBadge(): Promise<void> {
   const { settings } = await loadSettings();
   try {
     await showBadge(settings.token === '' ? [] : await proxyClient.pendingApprovals());

@@ -7,7 +7,7 @@ import { isSendHoldMessage, SEND_HOLD_CHANNEL, type SendHoldMessage } from '../.
 import { askBackground } from '../ask-background.js';
 import { loadSettings } from '../background/settings.js';
 import { translator, type Translate } from '../ui/i18n.js';
-import { showWaitingPanel } from './waiting-panel.js';
+import { showWaitingPanel, type WaitingPanel } from './waiting-panel.js';
 
 const POLL_MS = 1500;
 
@@ -33,22 +33,29 @@ async function decide(payload: SendPayload): Promise<Decision> {
 
   const t = translator((await loadSettings()).settings.language);
   const panel = showWaitingPanel(t);
+  let approval: ApprovalView;
   try {
-    let { approval } = await askBackground({ type: 'request-approval', payload });
-    while (approval.state === 'pending') {
-      panel.waiting(approval);
-      await sleep(POLL_MS);
-      ({ approval } = await askBackground({ type: 'approval-status', id: approval.id }));
-    }
-    return outcome(approval, panel, t);
+    ({ approval } = await askBackground({ type: 'request-approval', payload }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    panel.failed(message);
-    return refusal('approval-failed', t('sendHold_failedText', message));
+    return failed(panel, t, error);
   }
+  while (approval.state === 'pending' && Date.now() < Date.parse(approval.expiresAt)) {
+    panel.waiting(approval);
+    await sleep(POLL_MS);
+    // A failed poll (the proxy restarting, the service worker waking) is retried until the
+    // request expires: a caseworker who waited ten minutes should not lose the send to a hiccup.
+    approval = await askBackground({ type: 'approval-status', id: approval.id }).then((r) => r.approval, () => approval);
+  }
+  return outcome(approval, panel, t);
 }
 
-function outcome(approval: ApprovalView, panel: ReturnType<typeof showWaitingPanel>, t: Translate): Decision {
+function failed(panel: WaitingPanel, t: Translate, error: unknown): Decision {
+  const message = error instanceof Error ? error.message : String(error);
+  panel.failed(message);
+  return refusal('approval-failed', t('sendHold_failedText', message));
+}
+
+function outcome(approval: ApprovalView, panel: WaitingPanel, t: Translate): Decision {
   switch (approval.state) {
     case 'approved':
       panel.approved(approval);

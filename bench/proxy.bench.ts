@@ -7,6 +7,7 @@ import { createServer, request, Agent, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fixtureBytes } from '../test/helpers/fixtures.js';
+import { detect } from '../shared/detector/index.js';
 
 const PASSTHROUGH_REQUESTS = 2_000;
 const ROUNDS = 3;
@@ -64,6 +65,7 @@ export async function run(): Promise<void> {
 
     const uploadDirect = await timeEach(LEAK_UPLOADS, () => post(`${upstream.url}/upload`, leak));
     const uploadProxied = await timeEach(LEAK_UPLOADS, () => post(`${proxy.url}/upload`, leak));
+    const detectAlone = await timeEach(LEAK_UPLOADS, () => detect(leak));
 
     const rssBefore = memory(proxy.child).rssMb;
     const big = Buffer.alloc(BIG_UPLOAD_BYTES, 'Onschuldige tekst zonder persoonsgegevens.\n');
@@ -80,6 +82,7 @@ export async function run(): Promise<void> {
     row('  p50', ms(direct.p50), ms(proxied.p50), (proxied.p50 / direct.p50).toFixed(2));
     row('  p99', ms(direct.p99), ms(proxied.p99), (proxied.p99 / direct.p99).toFixed(2));
     row(`upload leak-4.xlsx (${(leak.byteLength / 1e6).toFixed(1)} MB, 11,062 rows), median of ${LEAK_UPLOADS}`, ms(uploadDirect), ms(uploadProxied), (uploadProxied / uploadDirect).toFixed(1));
+    row('  of which the scan: detect() alone, in process', '', ms(detectAlone), '');
     console.log('');
     row('', 'proxy idle', `${SCANNING_UPLOADS} scanning`, 'ratio');
     row('passthrough GET through the proxy: p50', ms(proxied.p50), ms(busy.p50), (busy.p50 / proxied.p50).toFixed(2));

@@ -17,8 +17,23 @@ export function isNavigation(req: IncomingMessage): boolean {
   return accept.includes('text/html') && !accept.includes('application/json');
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
+export interface Refusal extends ApiError {
+  nl: string;
+  en: string;
+}
+
+/**
+ * Refuses a request: the JSON body for programs, or for a browser navigation a page with the
+ * same message in Dutch and English, plus optional details (HTML the caller has escaped).
+ */
+export function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: Refusal, options: { detailsHtml?: string; headers?: Record<string, string> } = {}): void {
+  if (!isNavigation(req)) return sendJson(res, status, body, options.headers);
+  const html = `<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Tegengehouden / Stopped</title>
+<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.5}h1{color:#a00}</style></head>
+<body><h1>Tegengehouden door export-guard</h1><p>${escapeHtml(body.nl)}</p><p lang="en"><strong>Stopped by export-guard.</strong> ${escapeHtml(body.en)}</p>
+${options.detailsHtml ?? ''}<p><a href="javascript:history.back()">Terug / Back</a></p></body></html>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store', ...options.headers });
   res.end(html);
 }
 

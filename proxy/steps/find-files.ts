@@ -9,7 +9,7 @@ import { MalformedBody, parseMultipart, type Part } from '../body/multipart.js';
 import { embeddedFiles, safeDecodeUri } from '../body/embedded-file.js';
 import { filesInForm, filesInJson, filesInText } from '../body/structured-files.js';
 import { decodeContent } from '../body/content-encoding.js';
-import { sendJson } from '../respond.js';
+import { refuse } from '../respond.js';
 
 /** maxDecodedBytes bounds what a compressed body may inflate to. */
 export const findFiles = (maxDecodedBytes: number): Step => async (ctx) => {
@@ -20,7 +20,7 @@ export const findFiles = (maxDecodedBytes: number): Step => async (ctx) => {
     ctx.files = filesIn(body, contentType, ctx.req, ctx.url);
   } catch (error) {
     if (!(error instanceof MalformedBody)) throw error;
-    sendJson(ctx.res, 400, {
+    refuse(ctx.req, ctx.res, 400, {
       error: 'malformed-body',
       message: error.message,
       nl: 'De upload is onleesbaar en is niet doorgestuurd.',

@@ -2,7 +2,7 @@
 // Requests without a body (GET, HEAD, ...) are not touched and stream through.
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext, Step } from '../pipeline.js';
-import { sendJson } from '../respond.js';
+import { refuse } from '../respond.js';
 
 export function hasBody(req: IncomingMessage): boolean {
   return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -36,16 +36,18 @@ export function readBody(maxBytes: number): Step {
 
 /** Answers at once and closes the connection rather than reading the rest of a body it refuses. */
 function tooLarge(ctx: RequestContext, maxBytes: number): 'handled' {
-  sendJson(
+  const limit = maxBytes >= 1024 * 1024 ? `${Math.floor(maxBytes / 1024 / 1024)} MB` : `${Math.floor(maxBytes / 1024)} kB`;
+  refuse(
+    ctx.req,
     ctx.res,
     413,
     {
       error: 'too-large',
       message: `request body over the limit of ${maxBytes} bytes`,
-      nl: `Dit bestand is groter dan de toegestane ${Math.floor(maxBytes / 1024 / 1024)} MB.`,
-      en: `This file is larger than the allowed ${Math.floor(maxBytes / 1024 / 1024)} MB.`,
+      nl: `Dit bestand is groter dan de toegestane ${limit}.`,
+      en: `This file is larger than the allowed ${limit}.`,
     },
-    { connection: 'close' },
+    { headers: { connection: 'close' } },
   );
   ctx.res.on('finish', () => ctx.req.destroy());
   return 'handled';

@@ -52,6 +52,21 @@ describe('size limit', () => {
     expect(upstream.received.length).toBe(seen);
   });
 
+  it('tells a browser navigation in a page, in Dutch and English', async () => {
+    const { status, contentType, text } = await new Promise<{ status: number; contentType: string; text: string }>((resolve, reject) => {
+      const req = request(`${proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': LIMIT + 1, 'sec-fetch-mode': 'navigate' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', text: body }));
+      });
+      req.on('error', reject).end(patternBytes(LIMIT + 1));
+    });
+    expect(status).toBe(413);
+    expect(contentType).toContain('text/html');
+    expect(text).toContain('groter dan de toegestane 97 kB');
+    expect(text).toContain('larger than the allowed');
+  });
+
   it('lets a body at the limit through', async () => {
     const response = await fetch(`${proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: patternBytes(LIMIT) });
     expect(response.status).toBe(200);

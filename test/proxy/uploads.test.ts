@@ -199,8 +199,8 @@ describe('what the proxy tells and keeps', () => {
     });
     expect(status).toBe(422);
     expect(headers['content-type']).toContain('text/html');
-    expect(html).toContain('Upload tegengehouden');
-    expect(html).toContain('Upload stopped');
+    expect(html).toContain('Deze upload is tegengehouden');
+    expect(html).toContain('This upload was stopped');
     expect(html).toContain('leak-7.csv');
   });
 

@@ -70,6 +70,7 @@ describe('exports are refused in every upload shape, and the upstream sees none 
     for (const fixture of exports) {
       it(`${fixture} as ${shapeName}`, async () => {
         const seen = upstream.received.length;
+        const bytesSeen = upstream.bytesReceived;
         const { response } = await upload(shape, fixture, await fixtureBytes(fixture));
         expect(response.status).toBe(422);
         const answer = (await response.json()) as UploadBlockedError;
@@ -78,6 +79,7 @@ describe('exports are refused in every upload shape, and the upstream sees none 
         expect(answer.files[0]?.reasons.length).toBeGreaterThan(0);
         expect(answer.nl).toBeTruthy();
         expect(upstream.received.length).toBe(seen);
+        expect(upstream.bytesReceived).toBe(bytesSeen);
       });
     }
   }
@@ -144,8 +146,10 @@ describe('harmless files arrive at the upstream byte for byte', () => {
   for (const [shapeName, shape] of Object.entries(SHAPES)) {
     for (const fixture of harmless) {
       it(`${fixture} as ${shapeName}`, async () => {
+        const bytesSeen = upstream.bytesReceived;
         const { response, sent } = await upload(shape, fixture, await fixtureBytes(fixture));
         expect(response.status).toBe(200);
+        expect(upstream.bytesReceived - bytesSeen).toBeGreaterThan(sent.byteLength);
         const answer = (await response.json()) as { sha256: string };
         expect(answer.sha256).toBe(sha256(sent));
         expect(sha256(upstream.received.at(-1)!.body)).toBe(sha256(sent));

@@ -18,6 +18,8 @@ export interface Upstream {
   received: Received[];
   /** TCP connections the upstream accepted: keep-alive means few. */
   connections: number;
+  /** Bytes the upstream read off all its connections, complete requests or not. */
+  bytesReceived: number;
   /** Lets the answer to GET /gate continue past its first chunk. */
   openGate(): void;
   close(): Promise<void>;
@@ -43,7 +45,7 @@ export async function startUpstream(): Promise<Upstream> {
   const received: Received[] = [];
   let uploads = 0;
   const sockets = new Set<Socket>();
-  const state = { connections: 0 };
+  const state = { connections: 0, closedBytes: 0 };
   let openGate = () => {};
   const gate = new Promise<void>((resolve) => (openGate = resolve));
 
@@ -91,7 +93,10 @@ export async function startUpstream(): Promise<Upstream> {
   server.on('connection', (socket) => {
     state.connections += 1;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      state.closedBytes += socket.bytesRead;
+    });
   });
 
   const wss = new WebSocketServer({ server, path: '/ws' });
@@ -105,6 +110,9 @@ export async function startUpstream(): Promise<Upstream> {
     received,
     get connections() {
       return state.connections;
+    },
+    get bytesReceived() {
+      return [...sockets].reduce((sum, socket) => sum + socket.bytesRead, state.closedBytes);
     },
     openGate: () => openGate(),
     close: async () => {

@@ -253,6 +253,13 @@ test('column letters are those a spreadsheet shows', () => {
   expect([0, 25, 26, 701, 702].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
 });
 
+test('one stray cell far to the right does not make every row cost the width of the sheet', () => {
+  const rows: CellValue[][] = Array.from({ length: 300_000 }, (_, r) => [people[r % people.length]!.bsn]);
+  rows[0]![16_383] = 'Zie toelichting';
+  const analysis = analyse(book(rows), DEFAULT_POLICY);
+  expect(analysis.findings).toMatchObject([{ entity: 'bsn', column: 'A' }]);
+});
+
 test('odd tables never make the analysis throw: sparse rows, NaN, huge text, booleans', () => {
   const random = seededRandom(23);
   const odd: CellValue[] = [NaN, Infinity, -0, 1e300, true, false, '', ' ', '\u0000', 'x'.repeat(100_000), '💥', '0'.repeat(9), '-', null];

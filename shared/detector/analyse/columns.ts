@@ -30,6 +30,8 @@ interface Column {
   index: number;
   header: string;
   nonEmpty: number;
+  /** The last pruning round in which it received a value. */
+  touchedIn: number;
   candidates: Candidate[];
   /**
    * Which candidates each distinct value matched, as bits. Most columns repeat a few values
@@ -58,15 +60,25 @@ export function profileSheet(
   const columns: Column[] = [];
   for (let c = 0; c < width; c++) {
     const header = cellText(headerCells[c]);
-    columns.push({ index: c, header, nonEmpty: 0, candidates: candidatesFor(header, recognizers, thresholds), memo: new Map() });
+    columns.push({ index: c, header, nonEmpty: 0, touchedIn: -1, candidates: candidatesFor(header, recognizers, thresholds), memo: new Map() });
   }
 
-  let active = columns.filter((column) => column.candidates.length > 0);
-  for (let r = first; r < rows.length && active.length > 0; r++) {
+  // Indexed by column, undefined once nothing can change a column's outcome. Each row costs its
+  // own length, never the sheet's width: one stray cell in column XFD must not multiply the work.
+  const active = columns.map((column) => (column.candidates.length > 0 ? column : undefined));
+  let activeCount = active.filter(Boolean).length;
+  // Columns that received values since the last pruning: only their prospects changed.
+  const touched: Column[] = [];
+  let round = 0;
+  for (let r = first; r < rows.length && activeCount > 0; r++) {
     const row = rows[r] ?? [];
-    for (const column of active) {
-      const value = row[column.index];
-      if (value === undefined || isEmpty(value)) continue;
+    const end = Math.min(row.length, width);
+    for (let c = 0; c < end; c++) {
+      const column = active[c];
+      const value = row[c];
+      if (column === undefined || value === undefined || isEmpty(value)) continue;
+      if (column.touchedIn !== round) touched.push(column);
+      column.touchedIn = round;
       column.nonEmpty++;
       const matched = column.memo?.get(value) ?? matchBits(column, value);
       for (const candidate of column.candidates) {
@@ -74,7 +86,15 @@ export function profileSheet(
         candidate.values?.push(value);
       }
     }
-    if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) active = pruneHopeless(active, rows.length - r - 1);
+    if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) {
+      for (const column of touched) {
+        if (pruneHopeless(column, rows.length - r - 1)) continue;
+        active[column.index] = undefined;
+        activeCount--;
+      }
+      touched.length = 0;
+      round++;
+    }
   }
 
   const findings: ColumnFinding[] = [];
@@ -145,25 +165,24 @@ function thresholdsFor(recognizer: Recognizer, thresholds: Thresholds): ColumnTh
  * if every remaining row matched (the best share still reachable is (matches + left) /
  * (nonEmpty + left)), and those that rank below a candidate sure to pass even if no remaining
  * row matched. What stays is tested to the last row, so counts and remarks deep down are exact.
+ * False when nothing is left to test.
  */
-function pruneHopeless(columns: Column[], rowsLeft: number): Column[] {
-  for (const column of columns) {
-    const reachable = column.candidates.filter(
-      (candidate) =>
-        candidate.matches + rowsLeft >= candidate.minMatches &&
-        candidate.matches + rowsLeft >= candidate.share * (column.nonEmpty + rowsLeft),
-    );
-    let floor = 0;
-    for (const candidate of reachable) {
-      const sure =
-        !candidate.recognizer.columnCheck &&
-        candidate.matches >= candidate.minMatches &&
-        candidate.matches >= candidate.share * (column.nonEmpty + rowsLeft);
-      if (sure) floor = Math.max(floor, tier(candidate));
-    }
-    column.candidates = reachable.filter((candidate) => tier(candidate) >= floor);
+function pruneHopeless(column: Column, rowsLeft: number): boolean {
+  const reachable = column.candidates.filter(
+    (candidate) =>
+      candidate.matches + rowsLeft >= candidate.minMatches &&
+      candidate.matches + rowsLeft >= candidate.share * (column.nonEmpty + rowsLeft),
+  );
+  let floor = 0;
+  for (const candidate of reachable) {
+    const sure =
+      !candidate.recognizer.columnCheck &&
+      candidate.matches >= candidate.minMatches &&
+      candidate.matches >= candidate.share * (column.nonEmpty + rowsLeft);
+    if (sure) floor = Math.max(floor, tier(candidate));
   }
-  return columns.filter((column) => column.candidates.length > 0);
+  column.candidates = reachable.filter((candidate) => tier(candidate) >= floor);
+  return column.candidates.length > 0;
 }
 
 /** The entity a column holds: the passing recognizer of the highest tier, then the larger share. */

@@ -29,6 +29,8 @@ export interface ProxyConfig {
     attachmentIdField: string;
     /** Bytes of forwarded attachments kept for re-scanning at send time; oldest dropped first. */
     ledgerMaxBytes: number;
+    /** Bytes of request bodies held at once while they are checked; beyond it uploads get 503. */
+    maxBufferedBytes: number;
   };
   /** How long a shutdown waits for in-flight requests before cutting them off. */
   shutdownGraceMs: number;
@@ -113,7 +115,7 @@ export function parseConfig(raw: Record<string, unknown>, baseDir: string): Prox
   const scan = object(raw.scan ?? {}, 'config.scan');
   knownKeys(scan, ['workers', 'timeoutMs', 'maxHeapMb'], 'config.scan');
   const uploads = object(raw.uploads ?? {}, 'config.uploads');
-  knownKeys(uploads, ['attachmentIdField', 'ledgerMaxBytes'], 'config.uploads');
+  knownKeys(uploads, ['attachmentIdField', 'ledgerMaxBytes', 'maxBufferedBytes'], 'config.uploads');
 
   let tls: ProxyConfig['tls'];
   if (raw.tls !== undefined) {
@@ -142,6 +144,7 @@ export function parseConfig(raw: Record<string, unknown>, baseDir: string): Prox
     uploads: {
       attachmentIdField: string(uploads.attachmentIdField ?? 'id', 'config.uploads.attachmentIdField'),
       ledgerMaxBytes: integer(uploads.ledgerMaxBytes ?? 256 * 1024 * 1024, 'config.uploads.ledgerMaxBytes', 0, Number.MAX_SAFE_INTEGER),
+      maxBufferedBytes: integer(uploads.maxBufferedBytes ?? 1024 * 1024 * 1024, 'config.uploads.maxBufferedBytes', 1, Number.MAX_SAFE_INTEGER),
     },
     shutdownGraceMs: integer(raw.shutdownGraceMs ?? 10_000, 'config.shutdownGraceMs', 0, 600_000),
     logLevel,

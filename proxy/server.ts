@@ -19,7 +19,7 @@ import { answerHealth } from './ops/health.js';
 import { runSteps, type RequestContext, type Step } from './pipeline.js';
 import { ScanPool } from './scan-pool/pool.js';
 import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
-import { readBody } from './steps/read-body.js';
+import { BodyBudget, readBody } from './steps/read-body.js';
 import { findFiles } from './steps/find-files.js';
 import { scanFiles } from './steps/scan-files.js';
 import { forward } from './steps/forward.js';
@@ -63,6 +63,8 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   metrics.gauge('export_guard_scan_busy', 'Scan workers busy.', () => pool.busy);
   let inFlight = 0;
   metrics.gauge('export_guard_requests_in_flight', 'Requests being handled.', () => inFlight);
+  const bodies = new BodyBudget(config.uploads.maxBufferedBytes);
+  metrics.gauge('export_guard_buffered_body_bytes', 'Bytes of request bodies held for scanning.', () => bodies.held);
   const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log });
   const apiHandler = options.apiHandler ?? fourEyes.api;
   const tls = config.tls && { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) };
@@ -81,7 +83,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
 
   const steps: Step[] = [
     fourEyes.identify,
-    readBody(policy.limits.maxFileBytes),
+    readBody(policy.limits.maxFileBytes, bodies),
     findFiles(policy.limits.maxFileBytes),
     scanFiles({ scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } }),
     fourEyes.requireApproval,

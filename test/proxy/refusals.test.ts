@@ -7,12 +7,13 @@ import { patternBytes, startUpstream, type Upstream } from './upstream.js';
 import { startTestProxy, type TestProxy } from './start.js';
 
 const LIMIT = 100_000;
+const BUDGET = 150_000;
 let upstream: Upstream;
 let proxy: TestProxy;
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  proxy = await startTestProxy(upstream.url, {}, { policy: { ...DEFAULT_POLICY, limits: { ...DEFAULT_POLICY.limits, maxFileBytes: LIMIT } } });
+  proxy = await startTestProxy(upstream.url, { uploads: { maxBufferedBytes: BUDGET } }, { policy: { ...DEFAULT_POLICY, limits: { ...DEFAULT_POLICY.limits, maxFileBytes: LIMIT } } });
 });
 afterAll(async () => {
   await proxy.close();
@@ -70,6 +71,32 @@ describe('size limit', () => {
   it('lets a body at the limit through', async () => {
     const response = await fetch(`${proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: patternBytes(LIMIT) });
     expect(response.status).toBe(200);
+  });
+});
+
+describe('memory budget for bodies being checked', () => {
+  it('answers 503 while other uploads hold the budget, and accepts again once they are done', async () => {
+    // An upload that declares 90 kB and sends only part of it holds its reservation.
+    let finishFirst = () => {};
+    const first = new Promise<number>((resolve, reject) => {
+      const req = request(`${proxy.url}/slow`, { method: 'POST', headers: { 'content-type': 'text/plain', 'content-length': 90_000 } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(30_000, 'a'));
+      finishFirst = () => req.end(Buffer.alloc(60_000, 'a'));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await fetch(`${proxy.url}/other`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'b'.repeat(90_000) });
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('5');
+    finishFirst();
+    expect(await first).toBe(200);
+    const third = await fetch(`${proxy.url}/other`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'c'.repeat(90_000) });
+    expect(third.status).toBe(200);
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    expect(metrics).toMatch(/^export_guard_buffered_body_bytes 0$/m);
   });
 });
 

@@ -76,6 +76,10 @@ describe('BSN columns', () => {
     expect(analysis.findings).toMatchObject([{ entity: 'bsn', matches: shortened.length }]);
   });
 
+  test('BSNs count even under a header about something else', () => {
+    expect(codes(book([['Kenmerk vacature'], ...people.slice(0, 30).map((p) => [p.bsn])]))).toEqual(['bsn-column']);
+  });
+
   test('BSNs written with dots, spaces or hyphens count', () => {
     const written = people.slice(0, 30).map((p, i) => {
       const groups = [p.bsn.slice(0, 4), p.bsn.slice(4, 6), p.bsn.slice(6)];
@@ -186,6 +190,7 @@ describe('where the table is', () => {
 describe('harmless tables pass', () => {
   test.each<[string, CellValue[][]]>([
     ['a vacancy list', [['Vacature ID', 'Functie', 'Naam werkgever', 'Plaats', 'Uren'], ...people.slice(0, 60).map((p, i) => [`VAC-${2018000 + i}`, p.occupation, p.lastEmployer, p.place, 32])]],
+    ['a vacancy list with the employers\' contact details', [['Vacature', 'Contactpersoon werkgever', 'E-mail werkgever', 'Telefoon werkgever'], ...people.slice(0, 60).map((p) => [p.occupation, `${p.firstName} ${p.surname}`, p.email, p.phone])]],
     ['a team schedule of first names', [['Naam', 'Maandag', 'Dinsdag'], ...people.slice(0, 30).map((p) => [p.firstName, 'Vroeg', 'Laat'])]],
     ['statistics by gender and age group', [['Geslacht', 'Leeftijdsgroep', 'Aantal'], ...['M', 'V'].flatMap((g) => ['20-29', '30-39', '40-49'].map((a, i) => [g, a, 100 + i]))]],
     ['a catalogue', [['Artikelnummer', 'Omschrijving', 'Prijs'], ...['Bureaustoel', 'Toetsenbord', 'Muis', 'Headset'].map((item, i) => [`ART-${1000 + i}`, item, 10 + i])]],

@@ -4,7 +4,7 @@
 import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { Recognizer } from '../recognizers/types.js';
 import type { CellValue, ColumnFinding } from '../types.js';
-import { findHeaderRow, isEmpty, normalizeHeader, recognizerHeaderNames } from './header.js';
+import { findHeaderRow, isEmpty, namesOtherSubject, normalizeHeader, recognizerHeaderNames } from './header.js';
 
 export interface SheetProfile {
   findings: ColumnFinding[];
@@ -130,10 +130,11 @@ function matchBits(column: Column, value: CellValue): number {
 
 function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {
   const normalized = normalizeHeader(header);
+  const otherSubject = namesOtherSubject(normalized);
   const candidates: Candidate[] = [];
   for (const recognizer of recognizers) {
     const byHeader = recognizerHeaderNames(recognizer, normalized);
-    if (recognizer.needsHeader && !byHeader) continue;
+    if ((recognizer.needsHeader && !byHeader) || (otherSubject && !recognizer.onlyPeople)) continue;
     const limits = thresholdsFor(recognizer, thresholds);
     candidates.push({
       recognizer,

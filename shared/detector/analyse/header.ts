@@ -13,7 +13,7 @@ export function normalizeHeader(text: string): string {
 }
 
 /**
- * Headers about something other than a person: 'Naam werkgever', 'Vacature ID', 'E-mail
+ * Headers about something other than a person: 'E-mail werkgever', 'Vacature ID', 'Telefoon
  * vestiging' describe employers, vacancies and offices, not job seekers.
  */
 const OTHER_SUBJECTS = new Set([
@@ -22,15 +22,19 @@ const OTHER_SUBJECTS = new Set([
   'department', 'supplier',
 ]);
 
+/** Whether a normalised header says its column is about an employer, a vacancy, an office... */
+export function namesOtherSubject(header: string): boolean {
+  return header.split(' ').some((word) => OTHER_SUBJECTS.has(word));
+}
+
 /**
  * Whether a normalised header names what a vocabulary describes: the entry's words appear in it as
  * whole words ('klant bsn' has 'bsn'). One- and two-letter entries ('id', 'pc') are too common
  * inside other headers, so they count only as the header's first word.
  */
 export function headerNames(header: string, vocabulary: readonly string[]): boolean {
-  if (header === '') return false;
+  if (header === '' || namesOtherSubject(header)) return false;
   const words = header.split(' ');
-  if (words.some((word) => OTHER_SUBJECTS.has(word))) return false;
   const padded = ` ${header} `;
   return vocabulary.some((entry) =>
     entry.length <= 2 ? words[0] === entry : padded.includes(` ${entry} `),

@@ -17,6 +17,7 @@ export const bsn: Recognizer = {
     en: ['citizen service number', 'social security number', 'ssn', 'national id', 'national identification number'],
   },
   needsHeader: false,
+  onlyPeople: true,
   matches: isBsn,
   examples: {
     values: {

@@ -18,6 +18,7 @@ export const onderwijsnummer: Recognizer = {
     en: ['education number', 'student number'],
   },
   needsHeader: false,
+  onlyPeople: true,
   matches: isOnderwijsnummer,
   examples: {
     values: {

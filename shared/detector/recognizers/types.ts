@@ -17,6 +17,11 @@ export interface Recognizer {
    */
   needsHeader: boolean;
   /**
+   * Only people have these (a BSN): found even under a header about an employer or a vacancy,
+   * where e-mail addresses and phone numbers are taken to be the employer's.
+   */
+  onlyPeople?: boolean;
+  /**
    * When the header names the entity, every non-empty value counts: a 'Ziek' column of Ja/Nee
    * flags is health data whatever the flags say.
    */

@@ -14,6 +14,11 @@ export interface ProxyConfig {
   listen: { host: string; port: number };
   /** The protected portal, e.g. 'https://werkportaal.example'. */
   target: URL;
+  /**
+   * Send the target's host name as Host instead of the one the browser used: needed when the
+   * browsers reach the proxy under another name than the portal's own.
+   */
+  changeOrigin: boolean;
   /** Policy JSON file; the built-in policy when absent. */
   policy?: string;
   tls?: { cert: string; key: string };
@@ -43,7 +48,7 @@ export interface ProxyConfig {
 export class ConfigError extends Error {}
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const TOP_LEVEL = ['listen', 'target', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', ...FEATURE_SECTIONS];
+const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', ...FEATURE_SECTIONS];
 
 export const USAGE = `usage: export-guard proxy [--config FILE] [--target URL] [--listen HOST:PORT]
 
@@ -133,6 +138,7 @@ export function parseConfig(raw: Record<string, unknown>, baseDir: string): Prox
   return {
     listen: listen(raw.listen ?? '127.0.0.1:8080'),
     target,
+    changeOrigin: boolean(raw.changeOrigin ?? false, 'config.changeOrigin'),
     policy: raw.policy === undefined ? undefined : path(raw.policy, 'config.policy'),
     tls,
     scan: {
@@ -169,6 +175,11 @@ function object(value: unknown, field: string): Record<string, unknown> {
 function knownKeys(value: Record<string, unknown>, known: readonly string[], field: string): void {
   const unknown = Object.keys(value).find((key) => !key.startsWith('$') && !known.includes(key));
   if (unknown) throw new ConfigError(`${field}.${unknown}: unknown field (known: ${known.join(', ')})`);
+}
+
+function boolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(`${field}: expected true or false, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function string(value: unknown, field: string): string {

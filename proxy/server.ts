@@ -78,7 +78,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   });
 
   const agent = config.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const proxy = HttpProxy.createProxyServer({ agent, xfwd: false });
+  const proxy = HttpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: config.changeOrigin });
   const forwarded = new WeakSet<IncomingMessage>();
 
   const steps: Step[] = [

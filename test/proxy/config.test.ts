@@ -50,6 +50,7 @@ describe('proxy config', () => {
     ['workers not a number', { target: 'http://p', scan: { workers: 'two' } }, /^config\.scan\.workers: expected an integer/],
     ['tls without key', { target: 'http://p', tls: { cert: 'c.pem' } }, /^config\.tls\.key: expected a non-empty string/],
     ['log level unknown', { target: 'http://p', logLevel: 'loud' }, /^config\.logLevel: one of/],
+    ['changeOrigin not a boolean', { target: 'http://p', changeOrigin: 'yes' }, /^config\.changeOrigin: expected true or false/],
   ];
   for (const [name, raw, message] of invalid) {
     it(`names the field: ${name}`, () => {

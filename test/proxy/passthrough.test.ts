@@ -33,6 +33,16 @@ describe('passthrough', () => {
     expect(upstream.received.at(-1)?.url).toBe('/echo?q=a%20b&x=1');
   });
 
+  it('keeps the Host the browser used, or sends the portal\'s own with changeOrigin', async () => {
+    expect((await fetch(`${proxy.url}/host`)).headers.get('x-echo-host')).toBe(new URL(proxy.url).host);
+    const renaming = await startTestProxy(upstream.url, { changeOrigin: true });
+    try {
+      expect((await fetch(`${renaming.url}/host`)).headers.get('x-echo-host')).toBe(new URL(upstream.url).host);
+    } finally {
+      await renaming.close();
+    }
+  });
+
   it('streams a chunked response as chunked', async () => {
     const response = await fetch(`${proxy.url}/chunked`);
     expect(response.headers.get('transfer-encoding')).toBe('chunked');

@@ -86,7 +86,7 @@ export async function startUpstream(): Promise<Upstream> {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
       res.end(answer);
     } else {
-      res.writeHead(200, { 'content-type': 'text/plain', 'x-echo-header': String(req.headers['x-custom'] ?? '') });
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-echo-header': String(req.headers['x-custom'] ?? ''), 'x-echo-host': String(req.headers.host) });
       res.end(`hello ${path}`);
     }
   });

@@ -56,7 +56,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const ledger = options.ledger ?? new MemoryAttachmentLedger(config.uploads.ledgerMaxBytes);
 
   const metrics = new Registry();
-  const requests = metrics.counter('export_guard_requests_total', 'Requests to the protected site by outcome (forwarded or refused) and status.');
+  const requests = metrics.counter('export_guard_requests_total', 'Requests to the protected site by outcome (forwarded, refused, failed) and status.');
   const blocks = metrics.counter('export_guard_upload_blocks_total', 'Files refused, by reason code.');
   const scanSeconds = metrics.histogram('export_guard_scan_seconds', 'Time to scan one file, by file kind.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
   metrics.gauge('export_guard_scan_queue', 'Files waiting for a scan worker.', () => pool.queued);
@@ -117,7 +117,8 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     const ctx: RequestContext = { req, res, url, files: [], requestId: randomUUID() };
     const started = performance.now();
     res.on('close', () => {
-      const outcome = forwarded.has(req) ? 'forwarded' : 'refused';
+      // 'refused': the proxy said no (4xx); 'failed': it could not do its job (5xx: portal unreachable, busy, bug).
+      const outcome = forwarded.has(req) ? 'forwarded' : res.statusCode >= 500 ? 'failed' : 'refused';
       requests.inc({ outcome, status: String(res.statusCode) });
       log.debug('request', { requestId: ctx.requestId, method: req.method, path: url.pathname, status: res.statusCode, outcome, ms: Math.round(performance.now() - started), user: ctx.user?.id });
     });
@@ -134,7 +135,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     if (shuttingDown) res.setHeader('connection', 'close');
     handle(req, res).catch((error: unknown) => {
       // A bug must not let the request through: refuse it.
-      log.error('request-failed', { message: error instanceof Error ? error.message : String(error) });
+      log.error('request-failed', { method: req.method, message: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal-error', message: 'the proxy could not handle this request; nothing was forwarded' });
       else res.destroy();
     });

@@ -76,6 +76,20 @@ describe('start', () => {
   });
 });
 
+describe('portal down', () => {
+  it('answers 502 with a reason and counts it as failed', async () => {
+    upstream = await startUpstream();
+    const target = upstream.url;
+    await upstream.close();
+    upstream = undefined;
+    proxy = await startTestProxy(target);
+    const response = await fetch(`${proxy.url}/page`);
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: string }).error).toBe('bad-gateway');
+    expect(await (await fetch(`${proxy.url}/metrics`)).text()).toContain('export_guard_requests_total{outcome="failed",status="502"} 1');
+  });
+});
+
 describe('TLS', () => {
   it('serves HTTPS with the configured certificate', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'eg-tls-'));

@@ -53,6 +53,11 @@ describe('BSN columns', () => {
     expect(reason!.nl).toBe('Kolom A (zonder kop): 5 geldige burgerservicenummers.');
   });
 
+  test('two BSN columns are named in one reason', () => {
+    const [reason] = analyse(book([['BSN', 'BSN partner'], ...people.slice(0, 5).map((p, i) => [p.bsn, people[i + 5]!.bsn])]), DEFAULT_POLICY).reasons;
+    expect(reason!.nl).toBe("Op blad 'Export': kolom 'BSN' (5 geldige burgerservicenummers), kolom 'BSN partner' (5 geldige burgerservicenummers).");
+  });
+
   test('random 9-digit order numbers are not a BSN column, with or without a header', () => {
     const numbers = randomOrderNumbers(1000, 7);
     const chanceHits = numbers.filter(passesElfproef).length;

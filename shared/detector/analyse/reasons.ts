@@ -217,8 +217,12 @@ function explain(lead: string, columns: readonly ColumnFinding[], language: 'nl'
     .map((column) => `${columnName(column, language, 'lower')} (${counted(column, language)})`)
     .join(', ');
   const rest = columns.length > NAMED_COLUMNS ? ` ${words.others(columns.length - NAMED_COLUMNS)}` : '';
-  const place = where ? `. ${where[0]!.toUpperCase()}${where.slice(1)}` : '';
-  return `${lead || words.column}${place}: ${named}${rest}.`;
+  const intro = [lead, capitalise(where)].filter(Boolean).join('. ');
+  return intro ? `${intro}: ${named}${rest}.` : `${capitalise(named)}${rest}.`;
+}
+
+function capitalise(text: string): string {
+  return text.slice(0, 1).toUpperCase() + text.slice(1);
 }
 
 function columnName(finding: ColumnFinding, language: 'nl' | 'en', letterCase: 'upper' | 'lower' = 'upper'): string {

@@ -65,6 +65,8 @@ export async function run(): Promise<void> {
 
     const uploadDirect = await timeEach(LEAK_UPLOADS, () => post(`${upstream.url}/upload`, leak));
     const uploadProxied = await timeEach(LEAK_UPLOADS, () => post(`${proxy.url}/upload`, leak));
+    // The proxy's worker is warm from the runs above; warm this process's detector the same way.
+    await timeEach(LEAK_UPLOADS, () => detect(leak));
     const detectAlone = await timeEach(LEAK_UPLOADS, () => detect(leak));
 
     const rssBefore = memory(proxy.child).rssMb;

@@ -24,7 +24,14 @@ export function isOle2(bytes: Uint8Array): boolean {
   return SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-/** What the compound file holds: 'xls', 'encrypted-office', or 'other' (a .doc, .ppt, .msg...). */
+/** Streams that mark a compound file as a document that is not a spreadsheet. */
+const OTHER_DOCUMENT_STREAMS = ['WordDocument', 'PowerPoint Document', 'VisioDocument', '__properties_version1.0'];
+
+/**
+ * What the compound file holds: 'xls', 'encrypted-office', or 'other' for a known non-spreadsheet
+ * (.doc, .ppt, .vsd, .msg). Anything else is 'corrupt': a workbook whose stream name was damaged
+ * must not pass as "some other file" (fail closed).
+ */
 export function classifyOle2(bytes: Uint8Array, path: string): FileKind {
   let container: CompoundFile;
   try {
@@ -36,7 +43,8 @@ export function classifyOle2(bytes: Uint8Array, path: string): FileKind {
   if (stream('EncryptionInfo') || stream('EncryptedPackage')) return 'encrypted-office';
   const workbook = stream('Workbook') ?? stream('Book');
   if (workbook) return hasFilepass(toBytes(workbook.content)) ? 'encrypted-office' : 'xls';
-  return 'other';
+  if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return 'other';
+  return stop('corrupt', path, 'compound file without a workbook or a known document stream');
 }
 
 function toBytes(content: CompoundEntry['content']): Uint8Array {

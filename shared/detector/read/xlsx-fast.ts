@@ -23,10 +23,12 @@ export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
 
   const sheets: Sheet[] = [];
   for (const tag of workbook.match(/<(?:\w+:)?sheet\b[^>]*>/g) ?? []) {
-    const rel = rels.get(attribute(tag, 'id', true) ?? '');
-    // Chart sheets and dialog sheets hold no cells.
-    if (!rel || !isType(rel, 'worksheet')) continue;
     const name = xmlText(attribute(tag, 'name') ?? '');
+    const rel = rels.get(attribute(tag, 'id', true) ?? '');
+    if (!rel) stop('corrupt', join(zip.path, name), 'sheet without a relationship');
+    // Chart sheets and dialog sheets hold no cells; an unknown type is damage, not a reason to skip.
+    if (isType(rel, 'chartsheet') || isType(rel, 'dialogsheet')) continue;
+    if (!isType(rel, 'worksheet') && !isType(rel, 'xlMacrosheet')) stop('corrupt', join(zip.path, name), `unknown sheet type ${rel.type}`);
     session.checkpoint(join(zip.path, name));
     const rows = scanWorksheet(zip.text(rel.target), { strings, dateStyles, date1904 }, () => session.checkpoint(join(zip.path, name)));
     sheets.push({ name, visibility: visibility(attribute(tag, 'state')), rows });

@@ -29,8 +29,13 @@ const INFLATE_STEP = 64 * 1024;
  */
 const ONE_CALL_MAX_COMPRESSED = 4 * 1024 * 1024;
 
+/**
+ * A zip starts with a local header, or (damaged at the front, or with something prepended) still
+ * ends with an end-of-central-directory record, which is what zip readers go by.
+ */
 export function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
+  const startsLikeZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
+  return startsLikeZip || findEndOfCentralDirectory(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) >= 0;
 }
 
 /** The entries of the central directory. Directories are left out. */

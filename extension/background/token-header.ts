@@ -1,8 +1,10 @@
 // Tells the proxy who is sending: every request the browser makes to a protected site carries the
 // user's token header, added by declarativeNetRequest so that page scripts never see the token
-// and every kind of request (fetch, XHR, form posts, navigations) carries it alike.
+// and every kind of request (fetch, XHR, form posts, navigations) carries it alike. Except the
+// proxy's own API: a page of the protected site must never call it in the user's name (the
+// extension's background sets the token itself on its API calls).
 import browser from 'webextension-polyfill';
-import { HEADERS } from '../../shared/api.js';
+import { API_PREFIX, HEADERS } from '../../shared/api.js';
 import type { ResolvedSettings } from '../../shared/settings.js';
 import { loadSettings, onSettingsChanged } from './settings.js';
 
@@ -36,7 +38,7 @@ export async function applyTokenHeader(token: string, protectedSites: readonly s
 }
 
 function tokenRules(token: string, protectedSites: readonly string[]): Rule[] {
-  return protectedSites.map((pattern, index) => ({
+  const setToken: Rule[] = protectedSites.map((pattern, index) => ({
     id: index + 1,
     priority: 1,
     action: {
@@ -45,6 +47,14 @@ function tokenRules(token: string, protectedSites: readonly string[]): Rule[] {
     },
     condition: { regexFilter: matchPatternToRegex(pattern), resourceTypes: ALL_REQUEST_TYPES },
   }));
+  // An allow rule of higher priority keeps the lower-priority header rules off these requests.
+  const notTheApi: Rule = {
+    id: setToken.length + 1,
+    priority: 2,
+    action: { type: 'allow' },
+    condition: { regexFilter: `^https?://[^/]+${escape(API_PREFIX)}(?:[/?#]|$)`, resourceTypes: ALL_REQUEST_TYPES },
+  };
+  return [...setToken, notTheApi];
 }
 
 /**

@@ -5,7 +5,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEADERS } from '../../shared/api.js';
+import { API_PREFIX, HEADERS } from '../../shared/api.js';
 import { DEFAULT_SETTINGS, parseSettingsPatch, resolveSettings } from '../../shared/settings.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
 import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
@@ -104,7 +104,7 @@ describe('in Chromium: the options page and the token header', () => {
     await options.close();
   });
 
-  it('adds the token header to requests for protected sites only', async () => {
+  it('adds the token header to requests for protected sites only, never to the proxy API', async () => {
     const protectedSite = await site('127.0.0.1');
     const otherSite = await site('127.0.0.2');
     const page = await chromium!.browser.newPage();
@@ -114,12 +114,17 @@ describe('in Chromium: the options page and the token header', () => {
       await page.goto(`${protectedSite}/page?try=${tries}`);
     }
     await page.evaluate(async (url) => void (await fetch(`${url}/data`)), protectedSite);
+    await page.evaluate(async (url) => void (await fetch(url)), `${protectedSite}${API_PREFIX}/api/me`);
     await page.goto(`${otherSite}/elsewhere`);
     await page.close();
 
     const navigation = seen.filter((r) => r.host === '127.0.0.1' && r.url.startsWith('/page')).at(-1);
     expect(navigation?.headers[HEADERS.token]).toBe('token-for-test');
     expect(seen.find((r) => r.url === '/data')?.headers[HEADERS.token]).toBe('token-for-test');
+    // The proxy's own API is never called in the user's name by a page.
+    const apiCall = seen.find((r) => r.url.startsWith(API_PREFIX));
+    expect(apiCall).toBeDefined();
+    expect(apiCall?.headers[HEADERS.token]).toBeUndefined();
     const elsewhere = seen.filter((r) => r.host === '127.0.0.2');
     expect(elsewhere.length).toBeGreaterThan(0);
     expect(elsewhere.every((r) => r.headers[HEADERS.token] === undefined)).toBe(true);

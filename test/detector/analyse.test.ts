@@ -101,6 +101,18 @@ describe('tables without a BSN', () => {
     expect(entities(book(rows))).toEqual({ Achternaam: 'person-name', 'Rij-ID': 'client-id' });
   });
 
+  test('surnames without a header are still a list of people: tussenvoegsels give them away', () => {
+    const rows = people.map((p) => [p.surname, String(p.rowId)]);
+    expect(codes(book(rows))).toEqual(['people-list']);
+  });
+
+  test('capitalised words without a header are not names: products, places', () => {
+    const products = ['Bureaustoel', 'Toetsenbord', 'Muis', 'Headset', 'Whiteboard', 'Laptoptas', 'Beeldscherm', 'Nietmachine'];
+    const places = ['Amsterdam', 'Den Haag', 'Bergen op Zoom', 'Alphen aan den Rijn', 'Utrecht', "'s-Hertogenbosch", 'Zwolle'];
+    const rows = Array.from({ length: 200 }, (_, i) => [products[i % products.length]!, places[i % places.length]!]);
+    expect(entities(book(rows))).toEqual({});
+  });
+
   test("an 'ID' column that repeats its values or mixes shapes is not a row-ID", () => {
     const repeated = [['Achternaam', 'ID'], ...people.slice(0, 60).map((p, i) => [p.surname, 1000 + (i % 5)])];
     const mixed = [['Achternaam', 'ID'], ...people.slice(0, 60).map((p, i) => [p.surname, i % 2 ? `K-${p.rowId}` : p.rowId])];

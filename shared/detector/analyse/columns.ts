@@ -199,7 +199,7 @@ function decide(column: Column): Candidate | undefined {
 function passes(candidate: Candidate, nonEmpty: number): boolean {
   if (nonEmpty === 0 || candidate.matches < candidate.minMatches) return false;
   if (candidate.matches < candidate.share * nonEmpty) return false;
-  return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values) ?? true);
+  return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values, candidate.byHeader) ?? true);
 }
 
 function rank(candidate: Candidate, nonEmpty: number): number {

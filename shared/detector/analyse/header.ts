@@ -108,6 +108,14 @@ function looksLikeHeader(
     (cell) =>
       typeof cell === 'string' &&
       !NUMERIC.test(cell) &&
-      !recognizers.some((recognizer) => !recognizer.needsHeader && recognizer.category !== 'special-category' && recognizer.matches(cell)),
+      !recognizers.some((recognizer) => provesItself(recognizer) && recognizer.matches(cell)),
   );
+}
+
+/**
+ * Whether one value is data beyond doubt (a valid BSN, an e-mail address), unlike a capitalised
+ * word that may be a name or a header, or a word like 'Ziek' that may head a column.
+ */
+function provesItself(recognizer: Recognizer): boolean {
+  return !recognizer.needsHeader && !recognizer.columnCheck && recognizer.category !== 'special-category';
 }

@@ -1,5 +1,7 @@
 // Names of people (every leak; leak 9 was surnames and row-IDs). Capitalised words look like
-// names but also like places and products, so the header must say it is a name.
+// names but also like places and products ('Bureaustoel'), so without a header that says 'naam'
+// the column needs what only Dutch personal names have: lower-case tussenvoegsels ('de Vries',
+// 'Jan van der Berg', 'Vries, de') or initials ('J. Jansen') in a good part of its values.
 import type { CellValue } from '../types.js';
 import type { Recognizer } from './types.js';
 
@@ -12,6 +14,14 @@ const NAME = new RegExp(
 );
 const INITIALS = /^(?:[A-Z]\.\s?){1,5}$/;
 const PARTICLES_ONLY = new RegExp(`^${PARTICLE}(?:\\s+${PARTICLE}){0,2}$`, 'i');
+
+// Particles that start or sit inside a name but hardly ever a place ('Bergen op Zoom').
+const NAME_PARTICLE = "(?:van|de|der|den|het|ter|ten|te|'t)";
+const TELLING = new RegExp(
+  `^(?:(?:[A-Z]\\.\\s?)+\\s*${WORD}|${NAME_PARTICLE}\\s|${WORD}\\s+${NAME_PARTICLE}\\s|${WORD},\\s*(?:${NAME_PARTICLE}|[A-Z]\\.))`,
+);
+/** Share of a headerless column's values that must carry a tussenvoegsel or initials. */
+const TELLING_SHARE = 0.15;
 
 /** Some systems export names in capitals ('DE VRIES'): judged as 'De Vries'. */
 function unshouted(text: string): string {
@@ -35,9 +45,15 @@ export const personName: Recognizer = {
     ],
     en: ['name', 'surname', 'last name', 'family name', 'first name', 'given name', 'initials', 'full name'],
   },
-  needsHeader: true,
-  thresholds: { shareWithHeader: 0.6 },
+  needsHeader: false,
+  thresholds: { shareWithHeader: 0.6, shareWithoutHeader: 0.9 },
   matches: isName,
+  columnCheck(values, byHeader) {
+    if (byHeader) return true;
+    let telling = 0;
+    for (const value of values) if (typeof value === 'string' && TELLING.test(value.trim())) telling++;
+    return telling >= TELLING_SHARE * values.length;
+  },
   examples: {
     values: {
       positive: ['Jansen', 'de Vries', 'van der Berg', 'Jansen-de Vries', "'t Hart", 'J.P.', 'A. B.', 'Jan Jansen', 'J. de Vries', 'Özdemir', 'van', 'Vries, de', 'Müller', 'DE VRIES', 'J.P. JANSEN'],

@@ -32,9 +32,10 @@ export interface Recognizer {
   thresholds?: Partial<ColumnThresholds>;
   /**
    * A check on the whole column on top of the share of matches, for entities whose single values
-   * prove nothing (row-IDs: the column is consistent in shape and mostly unique).
+   * prove little (row-IDs: the column is consistent in shape and mostly unique). `byHeader` says
+   * whether the header named the entity.
    */
-  columnCheck?(values: readonly CellValue[]): boolean;
+  columnCheck?(values: readonly CellValue[], byHeader: boolean): boolean;
   /** Run by test/detector/recognizers.test.ts: values and headers that must (not) be recognised. */
   examples: {
     values: { positive: readonly CellValue[]; negative: readonly CellValue[] };

@@ -21,8 +21,10 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const MAX_HEADER_BYTES = 16 * 1024;
 
 export function boundaryOf(contentType: string): string {
-  const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  const boundary = match?.[1] ?? match?.[2];
+  const matches = [...contentType.matchAll(/;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/gi)];
+  // Two boundaries: the portal might split the body by the other one and see other parts.
+  if (matches.length > 1) throw new MalformedBody('multipart content type with more than one boundary');
+  const boundary = matches[0]?.[1] ?? matches[0]?.[2];
   if (!boundary) throw new MalformedBody('multipart content type without a boundary');
   if (boundary.length > 70) throw new MalformedBody('multipart boundary longer than 70 characters');
   return boundary;
@@ -72,7 +74,10 @@ function parseHeaders(text: string, partNumber: number): Map<string, string> {
   for (const line of text.split('\r\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) throw new MalformedBody(`part ${partNumber} has a header line without a name`);
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    const name = line.slice(0, colon).trim().toLowerCase();
+    // A repeated header could be read one way here and the other way by the portal.
+    if (headers.has(name)) throw new MalformedBody(`part ${partNumber} has the header '${name}' twice`);
+    headers.set(name, line.slice(colon + 1).trim());
   }
   return headers;
 }

@@ -49,10 +49,13 @@ function filesIn(body: Buffer, contentType: string, req: IncomingMessage, url: U
   return rawBody(body, req, url);
 }
 
-/** Any part with a file name is a file; so is a nameless part whose type is not plain text (fail closed). */
+/**
+ * Any part with a file name is a file; so is, to fail closed, a nameless part that is not plain
+ * UTF-8 text (by its declared type or by its bytes).
+ */
 function fileOfPart(part: Part): FoundFile[] {
   const location = `multipart:${part.name}`;
-  if (part.filename !== undefined || !isPlainText(part.contentType)) {
+  if (part.filename !== undefined || !isPlainText(part.contentType) || !isUtf8(part.data)) {
     if (part.data.byteLength === 0) return [];
     return [{ name: part.filename || part.name, location, bytes: part.data }];
   }
@@ -61,6 +64,17 @@ function fileOfPart(part: Part): FoundFile[] {
 
 function isPlainText(contentType: string | undefined): boolean {
   return contentType === undefined || /^text\/plain\s*(;|$)/i.test(contentType);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The body is a file; a text body (XML, a bare base64 upload) may also carry files inside. */

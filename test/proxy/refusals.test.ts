@@ -112,6 +112,11 @@ describe('malformed multipart', () => {
       contentType: 'multipart/form-data; boundary=abc',
       body: '--abc\r\nContent-Type: text/csv\r\n\r\nBSN\r\n--abc--\r\n',
     },
+    'two boundaries in the content type': { contentType: 'multipart/form-data; boundary=abc; boundary=xyz', body: '--abc\r\n' },
+    'a part header given twice': {
+      contentType: 'multipart/form-data; boundary=abc',
+      body: '--abc\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Disposition: form-data; name="note"\r\n\r\nBSN\r\n--abc--\r\n',
+    },
     'a header line without a name': {
       contentType: 'multipart/form-data; boundary=abc',
       body: '--abc\r\nthis is not a header\r\n\r\nx\r\n--abc--\r\n',

@@ -44,6 +44,10 @@ const SHAPES: Record<string, Shape> = {
     body: Buffer.from(JSON.stringify({ name, file: `data:application/vnd.ms-excel;base64,${base64(bytes)}` })),
     contentType: 'application/json; charset=utf-8',
   }),
+  'multipart field without file name or type': async (name, bytes) => ({
+    body: Buffer.concat([Buffer.from('--b2\r\nContent-Disposition: form-data; name="upload"\r\n\r\n'), bytes, Buffer.from('\r\n--b2--\r\n')]),
+    contentType: 'multipart/form-data; boundary=b2',
+  }),
   'base64 part of multipart/mixed': async (name, bytes) => ({
     body: Buffer.from(`--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64(bytes).replace(/(.{76})/g, '$1\r\n')}\r\n--b1--\r\n`),
     contentType: 'multipart/mixed; boundary=b1',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASEWORKERS, startPortal, type Portal } from '../../demo-portal/server.js';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
+import { ANY_FIREFOX_EXTENSION } from '../../proxy/approval/config.js';
 import { hashToken, newToken } from '../../proxy/identity/tokens.js';
 import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import type { Settings } from '../../shared/messages.js';
@@ -47,7 +48,8 @@ export async function startFourEyesStack(): Promise<FourEyesStack> {
   try {
     portal = await startPortal({ host: '127.0.0.1', port: 0 });
     proxy = await startTestProxy(portal.url, {
-      identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN] },
+      // The office setup: the Chromium extension's fixed origin, and Firefox's per-profile ones.
+      identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN, ANY_FIREFOX_EXTENSION] },
       store: { sqlite: databasePath },
     });
     return { portal, proxy, tokens, databasePath, close };

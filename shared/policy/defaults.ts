@@ -15,7 +15,9 @@ export const DEFAULT_POLICY: Policy = {
   },
   thresholds: {
     // Three values: a couple of chance hits (1 in 11 random numbers passes the elfproef) decide nothing.
-    minMatches: 3,
+    // Under a header that names them, one BSN is enough (the BSN recognizer's own threshold).
+    minMatchesWithHeader: 3,
+    minMatchesWithoutHeader: 3,
     // A header that names the entity lowers the bar: a 'BSN' column with typos is still one.
     shareWithHeader: 0.3,
     // Without a header the values alone must be convincing, far above the 1-in-11 chance rate.

@@ -11,6 +11,7 @@ export class PolicyError extends Error {
 
 const CATEGORIES: readonly Category[] = ['direct-identifier', 'quasi-identifier', 'special-category', 'personal'];
 const ENTITIES = RECOGNIZERS.map((recognizer) => recognizer.id);
+const COLUMN_THRESHOLDS = ['minMatchesWithHeader', 'minMatchesWithoutHeader', 'shareWithHeader', 'shareWithoutHeader'] as const;
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MATCH_PATTERN = /^(?:<all_urls>|(?:\*|https?|file):\/\/(?:\*|\*\.[^/*]+|[^/*]+)?\/.*)$/;
 
@@ -57,7 +58,7 @@ function archive(raw: unknown): ArchiveLimits {
 
 function thresholds(raw: unknown): Thresholds {
   const at = 'policy.thresholds';
-  const given = object(raw, at, ['minMatches', 'shareWithHeader', 'shareWithoutHeader', 'entities']);
+  const given = object(raw, at, [...COLUMN_THRESHOLDS, 'entities']);
   const defaults = DEFAULT_POLICY.thresholds;
   const entities: Thresholds['entities'] = {};
   if (given.entities !== undefined) {
@@ -66,7 +67,8 @@ function thresholds(raw: unknown): Thresholds {
     }
   }
   return {
-    minMatches: optional(given.minMatches, `${at}.minMatches`, positiveInteger, defaults.minMatches),
+    minMatchesWithHeader: optional(given.minMatchesWithHeader, `${at}.minMatchesWithHeader`, positiveInteger, defaults.minMatchesWithHeader),
+    minMatchesWithoutHeader: optional(given.minMatchesWithoutHeader, `${at}.minMatchesWithoutHeader`, positiveInteger, defaults.minMatchesWithoutHeader),
     shareWithHeader: optional(given.shareWithHeader, `${at}.shareWithHeader`, share, defaults.shareWithHeader),
     shareWithoutHeader: optional(given.shareWithoutHeader, `${at}.shareWithoutHeader`, share, defaults.shareWithoutHeader),
     entities,
@@ -74,12 +76,11 @@ function thresholds(raw: unknown): Thresholds {
 }
 
 function columnThresholds(raw: unknown, at: string): Partial<ColumnThresholds> {
-  const given = object(raw, at, ['minMatches', 'shareWithHeader', 'shareWithoutHeader']);
+  const given = object(raw, at, COLUMN_THRESHOLDS);
   const result: Partial<ColumnThresholds> = {};
-  if (given.minMatches !== undefined) result.minMatches = positiveInteger(given.minMatches, `${at}.minMatches`);
-  if (given.shareWithHeader !== undefined) result.shareWithHeader = share(given.shareWithHeader, `${at}.shareWithHeader`);
-  if (given.shareWithoutHeader !== undefined) {
-    result.shareWithoutHeader = share(given.shareWithoutHeader, `${at}.shareWithoutHeader`);
+  for (const key of COLUMN_THRESHOLDS) {
+    if (given[key] === undefined) continue;
+    result[key] = key.startsWith('share') ? share(given[key], `${at}.${key}`) : positiveInteger(given[key], `${at}.${key}`);
   }
   return result;
 }

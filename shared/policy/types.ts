@@ -19,8 +19,10 @@ export interface Limits {
 
 /** When a column counts as holding an entity (a BSN column, an e-mail column, ...). */
 export interface ColumnThresholds {
-  /** Fewest matching values for any decision: two valid BSNs by chance are not an export. */
-  minMatches: number;
+  /** Fewest matching values when the header names the entity. */
+  minMatchesWithHeader: number;
+  /** Fewest matching values when it does not: two valid BSNs by chance are not an export. */
+  minMatchesWithoutHeader: number;
   /** Share of the non-empty values that must match when the header names the entity. */
   shareWithHeader: number;
   /** Share needed when the header does not name it (or there is no header). */

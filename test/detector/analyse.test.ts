@@ -53,6 +53,11 @@ describe('BSN columns', () => {
     expect(reason!.nl).toBe('Kolom A (zonder kop): 5 geldige burgerservicenummers.');
   });
 
+  test("one BSN under a 'BSN' header blocks; two 9-digit numbers without a header decide nothing", () => {
+    expect(codes(book([['Naam', 'BSN'], ['J. de Vries', people[0]!.bsn]]))).toEqual(['bsn-column']);
+    expect(codes(book([[people[0]!.bsn], [people[1]!.bsn]]))).toEqual([]);
+  });
+
   test('two BSN columns are named in one reason', () => {
     const [reason] = analyse(book([['BSN', 'BSN partner'], ...people.slice(0, 5).map((p, i) => [p.bsn, people[i + 5]!.bsn])]), DEFAULT_POLICY).reasons;
     expect(reason!.nl).toBe("Op blad 'Export': kolom 'BSN' (5 geldige burgerservicenummers), kolom 'BSN partner' (5 geldige burgerservicenummers).");

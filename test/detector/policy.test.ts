@@ -30,8 +30,9 @@ const INVALID: [string, unknown, string][] = [
   ['fractional size', { limits: { maxFileBytes: 1.5 } }, 'policy.limits.maxFileBytes: must be a positive integer'],
   ['size as text', { limits: { maxScanMs: '20000' } }, 'policy.limits.maxScanMs: must be a positive integer'],
   ['zero ratio', { limits: { archive: { maxRatio: 0 } } }, 'policy.limits.archive.maxRatio'],
+  ['a threshold of zero matches', { thresholds: { entities: { bsn: { minMatchesWithHeader: 0 } } } }, 'policy.thresholds.entities.bsn.minMatchesWithHeader: must be a positive integer'],
   ['share above 1', { thresholds: { shareWithHeader: 1.5 } }, 'policy.thresholds.shareWithHeader: must be a number from 0 to 1'],
-  ['unknown entity threshold', { thresholds: { entities: { bsm: { minMatches: 2 } } } }, "policy.thresholds.entities.bsm: unknown entity 'bsm'"],
+  ['unknown entity threshold', { thresholds: { entities: { bsm: { minMatchesWithHeader: 2 } } } }, "policy.thresholds.entities.bsm: unknown entity 'bsm'"],
   ['rules not an array', { rules: { id: 'x' } }, 'policy.rules: must be an array'],
   ['rule without id', { rules: [{ when: { entity: 'bsn' } }] }, 'policy.rules[0].id'],
   ['rule id with spaces', { rules: [{ id: 'Bsn Column', when: { entity: 'bsn' } }] }, 'policy.rules[0].id'],
@@ -62,10 +63,10 @@ describe('parsePolicy and policy.schema.json', () => {
   });
 
   test('a partial policy is merged over the defaults', () => {
-    const policy = parsePolicy({ limits: { archive: { maxDepth: 1 } }, thresholds: { minMatches: 5 } });
+    const policy = parsePolicy({ limits: { archive: { maxDepth: 1 } }, thresholds: { minMatchesWithoutHeader: 5 } });
     expect(policy.limits.archive).toEqual({ ...DEFAULT_POLICY.limits.archive, maxDepth: 1 });
     expect(policy.limits.maxFileBytes).toBe(DEFAULT_POLICY.limits.maxFileBytes);
-    expect(policy.thresholds.minMatches).toBe(5);
+    expect(policy.thresholds.minMatchesWithoutHeader).toBe(5);
     expect(policy.thresholds.shareWithHeader).toBe(DEFAULT_POLICY.thresholds.shareWithHeader);
     expect(policy.rules).toEqual(DEFAULT_POLICY.rules);
   });

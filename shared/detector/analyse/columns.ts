@@ -141,7 +141,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       byHeader,
       countsAll: byHeader && recognizer.headerSuffices === true,
       share: byHeader ? limits.shareWithHeader : limits.shareWithoutHeader,
-      minMatches: limits.minMatches,
+      minMatches: byHeader ? limits.minMatchesWithHeader : limits.minMatchesWithoutHeader,
       matches: 0,
       bit: 1 << candidates.length,
       values: recognizer.columnCheck ? [] : undefined,
@@ -153,7 +153,8 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
 /** The policy's per-entity override beats the recognizer's own, which beats the policy default. */
 function thresholdsFor(recognizer: Recognizer, thresholds: Thresholds): ColumnThresholds {
   return {
-    minMatches: thresholds.minMatches,
+    minMatchesWithHeader: thresholds.minMatchesWithHeader,
+    minMatchesWithoutHeader: thresholds.minMatchesWithoutHeader,
     shareWithHeader: thresholds.shareWithHeader,
     shareWithoutHeader: thresholds.shareWithoutHeader,
     ...recognizer.thresholds,

@@ -18,6 +18,8 @@ export const bsn: Recognizer = {
   },
   needsHeader: false,
   onlyPeople: true,
+  // Under a header that names it, a single BSN is one too many.
+  thresholds: { minMatchesWithHeader: 1 },
   matches: isBsn,
   examples: {
     values: {

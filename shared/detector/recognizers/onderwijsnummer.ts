@@ -19,6 +19,8 @@ export const onderwijsnummer: Recognizer = {
   },
   needsHeader: false,
   onlyPeople: true,
+  // Under a header that names it, a single number is one too many.
+  thresholds: { minMatchesWithHeader: 1 },
   matches: isOnderwijsnummer,
   examples: {
     values: {

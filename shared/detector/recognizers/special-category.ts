@@ -50,7 +50,7 @@ export const specialCategory: Recognizer = {
   needsHeader: false,
   headerSuffices: true,
   // One remark is enough, wherever it is: a health note in row 90,000 matters as much as in row 1.
-  thresholds: { minMatches: 1, shareWithHeader: 0, shareWithoutHeader: 0 },
+  thresholds: { minMatchesWithHeader: 1, minMatchesWithoutHeader: 1, shareWithHeader: 0, shareWithoutHeader: 0 },
   matches: mentionsSpecialCategory,
   examples: {
     values: {

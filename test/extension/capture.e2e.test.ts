@@ -1,7 +1,8 @@
 /// <reference types="chrome" />
-// The extension in real headless Chromium against the demo portal: an export never reaches the
-// page (picker, drop, paste, script upload, shadow roots, iframes), a clean file reaches the portal
-// byte for byte, and the block dialog says what was found in the user's language.
+// The extension in real headless Chromium against the demo portal behind the real proxy (whose
+// policy the extension scans with): an export never reaches the page (picker, drop, paste, script
+// upload, shadow roots, iframes), a clean file reaches the portal byte for byte, and the block
+// dialog says what was found in the user's language.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -11,31 +12,31 @@ import { launchWithExtension, openCompose, type ExtensionBrowser } from '../help
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { ensureExtensionBuilt } from './setup.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
-import { startPortal, type Portal } from '../../demo-portal/server.js';
+import { configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const EXPORT: FixtureName = 'leak-4.xlsx';
 const CLEAN: FixtureName = 'vacancies.xlsx';
 const DIALOG_NL = `aria/Bijlage tegengehouden: ${EXPORT}[role="alertdialog"]`;
+const DIALOG_HOST = 'export-guard-dialog';
 
 let chromium: ExtensionBrowser | undefined;
-let portal: Portal | undefined;
+let stack: FourEyesStack | undefined;
 let page: Page;
 /** POSTs to the portal's upload endpoint that left the browser. */
 let uploads: string[];
 
 beforeAll(async () => {
   await ensureExtensionBuilt();
-  portal = await startPortal({ jobSeekers: 300 });
+  stack = await startFourEyesStack();
   chromium = await launchWithExtension();
-  // The test browser has only an English UI; the caseworker's default is Dutch, chosen explicitly.
-  const worker = await chromium.worker();
-  await worker.evaluate(() => chrome.storage.local.set({ language: 'nl' }));
+  // Dutch is chosen explicitly: the test browser's UI is English whatever --lang says.
+  await configureExtension(chromium, { proxyUrl: stack.proxy.url, token: stack.tokens.caseworker, language: 'nl' });
 });
 
 afterAll(async () => {
   await chromium?.close();
-  await portal?.close();
+  await stack?.close();
 });
 
 beforeEach(async () => {
@@ -45,7 +46,7 @@ beforeEach(async () => {
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/attachments') uploads.push(request.url());
   });
-  await openCompose(page, portal!.url);
+  await openCompose(page, stack!.proxy.url);
   return () => page.close();
 });
 
@@ -71,22 +72,23 @@ async function fileInPage(name: FixtureName): Promise<void> {
 }
 
 /**
- * Waits for an element found through the accessibility tree, which sees into closed shadow roots.
- * Polled: puppeteer's own waitForSelector re-checks on DOM mutations of the document only, and the
- * dialog changes nothing there after its host element was added.
+ * Waits for the block dialog: its host element in the page's DOM first (cheap to watch), then the
+ * dialog itself through the accessibility tree, which sees into the closed shadow root. Querying
+ * that tree costs a lot on a page with hundreds of recipients, so it is asked only a few times a second.
  */
-async function waitForAria(selector: string, state: 'shown' | 'hidden' = 'shown', timeoutMs = 15_000): Promise<ElementHandle | null> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((done) => setTimeout(done, 100))) {
-    const found = await page.$(selector);
-    if ((found !== null) === (state === 'shown')) return found;
+async function dialogShown(selector = DIALOG_NL): Promise<ElementHandle> {
+  await page.waitForSelector(DIALOG_HOST, { timeout: 15_000 });
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((done) => setTimeout(done, 250))) {
+    const dialog = await page.$(selector);
+    if (dialog) return dialog;
   }
-  throw new Error(`${selector} not ${state} after ${timeoutMs} ms`);
+  throw new Error(`the dialog is there, but not as ${selector}: ${JSON.stringify(await page.accessibility.snapshot()).slice(0, 600)}`);
 }
 
 async function expectDialogThenClose(selector = DIALOG_NL): Promise<void> {
-  await waitForAria(selector);
+  await dialogShown(selector);
   await page.keyboard.press('Escape');
-  await waitForAria(selector, 'hidden');
+  await page.waitForSelector(DIALOG_HOST, { hidden: true });
 }
 
 describe('the built extension', () => {
@@ -102,15 +104,17 @@ describe('an export chosen with the file picker', () => {
     const input = (await page.$('input#file-input'))!;
     await input.uploadFile(await fixturePath(EXPORT));
 
-    const dialog = await waitForAria(DIALOG_NL);
-    const tree = await page.accessibility.snapshot({ root: dialog! });
-    expect(tree?.role).toBe('alertdialog');
-    expect(tree?.description).toMatch(/persoonsgegevens van 11\.062 mensen/);
+    const dialog = await dialogShown();
+    const tree = await page.accessibility.snapshot({ root: dialog });
+    expect({ role: tree?.role, description: tree?.description }).toEqual({
+      role: 'alertdialog',
+      description: 'Dit bestand bevat persoonsgegevens van 11.062 mensen. Als u het naar werkzoekenden stuurt, is dat een datalek.',
+    });
     const text = JSON.stringify(tree);
     expect(text).toMatch(/BSN/);
     expect(text).toMatch(/privacy officer/);
     // Focus is in the dialog, on its only control.
-    const focused = await waitForAria('aria/Sluiten[role="button"]');
+    const focused = await page.$('aria/Sluiten[role="button"]');
     expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
     await mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: resolve(SCREENSHOTS, 'block-dialog.png') });
@@ -118,7 +122,7 @@ describe('an export chosen with the file picker', () => {
     await page.keyboard.press('Tab');
     expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
     await page.keyboard.press('Escape');
-    await waitForAria(DIALOG_NL, 'hidden');
+    await page.waitForSelector(DIALOG_HOST, { hidden: true });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('subject');
 
     expect(await page.$eval('#file-input', (el) => (el as HTMLInputElement).files?.length)).toBe(0);
@@ -133,10 +137,10 @@ describe('a clean file chosen with the file picker', () => {
     await input.uploadFile(await fixturePath(CLEAN));
     await page.waitForSelector('#attachments li', { timeout: 15_000 });
     const [id] = await attachmentIds();
-    const stored = new Uint8Array(await (await fetch(`${portal!.url}/api/attachments/${id}`)).arrayBuffer());
+    const stored = new Uint8Array(await (await fetch(`${stack!.portal.url}/api/attachments/${id}`)).arrayBuffer());
     expect(sha256(stored)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
     expect(uploads).toHaveLength(1);
-    expect(await page.$('aria/Sluiten[role="button"]')).toBeNull();
+    expect(await page.$(DIALOG_HOST)).toBeNull();
   });
 });
 
@@ -212,7 +216,7 @@ describe('a script upload', () => {
       form.append('file', (window as unknown as { __file: File }).__file);
       return ((await (await fetch('/api/attachments', { method: 'POST', body: form })).json()) as { id: string }).id;
     });
-    const stored = new Uint8Array(await (await fetch(`${portal!.url}/api/attachments/${id}`)).arrayBuffer());
+    const stored = new Uint8Array(await (await fetch(`${stack!.portal.url}/api/attachments/${id}`)).arrayBuffer());
     expect(sha256(stored)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
   });
 });

@@ -58,21 +58,14 @@ function archive(raw: unknown): ArchiveLimits {
 
 function thresholds(raw: unknown): Thresholds {
   const at = 'policy.thresholds';
-  const given = object(raw, at, [...COLUMN_THRESHOLDS, 'entities']);
-  const defaults = DEFAULT_POLICY.thresholds;
+  const { entities: perEntity, ...given } = object(raw, at, [...COLUMN_THRESHOLDS, 'entities']);
   const entities: Thresholds['entities'] = {};
-  if (given.entities !== undefined) {
-    for (const [entity, value] of Object.entries(object(given.entities, `${at}.entities`))) {
+  if (perEntity !== undefined) {
+    for (const [entity, value] of Object.entries(object(perEntity, `${at}.entities`))) {
       entities[knownEntity(entity, `${at}.entities.${entity}`)] = columnThresholds(value, `${at}.entities.${entity}`);
     }
   }
-  return {
-    minMatchesWithHeader: optional(given.minMatchesWithHeader, `${at}.minMatchesWithHeader`, positiveInteger, defaults.minMatchesWithHeader),
-    minMatchesWithoutHeader: optional(given.minMatchesWithoutHeader, `${at}.minMatchesWithoutHeader`, positiveInteger, defaults.minMatchesWithoutHeader),
-    shareWithHeader: optional(given.shareWithHeader, `${at}.shareWithHeader`, share, defaults.shareWithHeader),
-    shareWithoutHeader: optional(given.shareWithoutHeader, `${at}.shareWithoutHeader`, share, defaults.shareWithoutHeader),
-    entities,
-  };
+  return { ...DEFAULT_POLICY.thresholds, ...columnThresholds(given, at), entities };
 }
 
 function columnThresholds(raw: unknown, at: string): Partial<ColumnThresholds> {

@@ -43,7 +43,11 @@ function filesIn(body: Buffer, contentType: string, req: IncomingMessage, url: U
     } catch {
       return rawBody(body, req, url);
     }
-    return filesInJson(value);
+    // A key given twice keeps only its last value in JSON.parse, while the portal's parser may
+    // keep the first: base64 is also looked for in the raw text, so no value goes unseen.
+    const walked = filesInJson(value);
+    const unseen = filesInText(body, 'json').filter((file) => !walked.some((seen) => Buffer.compare(seen.bytes, file.bytes) === 0));
+    return [...walked, ...unseen];
   }
   if (mediaType === 'application/x-www-form-urlencoded') return filesInForm(body.toString('latin1'));
   return rawBody(body, req, url);

@@ -118,6 +118,18 @@ describe('compressed request bodies (Content-Encoding) are decoded before the fi
   });
 });
 
+describe('bodies that two parsers could read differently', () => {
+  it('an export hidden behind a repeated JSON key is refused', async () => {
+    const seen = upstream.received.length;
+    const harmless = base64(await fixtureBytes('letter.pdf'));
+    const leak = base64(await fixtureBytes('leak-1.xlsx'));
+    const body = `{"name":"brief.pdf","content":"${leak}","content":"${harmless}"}`;
+    const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(422);
+    expect(upstream.received.length).toBe(seen);
+  });
+});
+
 describe('rows of an export pasted into a message body are refused like the file', () => {
   it('a tab-separated paste from a spreadsheet in a JSON send', async () => {
     const csv = Buffer.from(await fixtureBytes('leak-7.csv')).toString('utf8');

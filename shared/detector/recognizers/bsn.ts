@@ -3,7 +3,7 @@ import type { CellValue } from '../types.js';
 import type { Recognizer } from './types.js';
 import { elfproefRemainder, nineDigits } from './lib/digits.js';
 
-export function isBsn(value: CellValue): boolean {
+function isBsn(value: CellValue): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const nine = nineDigits(value);
   return nine !== '' && nine !== '000000000' && elfproefRemainder(nine) === 0;

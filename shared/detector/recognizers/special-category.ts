@@ -31,7 +31,7 @@ function escape(stem: string): string {
   return stem.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }
 
-export function mentionsSpecialCategory(value: CellValue): boolean {
+function mentionsSpecialCategory(value: CellValue): boolean {
   return typeof value === 'string' && value.length >= 3 && VOCABULARY.test(value);
 }
 

@@ -1,7 +1,9 @@
 // Gzip: one compressed file. Its trailer's size field is only the size modulo 4 GiB, so the
-// caps are enforced on the bytes actually produced.
+// caps are enforced on the bytes actually produced; the trailer (CRC-32 and size) is checked
+// after, so that a cut-off or damaged file is blocked rather than read in part.
 import { Gunzip } from 'fflate';
 import { inflateBounded } from './zip.js';
+import { crc32 } from './crc32.js';
 import { stop, type ReadSession } from './session.js';
 
 export function isGzip(bytes: Uint8Array): boolean {
@@ -11,9 +13,13 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function gunzipBounded(bytes: Uint8Array, path: string, session: ReadSession): Uint8Array {
   const limit = session.limits.archive.maxInflatedBytes;
   const initialSize = Math.min(limit, Math.max(64 * 1024, bytes.length * 4));
-  return inflateBounded(new Gunzip(), bytes, { limit, initialSize }, path, session, () =>
+  const inflated = inflateBounded(new Gunzip(), bytes, { limit, initialSize }, path, session, () =>
     stop('archive-too-large', path, `inflates to more than ${limit} bytes`),
   );
+  const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
+  if (trailer.getUint32(4, true) !== inflated.length >>> 0) stop('truncated', path, 'gzip size does not match its trailer');
+  if (trailer.getUint32(0, true) !== crc32(inflated)) stop('corrupt', path, 'gzip checksum does not match');
+  return inflated;
 }
 
 /** The name stored in the gzip header (FNAME), or '' when there is none. */

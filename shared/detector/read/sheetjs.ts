@@ -19,10 +19,20 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
   }
   const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
   return workbook.SheetNames.map((name, index) => {
-    session.checkpoint(join(path, name));
+    const where = join(path, name);
+    session.checkpoint(where);
     const sheet = workbook.Sheets[name];
-    return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), rows: sheet ? rowsOf(sheet, date1904) : [] };
+    // Damage SheetJS reads past: a listed sheet it could not find, or a declared range with no cells.
+    if (!sheet) stop('corrupt', where, 'a listed sheet cannot be found');
+    const rows = rowsOf(sheet, date1904);
+    if (rows.length === 0 && declaresCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
+    return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), rows };
   });
+}
+
+function declaresCells(sheet: XLSX.WorkSheet): boolean {
+  const range = sheet['!ref'] ? XLSX.utils.decode_range(sheet['!ref']) : undefined;
+  return range !== undefined && (range.e.r > range.s.r || range.e.c > range.s.c);
 }
 
 function visibility(hidden: number | undefined): SheetVisibility {

@@ -17,8 +17,10 @@ export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
   const byType = (type: string) => [...rels.values()].find((r) => isType(r, type))?.target;
   const sharedStringsPath = byType('sharedStrings');
   const stylesPath = byType('styles');
-  const strings = sharedStringsPath && zip.entries.has(sharedStringsPath) ? sharedStrings(zip.text(sharedStringsPath)) : [];
-  const dateStyles = stylesPath && zip.entries.has(stylesPath) ? dateStyleFlags(zip.text(stylesPath)) : [];
+  // A declared part that is missing is damage (zip.text stops with 'corrupt'): without the shared
+  // strings every text cell would silently read as empty.
+  const strings = sharedStringsPath ? sharedStrings(zip.text(sharedStringsPath)) : [];
+  const dateStyles = stylesPath ? dateStyleFlags(zip.text(stylesPath)) : [];
   const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"/.test(workbook);
 
   const sheets: Sheet[] = [];
@@ -29,8 +31,8 @@ export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
     // Chart sheets and dialog sheets hold no cells; an unknown type is damage, not a reason to skip.
     if (isType(rel, 'chartsheet') || isType(rel, 'dialogsheet')) continue;
     if (!isType(rel, 'worksheet') && !isType(rel, 'xlMacrosheet')) stop('corrupt', join(zip.path, name), `unknown sheet type ${rel.type}`);
-    session.checkpoint(join(zip.path, name));
-    const rows = scanWorksheet(zip.text(rel.target), { strings, dateStyles, date1904 }, () => session.checkpoint(join(zip.path, name)));
+    const where = join(zip.path, name);
+    const rows = scanWorksheet(zip.text(rel.target), { strings, dateStyles, date1904 }, where, () => session.checkpoint(where));
     sheets.push({ name, visibility: visibility(attribute(tag, 'state')), rows });
   }
   return sheets;

@@ -23,9 +23,9 @@ const TAB = 9, NEW_LINE = 10, RETURN = 13, SPACE = 32, QUOTE = 34, APOSTROPHE = 
 const ZERO = 48, NINE = 57, UPPER_A = 65, UPPER_Z = 90;
 const B = 98, C = 99, D = 100, E = 101, I = 105, N = 110, R = 114, S = 115, T = 116;
 
-export function scanWorksheet(xml: string, context: CellContext, checkpoint: () => void): CellValue[][] {
+export function scanWorksheet(xml: string, context: CellContext, where: string, checkpoint: () => void): CellValue[][] {
   const sheetData = /<(\w+:)?sheetData\b/.exec(xml);
-  if (!sheetData) return [];
+  if (!sheetData) return noCells(xml, where);
   const prefix = sheetData[1] ?? '';
   const cellClose = `</${prefix}c>`;
   const valueOpen = `<${prefix}v`;
@@ -50,7 +50,7 @@ export function scanWorksheet(xml: string, context: CellContext, checkpoint: () 
     if (first === R && xml.startsWith('row', name) && endsName(xml.charCodeAt(name + 3))) {
       const r = attribute(xml, 'r=', name, tagEnd);
       rowIndex = r < 0 ? rowIndex + 1 : integerAt(xml, r) - 1;
-      if (!(rowIndex >= 0 && rowIndex < MAX_ROWS)) stop('corrupt', '', `row number ${rowIndex + 1} outside the sheet`);
+      if (!(rowIndex >= 0 && rowIndex < MAX_ROWS)) stop('corrupt', where, `row number ${rowIndex + 1} outside the sheet`);
       row = rows[rowIndex] ??= [];
       column = -1;
       if (rowIndex % ROWS_PER_CHECKPOINT === 0) checkpoint();
@@ -59,11 +59,11 @@ export function scanWorksheet(xml: string, context: CellContext, checkpoint: () 
     if (first !== C || !endsName(xml.charCodeAt(name + 1))) continue;
     const ref = attribute(xml, 'r=', name, tagEnd);
     column = ref < 0 ? column + 1 : columnAt(xml, ref);
-    if (column >= MAX_COLUMNS) stop('corrupt', '', `cell column ${column + 1} outside the sheet`);
+    if (column >= MAX_COLUMNS) stop('corrupt', where, `cell column ${column + 1} outside the sheet`);
     if (xml.charCodeAt(tagEnd - 1) === SLASH) continue;
     const close = xml.indexOf(cellClose, pos);
     const end = close < 0 ? limit : close;
-    const value = cellValue(xml, name, tagEnd, end, valueOpen, context);
+    const value = cellValue(xml, name, tagEnd, end, valueOpen, context, where);
     pos = end;
     if (value !== null) {
       if (rowIndex < 0) row = rows[(rowIndex = 0)] ??= [];
@@ -75,7 +75,18 @@ export function scanWorksheet(xml: string, context: CellContext, checkpoint: () 
     for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
   }
   while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
-  return rows;
+  return rows.length === 0 ? noCells(xml, where) : rows;
+}
+
+function noCells(xml: string, where: string): CellValue[][] {
+  if (declaresCells(xml)) stop('corrupt', where, 'the sheet declares cells but none could be read');
+  return [];
+}
+
+/** <dimension ref="A1:E91"/>: a range of more than one cell means the sheet was written with content. */
+function declaresCells(xml: string): boolean {
+  const range = /<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"/.exec(xml.slice(0, 4096));
+  return range !== null && range[1] !== range[2];
 }
 
 function endsName(code: number): boolean {
@@ -111,14 +122,18 @@ function columnAt(xml: string, at: number): number {
   return column - 1;
 }
 
-function cellValue(xml: string, name: number, tagEnd: number, end: number, valueOpen: string, context: CellContext): CellValue {
+function cellValue(xml: string, name: number, tagEnd: number, end: number, valueOpen: string, context: CellContext, where: string): CellValue {
   const typeAt = attribute(xml, 't=', name, tagEnd);
   const type = typeAt < 0 ? N : xml.charCodeAt(typeAt);
   const typeIsStr = type === S && xml.charCodeAt(typeAt + 1) === T;
   if (type === I) return emptyToNull(runsText(xml.slice(tagEnd + 1, end)));
   const start = valueStart(xml, tagEnd + 1, end, valueOpen);
   if (start < 0) return null;
-  if (type === S && !typeIsStr) return emptyToNull(context.strings[integerAt(xml, start)] ?? null);
+  if (type === S && !typeIsStr) {
+    const text = context.strings[integerAt(xml, start)];
+    if (text === undefined) stop('corrupt', where, 'a cell refers to a shared string that does not exist');
+    return emptyToNull(text);
+  }
   const valueEnd = Math.min(end, indexOrEnd(xml, '<', start));
   const raw = xml.slice(start, valueEnd);
   if (typeIsStr) return emptyToNull(xmlText(raw));

@@ -27,7 +27,11 @@ const STYLE = `
   button { margin-top: 8px; font: inherit; padding: 4px 12px; cursor: pointer; }
 `;
 
+/** One panel at a time: a new send replaces what an earlier one left on screen. */
+let shown: WaitingPanel | undefined;
+
 export function showWaitingPanel(t: Translate): WaitingPanel {
+  shown?.close();
   const host = document.createElement('export-guard-send-hold');
   const root = host.attachShadow({ mode: 'closed' });
   root.innerHTML = `<style>${STYLE}</style>
@@ -63,7 +67,7 @@ export function showWaitingPanel(t: Translate): WaitingPanel {
     host.remove();
   }
 
-  return {
+  shown = {
     waiting(approval) {
       show(
         'waiting',
@@ -91,6 +95,7 @@ export function showWaitingPanel(t: Translate): WaitingPanel {
     },
     close,
   };
+  return shown;
 }
 
 /** m:ss, the way a waiting time is read at a glance. */

@@ -1,10 +1,12 @@
 // The readers on real files: every fixture of the catalogue, plus hand-built edge cases.
 import { describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
 import { readDocuments, type ReadContext } from '../../shared/detector/read/index.js';
 import type { Limits } from '../../shared/policy/types.js';
 import type { CellValue, Sheet } from '../../shared/detector/types.js';
 import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
-import { delimited, encodeText, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
+import * as XLSX from '@e965/xlsx';
+import { delimited, encodeText, gzip, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
 import { pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
 import { passesElfproef } from '../../scripts/fixtures/people.js';
 
@@ -156,6 +158,51 @@ describe('what is not a spreadsheet', () => {
   });
 });
 
+describe('damage that a lenient reader would read past', () => {
+  function compoundFile(stream: string): Uint8Array {
+    const container = XLSX.CFB.utils.cfb_new();
+    XLSX.CFB.utils.cfb_add(container, `/${stream}`, pseudoRandomBytes(5000, 3));
+    return new Uint8Array(XLSX.CFB.write(container, { type: 'array' }) as ArrayBuffer);
+  }
+
+  it('lets an old Word document pass, and blocks a compound file without a known stream', async () => {
+    expect(await read(compoundFile('WordDocument'))).toEqual({ kind: 'other', documents: [] });
+    expect((await read(compoundFile('Workbo0k'))).failure?.code).toBe('corrupt');
+  });
+
+  it('blocks a gzip whose checksum does not match', async () => {
+    const bytes = gzip(delimited([['BSN'], ['123456782']], ';'));
+    bytes[bytes.length - 8] = (bytes[bytes.length - 8] as number) ^ 1;
+    expect((await read(bytes)).failure?.code).toBe('corrupt');
+  });
+
+  function rezip(bytes: Uint8Array, edit: (name: string, data: Uint8Array) => [string, Uint8Array]): Uint8Array {
+    return zipArchive(Object.entries(unzipSync(bytes)).map(([name, data]) => {
+      const [newName, newData] = edit(name, data);
+      return { name: newName, data: newData };
+    }));
+  }
+
+  it('blocks an xlsx whose shared strings part is missing', async () => {
+    const bytes = rezip(await fixtureBytes('leak-1.xlsx'), (name, data) => [name.replace('sharedStrings', 'sharedStrinks'), data]);
+    expect((await read(bytes)).failure?.code).toBe('corrupt');
+  });
+
+  it('blocks an xlsx sheet that declares cells none of which can be read', async () => {
+    const bytes = rezip(await fixtureBytes('leak-1.xlsx'), (name, data) =>
+      [name, name.endsWith('sheet1.xml') ? encodeText(new TextDecoder().decode(data).replace(/sheetData/g, 'sheetDatum'), 'utf-8') : data]);
+    expect((await read(bytes)).failure?.code).toBe('corrupt');
+  });
+
+  it('blocks an OpenDocument file whose declared type was damaged only if it cannot be read as a spreadsheet', async () => {
+    const bytes = rezip(await fixtureBytes('leak-6.ods'), (name, data) =>
+      [name, name === 'mimetype' ? encodeText('application/vnd.oasis.opendocument.spreadsheeu', 'utf-8') : data]);
+    const outcome = await read(bytes);
+    expect(outcome.kind).toBe('ods');
+    expect(allSheets(outcome)[0]!.rows.length).toBe(11);
+  });
+});
+
 describe('archive caps', () => {
   const csv = delimited([['BSN'], ['123456782']], ';');
 
@@ -176,7 +223,6 @@ describe('archive caps', () => {
   });
 
   it('blocks a gzip that inflates beyond the total cap', async () => {
-    const { gzip } = await import('../../scripts/fixtures/formats.js');
     const bytes = gzip(new Uint8Array(4 * 1024 * 1024));
     const outcome = await read(bytes, context({}, { archive: { ...LIMITS.archive, maxInflatedBytes: 1024 * 1024, maxRatio: 1e9 } }));
     expect(outcome).toMatchObject({ kind: 'gzip', failure: { code: 'archive-too-large' } });

@@ -1,0 +1,107 @@
+// Random bytes, truncations and bit flips of every fixture (seeded, bounded): the detector never
+// throws, never runs past its time limit, and a damaged export is never allowed.
+//
+// What "never allowed" can honestly mean:
+// - Binary exports (xlsx, xls, ods, zip, gzip...): every truncation and every flip is blocked:
+//   either the file can no longer be read (blocked, fail closed) or it still reads as an export.
+//   Flips inside the first 8 bytes are left out: a broken magic number (OLE2, gzip) makes the
+//   file one that no program opens as a spreadsheet any more, so it no longer carries the people.
+// - Text exports: a flip changes one or two values, or joins two lines: still blocked. A
+//   truncation is blocked as long as at least 10 complete rows of people remain; a fragment of a
+//   few lines is judged like any other short list.
+import { describe, expect, it } from 'vitest';
+import { detect, type Verdict } from '../../shared/detector/index.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import type { Policy } from '../../shared/policy/types.js';
+import { FIXTURE_NAMES, FIXTURES, fixtureBytes, type FixtureName } from '../helpers/fixtures.js';
+import { pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
+import { seededRandom } from '../../scripts/fixtures/random.js';
+
+const MAX_SCAN_MS = 5000;
+const POLICY: Policy = { ...DEFAULT_POLICY, limits: { ...DEFAULT_POLICY.limits, maxScanMs: MAX_SCAN_MS } };
+const TRUNCATIONS = 6;
+const FLIPS = 8;
+const MAGIC_BYTES = 8;
+const MIN_ROWS_LEFT = 10;
+/** leak-4 (2 MB) is covered by its smaller siblings: the same writer, the same reader. */
+const MUTATED = FIXTURE_NAMES.filter((name) => name !== 'leak-4.xlsx');
+
+function withinTimeLimit(verdict: Verdict): boolean {
+  return verdict.elapsedMs <= MAX_SCAN_MS || verdict.reasons.some((r) => r.code === 'scan-timeout');
+}
+
+function isExport(name: FixtureName): boolean {
+  const spec = FIXTURES[name].expect;
+  return spec.verdict === 'block' && !('failure' in spec);
+}
+
+const isText = (name: FixtureName) => ['csv', 'text'].includes(FIXTURES[name].expect.kind);
+
+function completeLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (const byte of bytes) if (byte === 0x0a) count++;
+  return count;
+}
+
+interface Mutant {
+  label: string;
+  bytes: Uint8Array;
+  /** Whether the damage leaves an export that must still be blocked. */
+  mustBlock: boolean;
+}
+
+function mutants(name: FixtureName, original: Uint8Array): Mutant[] {
+  const random = seededRandom([...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 17));
+  const exported = isExport(name);
+  const result: Mutant[] = [];
+  for (let i = 0; i < TRUNCATIONS; i++) {
+    const length = random.int(0, original.length - 1);
+    const bytes = original.slice(0, length);
+    // Byte 0x0a ends a line in UTF-8, Windows-1252 and both UTF-16 byte orders alike.
+    const rowsLeft = completeLines(bytes) - 1;
+    result.push({ label: `first ${length} of ${original.length} bytes`, bytes, mustBlock: exported && (!isText(name) || rowsLeft >= MIN_ROWS_LEFT) });
+  }
+  for (let i = 0; i < FLIPS; i++) {
+    const bytes = original.slice();
+    const positions = Array.from({ length: random.int(1, 4) }, () => random.int(0, bytes.length - 1));
+    for (const at of positions) bytes[at] = (bytes[at] as number) ^ (1 << random.int(0, 7));
+    const mustBlock = exported && positions.every((at) => at >= MAGIC_BYTES);
+    result.push({ label: `bits flipped at ${positions.join(', ')}`, bytes, mustBlock });
+  }
+  return result;
+}
+
+describe('damaged fixtures', () => {
+  it.each(MUTATED)('%s: truncated and bit-flipped copies', { timeout: 60_000 }, async (name) => {
+    for (const mutant of mutants(name, await fixtureBytes(name))) {
+      const verdict = await detect(mutant.bytes, { policy: POLICY });
+      expect(['block', 'allow'], mutant.label).toContain(verdict.verdict);
+      expect(withinTimeLimit(verdict), `${mutant.label}: ${verdict.elapsedMs} ms`).toBe(true);
+      if (mutant.mustBlock) expect(verdict.verdict, `${name}, ${mutant.label}: a damaged export was allowed (${verdict.kind}, ${verdict.rows} rows)`).toBe('block');
+    }
+  });
+});
+
+describe('random bytes', () => {
+  it('never crash or hang the detector, whatever their size', async () => {
+    const random = seededRandom(99);
+    for (let i = 0; i < 25; i++) {
+      const bytes = pseudoRandomBytes(random.int(0, 200_000), 1000 + i);
+      const verdict = await detect(bytes, { policy: POLICY });
+      expect(['block', 'allow']).toContain(verdict.verdict);
+      expect(withinTimeLimit(verdict)).toBe(true);
+    }
+  });
+
+  it('behind a real container signature (zip, OLE2, gzip, PDF) are blocked or pass, never crash', async () => {
+    const signatures = [[0x50, 0x4b, 3, 4], [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], [0x1f, 0x8b, 8, 0], [0x25, 0x50, 0x44, 0x46, 0x2d]];
+    for (const [i, signature] of signatures.entries()) {
+      const bytes = pseudoRandomBytes(50_000, 2000 + i);
+      bytes.set(signature);
+      const verdict = await detect(bytes, { policy: POLICY });
+      expect(withinTimeLimit(verdict)).toBe(true);
+      // A container that cannot be read is blocked; only the PDF passes (it is no spreadsheet).
+      expect(verdict.verdict).toBe(i === 3 ? 'allow' : 'block');
+    }
+  });
+});

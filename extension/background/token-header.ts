@@ -5,6 +5,7 @@
 // extension's background sets the token itself on its API calls).
 import browser from 'webextension-polyfill';
 import { API_PREFIX, HEADERS } from '../../shared/api.js';
+import { escapeRegex, matchPatternToRegex } from '../../shared/match-pattern.js';
 import type { ResolvedSettings } from '../../shared/settings.js';
 import { loadSettings, onSettingsChanged } from './settings.js';
 
@@ -52,27 +53,7 @@ function tokenRules(token: string, protectedSites: readonly string[]): Rule[] {
     id: setToken.length + 1,
     priority: 2,
     action: { type: 'allow' },
-    condition: { regexFilter: `^https?://[^/]+${escape(API_PREFIX)}(?:[/?#]|$)`, resourceTypes: ALL_REQUEST_TYPES },
+    condition: { regexFilter: `^https?://[^/]+${escapeRegex(API_PREFIX)}(?:[/?#]|$)`, resourceTypes: ALL_REQUEST_TYPES },
   };
   return [...setToken, notTheApi];
-}
-
-/**
- * A WebExtension match pattern (`scheme://host/path`, `*` wildcards) as a DNR regexFilter. As in
- * match patterns, a host without a port matches every port.
- */
-export function matchPatternToRegex(pattern: string): string {
-  const parsed = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)(\/.*)$/.exec(pattern);
-  if (!parsed) throw new Error(`Not a supported match pattern: "${pattern}"`);
-  const [, scheme = '', host = '', path = ''] = parsed;
-  const schemeRe = scheme === '*' ? 'https?' : scheme;
-  const hostRe =
-    host === '*' ? '[^/:]+' : host.startsWith('*.') ? `(?:[^/:]+\\.)?${escape(host.slice(2))}` : escape(host);
-  const portRe = host.includes(':') ? '' : '(?::\\d+)?';
-  const pathRe = path.split('*').map(escape).join('.*');
-  return `^${schemeRe}://${hostRe}${portRe}${pathRe}`;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,22 @@
+// WebExtension match patterns (`scheme://host/path` with `*` wildcards), the form in which the
+// policy names protected sites, turned into the regular expressions declarativeNetRequest takes.
+
+/**
+ * A WebExtension match pattern (`scheme://host/path`, `*` wildcards) as a DNR regexFilter. As in
+ * match patterns, a host without a port matches every port.
+ */
+export function matchPatternToRegex(pattern: string): string {
+  const parsed = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)(\/.*)$/.exec(pattern);
+  if (!parsed) throw new Error(`Not a supported match pattern: "${pattern}"`);
+  const [, scheme = '', host = '', path = ''] = parsed;
+  const schemeRe = scheme === '*' ? 'https?' : scheme;
+  const hostRe =
+    host === '*' ? '[^/:]+' : host.startsWith('*.') ? `(?:[^/:]+\\.)?${escapeRegex(host.slice(2))}` : escapeRegex(host);
+  const portRe = host.includes(':') ? '' : '(?::\\d+)?';
+  const pathRe = path.split('*').map(escapeRegex).join('.*');
+  return `^${schemeRe}://${hostRe}${portRe}${pathRe}`;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -38,7 +38,7 @@ describe('BSN columns', () => {
     const analysis = analyse(book(people.slice(0, 135).map((p) => [p.bsn]), { sheet: 'Blad1' }), DEFAULT_POLICY);
     expect(analysis.reasons.map((r) => r.code)).toEqual(['bsn-column']);
     expect(analysis.reasons[0]).toMatchObject({ column: 'A', count: 135, sheet: 'Blad1', entity: 'bsn' });
-    expect(analysis.reasons[0]!.nl).toBe('Kolom A (zonder kop) op blad \'Blad1\': 135 geldige burgerservicenummers.');
+    expect(analysis.reasons[0]!.nl).toBe("Kolom A op blad 'Blad1': 135 geldige burgerservicenummers.");
     expect(analysis.rows).toBe(135);
   });
 
@@ -50,7 +50,7 @@ describe('BSN columns', () => {
 
   test('a table without a sheet name (a csv file) is not given an empty one', () => {
     const [reason] = analyse(book(people.slice(0, 5).map((p) => [p.bsn]), { sheet: '' }), DEFAULT_POLICY).reasons;
-    expect(reason!.nl).toBe('Kolom A (zonder kop): 5 geldige burgerservicenummers.');
+    expect(reason!.nl).toBe('Kolom A: 5 geldige burgerservicenummers.');
   });
 
   test("one BSN under a 'BSN' header blocks; two 9-digit numbers without a header decide nothing", () => {
@@ -168,7 +168,7 @@ describe('where the table is', () => {
     expect(Object.fromEntries(analysis.findings.map((f) => [f.header, f.column]))).toEqual({ Achternaam: 'A', BSN: 'B', 'Rij-ID': 'C' });
   });
 
-  test("a data row with 'Ziek' in it does not replace the real header above it", () => {
+  test("a data row with 'Ziek' in it is not taken for a header", () => {
     const rows: CellValue[][] = [
       ['Medewerker', 'Maandag', 'Dinsdag'],
       ['Piet', 'Vroeg', 'Laat'],
@@ -176,8 +176,18 @@ describe('where the table is', () => {
       ['Kees', 'Laat', 'Vroeg'],
     ];
     const analysis = analyse(book(rows), DEFAULT_POLICY);
-    expect(analysis.rows).toBe(3);
     expect(analysis.findings.map((f) => f.header)).not.toContain('Ziek');
+    expect(analysis.reasons).toEqual([]);
+  });
+
+  test('a first row that names nothing known is read as data, and never quoted as a header', () => {
+    const remark = 'Psychische klachten sinds 2017';
+    const rows = [['de Vries', remark], ...people.slice(0, 60).map((p, i) => [p.surname, i % 3 ? null : p.healthRemark || 'Gesprek gehad'])];
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    expect(analysis.rows).toBe(61);
+    expect(analysis.findings.find((f) => f.column === 'A')).toMatchObject({ entity: 'person-name', header: '' });
+    expect(JSON.stringify(analysis)).not.toContain(remark);
+    expect(analysis.reasons.map((r) => r.code)).toContain('special-category-with-identifier');
   });
 
   test('a csv without a header, every field text, keeps its first row as data', () => {

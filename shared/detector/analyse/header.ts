@@ -58,8 +58,9 @@ const HEADER_SEARCH_ROWS = 20;
  * The index of the header row, or -1 for a table without one. The header need not be the first
  * row (exports often start with a title and a date). A header row is all text, as wide as the
  * table below it, with no cell that looks like data (a BSN in row 1 means there is no header).
- * Among such rows, the first one wins, unless a later one names two or more kinds of personal
- * data: a data row with the word 'Ziek' in it does not outrank the real header above it.
+ * Among such rows, the first one wins, unless a later one names two or more things we know: a
+ * data row with the word 'Ziek' in it does not outrank the real header above it. A row that names
+ * nothing we know is read as data: it might be data, and reasons quote headers, never values.
  */
 export function findHeaderRow(rows: readonly (readonly CellValue[])[], recognizers: readonly Recognizer[]): number {
   const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
@@ -76,15 +77,20 @@ export function findHeaderRow(rows: readonly (readonly CellValue[])[], recognize
       bestHits = hits;
     }
   }
-  return best >= 0 && (bestHits >= 2 || best === first) ? best : first;
+  if (best >= 0 && (bestHits >= 2 || best === first)) return best;
+  return first >= 0 && vocabularyHits(rows[first] ?? [], recognizers) > 0 ? first : -1;
 }
 
-/** How many different recognizers a row's text cells name; a data row ('Ziek', 'Ziek') counts once. */
+/**
+ * How many different things a row's text cells name: recognizers' entities, or a subject other
+ * than a person ('Werkgever'). A data row ('Ziek', 'Ziek') counts once.
+ */
 function vocabularyHits(row: readonly CellValue[], recognizers: readonly Recognizer[]): number {
   const named = new Set<string>();
   for (const cell of row) {
     if (typeof cell !== 'string' || cell.length > 60) continue;
     const header = normalizeHeader(cell);
+    if (namesOtherSubject(header)) named.add('other subject');
     for (const recognizer of recognizers) {
       if (recognizerHeaderNames(recognizer, header)) named.add(recognizer.id);
     }

@@ -193,8 +193,8 @@ export function ruleReason(match: RuleMatch): Reason {
 }
 
 const WORDS = {
-  nl: { column: 'Kolom', noHeader: 'zonder kop', sheet: 'op blad', others: (n: number) => `en ${n} andere kolommen` },
-  en: { column: 'Column', noHeader: 'no header', sheet: 'on sheet', others: (n: number) => `and ${n} other columns` },
+  nl: { column: 'Kolom', sheet: 'op blad', others: (n: number) => `en ${n} andere kolommen` },
+  en: { column: 'Column', sheet: 'on sheet', others: (n: number) => `and ${n} other columns` },
 };
 /** Columns named in one message; the rest are counted, so the message stays readable. */
 const NAMED_COLUMNS = 5;
@@ -228,7 +228,7 @@ function capitalise(text: string): string {
 function columnName(finding: ColumnFinding, language: 'nl' | 'en', letterCase: 'upper' | 'lower' = 'upper'): string {
   const words = WORDS[language];
   const column = letterCase === 'upper' ? words.column : words.column.toLowerCase();
-  return finding.header ? `${column} '${finding.header}'` : `${column} ${finding.column} (${words.noHeader})`;
+  return finding.header ? `${column} '${finding.header}'` : `${column} ${finding.column}`;
 }
 
 /** "135 geldige burgerservicenummers", never the values themselves. */

@@ -10,8 +10,6 @@ import { manifestFor, type BrowserTarget } from '../manifest.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export const EXTENSION_ROOT = here;
-
 export function outDirFor(target: BrowserTarget): string {
   return resolve(here, '..', 'dist', target);
 }

@@ -23,7 +23,7 @@ export function onExtensionPageMessage<K extends ExtensionPageMessage['type']>(
   extensionPageHandlers[type] = handler as HandlerTable<ExtensionPageMessage>[K];
 }
 
-export function isExtensionPage(sender: Runtime.MessageSender): boolean {
+function isExtensionPage(sender: Runtime.MessageSender): boolean {
   const origin = browser.runtime.getURL('');
   const fromOwnUrl = (url: string | undefined) => url !== undefined && url.startsWith(origin);
   // An options page opened in a tab has a tab, but that tab shows our own page.

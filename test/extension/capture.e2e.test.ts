@@ -131,6 +131,17 @@ describe('an export chosen with the file picker', () => {
   });
 });
 
+describe('a file that cannot be read', () => {
+  it('is blocked too, and the dialog says it could not be checked', async () => {
+    const input = (await page.$('input#file-input'))!;
+    await input.uploadFile(await fixturePath('encrypted.xlsx'));
+    const dialog = await dialogShown('aria/Bijlage tegengehouden: encrypted.xlsx[role="alertdialog"]');
+    expect((await page.accessibility.snapshot({ root: dialog }))?.description).toMatch(/^Dit bestand kon niet worden gecontroleerd/);
+    expect(await attachmentIds()).toEqual([]);
+    expect(uploads).toEqual([]);
+  });
+});
+
 describe('a clean file chosen with the file picker', () => {
   it('reaches the portal unchanged, without a dialog', async () => {
     const input = (await page.$('input#file-input'))!;

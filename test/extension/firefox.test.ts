@@ -1,5 +1,5 @@
-// The Firefox build: Mozilla's own linter passes it, and in Firefox ESR (WebDriver BiDi, the
-// add-on installed as a temporary one) its content scripts stop an export chosen with the picker
+// The Firefox build: Mozilla's own linter passes it, and in Firefox ESR (WebDriver BiDi, the add-on
+// installed as a temporary one) its content scripts stop an export chosen with the picker, dropped,
 // or sent by a page script, and let a clean file through unchanged. The block dialog lives in a
 // closed shadow root that BiDi cannot read into; its host element and Escape are checked here, its
 // text and accessibility in the Chromium suite.
@@ -85,6 +85,29 @@ describe('in Firefox ESR', () => {
     const stored = new Uint8Array(await (await fetch(`${portal!.url}/api/attachments/${id}`)).arrayBuffer());
     const original = await readFile(await fixturePath('vacancies.xlsx'));
     expect(createHash('sha256').update(stored).digest('hex')).toBe(createHash('sha256').update(original).digest('hex'));
+  });
+
+  it('holds a dropped file: an export never reaches the drop zone, a clean one does', async () => {
+    const drop = async (name: 'leak-3-bsn-only.csv' | 'schedule.csv') => {
+      const base64 = (await readFile(await fixturePath(name))).toString('base64');
+      await page.evaluate(
+        (data, fileName) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], fileName));
+          const zone = document.getElementById('drop-zone')!;
+          zone.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        },
+        base64,
+        name,
+      );
+    };
+    await drop('leak-3-bsn-only.csv');
+    await page.waitForSelector('export-guard-dialog', { timeout: 30_000 });
+    expect(await page.$$eval('#attachments li', (items) => items.length)).toBe(0);
+    await page.keyboard.press('Escape');
+    await drop('schedule.csv');
+    await page.waitForSelector('#attachments li', { timeout: 30_000 });
+    expect(await page.$$eval('#attachments li', (items) => items.map((li) => li.textContent))).toEqual([expect.stringContaining('schedule.csv')]);
   });
 
   it('refuses a script upload of an export before a request is made', async () => {

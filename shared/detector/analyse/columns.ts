@@ -104,7 +104,9 @@ export function profileSheet(
       findings.push({
         path: where.path,
         sheet: where.sheet,
-        header: column.header,
+        // Only a header that named the entity is quoted: other text in the header row might be a
+        // value, from a data row taken for a header.
+        header: decided.byHeader ? column.header : '',
         column: columnLetter(column.index),
         entity: decided.recognizer.id,
         category: decided.recognizer.category,

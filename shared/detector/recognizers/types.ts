@@ -12,7 +12,7 @@ export interface Recognizer {
   /** Header words, normalised (lower case, no accents, words separated by one space). */
   headers: { nl: readonly string[]; en: readonly string[] };
   /**
-   * True when values alone prove too little (a date, a capitalised word, a short number):
+   * True when values alone prove too little (a date, a short number, a word like 'M'):
    * the column then counts only when its header names the entity.
    */
   needsHeader: boolean;

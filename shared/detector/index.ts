@@ -61,6 +61,7 @@ export async function detect(bytes: Uint8Array, options: DetectOptions = {}): Pr
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  // Inputs come from files, sockets and messages, never from a SharedArrayBuffer.
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

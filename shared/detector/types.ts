@@ -63,7 +63,7 @@ export interface ReadFailure {
   detail: string;
 }
 
-/** Stable reason codes; messages live next to them in shared/verdict/reasons.ts. */
+/** Stable reason codes; messages live next to them in shared/detector/analyse/reasons.ts. */
 export type ReasonCode = string;
 
 export interface Reason {

@@ -6,9 +6,10 @@
 //   either the file can no longer be read (blocked, fail closed) or it still reads as an export.
 //   Flips inside the first 8 bytes are left out: a broken magic number (OLE2, gzip) makes the
 //   file one that no program opens as a spreadsheet any more, so it no longer carries the people.
-// - Text exports: a flip changes one or two values, or joins two lines: still blocked. A
-//   truncation is blocked as long as at least 10 complete rows of people remain; a fragment of a
-//   few lines is judged like any other short list.
+// - Uncompressed text exports (csv, txt, and markup: Excel 2003 XML, HTML, flat ODS): a flip
+//   changes one or two values, or joins two lines: still blocked. A truncation is blocked as long
+//   as the part that is left still holds at least 10 BSNs; a fragment of a few lines is judged
+//   like any other short list.
 import { describe, expect, it } from 'vitest';
 import { detect, type Verdict } from '../../shared/detector/index.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
@@ -22,7 +23,7 @@ const POLICY: Policy = { ...DEFAULT_POLICY, limits: { ...DEFAULT_POLICY.limits, 
 const TRUNCATIONS = 6;
 const FLIPS = 8;
 const MAGIC_BYTES = 8;
-const MIN_ROWS_LEFT = 10;
+const MIN_PEOPLE_LEFT = 10;
 /** leak-4 (2 MB) is covered by its smaller siblings: the same writer, the same reader. */
 const MUTATED = FIXTURE_NAMES.filter((name) => name !== 'leak-4.xlsx');
 
@@ -35,12 +36,15 @@ function isExport(name: FixtureName): boolean {
   return spec.verdict === 'block' && !('failure' in spec);
 }
 
-const isText = (name: FixtureName) => ['csv', 'text'].includes(FIXTURES[name].expect.kind);
+/** Zip, OLE2 and gzip files: compressed or structured, so that any damage must show. */
+function isContainer(bytes: Uint8Array): boolean {
+  return [[0x50, 0x4b], [0xd0, 0xcf], [0x1f, 0x8b]].some(([a, b]) => bytes[0] === a && bytes[1] === b);
+}
 
-function completeLines(bytes: Uint8Array): number {
-  let count = 0;
-  for (const byte of bytes) if (byte === 0x0a) count++;
-  return count;
+/** Nine-digit numbers left in uncompressed text; dropping zero bytes reads UTF-16 digits too. */
+function bsnsIn(bytes: Uint8Array): number {
+  const text = new TextDecoder('latin1').decode(bytes.filter((byte) => byte !== 0));
+  return text.match(/(?<!\d)\d{9}(?!\d)/g)?.length ?? 0;
 }
 
 interface Mutant {
@@ -57,9 +61,8 @@ function mutants(name: FixtureName, original: Uint8Array): Mutant[] {
   for (let i = 0; i < TRUNCATIONS; i++) {
     const length = random.int(0, original.length - 1);
     const bytes = original.slice(0, length);
-    // Byte 0x0a ends a line in UTF-8, Windows-1252 and both UTF-16 byte orders alike.
-    const rowsLeft = completeLines(bytes) - 1;
-    result.push({ label: `first ${length} of ${original.length} bytes`, bytes, mustBlock: exported && (!isText(name) || rowsLeft >= MIN_ROWS_LEFT) });
+    const stillAnExport = isContainer(original) || bsnsIn(bytes) >= MIN_PEOPLE_LEFT;
+    result.push({ label: `first ${length} of ${original.length} bytes`, bytes, mustBlock: exported && stillAnExport });
   }
   for (let i = 0; i < FLIPS; i++) {
     const bytes = original.slice();

@@ -1,12 +1,11 @@
-// Sample files for tests, generated on first use into test/fixtures/generated/ (gitignored).
+// Sample files for tests, generated on first use into test/fixtures/generated/v<N>/ (gitignored).
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { ensureFixture } from '../../scripts/fixtures/generate.js';
+import { ensureFixture, FIXTURE_DIR } from '../../scripts/fixtures/generate.js';
 import type { FixtureName } from '../../scripts/fixtures/catalogue.js';
 
 export { FIXTURES, FIXTURE_NAMES, type FixtureName, type FixtureSpec } from '../../scripts/fixtures/catalogue.js';
 
-export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/generated/', import.meta.url));
+export { FIXTURE_DIR };
 
 export function fixturePath(name: FixtureName): Promise<string> {
   return ensureFixture(FIXTURE_DIR, name);

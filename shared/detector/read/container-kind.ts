@@ -2,7 +2,8 @@
 import type { FileKind } from '../types.js';
 import type { ZipContainer } from './zip.js';
 
-const OTHER_OPEN_DOCUMENTS = ['text', 'text-master', 'presentation', 'graphics', 'drawing', 'chart', 'formula', 'image'].flatMap((type) => [
+/** OpenDocument types that are not spreadsheets. */
+export const OTHER_OPEN_DOCUMENTS = ['text', 'text-master', 'presentation', 'graphics', 'drawing', 'chart', 'formula', 'image'].flatMap((type) => [
   `application/vnd.oasis.opendocument.${type}`,
   `application/vnd.oasis.opendocument.${type}-template`,
 ]);

@@ -20,6 +20,7 @@ import { kindFromNames, zipKind } from './container-kind.js';
 import { parseDelimited, sniffDelimiter } from './delimited.js';
 import { decodeText } from './encoding.js';
 import { gunzipBounded, gzipName } from './gzip.js';
+import { markupComplete } from './markup.js';
 import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
@@ -79,6 +80,7 @@ class Reader {
         return this.add('xls', path, readWithSheetJs(bytes, path, this.session));
       case 'markup-spreadsheet':
         this.found(path, sniffed.kind);
+        if (!markupComplete(bytes, sniffed.encoding)) stop('truncated', path, 'the markup ends before its closing tag');
         return this.add(sniffed.kind, path, readWithSheetJs(bytes, path, this.session));
       case 'text': {
         const text = decodeText(bytes, sniffed.encoding);

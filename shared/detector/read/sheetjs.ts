@@ -11,7 +11,8 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
   session.checkpoint(path);
   let workbook: XLSX.WorkBook;
   try {
-    workbook = XLSX.read(bytes, { type: 'array', dense: true, cellNF: true, cellFormula: false, cellHTML: false, cellText: false, WTF: false });
+    // raw: text (HTML tables) stays text, as in delimited files: no guessing of numbers and dates.
+    workbook = XLSX.read(bytes, { type: 'array', dense: true, raw: true, cellNF: true, cellFormula: false, cellHTML: false, cellText: false, WTF: false });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/password|encrypt/i.test(message)) stop('encrypted', path, message);

@@ -4,10 +4,11 @@ import { isGzip } from './gzip.js';
 import { isOle2 } from './ole2.js';
 import { isZip } from './zip.js';
 import { sniffTextEncoding, type TextEncodingName } from './encoding.js';
+import { markupSpreadsheet, type MarkupKind } from './markup.js';
 
 export type Sniffed =
   | { format: 'zip' | 'gzip' | 'ole2' | 'pdf' | 'image' | 'biff' | 'other' }
-  | { format: 'markup-spreadsheet'; kind: 'xls' | 'ods' }
+  | { format: 'markup-spreadsheet'; kind: MarkupKind; encoding: TextEncodingName }
   | { format: 'text'; encoding: TextEncodingName };
 
 export function sniff(bytes: Uint8Array): Sniffed {
@@ -20,7 +21,7 @@ export function sniff(bytes: Uint8Array): Sniffed {
   const encoding = sniffTextEncoding(bytes);
   if (!encoding) return { format: 'other' };
   const markup = markupSpreadsheet(bytes, encoding);
-  return markup ? { format: 'markup-spreadsheet', kind: markup } : { format: 'text', encoding };
+  return markup ? { format: 'markup-spreadsheet', kind: markup, encoding } : { format: 'text', encoding };
 }
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boolean {
@@ -54,14 +55,4 @@ function isImage(bytes: Uint8Array): boolean {
 /** BIFF2-4 worksheets are bare record streams (no OLE2 wrapper) that start with a BOF record. */
 function isBiffWorkbook(bytes: Uint8Array): boolean {
   return bytes[0] === 0x09 && (bytes[1] === 0x00 || bytes[1] === 0x02 || bytes[1] === 0x04) && bytes[3] === 0x00 && (bytes[2] ?? 0) >= 4 && (bytes[2] ?? 0) <= 16;
-}
-
-/** Excel 2003 XML, flat OpenDocument and HTML tables: text formats a spreadsheet program opens as a workbook. */
-function markupSpreadsheet(bytes: Uint8Array, encoding: TextEncodingName): 'xls' | 'ods' | undefined {
-  const head = new TextDecoder(encoding).decode(bytes.subarray(0, 4096)).trimStart().toLowerCase();
-  if (!head.startsWith('<')) return undefined;
-  if (head.includes('urn:schemas-microsoft-com:office:spreadsheet')) return 'xls';
-  if (head.includes('application/vnd.oasis.opendocument.spreadsheet')) return 'ods';
-  if (/<table[\s>]/.test(head) || (head.includes('<html') && head.includes('excel'))) return 'xls';
-  return undefined;
 }

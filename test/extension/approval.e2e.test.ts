@@ -51,9 +51,12 @@ afterAll(async () => {
 });
 
 /** Logs the caseworker into the portal (through the proxy) and writes a group message. */
-async function composeBulkSend(subject: string, { attach = true } = {}): Promise<{ page: Page; recipientIds: string[] }> {
+async function composeBulkSend(
+  subject: string,
+  { attach = true, site = stack!.proxy.url } = {},
+): Promise<{ page: Page; recipientIds: string[] }> {
   const page = await caseworker!.browser.newPage();
-  await page.goto(`${stack!.proxy.url}/login`);
+  await page.goto(`${site}/login`);
   await page.select('#name', CASEWORKER.name);
   await Promise.all([page.waitForNavigation(), page.$eval('form', (form) => (form as HTMLFormElement).submit())]);
   await page.waitForSelector('input.recipient');
@@ -248,6 +251,30 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     const refused = await apiCall(stack!.tokens.caseworker, 'POST', ROUTES.decision(own.id), { decision: 'approve' });
     expect(refused.status).toBe(403);
     await Promise.all([page.close(), popup.close()]);
+  });
+});
+
+describe('a request nobody decides', { timeout: FLOW_TIMEOUT_MS }, () => {
+  let shortLived: FourEyesStack | undefined;
+
+  afterAll(async () => {
+    await shortLived?.close();
+    // The caseworker's browser goes back to the main proxy for any test that follows.
+    await configureExtension(caseworker!, { proxyUrl: stack!.proxy.url, token: stack!.tokens.caseworker });
+  });
+
+  it('expires: the caseworker is told, and nothing is sent', async () => {
+    shortLived = await startFourEyesStack({ validMinutes: 0.1 });
+    await configureExtension(caseworker!, { proxyUrl: shortLived.proxy.url, token: shortLived.tokens.caseworker });
+    const subject = 'Niemand beslist';
+    const { page, recipientIds } = await composeBulkSend(subject, { attach: false, site: shortLived.proxy.url });
+    await page.click('#send');
+    await waitForPanelText(page, /Wacht op goedkeuring/);
+    expect(await waitForPanelText(page, /verlopen/)).toContain('De goedkeuring is verlopen; het bericht is niet verstuurd.');
+    await page.waitForFunction(() => /verlopen/.test(document.getElementById('status')?.textContent ?? ''));
+    const inbox = (await (await fetch(`${shortLived.portal.url}/api/inbox/${recipientIds[0]!}`)).json()) as { messages: unknown[] };
+    expect(inbox.messages).toEqual([]);
+    await page.close();
   });
 });
 

@@ -27,7 +27,8 @@ export interface FourEyesStack {
   close(): Promise<void>;
 }
 
-export async function startFourEyesStack(): Promise<FourEyesStack> {
+/** `validMinutes`: how long requests and approvals stay valid (the proxy's default otherwise). */
+export async function startFourEyesStack({ validMinutes }: { validMinutes?: number } = {}): Promise<FourEyesStack> {
   const dir = await mkdtemp(join(tmpdir(), 'export-guard-e2e-'));
   const tokens = { caseworker: newToken(), approver: newToken() };
   const usersFile = join(dir, 'users.json');
@@ -51,6 +52,7 @@ export async function startFourEyesStack(): Promise<FourEyesStack> {
       // The office setup: the Chromium extension's fixed origin, and Firefox's per-profile ones.
       identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN, ANY_FIREFOX_EXTENSION] },
       store: { sqlite: databasePath },
+      ...(validMinutes === undefined ? {} : { approval: { validMinutes } }),
     });
     return { portal, proxy, tokens, databasePath, close };
   } catch (error) {

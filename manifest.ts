@@ -7,14 +7,17 @@ import { DEFAULT_POLICY } from './shared/policy/defaults.js';
 
 export type BrowserTarget = 'chromium' | 'firefox';
 
-/** Sites protected out of the box (any port). Other hosts come from the policy, never <all_urls>. */
-const DEFAULT_PROTECTED_SITES = DEFAULT_POLICY.protectedSites;
-
-export function manifestFor(target: BrowserTarget): ManifestV3Export {
+/**
+ * `protectedSites` are match patterns, by default the built-in policy's (localhost and 127.0.0.1,
+ * any port). An office builds with its own policy file (scripts/build-extension.ts --policy), so the
+ * extension guards exactly the sites the proxy's policy names, and never <all_urls>.
+ */
+export function manifestFor(target: BrowserTarget, protectedSites: readonly string[] = DEFAULT_POLICY.protectedSites): ManifestV3Export {
+  const sites = [...protectedSites];
   // document_start in every frame (same-origin iframes and about:blank ones too), so the listeners
   // and hooks are in place before any page script runs. The isolated bridge is listed first so it
   // is listening when the page-world capture announces itself.
-  const frames = { matches: DEFAULT_PROTECTED_SITES, run_at: 'document_start', all_frames: true, match_about_blank: true };
+  const frames = { matches: sites, run_at: 'document_start', all_frames: true, match_about_blank: true };
   return {
     manifest_version: 3,
     name: '__MSG_extName__',
@@ -25,7 +28,7 @@ export function manifestFor(target: BrowserTarget): ManifestV3Export {
     // alarms: retries of the audit queue and the approvals badge outlive the service worker;
     // declarativeNetRequestWithHostAccess: the token header, on the protected sites only.
     permissions: ['storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
-    host_permissions: DEFAULT_PROTECTED_SITES,
+    host_permissions: sites,
     action: { default_title: '__MSG_popup_title__', default_popup: 'popup/popup.html' },
     options_ui: { page: 'options/options.html', open_in_tab: true },
     background:

@@ -14,7 +14,8 @@ export function outDirFor(target: BrowserTarget): string {
   return resolve(here, '..', 'dist', target);
 }
 
-export function extensionConfig(target: BrowserTarget): InlineConfig {
+/** `protectedSites`: match patterns from the office policy; the built-in policy's when absent. */
+export function extensionConfig(target: BrowserTarget, protectedSites?: readonly string[]): InlineConfig {
   return {
     root: here,
     configFile: false,
@@ -30,7 +31,7 @@ export function extensionConfig(target: BrowserTarget): InlineConfig {
     },
     plugins: [
       crx({
-        manifest: manifestFor(target),
+        manifest: manifestFor(target, protectedSites),
         browser: target === 'firefox' ? 'firefox' : 'chrome',
         contentScripts: { standaloneFiles: ['content/index.ts', 'page/index.ts'] },
       }),

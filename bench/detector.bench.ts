@@ -103,11 +103,11 @@ export async function run(): Promise<void> {
   console.log('read: readDocuments only; detect: the whole detector; sheetjs: XLSX.read, default options');
   console.log(`peak: VmHWM of a child process doing one scan; an idle child: ${Number(inChild('idle')).toFixed(0)} MB\n`);
   const header = ['format', 'rows', 'MB', 'floor ms', 'read ms', 'x floor', 'detect ms', 'x floor', 'sheetjs ms', 'x floor', 'detect peak', 'sheetjs peak'];
-  console.log(header.map((h) => h.padStart(11)).join(''));
+  console.log(header.map((h) => h.padStart(13)).join(''));
   for (const rows of SIZES) {
     for (const format of FORMATS) {
       if (format === 'xls' && rows > MAX_XLS_ROWS) {
-        console.log(`${format.padStart(11)}${String(rows).padStart(11)}  n/a: an xls file holds at most 65,536 rows`);
+        console.log(`${format.padStart(13)}${String(rows).padStart(13)}  n/a: an xls file holds at most 65,536 rows`);
         continue;
       }
       if (!existsSync(samplePath(format, rows))) inChild('make', format, String(rows));
@@ -118,7 +118,7 @@ export async function run(): Promise<void> {
       const size = (readFileSync(samplePath(format, rows)).length / 1024 / 1024).toFixed(2);
       const cells = [format, rows, size, t.floor.toFixed(1), t.read.toFixed(1), ratio(t.read), t.detect.toFixed(1), ratio(t.detect),
         t.sheetjs.toFixed(1), ratio(t.sheetjs), `${detectPeak.toFixed(0)} MB`, `${sheetjsPeak.toFixed(0)} MB`];
-      console.log(cells.map((c) => String(c).padStart(11)).join(''));
+      console.log(cells.map((c) => String(c).padStart(13)).join(''));
     }
   }
 }

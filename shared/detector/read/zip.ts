@@ -39,7 +39,7 @@ export function isZip(bytes: Uint8Array): boolean {
 }
 
 /** The entries of the central directory. Directories are left out. */
-export function listZip(bytes: Uint8Array, path: string, session: ReadSession): ZipEntry[] {
+function listZip(bytes: Uint8Array, path: string, session: ReadSession): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfCentralDirectory(view);
   if (eocd < 0) {
@@ -150,7 +150,7 @@ export function openZip(bytes: Uint8Array, path: string, session: ReadSession): 
 }
 
 /** Rejects the archive on its declared sizes before a single byte is inflated. */
-export function checkDeclaredSizes(entries: ZipEntry[], path: string, session: ReadSession): void {
+function checkDeclaredSizes(entries: ZipEntry[], path: string, session: ReadSession): void {
   let total = 0;
   for (const entry of entries) {
     const where = join(path, entry.name);
@@ -166,7 +166,7 @@ export function join(path: string, name: string): string {
 }
 
 /** The inflated bytes of one entry; never more than its declared size (a lying header is 'corrupt'). */
-export function readEntry(bytes: Uint8Array, entry: ZipEntry, path: string, session: ReadSession): Uint8Array {
+function readEntry(bytes: Uint8Array, entry: ZipEntry, path: string, session: ReadSession): Uint8Array {
   const where = join(path, entry.name);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const local = entry.localHeaderOffset;

@@ -43,6 +43,9 @@ export function manifestFor(target: BrowserTarget, protectedSites: readonly stri
       ? {
           key: EXTENSION_PUBLIC_KEY,
           minimum_chrome_version: '111',
+          // Chromium 148+ then clones messages, so a file reaches the scan as bytes, not as base64
+          // in JSON (older versions ignore the key and get base64: extension/file-bytes.ts).
+          message_serialization: 'structured_clone',
           // IT's enterprise policy (docs/extension.md); Firefox reads it from policies.json instead.
           storage: { managed_schema: 'managed-schema.json' },
         }

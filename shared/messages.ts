@@ -7,15 +7,16 @@ import type { Verdict } from './detector/types.js';
 
 export type AttachVia = 'picker' | 'drop' | 'paste' | 'script';
 
+/**
+ * File bytes in a message. Firefox, and Chromium 148+ with "message_serialization":
+ * "structured_clone" in the manifest, clone a Uint8Array as it is; older Chromium serialises
+ * messages as JSON, where the bytes must travel as base64.
+ */
+export type FileBytes = { bytes: Uint8Array } | { base64: string };
+
 /** What a content script (on a protected site) may ask. */
 export type PageMessage =
-  | {
-      type: 'scan-file';
-      name: string;
-      via: AttachVia;
-      /** Base64 of the file bytes: runtime messaging is JSON in Chromium. */
-      base64: string;
-    }
+  | ({ type: 'scan-file'; name: string; via: AttachVia } & FileBytes)
   | { type: 'approval-needed'; payload: SendPayload }
   | { type: 'request-approval'; payload: SendPayload }
   | { type: 'approval-status'; id: string };

@@ -6,7 +6,7 @@ import { detect, sha256Hex } from '../../shared/detector/index.js';
 import type { Verdict } from '../../shared/detector/types.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { PageMessage } from '../../shared/messages.js';
-import { base64ToBytes } from '../base64.js';
+import { unpackFileBytes } from '../file-bytes.js';
 import { enqueue } from './audit-queue.js';
 import { policyInForce } from './policy.js';
 import { onPageMessage } from './router.js';
@@ -55,7 +55,7 @@ function blockedUploadEvent(message: Extract<PageMessage, { type: 'scan-file' }>
 
 export function registerScanHandler(): void {
   onPageMessage('scan-file', async (message, sender) => {
-    const verdict = await verdictFor(base64ToBytes(message.base64));
+    const verdict = await verdictFor(unpackFileBytes(message));
     if (verdict.verdict === 'block') {
       void enqueue(blockedUploadEvent(message, verdict, sender.url ?? sender.tab?.url)).catch((error) =>
         console.error('export-guard: could not queue the audit event:', error),

@@ -2,7 +2,7 @@
 // page's main thread) and shows the block dialog. Whatever goes wrong blocks the file.
 import type { Verdict } from '../../shared/detector/types.js';
 import { askBackground } from '../ask-background.js';
-import { bytesToBase64 } from '../base64.js';
+import { packFileBytes } from '../file-bytes.js';
 import { loadSettings } from '../background/settings.js';
 import { showBlockDialog } from '../ui/block-dialog.js';
 import { resolveLanguage, translator } from '../ui/i18n.js';
@@ -10,8 +10,8 @@ import type { Decision, ScanRequest } from './bridge-protocol.js';
 
 async function verdictFor(request: ScanRequest): Promise<Verdict | undefined> {
   try {
-    const base64 = bytesToBase64(new Uint8Array(request.bytes));
-    return (await askBackground({ type: 'scan-file', name: request.name, via: request.via, base64 })).verdict;
+    const file = packFileBytes(new Uint8Array(request.bytes));
+    return (await askBackground({ type: 'scan-file', name: request.name, via: request.via, ...file })).verdict;
   } catch (error) {
     console.error('export-guard: the file could not be checked, so it is blocked:', error);
     return undefined;

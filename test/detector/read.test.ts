@@ -133,6 +133,18 @@ describe('text encodings and delimiters', () => {
   });
 });
 
+describe('input as a view', () => {
+  it.each(['leak-1.xlsx', 'leak-2.xls', 'leak-6.ods', 'leak-8.xlsb', 'export-in-zip.zip', 'export.csv.gz', 'export-utf16be.csv', 'encrypted.xls'] as const)(
+    '%s inside a larger buffer (as Node pools Buffers) reads the same as a copy',
+    async (name) => {
+      const bytes = await fixtureBytes(name);
+      const pool = new Uint8Array(bytes.length + 2000).fill(0x50);
+      pool.set(bytes, 1000);
+      expect(await read(pool.subarray(1000, 1000 + bytes.length))).toEqual(await read(bytes));
+    },
+  );
+});
+
 describe('what is not a spreadsheet', () => {
   it('lets random bytes pass as other, without documents or failure', async () => {
     const outcome = await read(pseudoRandomBytes(10_000, 1));

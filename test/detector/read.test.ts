@@ -133,6 +133,16 @@ describe('text encodings and delimiters', () => {
   });
 });
 
+describe('markup spreadsheets', () => {
+  it('finds the table of a web page behind kilobytes of styles', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `<tr><td>Naam ${i}</td><td>12345678${i % 10}</td></tr>`).join('\n');
+    const page = `<!DOCTYPE html><html><head><style>${'td { color: black; }\n'.repeat(800)}</style></head><body>\n<table><tr><td>Naam</td><td>BSN</td></tr>\n${rows}\n</table></body></html>`;
+    const outcome = await read(encodeText(page, 'utf-8'));
+    expect(outcome.kind).toBe('xls');
+    expect(allSheets(outcome)[0]!.rows[1]).toEqual(['Naam 0', '123456780']);
+  });
+});
+
 describe('input as a view', () => {
   it.each(['leak-1.xlsx', 'leak-2.xls', 'leak-6.ods', 'leak-8.xlsb', 'export-in-zip.zip', 'export.csv.gz', 'export-utf16be.csv', 'encrypted.xls'] as const)(
     '%s inside a larger buffer (as Node pools Buffers) reads the same as a copy',

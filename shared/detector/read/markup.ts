@@ -8,6 +8,7 @@ export type MarkupKind = 'xls' | 'ods';
 
 const HEAD_CHARS = 4096;
 const TAIL_BYTES = 1024;
+const HTML_SCAN_BYTES = 1024 * 1024;
 
 export function markupSpreadsheet(bytes: Uint8Array, encoding: TextEncodingName): MarkupKind | undefined {
   const head = new TextDecoder(encoding).decode(bytes.subarray(0, HEAD_CHARS)).trimStart().toLowerCase();
@@ -18,7 +19,9 @@ export function markupSpreadsheet(bytes: Uint8Array, encoding: TextEncodingName)
     const declared = /office:mimetype="([^"]*)"/.exec(head)?.[1] ?? '';
     return OTHER_OPEN_DOCUMENTS.includes(declared) ? undefined : 'ods';
   }
-  if (/<table[\s>]/.test(head) || (head.includes('<html') && head.includes('excel'))) return 'xls';
+  if (/<table[\s>]/.test(head)) return 'xls';
+  // A web page can carry kilobytes of styles before its table (Excel's own "web page" format does).
+  if (/<html|<!doctype html/.test(head) && /<table[\s>]/i.test(new TextDecoder(encoding).decode(bytes.subarray(0, HTML_SCAN_BYTES)))) return 'xls';
   return undefined;
 }
 

@@ -13,6 +13,9 @@
 //   'text' (one column: one value per line).
 // - pdf, Word documents, images and unrecognised binary data ('other') are no documents: they
 //   pass. What looks like a spreadsheet container but cannot be read is a failure: fail closed.
+// - Deadline and cancellation are cooperative: checked every 1000-2000 rows, every inflate step,
+//   per sheet and per archive entry (the event loop runs between entries, so an abort message can
+//   arrive). One SheetJS parse (xls, xlsb, ods) cannot be interrupted: checked before and after.
 // It never throws: everything that goes wrong is a ReadFailure.
 import type { Document, FileKind, Sheet } from '../types.js';
 import type { ReadContext, ReadOutcome } from './contract.js';

@@ -18,14 +18,19 @@ async function verdictFor(request: ScanRequest): Promise<Verdict | undefined> {
   }
 }
 
-async function tellUser(name: string, verdict: Verdict | undefined): Promise<void> {
-  const { language } = (await loadSettings()).settings;
-  showBlockDialog({ name, verdict }, translator(language), resolveLanguage(language));
+// One dialog at a time: several exports chosen at once are explained one after the other.
+let dialogs: Promise<void> = Promise.resolve();
+
+function tellUser(name: string, verdict: Verdict | undefined): void {
+  dialogs = dialogs.then(async () => {
+    const { language } = (await loadSettings()).settings;
+    await showBlockDialog({ name, verdict }, translator(language), resolveLanguage(language)).closed;
+  }).catch((error) => console.error('export-guard:', error));
 }
 
 export async function scanFile(request: ScanRequest): Promise<Decision> {
   const verdict = await verdictFor(request);
   const decision = verdict?.verdict ?? 'block';
-  if (decision === 'block') void tellUser(request.name, verdict).catch((error) => console.error('export-guard:', error));
+  if (decision === 'block') tellUser(request.name, verdict);
   return decision;
 }

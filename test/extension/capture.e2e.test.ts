@@ -131,6 +131,32 @@ describe('an export chosen with the file picker', () => {
   });
 });
 
+describe('several exports chosen at once', () => {
+  it('are explained one dialog after the other, never stacked', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { __dialogs: number };
+      w.__dialogs = 0;
+      new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) if (node.nodeName === 'EXPORT-GUARD-DIALOG') w.__dialogs++;
+      }).observe(document.documentElement, { childList: true });
+    });
+    const input = (await page.$('input#file-input'))!;
+    await input.uploadFile(await fixturePath(EXPORT), await fixturePath('leak-3-bsn-only.csv'));
+    const titles: string[] = [];
+    for (const shown of [1, 2]) {
+      await page.waitForFunction((n) => (window as unknown as { __dialogs: number }).__dialogs === n, { timeout: 15_000 }, shown);
+      expect(await page.$$eval(DIALOG_HOST, (hosts) => hosts.length)).toBe(1);
+      const dialog = await dialogShown('aria/[role="alertdialog"]');
+      titles.push((await page.accessibility.snapshot({ root: dialog }))?.name ?? '');
+      await page.keyboard.press('Escape');
+    }
+    await page.waitForSelector(DIALOG_HOST, { hidden: true });
+    expect(titles.sort()).toEqual(['Bijlage tegengehouden: leak-3-bsn-only.csv', `Bijlage tegengehouden: ${EXPORT}`]);
+    expect(await attachmentIds()).toEqual([]);
+    expect(uploads).toEqual([]);
+  });
+});
+
 describe('a file that cannot be read', () => {
   it('is blocked too, and the dialog says it could not be checked', async () => {
     const input = (await page.$('input#file-input'))!;

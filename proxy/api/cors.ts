@@ -5,14 +5,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HEADERS } from '../../shared/api.js';
 import { ANY_FIREFOX_EXTENSION } from '../approval/config.js';
 
-export type OriginCheck = 'allowed' | 'no-browser-origin' | 'refused';
+export type OriginCheck = 'allowed' | 'no-browser-origin' | 'same-origin' | 'refused';
 
 export function checkOrigin(req: IncomingMessage, allowedOrigins: readonly string[]): OriginCheck {
   const origin = req.headers.origin;
   if (origin !== undefined) return isAllowed(origin, allowedOrigins) ? 'allowed' : 'refused';
   // Same-origin GETs carry no Origin; the Fetch Metadata header still tells a page's request apart.
+  // Firefox sends its add-ons' background GETs as same-origin too: the caller must then prove
+  // itself with the token, which a page never has (the extension keeps it off API paths).
   const site = req.headers['sec-fetch-site'];
-  return site === undefined || site === 'none' ? 'no-browser-origin' : 'refused';
+  if (site === undefined || site === 'none') return 'no-browser-origin';
+  return site === 'same-origin' ? 'same-origin' : 'refused';
 }
 
 function isAllowed(origin: string, allowedOrigins: readonly string[]): boolean {

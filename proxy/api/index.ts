@@ -1,7 +1,7 @@
 // The proxy's own API under API_PREFIX (shared/api.ts): every call authenticated, only the
 // extension's origins allowed, malformed input answered with 4xx and a reason.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROUTES, type MeResponse, type PolicyResponse, type UserInfo } from '../../shared/api.js';
+import { HEADERS, ROUTES, type MeResponse, type PolicyResponse, type UserInfo } from '../../shared/api.js';
 import type { ApprovalRule } from '../../shared/approval/rule.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { Approvals } from '../approval/approvals.js';
@@ -37,7 +37,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
         res.writeHead(204).end();
         return;
       }
-      const user = deps.directory.authenticate(req);
+      const user = origin === 'same-origin' ? tokenUser(req, deps.directory) : deps.directory.authenticate(req);
       if (!user) throw new BadRequest(401, 'unauthenticated', 'send a valid token in the x-export-guard-token header');
       const { status, body } = await route(req, new URL(req.url ?? '/', 'http://proxy.invalid'), user, deps);
       sendJson(res, status, body);
@@ -46,6 +46,12 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       sendJson(res, error.status, { error: error.error, message: error.message });
     }
   };
+}
+
+/** A same-origin browser call counts only with the extension's token, never with an SSO header a page also carries. */
+function tokenUser(req: IncomingMessage, directory: UserDirectory): UserInfo | undefined {
+  const token = req.headers[HEADERS.token];
+  return typeof token === 'string' && token !== '' ? directory.byToken(token) : undefined;
 }
 
 async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDeps): Promise<Answer> {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type BlockedUploadEvent } from '../../shared/api.js';
 import { DEFAULT_APPROVAL_RULE } from '../../shared/approval/rule.js';
-import { api, EXTENSION_ORIGIN, startHarness, type Harness } from './harness.js';
+import { api, EXTENSION_ORIGIN, SSO_HEADER, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,8 +43,16 @@ describe('the approval API', () => {
     const evil = await api(h, 'carla', 'GET', ROUTES.approvals, undefined, { origin: 'https://evil.example' });
     expect(evil).toEqual({ status: 403, json: expect.objectContaining({ error: 'origin-not-allowed' }) });
     // A page of the protected site itself: a same-origin GET carries no Origin, but Fetch Metadata.
-    const page = await fetch(h.proxy.url + ROUTES.approvals, { headers: { 'x-export-guard-token': h.tokens.carla!, 'sec-fetch-site': 'same-origin' } });
-    expect(page.status).toBe(403);
+    // The SSO gateway's header rides along on the page's requests, so it proves nothing here.
+    const page = await fetch(h.proxy.url + ROUTES.approvals, { headers: { [SSO_HEADER]: 'carla', 'sec-fetch-site': 'same-origin' } });
+    expect(page.status).toBe(401);
+  });
+
+  it("accepts Firefox's same-origin background calls when they carry the extension's token", async () => {
+    // The same SSO header from a non-browser client is the gateway's word, and counts.
+    expect((await fetch(h.proxy.url + ROUTES.me, { headers: { [SSO_HEADER]: 'carla' } })).status).toBe(200);
+    const addon = await fetch(h.proxy.url + ROUTES.me, { headers: { 'x-export-guard-token': h.tokens.carla!, 'sec-fetch-site': 'same-origin' } });
+    expect(await addon.json()).toEqual({ user: expect.objectContaining({ id: 'carla' }) });
   });
 
   it('answers the extension origin with CORS headers, preflight included', async () => {

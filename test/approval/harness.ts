@@ -12,6 +12,8 @@ import { HEADERS, ROUTES, type Role } from '../../shared/api.js';
 import { startTestProxy, type TestProxy } from '../proxy/start.js';
 
 export const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+/** The office's SSO gateway is this machine: its user header is trusted from 127.0.0.1. */
+export const SSO_HEADER = 'x-remote-user';
 
 /** anna and bram are caseworkers of team A, carla its approver; dirk approves for team B; eva is in A without the role. */
 const PEOPLE: [id: string, team: string, roles: Role[]][] = [
@@ -47,7 +49,7 @@ export async function startHarness(approval: Record<string, unknown> = {}): Prom
     }),
   });
   const portal = await startPortal({ jobSeekers: 300 });
-  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN] }, store: { sqlite: dbPath }, approval };
+  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN], ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'] }, store: { sqlite: dbPath }, approval };
   const harness: Harness = {
     dir,
     dbPath,

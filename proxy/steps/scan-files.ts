@@ -31,7 +31,7 @@ export function scanFiles(deps: ScanFilesDeps): Step {
     for (const file of blocked) {
       const event = uploadEvent(ctx, file);
       for (const code of event.reasonCodes) deps.metrics.blocks.inc({ reason: code });
-      deps.log.info('upload-blocked', { requestId: ctx.requestId, user: event.user, file: event.fileName, size: event.size, sha256: event.sha256, kind: event.kind, reasons: event.reasonCodes, columns: event.columns });
+      deps.log.info('upload-blocked', { requestId: ctx.requestId, user: event.user, location: event.location, size: event.size, sha256: event.sha256, kind: event.kind, reasons: event.reasonCodes, columns: event.columns });
       deps.events.emit('upload-blocked', event);
     }
     refuseUpload(ctx, blocked);

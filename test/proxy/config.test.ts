@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../proxy/config.js';
 import { parseFourEyesConfig } from '../../proxy/approval/config.js';
+import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
 
 describe('proxy config', () => {
   it('fills in defaults and resolves paths against the config file', async () => {
@@ -26,6 +27,8 @@ describe('proxy config', () => {
     const fourEyes = parseFourEyesConfig(config.features, config.baseDir);
     expect(fourEyes.approval.sendRoutes[0]?.path).toBe('/api/messages');
     expect(fourEyes.storePath).toBe('/var/lib/export-guard/state.db');
+    // The sample must let the extension this repository builds call the approval API.
+    expect(fourEyes.extensionOrigins).toEqual(expect.arrayContaining([EXTENSION_ORIGIN, 'moz-extension://*']));
   });
 
   it('lets flags stand alone and override the file', async () => {

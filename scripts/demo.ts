@@ -1,5 +1,6 @@
-// `npm start`: the demo portal with export-guard's proxy in front of it. Open the proxy's URL: it
-// is the portal, protected. Ports: PORTAL_PORT (default 3001), PROXY_PORT (default 3000).
+// `npm start`: the demo portal with export-guard's proxy in front of it, after `build:extension`
+// has built the extension. Open the proxy's URL: it is the portal, protected.
+// Ports: PORTAL_PORT (default 3001), PROXY_PORT (default 8080, the extension's default proxy URL).
 import { startPortal } from '../demo-portal/server.js';
 import { parseConfig } from '../proxy/config.js';
 import { startProxy } from '../proxy/server.js';
@@ -20,7 +21,7 @@ const fourEyes = {
 };
 const portal = await startPortal({ port: Number(process.env.PORTAL_PORT ?? 3001) });
 const proxy = await startProxy(
-  parseConfig({ target: portal.url, listen: `127.0.0.1:${process.env.PROXY_PORT ?? 3000}`, ...fourEyes }, process.cwd()),
+  parseConfig({ target: portal.url, listen: `127.0.0.1:${process.env.PROXY_PORT ?? 8080}`, ...fourEyes }, process.cwd()),
   { log: createLogger('warn') },
 );
 
@@ -33,12 +34,17 @@ export-guard demo
     An export ("Exporteer deze lijst naar CSV" on the compose page) is refused when attached.
   A job seeker's inbox:               ${proxy.url}/inbox/${someone.id}
   Proxy health and metrics:           ${proxy.url}/healthz  ${proxy.url}/metrics
-  The same portal without protection: ${portal.url}/   (to see what a leak looks like)
+  The same portal without the proxy:  ${portal.url}/   (only the extension stands in the way there)
 
-  Four-eyes approval (team ${DEMO_TEAM}): paste a token into the extension's settings, proxy URL ${proxy.url}
+  The extension is built. Load it in the browser you open the portal with:
+    Chromium/Edge: chrome://extensions > Developer mode > Load unpacked > ${join(process.cwd(), 'dist/chromium')}
+    Firefox:       about:debugging > This Firefox > Load Temporary Add-on > ${join(process.cwd(), 'dist/firefox/manifest.json')}
+
+  Four-eyes approval (team ${DEMO_TEAM}): paste a token into the extension's options (proxy URL ${proxy.url})
 ${users.map((u) => `    ${u.name.padEnd(16)} ${u.roles.join(', ').padEnd(22)} ${u.token}`).join('\n')}
     A group message with an attachment waits until another user with the approver role approves it.
-  Audit log:  npx tsx cli/main.ts audit report --db ${join(stateDir, 'state.db')}
+  Audit evidence:  npx export-guard audit report --db ${join(stateDir, 'state.db')}
+                   npx export-guard audit verify --db ${join(stateDir, 'state.db')}
 
 Ctrl+C stops both.`);
 

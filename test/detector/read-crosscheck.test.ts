@@ -8,18 +8,21 @@ import { analyse } from '../../shared/detector/analyse/index.js';
 import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
 import { workbook } from '../../scripts/fixtures/formats.js';
 
-const XLSX_FIXTURES = FIXTURE_NAMES.filter((name) => ['xlsx', 'xlsm'].includes(FIXTURES[name].expect.kind) && !('failure' in FIXTURES[name].expect));
+const ZIPPED_FIXTURES = FIXTURE_NAMES.filter((name) => {
+  const { expect } = FIXTURES[name];
+  return ['xlsx', 'xlsm', 'ods'].includes(expect.kind) && !('failure' in expect) && !name.endsWith('.fods');
+});
 
 const context = () => ({ limits: DEFAULT_POLICY.limits, deadline: Date.now() + 60_000 });
 
 async function bothPaths(bytes: Uint8Array) {
-  const fast = await readDocuments(bytes, context(), { xlsxReader: 'fast' });
-  const reference = await readDocuments(bytes, context(), { xlsxReader: 'sheetjs' });
+  const fast = await readDocuments(bytes, context(), { reader: 'fast' });
+  const reference = await readDocuments(bytes, context(), { reader: 'sheetjs' });
   return { fast, reference };
 }
 
-describe('fast xlsx reader against SheetJS', () => {
-  it.each(XLSX_FIXTURES)('%s: same tables, same verdict', async (name) => {
+describe('fast xlsx and ods readers against SheetJS', () => {
+  it.each(ZIPPED_FIXTURES)('%s: same tables, same verdict', async (name) => {
     const { fast, reference } = await bothPaths(await fixtureBytes(name));
     expect(fast.failure).toBeUndefined();
     expect(fast).toEqual(reference);
@@ -42,7 +45,7 @@ describe('fast xlsx reader against SheetJS', () => {
   it('the whole detector gives the catalogued verdict on leak 4 through both paths', async () => {
     const bytes = await fixtureBytes('leak-4.xlsx');
     expect((await detect(bytes)).verdict).toBe('block');
-    const reference = await readDocuments(bytes, context(), { xlsxReader: 'sheetjs' });
+    const reference = await readDocuments(bytes, context(), { reader: 'sheetjs' });
     expect(analyse(reference.documents, DEFAULT_POLICY).reasons.length).toBeGreaterThan(0);
   });
 });

@@ -24,6 +24,7 @@ import { parseDelimited, sniffDelimiter } from './delimited.js';
 import { decodeText } from './encoding.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
+import { readOds } from './ods-fast.js';
 import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
@@ -34,8 +35,8 @@ import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
 export type { ReadContext, ReadOutcome } from './contract.js';
 
 export interface ReadOptions {
-  /** 'sheetjs' reads xlsx with SheetJS instead of the fast path: the reference for the cross-check. */
-  xlsxReader?: 'fast' | 'sheetjs';
+  /** 'sheetjs' reads xlsx and ods with SheetJS instead of the fast paths: the reference for the cross-check. */
+  reader?: 'fast' | 'sheetjs';
 }
 
 export async function readDocuments(bytes: Uint8Array, ctx: ReadContext, options: ReadOptions = {}): Promise<ReadOutcome> {
@@ -116,10 +117,12 @@ class Reader {
     switch (kind) {
       case 'xlsx':
       case 'xlsm':
-        this.add(kind, path, this.options.xlsxReader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readXlsx(zip, this.session));
+        this.add(kind, path, this.options.reader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readXlsx(zip, this.session));
+        return;
+      case 'ods':
+        this.add(kind, path, this.options.reader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readOds(zip, this.session));
         return;
       case 'xlsb':
-      case 'ods':
         // SheetJS inflates without our caps: inflate every part once within them first, so that
         // a part whose header lies about its size is caught here.
         for (const name of zip.entries.keys()) zip.read(name);

@@ -1,5 +1,5 @@
-// SheetJS reads the formats we have no fast path for (xls, xlsb, ods) and serves as the reference
-// reader for xlsx in the cross-check test. It works synchronously on the whole file: the deadline
+// SheetJS reads the formats we have no fast path for (xls, xlsb, Excel 2003 XML, HTML, flat ODS)
+// and serves as the reference reader for xlsx and ods in the cross-check test. It works synchronously on the whole file: the deadline
 // is checked before and after, and between sheets while converting.
 import * as XLSX from '@e965/xlsx';
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';

@@ -1,0 +1,205 @@
+// The fast path for OpenDocument spreadsheets: scans content.xml by hand (indexOf, no DOM), with
+// memory proportional to the cells, where SheetJS needs about six times the XML's size. Repeated
+// empty rows and cells (LibreOffice writes a million of them) only move the position.
+// test/detector/read-crosscheck.test.ts holds it to the same tables as SheetJS.
+import type { CellValue, Sheet, SheetVisibility } from '../types.js';
+import { serialToIso } from './dates.js';
+import { stop, type ReadSession } from './session.js';
+import { xmlText } from './xml-text.js';
+import { join, type ZipContainer } from './zip.js';
+
+const ROWS_PER_CHECKPOINT = 1000;
+/** The largest grid LibreOffice and Excel open; a repeat count beyond it is damage. */
+const MAX_ROWS = 1_048_576;
+const MAX_COLUMNS = 16_384;
+const MS_PER_DAY = 86_400_000;
+
+export function readOds(zip: ZipContainer, session: ReadSession): Sheet[] {
+  const xml = zip.text('content.xml');
+  const hidden = hiddenTableStyles(xml);
+  const dateStyles = dateCellStyles(xml);
+  const sheets: Sheet[] = [];
+  let pos = 0;
+  for (;;) {
+    const start = findTag(xml, 'table:table', pos);
+    if (start < 0) break;
+    const tagEnd = xml.indexOf('>', start);
+    const end = xml.indexOf('</table:table>', tagEnd);
+    if (tagEnd < 0 || end < 0) stop('corrupt', zip.path, 'a table is not closed');
+    const tag = xml.slice(start, tagEnd);
+    const name = xmlText(attribute(tag, 'table:name') ?? '');
+    const where = join(zip.path, name);
+    const visibility: SheetVisibility = hidden.has(attribute(tag, 'table:style-name') ?? '') ? 'hidden' : 'visible';
+    sheets.push({ name, visibility, rows: scanTable(xml, tagEnd + 1, end, dateStyles, where, () => session.checkpoint(where)) });
+    pos = end;
+  }
+  if (sheets.length === 0 && xml.includes('table-cell')) stop('corrupt', zip.path, 'cells outside any readable table');
+  return sheets;
+}
+
+/** Table styles with table:display="false": how OpenDocument hides a sheet. */
+function hiddenTableStyles(xml: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of xml.matchAll(/<style:style\b([^>]*)>([\s\S]*?)<\/style:style>/g)) {
+    if (/table:display="false"/.test(match[2] ?? '')) names.add(attribute(match[1] ?? '', 'style:name') ?? '');
+  }
+  return names;
+}
+
+/**
+ * Cell styles whose number format is a date: a number in such a cell is a day count (as SheetJS
+ * writes dates), like a date cell.
+ */
+function dateCellStyles(xml: string): Set<string> {
+  const dateFormats = new Set<string>();
+  for (const match of xml.matchAll(/<number:date-style\b[^>]*\bstyle:name="([^"]*)"/g)) dateFormats.add(match[1] ?? '');
+  const styles = new Set<string>();
+  for (const match of xml.matchAll(/<style:style\b([^>]*)>/g)) {
+    const format = attribute(match[1] ?? '', 'style:data-style-name');
+    if (format && dateFormats.has(format)) styles.add(attribute(match[1] ?? '', 'style:name') ?? '');
+  }
+  return styles;
+}
+
+/** The next <name ...> or <name> (not <name-suffix>) at or after `from`. */
+function findTag(xml: string, name: string, from: number): number {
+  const open = `<${name}`;
+  for (let at = xml.indexOf(open, from); at >= 0; at = xml.indexOf(open, at + 1)) {
+    const next = xml.charCodeAt(at + open.length);
+    if (next === 32 || next === 62 || next === 47 || next === 9 || next === 10 || next === 13) return at;
+  }
+  return -1;
+}
+
+function attribute(tag: string, name: string): string | undefined {
+  const key = ` ${name}="`;
+  const at = tag.indexOf(key);
+  if (at < 0) return undefined;
+  const start = at + key.length;
+  return tag.slice(start, tag.indexOf('"', start));
+}
+
+function scanTable(xml: string, from: number, end: number, dateStyles: Set<string>, where: string, checkpoint: () => void): CellValue[][] {
+  const rows: CellValue[][] = [];
+  let rowIndex = 0;
+  let pos = from;
+  for (;;) {
+    const rowStart = findTag(xml, 'table:table-row', pos);
+    if (rowStart < 0 || rowStart >= end) break;
+    const rowTagEnd = xml.indexOf('>', rowStart);
+    const repeat = count(attribute(xml.slice(rowStart, rowTagEnd), 'table:number-rows-repeated'), where);
+    if (xml.charCodeAt(rowTagEnd - 1) === 47) {
+      rowIndex += repeat;
+      pos = rowTagEnd + 1;
+      continue;
+    }
+    const rowEnd = xml.indexOf('</table:table-row>', rowTagEnd);
+    if (rowEnd < 0 || rowEnd > end) stop('corrupt', where, 'a row is not closed');
+    const row = scanRow(xml, rowTagEnd + 1, rowEnd, dateStyles, where);
+    if (row.length > 0) {
+      if (rowIndex + repeat > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
+      for (let r = 0; r < repeat; r++) rows[rowIndex + r] = r === 0 ? row : row.slice();
+    }
+    rowIndex += repeat;
+    if (rowIndex > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
+    if (rows.length % ROWS_PER_CHECKPOINT === 0) checkpoint();
+    pos = rowEnd;
+  }
+  for (let r = 0; r < rows.length; r++) rows[r] ??= [];
+  return rows;
+}
+
+function count(value: string | undefined, where: string): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) stop('corrupt', where, `repeat count '${value}'`);
+  return n;
+}
+
+function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>, where: string): CellValue[] {
+  const row: CellValue[] = [];
+  let column = 0;
+  let pos = from;
+  for (;;) {
+    const lt = xml.indexOf('<', pos);
+    if (lt < 0 || lt >= end) break;
+    const tagEnd = xml.indexOf('>', lt);
+    pos = tagEnd + 1;
+    const isCell = xml.startsWith('table:table-cell', lt + 1) || xml.startsWith('table:covered-table-cell', lt + 1);
+    if (!isCell) continue;
+    const tag = xml.slice(lt, tagEnd);
+    const repeat = count(attribute(tag, 'table:number-columns-repeated'), where);
+    const selfClosing = xml.charCodeAt(tagEnd - 1) === 47;
+    let content = '';
+    if (!selfClosing) {
+      const close = xml.indexOf(xml.startsWith('table:covered', lt + 1) ? '</table:covered-table-cell>' : '</table:table-cell>', pos);
+      if (close < 0 || close > end) stop('corrupt', where, 'a cell is not closed');
+      content = xml.slice(pos, close);
+      pos = close;
+    }
+    const value = cellValue(tag, content, dateStyles);
+    if (value !== null) {
+      if (column + repeat > MAX_COLUMNS) stop('corrupt', where, 'cells beyond the sheet');
+      for (let c = 0; c < repeat; c++) row[column + c] = value;
+    }
+    column += repeat;
+  }
+  for (let c = 0; c < row.length; c++) row[c] ??= null;
+  return row;
+}
+
+function cellValue(tag: string, content: string, dateStyles: Set<string>): CellValue {
+  switch (attribute(tag, 'office:value-type')) {
+    case 'float':
+    case 'percentage':
+    case 'currency': {
+      const number = Number(attribute(tag, 'office:value'));
+      if (Number.isNaN(number)) return text(content);
+      return dateStyles.has(attribute(tag, 'table:style-name') ?? '') ? serialToIso(number, false) : number;
+    }
+    case 'date':
+      return isoDate(attribute(tag, 'office:date-value'));
+    case 'time':
+      return isoTime(attribute(tag, 'office:time-value'));
+    case 'boolean':
+      return attribute(tag, 'office:boolean-value') === 'true';
+    default:
+      return text(content);
+  }
+}
+
+function isoDate(value: string | undefined): string | null {
+  if (!value) return null;
+  const iso = value.slice(0, 19);
+  return iso.length === 10 || iso.endsWith('T00:00:00') ? iso.slice(0, 10) : iso;
+}
+
+/** PT12H30M00S: a time of day, written the way the other readers write times without a date. */
+function isoTime(value: string | undefined): string | number | null {
+  const match = /^-?PT(\d+)H(\d+)M([\d.]+)S$/.exec(value ?? '');
+  if (!match) return null;
+  const [, hours, minutes, seconds] = match;
+  return serialToIso(((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 / MS_PER_DAY, false);
+}
+
+/** The cell's paragraphs joined by line breaks, without annotations; '' is no value. */
+function text(content: string): string | null {
+  if (content === '') return null;
+  const body = content.includes('office:annotation') ? content.replace(/<office:annotation\b[\s\S]*?<\/office:annotation>/g, '') : content;
+  const paragraphs: string[] = [];
+  for (const match of body.matchAll(/<text:p\b[^>]*?(?:\/>|>([\s\S]*?)<\/text:p>)/g)) paragraphs.push(inline(match[1] ?? ''));
+  const joined = paragraphs.join('\n');
+  return joined === '' ? null : joined;
+}
+
+/** Inline markup: <text:s text:c="3"/> is three spaces, tabs and line breaks are characters, spans are their text. */
+function inline(markup: string): string {
+  if (!markup.includes('<')) return xmlText(markup);
+  const expanded = markup.replace(/<text:(s|tab|line-break)\b([^>]*)\/>|<[^>]*>/g, (tag, kind?: string, attributes?: string) => {
+    if (kind === 's') return ' '.repeat(Number(/text:c="(\d+)"/.exec(attributes ?? '')?.[1] ?? 1));
+    if (kind === 'tab') return '\t';
+    if (kind === 'line-break') return '\n';
+    return '';
+  });
+  return xmlText(expanded);
+}

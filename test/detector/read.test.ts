@@ -178,6 +178,18 @@ describe('OpenDocument', () => {
 
 });
 
+describe('repeat bombs', () => {
+  it('reads a value repeated over the whole OpenDocument grid as a bounded number of copies', async () => {
+    const cell = '<table:table-cell office:value-type="string" table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell>';
+    const flat = `<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet><table:table table:name="T"><table:table-row table:number-rows-repeated="1048576">${cell}</table:table-row></table:table></office:spreadsheet></office:body></office:document>`;
+    const outcome = await read(encodeText(flat, 'utf-8'));
+    expect(outcome.kind).toBe('ods');
+    const rows = allSheets(outcome)[0]!.rows;
+    expect(rows.length).toBe(1000);
+    expect(rows[999]!.length).toBe(1000);
+  });
+});
+
 describe('markup spreadsheets', () => {
   it('finds the table of a web page behind kilobytes of styles', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => `<tr><td>Naam ${i}</td><td>12345678${i % 10}</td></tr>`).join('\n');

@@ -24,7 +24,7 @@ import { parseDelimited, sniffDelimiter } from './delimited.js';
 import { decodeText } from './encoding.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
-import { readOds } from './ods-fast.js';
+import { readOds, readOdsXml } from './ods-fast.js';
 import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
@@ -82,10 +82,12 @@ class Reader {
       case 'biff':
         this.found(path, 'xls');
         return this.add('xls', path, readWithSheetJs(bytes, path, this.session));
-      case 'markup-spreadsheet':
+      case 'markup-spreadsheet': {
         this.found(path, sniffed.kind);
         if (!markupComplete(bytes, sniffed.encoding)) stop('truncated', path, 'the markup ends before its closing tag');
-        return this.add(sniffed.kind, path, readWithSheetJs(bytes, path, this.session));
+        const flatOds = sniffed.kind === 'ods' && this.options.reader !== 'sheetjs';
+        return this.add(sniffed.kind, path, flatOds ? readOdsXml(decodeText(bytes, sniffed.encoding), path, this.session) : readWithSheetJs(bytes, path, this.session));
+      }
       case 'text': {
         const text = decodeText(bytes, sniffed.encoding);
         const delimiter = sniffDelimiter(text);

@@ -1,6 +1,7 @@
 // The fast path for OpenDocument spreadsheets: scans content.xml by hand (indexOf, no DOM), with
 // memory proportional to the cells, where SheetJS needs about six times the XML's size. Repeated
-// empty rows and cells (LibreOffice writes a million of them) only move the position.
+// empty rows and cells (LibreOffice writes a million of them) only move the position. Flat
+// OpenDocument (.fods) is the same markup in one file.
 // test/detector/read-crosscheck.test.ts holds it to the same tables as SheetJS.
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { serialToIso } from './dates.js';
@@ -13,9 +14,18 @@ const ROWS_PER_CHECKPOINT = 1000;
 const MAX_ROWS = 1_048_576;
 const MAX_COLUMNS = 16_384;
 const MS_PER_DAY = 86_400_000;
+/**
+ * Copies made of a repeated non-empty row or cell. A few bytes can repeat a value over the whole
+ * grid (17 billion cells); identical copies beyond this tell the analysis nothing new.
+ */
+const MAX_COPIES = 1000;
 
 export function readOds(zip: ZipContainer, session: ReadSession): Sheet[] {
-  const xml = zip.text('content.xml');
+  return readOdsXml(zip.text('content.xml'), zip.path, session);
+}
+
+/** content.xml of a zipped OpenDocument file, or a whole flat one (.fods): the same markup. */
+export function readOdsXml(xml: string, path: string, session: ReadSession): Sheet[] {
   const hidden = hiddenTableStyles(xml);
   const dateStyles = dateCellStyles(xml);
   const sheets: Sheet[] = [];
@@ -25,15 +35,15 @@ export function readOds(zip: ZipContainer, session: ReadSession): Sheet[] {
     if (start < 0) break;
     const tagEnd = xml.indexOf('>', start);
     const end = xml.indexOf('</table:table>', tagEnd);
-    if (tagEnd < 0 || end < 0) stop('corrupt', zip.path, 'a table is not closed');
+    if (tagEnd < 0 || end < 0) stop('corrupt', path, 'a table is not closed');
     const tag = xml.slice(start, tagEnd);
     const name = xmlText(attribute(tag, 'table:name') ?? '');
-    const where = join(zip.path, name);
+    const where = join(path, name);
     const visibility: SheetVisibility = hidden.has(attribute(tag, 'table:style-name') ?? '') ? 'hidden' : 'visible';
     sheets.push({ name, visibility, rows: scanTable(xml, tagEnd + 1, end, dateStyles, where, () => session.checkpoint(where)) });
     pos = end;
   }
-  if (sheets.length === 0 && xml.includes('table-cell')) stop('corrupt', zip.path, 'cells outside any readable table');
+  if (sheets.length === 0 && xml.includes('table-cell')) stop('corrupt', path, 'cells outside any readable table');
   return sheets;
 }
 
@@ -98,7 +108,7 @@ function scanTable(xml: string, from: number, end: number, dateStyles: Set<strin
     const row = scanRow(xml, rowTagEnd + 1, rowEnd, dateStyles, where);
     if (row.length > 0) {
       if (rowIndex + repeat > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
-      for (let r = 0; r < repeat; r++) rows[rowIndex + r] = r === 0 ? row : row.slice();
+      for (let r = 0; r < Math.min(repeat, MAX_COPIES); r++) rows[rowIndex + r] = r === 0 ? row : row.slice();
     }
     rowIndex += repeat;
     if (rowIndex > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
@@ -140,7 +150,7 @@ function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>
     const value = cellValue(tag, content, dateStyles);
     if (value !== null) {
       if (column + repeat > MAX_COLUMNS) stop('corrupt', where, 'cells beyond the sheet');
-      for (let c = 0; c < repeat; c++) row[column + c] = value;
+      for (let c = 0; c < Math.min(repeat, MAX_COPIES); c++) row[column + c] = value;
     }
     column += repeat;
   }

@@ -92,6 +92,7 @@ function attribute(tag: string, name: string): string | undefined {
 function scanTable(xml: string, from: number, end: number, dateStyles: Set<string>, where: string, checkpoint: () => void): CellValue[][] {
   const rows: CellValue[][] = [];
   let rowIndex = 0;
+  let rowsSeen = 0;
   let pos = from;
   for (;;) {
     const rowStart = findTag(xml, 'table:table-row', pos);
@@ -112,7 +113,7 @@ function scanTable(xml: string, from: number, end: number, dateStyles: Set<strin
     }
     rowIndex += repeat;
     if (rowIndex > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
-    if (rows.length % ROWS_PER_CHECKPOINT === 0) checkpoint();
+    if (++rowsSeen % ROWS_PER_CHECKPOINT === 0) checkpoint();
     pos = rowEnd;
   }
   for (let r = 0; r < rows.length; r++) rows[r] ??= [];

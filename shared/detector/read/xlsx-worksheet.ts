@@ -36,6 +36,7 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
   const rows: CellValue[][] = [];
   let row: CellValue[] = [];
   let rowIndex = -1;
+  let rowsSeen = 0;
   let column = -1;
   let pos = sheetData.index + 1;
   for (;;) {
@@ -53,7 +54,7 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
       if (!(rowIndex >= 0 && rowIndex < MAX_ROWS)) stop('corrupt', where, `row number ${rowIndex + 1} outside the sheet`);
       row = rows[rowIndex] ??= [];
       column = -1;
-      if (rowIndex % ROWS_PER_CHECKPOINT === 0) checkpoint();
+      if (++rowsSeen % ROWS_PER_CHECKPOINT === 0) checkpoint();
       continue;
     }
     if (first !== C || !endsName(xml.charCodeAt(name + 1))) continue;

@@ -1,0 +1,98 @@
+// `export-guard scan` as IT and officers run it: real files, a real process, exit status and output.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, fixturePath, type FixtureName } from '../helpers/fixtures.js';
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the command from source, so the test sees the code as it is now. */
+function scan(args: string[], stdin?: Uint8Array, entry = ['--import', 'tsx', 'cli/main.ts']): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [...entry, 'scan', ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ status: error ? Number(error.code) : 0, stdout, stderr });
+    });
+    child.stdin!.end(stdin);
+  });
+}
+
+const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('export-guard scan', () => {
+  it('prints one JSON line per file with the catalogued verdict, and exits 1 when any is blocked', async () => {
+    const names: FixtureName[] = ['leak-3-bsn-only.csv', 'leak-9-surname-rowid.xlsx', 'vacancies.xlsx', 'letter.pdf'];
+    const paths = await Promise.all(names.map((name) => fixturePath(name)));
+    const run = await scan(['--json', ...paths]);
+    expect(run.status).toBe(1);
+    const lines = jsonLines(run.stdout);
+    expect(lines.map((line) => [line.file, line.verdict])).toEqual(names.map((name, i) => [paths[i], FIXTURES[name].expect.verdict]));
+    for (const line of lines) {
+      expect(line).toMatchObject({ kind: expect.any(String), reasons: expect.any(Array), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      for (const reason of line.reasons as { code: string }[]) expect(reason.code).toMatch(/^[a-z-]+$/);
+    }
+  });
+
+  it('exits 0 when every file is allowed, and says so in one line per file', async () => {
+    const paths = await Promise.all((['vacancies.xlsx', 'schedule.csv'] as const).map((name) => fixturePath(name)));
+    const run = await scan(paths);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual(paths.map((path) => expect.stringMatching(new RegExp(`^ALLOW  ${path}  \\(`))));
+  });
+
+  it('names the reasons of a block in Dutch by default and in English on request, never the values', async () => {
+    const path = await fixturePath('leak-3-bsn-only.csv');
+    const dutch = await scan([path]);
+    expect(dutch.stdout).toMatch(/^BLOCK {2}.*\n {2}- bsn-column: .*burgerservicenummers/);
+    const english = await scan(['--lang', 'en', path]);
+    expect(english.stdout).toMatch(/bsn-column: .*citizen service numbers/);
+    const firstBsn = (await readFile(path, 'utf8')).split(/\r?\n/)[0]!.trim();
+    expect(firstBsn).toMatch(/^\d{8,9}$/);
+    expect(dutch.stdout + english.stdout).not.toContain(firstBsn);
+  });
+
+  it('reads standard input for -', async () => {
+    const run = await scan(['--json', '-'], await readFile(await fixturePath('bsn-per-line.txt')));
+    expect(run.status).toBe(1);
+    expect(jsonLines(run.stdout)).toEqual([expect.objectContaining({ file: '-', verdict: 'block' })]);
+  });
+
+  it('exits 2 on a path it cannot read, after scanning the others', async () => {
+    const run = await scan(['--json', '/nonexistent/export.xlsx', await fixturePath('vacancies.xlsx')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("cannot read '/nonexistent/export.xlsx': ENOENT");
+    expect(jsonLines(run.stdout)).toEqual([expect.objectContaining({ verdict: 'allow' })]);
+  });
+
+  it('exits 2 on usage errors and on a bad policy file, naming the field', async () => {
+    expect((await scan([])).status).toBe(2);
+    expect((await scan(['--bogus', 'x'])).stderr).toContain("unknown option '--bogus'");
+    expect((await scan(['--lang', 'fr', 'x'])).status).toBe(2);
+    const dir = await mkdtemp(join(tmpdir(), 'eg-cli-'));
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ limits: { maxFileBytes: -1 } }));
+    const bad = await scan(['--policy', policy, await fixturePath('vacancies.xlsx')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('policy.limits.maxFileBytes');
+  });
+
+  it('applies the policy file it is given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eg-cli-'));
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ limits: { maxFileBytes: 1000 } }));
+    const run = await scan(['--json', '--policy', policy, await fixturePath('vacancies.xlsx')]);
+    expect(run.status).toBe(1);
+    expect(jsonLines(run.stdout)[0]).toMatchObject({ verdict: 'block', reasons: [expect.objectContaining({ code: 'file-too-large' })] });
+  });
+
+  it('runs as the installed `export-guard` command (built by npm ci)', async () => {
+    const run = await scan(['--json', await fixturePath('leak-9-surname-rowid.xlsx')], undefined, ['bin/export-guard.js']);
+    expect(run.status).toBe(1);
+    expect(jsonLines(run.stdout)[0]).toMatchObject({ verdict: 'block' });
+  });
+});

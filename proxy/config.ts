@@ -4,7 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { boolean, ConfigError, integer, knownKeys, object, string } from './config-fields.js';
 import type { LogLevel } from './log.js';
+
+export { ConfigError };
 
 /** Sections owned and validated by the four-eyes approval feature; the core passes them on as is. */
 export const FEATURE_SECTIONS = ['identity', 'approval', 'store'] as const;
@@ -45,7 +48,6 @@ export interface ProxyConfig {
   baseDir: string;
 }
 
-export class ConfigError extends Error {}
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', ...FEATURE_SECTIONS];
@@ -164,32 +166,4 @@ function listen(value: unknown): ProxyConfig['listen'] {
   const match = /^(.+):(\d+)$/.exec(text);
   if (!match) throw new ConfigError(`config.listen: expected HOST:PORT, got '${text}'`);
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: integer(Number(match[2]), 'config.listen port', 0, 65_535) };
-}
-
-function object(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${field}: expected an object`);
-  return value as Record<string, unknown>;
-}
-
-/** Unknown keys are typos until proven otherwise; keys starting with '$' are comments. */
-function knownKeys(value: Record<string, unknown>, known: readonly string[], field: string): void {
-  const unknown = Object.keys(value).find((key) => !key.startsWith('$') && !known.includes(key));
-  if (unknown) throw new ConfigError(`${field}.${unknown}: unknown field (known: ${known.join(', ')})`);
-}
-
-function boolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(`${field}: expected true or false, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function string(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new ConfigError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function integer(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${field}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }

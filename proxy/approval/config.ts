@@ -2,7 +2,7 @@
 // called from proxy/config.ts's parse. Every error names the field.
 import { resolve } from 'node:path';
 import { DEFAULT_APPROVAL_RULE, type ApprovalRule, type SendRoute } from '../../shared/approval/rule.js';
-import { ConfigError } from '../config.js';
+import { ConfigError, knownKeys, object, string, strings } from '../config-fields.js';
 import type { IdentityConfig } from '../identity/directory.js';
 
 /** Firefox gives an add-on a random origin per profile; this entry admits any Firefox add-on's origin. */
@@ -69,26 +69,6 @@ function sendRoutes(value: unknown): SendRoute[] {
       body: optional('body'),
     };
   });
-}
-
-function object(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${field}: expected an object`);
-  return value as Record<string, unknown>;
-}
-
-function knownKeys(value: Record<string, unknown>, known: readonly string[], field: string): void {
-  const unknown = Object.keys(value).find((key) => !key.startsWith('$') && !known.includes(key));
-  if (unknown) throw new ConfigError(`${field}.${unknown}: unknown field (known: ${known.join(', ')})`);
-}
-
-function string(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new ConfigError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function strings(value: unknown, field: string): string[] {
-  if (!Array.isArray(value)) throw new ConfigError(`${field}: expected a list of strings`);
-  return value.map((v, i) => string(v, `${field}[${i}]`));
 }
 
 function count(value: unknown, field: string): number {

@@ -2,27 +2,15 @@
 // recorded. SQLite is the embedded default; a shared database can implement the same interface
 // so several proxies of one office agree on every approval. Every change of an approval is
 // written in the same transaction as its audit entry: the evidence never disagrees with the state.
-import type { ApprovalState, AttachmentSummary, UserInfo } from '../../shared/api.js';
+import type { ApprovalState, ApprovalView, UserInfo } from '../../shared/api.js';
 import type { AuditEntry, AuditEvent } from '../audit/entry.js';
 
-export interface ApprovalRecord {
-  id: string;
-  state: ApprovalState;
-  sender: UserInfo;
-  createdAt: string;
-  expiresAt: string;
-  decidedAt?: string;
-  decidedBy?: UserInfo;
-  reason?: string;
+/** A request as stored: what the API shows of it (less what depends on who asks), and what it is bound to. */
+export interface ApprovalRecord extends Omit<ApprovalView, 'canDecide' | 'approvers'> {
   usedAt?: string;
-  /** What the approval is bound to: see proxy/approval/payload-hash.ts. */
-  payloadHash: string;
+  /** The send it approves; with the payload hash, see proxy/approval/payload-hash.ts. */
   method: string;
   path: string;
-  subject: string;
-  body: string;
-  recipientCount: number;
-  attachments: AttachmentSummary[];
 }
 
 export interface Decision {

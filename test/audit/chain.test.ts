@@ -1,23 +1,17 @@
-// The audit log's hash chain, on a real SQLite file, tampered with through a second connection
-// the way someone with access to the file would.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The audit log's hash chain, on a real SQLite file, tampered with through a second connection.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../proxy/audit/chain.js';
 import type { AuditEvent } from '../../proxy/audit/entry.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
+import { auditDatabase, tamper } from './audit-database.js';
 
 let dir: string;
 let dbPath: string;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eg-audit-'));
-  dbPath = join(dir, 'state.db');
-  const store = new SqliteStore(dbPath);
-  for (let i = 1; i <= 5; i += 1) await store.appendAudit(blocked(i));
-  await store.close();
+  ({ dir, path: dbPath } = await auditDatabase([1, 2, 3, 4, 5].map(blocked)));
 });
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,35 +33,29 @@ async function problems() {
   }
 }
 
-function tamper(sql: string): void {
-  const db = new Database(dbPath);
-  db.exec(sql);
-  db.close();
-}
-
 describe('audit hash chain', () => {
   it('an untouched log verifies', async () => {
     expect(await problems()).toEqual([]);
   });
 
   it('finds an edited entry', async () => {
-    tamper(`UPDATE audit SET facts = replace(facts, '"size":300', '"size":3') WHERE seq = 3`);
+    tamper(dbPath, `UPDATE audit SET facts = replace(facts, '"size":300', '"size":3') WHERE seq = 3`);
     expect(await problems()).toEqual([expect.objectContaining({ seq: 3, problem: 'edited' })]);
   });
 
   it('finds a removed entry', async () => {
-    tamper('DELETE FROM audit WHERE seq = 3');
+    tamper(dbPath, 'DELETE FROM audit WHERE seq = 3');
     expect(await problems()).toEqual([expect.objectContaining({ seq: 4, problem: 'missing-before' })]);
   });
 
   it('finds a removed first entry', async () => {
-    tamper('DELETE FROM audit WHERE seq = 1');
+    tamper(dbPath, 'DELETE FROM audit WHERE seq = 1');
     expect(await problems()).toEqual([expect.objectContaining({ seq: 2, problem: 'missing-before' })]);
   });
 
   it('finds two reordered entries', async () => {
     // Swap the stored content of positions 2 and 3: the rows stay, their order changes.
-    tamper(`
+    tamper(dbPath, `
       UPDATE audit SET position = -2 WHERE position = 2;
       UPDATE audit SET position = 2 WHERE position = 3;
       UPDATE audit SET position = 3 WHERE position = -2;
@@ -80,7 +68,7 @@ describe('audit hash chain', () => {
     for (let i = 1; i <= 3; i += 1) await store.appendAudit({ ...blocked(i), facts: { ...blocked(i).facts, user: 'forger' } });
     const forged = (await store.auditEntries())[2]!;
     await store.close();
-    tamper(`UPDATE audit SET at = '${forged.at}', facts = '${JSON.stringify(forged.facts)}', prev_hash = '${forged.prevHash}', hash = '${forged.hash}' WHERE seq = 3`);
+    tamper(dbPath, `UPDATE audit SET at = '${forged.at}', facts = '${JSON.stringify(forged.facts)}', prev_hash = '${forged.prevHash}', hash = '${forged.hash}' WHERE seq = 3`);
     const found = await problems();
     expect(found.map((p) => [p.seq, p.problem])).toEqual([
       [3, 'relinked'],

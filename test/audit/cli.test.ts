@@ -1,12 +1,10 @@
 // `export-guard audit verify|report` on a real database file, tampered with for real.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run as audit } from '../../cli/commands/audit.js';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
-import { SqliteStore } from '../../proxy/store/sqlite.js';
+import { auditDatabase, tamper } from './audit-database.js';
 
 let dir: string;
 let db: string;
@@ -34,11 +32,7 @@ const HISTORY: AuditEvent[] = [
 ];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eg-audit-cli-'));
-  db = join(dir, 'state.db');
-  const store = new SqliteStore(db);
-  for (const e of HISTORY) await store.appendAudit(e);
-  await store.close();
+  ({ dir, path: db } = await auditDatabase(HISTORY));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,12 +47,6 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
   }
 }
 
-function tamper(sql: string): void {
-  const connection = new Database(db);
-  connection.exec(sql);
-  connection.close();
-}
-
 describe('audit verify', () => {
   it('says an untouched log is intact and names its head', async () => {
     const { code, out } = await cli('verify', '--db', db);
@@ -69,7 +57,7 @@ describe('audit verify', () => {
   it('with a head noted earlier, finds a log cut back at its end', async () => {
     const head = (await cli('verify', '--db', db)).out.split('head ')[1]!;
     expect((await cli('verify', '--db', db, '--head', head)).code).toBe(0);
-    tamper('DELETE FROM audit WHERE seq >= 14');
+    tamper(db, 'DELETE FROM audit WHERE seq >= 14');
     // The chain alone cannot see this: what is left is a valid, shorter chain.
     expect((await cli('verify', '--db', db)).code).toBe(0);
     const { code, out } = await cli('verify', '--db', db, '--head', head);
@@ -78,21 +66,21 @@ describe('audit verify', () => {
   });
 
   it('names an edited entry', async () => {
-    tamper(`UPDATE audit SET facts = replace(facts, '"minutesToDecide":60', '"minutesToDecide":6') WHERE seq = 10`);
+    tamper(db, `UPDATE audit SET facts = replace(facts, '"minutesToDecide":60', '"minutesToDecide":6') WHERE seq = 10`);
     const { code, out } = await cli('verify', '--db', db);
     expect(code).toBe(1);
     expect(out).toBe('BROKEN at entry 10 (edited): entry 10 does not match its own hash: its content was changed');
   });
 
   it('names a removed entry', async () => {
-    tamper(`DELETE FROM audit WHERE seq = 12`);
+    tamper(db, `DELETE FROM audit WHERE seq = 12`);
     const { code, out } = await cli('verify', '--db', db);
     expect(code).toBe(1);
     expect(out).toContain('BROKEN at entry 13 (missing-before): entry 12, which entry 13 follows, was removed');
   });
 
   it('names reordered entries', async () => {
-    tamper(`
+    tamper(db, `
       UPDATE audit SET position = -1 WHERE position = 5;
       UPDATE audit SET position = 5 WHERE position = 6;
       UPDATE audit SET position = 6 WHERE position = -1;

@@ -21,7 +21,7 @@ export const ROUTES = {
   me: `${API_PREFIX}/api/me`,
   /** GET: the policy in force and the approval rule, so the browser decides as the proxy does. */
   policy: `${API_PREFIX}/api/policy`,
-  /** POST ApprovalCreateRequest: file a request. GET ?state=pending: the caller's team's requests. */
+  /** POST ApprovalCreateRequest: file a request. GET ?state=pending: the caller's team's requests, a page at a time. */
   approvals: `${API_PREFIX}/api/approvals`,
   /** GET: one request. */
   approval: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}`,
@@ -54,7 +54,8 @@ export interface ApprovalCreateRequest {
   payload: SendPayload;
 }
 
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'used';
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired', 'used'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
 export interface AttachmentSummary {
   id: string;
@@ -130,9 +131,18 @@ export interface ApprovalResponse {
   approval: ApprovalView;
 }
 
-/** GET ROUTES.approvals[?state=pending|approved|rejected|expired|used]: the caller's team's requests, newest first. */
+/** How many requests one page of GET ROUTES.approvals holds: `limit` when given, up to `max`. */
+export const APPROVAL_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
+
+/**
+ * GET ROUTES.approvals[?state=pending|approved|rejected|expired|used][&limit=N][&before=ID]: the
+ * caller's team's requests, newest first, one page of at most `limit`. The next page is asked for
+ * with before=<id of the last request received>; a client that reads one page sees the newest.
+ */
 export interface ApprovalListResponse {
   approvals: ApprovalView[];
+  /** Whether older requests follow this page. */
+  hasMore: boolean;
 }
 
 /** POST ROUTES.events: 201 { recorded: true }, or 200 { recorded: false } for an eventId seen before. */

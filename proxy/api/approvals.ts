@@ -1,10 +1,8 @@
 // Approval requests over HTTP: file one, list the team's, read one, decide one.
-import type { ApprovalListResponse, ApprovalResponse, ApprovalState, DecisionRequest, SendPayload, UserInfo } from '../../shared/api.js';
+import { APPROVAL_PAGE, APPROVAL_STATES, type ApprovalListResponse, type ApprovalResponse, type ApprovalState, type DecisionRequest, type SendPayload, type UserInfo } from '../../shared/api.js';
 import type { Approvals, Refusal } from '../approval/approvals.js';
 import type { ApprovalRecord } from '../store/types.js';
 import { BadRequest } from './json.js';
-
-const STATES: readonly ApprovalState[] = ['pending', 'approved', 'rejected', 'expired', 'used'];
 
 export interface Answer {
   status: number;
@@ -20,12 +18,26 @@ export async function createApproval(approvals: Approvals, user: UserInfo, input
   return answer(approvals, user, await approvals.request(user, payload as SendPayload), 201);
 }
 
-export async function listApprovals(approvals: Approvals, user: UserInfo, state: string | null): Promise<Answer> {
-  if (state !== null && !STATES.includes(state as ApprovalState)) {
-    throw new BadRequest(400, 'malformed-request', `'state' must be one of ${STATES.join(', ')}`);
+export async function listApprovals(approvals: Approvals, user: UserInfo, query: URLSearchParams): Promise<Answer> {
+  const state = query.get('state');
+  if (state !== null && !APPROVAL_STATES.includes(state as ApprovalState)) {
+    throw new BadRequest(400, 'malformed-request', `'state' must be one of ${APPROVAL_STATES.join(', ')}`);
   }
-  const records = await approvals.list(user, (state ?? undefined) as ApprovalState | undefined);
-  return { status: 200, body: { approvals: records.map((r) => approvals.view(r, user)) } satisfies ApprovalListResponse };
+  const before = query.get('before');
+  if (before !== null && !(await approvals.get(user, before))) {
+    throw new BadRequest(400, 'malformed-request', `'before' must be the id of an approval request of your team, got '${before}'`);
+  }
+  const { records, hasMore } = await approvals.list(user, { state: (state ?? undefined) as ApprovalState | undefined, before: before ?? undefined, limit: pageLimit(query.get('limit')) });
+  return { status: 200, body: { approvals: records.map((r) => approvals.view(r, user)), hasMore } satisfies ApprovalListResponse };
+}
+
+function pageLimit(limit: string | null): number {
+  if (limit === null) return APPROVAL_PAGE.defaultLimit;
+  const n = Number(limit);
+  if (!/^\d+$/.test(limit) || n < 1 || n > APPROVAL_PAGE.maxLimit) {
+    throw new BadRequest(400, 'malformed-request', `'limit' must be a whole number from 1 to ${APPROVAL_PAGE.maxLimit}, got '${limit}'`);
+  }
+  return n;
 }
 
 export async function getApproval(approvals: Approvals, user: UserInfo, id: string): Promise<Answer> {

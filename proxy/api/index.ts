@@ -60,7 +60,7 @@ async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDe
   if (method === 'GET' && path === ROUTES.me) return { status: 200, body: { user } satisfies MeResponse };
   if (method === 'GET' && path === ROUTES.policy) return { status: 200, body: { policy: deps.policy, approval: deps.rule } satisfies PolicyResponse };
   if (method === 'POST' && path === ROUTES.approvals) return createApproval(deps.approvals, user, await readJson(req));
-  if (method === 'GET' && path === ROUTES.approvals) return listApprovals(deps.approvals, user, url.searchParams.get('state'));
+  if (method === 'GET' && path === ROUTES.approvals) return listApprovals(deps.approvals, user, url.searchParams);
   if (method === 'POST' && path === ROUTES.events) return recordBlockedUpload(deps.store, user, await readJson(req));
   const match = APPROVAL_PATH.exec(path);
   if (match) {

@@ -67,9 +67,12 @@ export class Approvals {
     return record;
   }
 
-  async list(viewer: UserInfo, state?: ApprovalState): Promise<ApprovalRecord[]> {
+  /** One page of the viewer's team's requests, newest first; `before` is a request the viewer may see. */
+  async list(viewer: UserInfo, page: { state?: ApprovalState; before?: string; limit: number }): Promise<{ records: ApprovalRecord[]; hasMore: boolean }> {
     await this.expireDue();
-    return this.deps.store.listApprovals({ team: viewer.team, state });
+    // One more than asked tells whether another page follows.
+    const records = await this.deps.store.listApprovals({ team: viewer.team, ...page, limit: page.limit + 1 });
+    return { records: records.slice(0, page.limit), hasMore: records.length > page.limit };
   }
 
   /** One request, if the viewer may see it: the sender's own team (or an admin). */

@@ -1,10 +1,10 @@
 // The embedded store: one SQLite file (WAL), written in transactions that take the write lock
 // first, so two proxies sharing the file still chain audit entries one after another.
 import Database from 'better-sqlite3';
-import type { ApprovalState } from '../../shared/api.js';
+import { APPROVAL_STATES, type ApprovalState } from '../../shared/api.js';
 import { chainEntry } from '../audit/chain.js';
 import type { AuditEntry, AuditEvent } from '../audit/entry.js';
-import type { ApprovalRecord, Decision, Store } from './types.js';
+import type { ApprovalFilter, ApprovalRecord, Decision, Store } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS approvals (
@@ -39,8 +39,6 @@ interface AuditRow {
   hash: string;
 }
 
-const STATES: readonly ApprovalState[] = ['pending', 'approved', 'rejected', 'expired', 'used'];
-
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql;
@@ -55,7 +53,8 @@ export class SqliteStore implements Store {
       insertApproval: prepare('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)'),
       approval: prepare('SELECT record FROM approvals WHERE id = ?'),
       approvals: prepare(
-        'SELECT record FROM approvals WHERE (@team IS NULL OR sender_team = @team) AND (@state IS NULL OR state = @state) ORDER BY rowid DESC',
+        `SELECT record FROM approvals WHERE (@team IS NULL OR sender_team = @team) AND (@state IS NULL OR state = @state)
+           AND (@before IS NULL OR rowid < (SELECT rowid FROM approvals WHERE id = @before)) ORDER BY rowid DESC LIMIT @limit`,
       ),
       approvalIn: prepare('SELECT record FROM approvals WHERE id = ? AND state = ? AND expires_at > ?'),
       due: prepare("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= ?"),
@@ -82,8 +81,11 @@ export class SqliteStore implements Store {
     return row && (JSON.parse(row.record) as ApprovalRecord);
   }
 
-  async listApprovals(filter: { team?: string; state?: ApprovalState }): Promise<ApprovalRecord[]> {
-    const rows = this.sql.approvals.all({ team: filter.team ?? null, state: filter.state ?? null }) as { record: string }[];
+  async listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]> {
+    // LIMIT -1 is SQLite's "no limit".
+    const rows = this.sql.approvals.all({ team: filter.team ?? null, state: filter.state ?? null, before: filter.before ?? null, limit: filter.limit ?? -1 }) as {
+      record: string;
+    }[];
     return rows.map((row) => JSON.parse(row.record) as ApprovalRecord);
   }
 
@@ -126,7 +128,7 @@ export class SqliteStore implements Store {
   }
 
   async countByState(): Promise<Record<ApprovalState, number>> {
-    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<ApprovalState, number>;
+    const counts = Object.fromEntries(APPROVAL_STATES.map((s) => [s, 0])) as Record<ApprovalState, number>;
     const rows = this.sql.counts.all() as { state: ApprovalState; n: number }[];
     for (const { state, n } of rows) counts[state] = n;
     return counts;

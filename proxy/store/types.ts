@@ -13,6 +13,15 @@ export interface ApprovalRecord extends Omit<ApprovalView, 'canDecide' | 'approv
   path: string;
 }
 
+export interface ApprovalFilter {
+  team?: string;
+  state?: ApprovalState;
+  /** Only requests filed before this one (by id): the cursor of the next page. */
+  before?: string;
+  /** At most this many; all when absent. */
+  limit?: number;
+}
+
 export interface Decision {
   state: 'approved' | 'rejected';
   decidedBy: UserInfo;
@@ -26,7 +35,7 @@ export interface Store {
   createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   /** Newest first. */
-  listApprovals(filter: { team?: string; state?: ApprovalState }): Promise<ApprovalRecord[]>;
+  listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]>;
   /** Only a pending, unexpired request can be decided; false when it was not (any more). */
   decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean>;
   /** Marks a granted, unexpired approval used, at most once ever; false when it was not usable. */

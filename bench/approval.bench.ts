@@ -10,6 +10,7 @@ import { writeUsersFile } from '../proxy/identity/users-file.js';
 import { createLogger } from '../proxy/log.js';
 import { startProxy } from '../proxy/server.js';
 import { HEADERS, ROUTES } from '../shared/api.js';
+import { concurrently, percentile } from './load.js';
 
 const CLIENTS = 50;
 const REQUESTS = 500;
@@ -45,11 +46,11 @@ export async function run(): Promise<void> {
     const payload = (i: number) => ({ method: 'POST', path: '/api/messages', contentType: 'application/json', body: sendBody(recipients, ['att-x'], `Bericht ${i}`) });
 
     const ids: string[] = [];
-    const create = await concurrently(REQUESTS, async (i) => {
+    const create = await concurrently(CLIENTS, REQUESTS, async (i) => {
       ids.push((await call('anna', 'POST', ROUTES.approvals, { payload: payload(i) })).approval!.id);
     });
-    const list = await concurrently(REQUESTS, () => call('carla', 'GET', `${ROUTES.approvals}?state=pending`));
-    const approve = await concurrently(REQUESTS, (i) => call('carla', 'POST', ROUTES.decision(ids[i]!), { decision: 'approve' }));
+    const list = await concurrently(CLIENTS, REQUESTS, () => call('carla', 'GET', `${ROUTES.approvals}?state=pending`));
+    const approve = await concurrently(CLIENTS, REQUESTS, (i) => call('carla', 'POST', ROUTES.decision(ids[i]!), { decision: 'approve' }));
 
     // Sends: the same portal work either way (3 recipients); one needs an approval, one does not.
     const session = (await fetch(`${portal.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Anna+de+Vries', redirect: 'manual' }))
@@ -86,7 +87,7 @@ export async function run(): Promise<void> {
     console.log(`approval API, ${CLIENTS} concurrent clients, ${REQUESTS} requests per operation:`);
     console.log('  operation        req/s     p50 ms   p99 ms');
     for (const [name, r] of [['create', create], ['list pending', list], ['approve', approve]] as const) {
-      console.log(`  ${name.padEnd(14)} ${r.perSecond.toFixed(0).padStart(7)} ${fmt(percentile(r.latencies, 50))} ${fmt(percentile(r.latencies, 99))}`);
+      console.log(`  ${name.padEnd(14)} ${r.rps.toFixed(0).padStart(7)} ${fmt(r.p50)} ${fmt(r.p99)}`);
     }
     console.log(`sends through the proxy, ${SENDS} each, one after another:`);
     console.log('  send                         p50 ms   p99 ms');
@@ -102,28 +103,6 @@ export async function run(): Promise<void> {
 
 function sendBody(recipientIds: string[], attachmentIds: string[], subject: string): string {
   return JSON.stringify({ recipientIds, subject, body: 'Graag tot dinsdag.', attachmentIds });
-}
-
-async function concurrently(total: number, task: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; perSecond: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { latencies, perSecond: (total / (performance.now() - started)) * 1000 };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const fmt = (ms: number) => ms.toFixed(2).padStart(8);

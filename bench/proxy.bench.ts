@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fixtureBytes } from '../test/helpers/fixtures.js';
 import { detect } from '../shared/detector/index.js';
+import { concurrently, type Timing } from './load.js';
 
 const PASSTHROUGH_REQUESTS = 2_000;
 const ROUNDS = 3;
@@ -16,12 +17,6 @@ const SCANNING_UPLOADS = 4;
 const LEAK_UPLOADS = 5;
 const BIG_UPLOADS = 20;
 const BIG_UPLOAD_BYTES = 10 * 1024 * 1024;
-
-interface Timing {
-  rps: number;
-  p50: number;
-  p99: number;
-}
 
 export async function run(): Promise<void> {
   const upstream = await startUpstream();
@@ -157,24 +152,8 @@ function post(url: string, body: Uint8Array): Promise<number> {
 }
 
 /** `total` GETs, CONCURRENCY at a time, each timed. */
-async function load(url: string, total: number, agent: Agent): Promise<Timing> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        next += 1;
-        const t = performance.now();
-        await get(url, agent);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { rps: total / seconds, p50: at(0.5), p99: at(0.99) };
+function load(url: string, total: number, agent: Agent): Promise<Timing> {
+  return concurrently(CONCURRENCY, total, () => get(url, agent));
 }
 
 async function timeEach(times: number, action: () => Promise<unknown>): Promise<number> {

@@ -131,7 +131,7 @@ export interface ApprovalResponse {
   approval: ApprovalView;
 }
 
-/** How many requests one page of GET ROUTES.approvals holds: `limit` when given, up to `max`. */
+/** How many requests one page of GET ROUTES.approvals holds: `limit` when given, at most `maxLimit`. */
 export const APPROVAL_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
 
 /**

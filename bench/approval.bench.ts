@@ -10,6 +10,7 @@ import { writeUsersFile } from '../proxy/identity/users-file.js';
 import { createLogger } from '../proxy/log.js';
 import { startProxy } from '../proxy/server.js';
 import { HEADERS, ROUTES } from '../shared/api.js';
+import { portalLogin } from '../test/demo-portal/login.js';
 import { concurrently, percentile } from './load.js';
 
 const CLIENTS = 50;
@@ -53,8 +54,7 @@ export async function run(): Promise<void> {
     const approve = await concurrently(CLIENTS, REQUESTS, (i) => call('carla', 'POST', ROUTES.decision(ids[i]!), { decision: 'approve' }));
 
     // Sends: the same portal work either way (3 recipients); one needs an approval, one does not.
-    const session = (await fetch(`${portal.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Anna+de+Vries', redirect: 'manual' }))
-      .headers.get('set-cookie')!.split(';')[0]!;
+    const session = await portalLogin(portal.url, 'Anna de Vries');
     const form = new FormData();
     form.append('file', new Blob(['Uitnodiging voor de banenmarkt.\n']), 'uitnodiging.txt');
     const attachmentId = ((await (await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { cookie: session, [HEADERS.token]: tokens.anna }, body: form })).json()) as { id: string }).id;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.js';
+import { portalLogin } from '../demo-portal/login.js';
 import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from './harness.js';
 
 let h: Harness;
@@ -123,7 +124,7 @@ describe('four-eyes approval of bulk sends', () => {
   it('an attachment the proxy never saw is shown as unknown', async () => {
     const direct = new FormData();
     direct.append('file', new Blob(['buiten de proxy om']), 'direct.txt');
-    const portalSessionDirect = (await fetch(`${h.portal.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Anna+de+Vries', redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+    const portalSessionDirect = await portalLogin(h.portal.url, 'Anna de Vries');
     const id = ((await (await fetch(`${h.portal.url}/api/attachments`, { method: 'POST', headers: { cookie: portalSessionDirect }, body: direct })).json()) as { id: string }).id;
     const { status, json } = await requestApproval(h, 'anna', sendBody(recipients, [id]));
     expect(status).toBe(201);

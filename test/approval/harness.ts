@@ -9,6 +9,7 @@ import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import type { AuditEntry } from '../../proxy/audit/entry.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { HEADERS, ROUTES, type Role } from '../../shared/api.js';
+import { portalLogin } from '../demo-portal/login.js';
 import { startTestProxy, type TestProxy } from '../proxy/start.js';
 
 export const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -80,14 +81,8 @@ export async function startHarness(approval: Record<string, unknown> = {}): Prom
 }
 
 /** Logs in to the portal through the proxy, as a caseworker's browser does. */
-export async function portalSession(h: Harness): Promise<string> {
-  const response = await fetch(`${h.proxy.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'name=Anna+de+Vries',
-    redirect: 'manual',
-  });
-  return response.headers.get('set-cookie')!.split(';')[0]!;
+export function portalSession(h: Harness): Promise<string> {
+  return portalLogin(h.proxy.url, 'Anna de Vries');
 }
 
 export async function upload(h: Harness, session: string, user: string, name: string, content: string | Uint8Array): Promise<Response> {

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../../demo-portal/server.js';
 import { makeJobSeekers } from '../../demo-portal/job-seekers.js';
+import { portalLogin } from './login.js';
 
 let portal: Portal;
 let cookie: string;
 
 beforeAll(async () => {
   portal = await startPortal();
-  const login = await fetch(`${portal.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ name: 'Anna de Vries' }),
-    redirect: 'manual',
-  });
-  expect(login.status).toBe(303);
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  cookie = await portalLogin(portal.url, 'Anna de Vries');
 });
 afterAll(() => portal.close());
 

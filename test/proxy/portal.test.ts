@@ -2,6 +2,7 @@
 // when attached and never reaches the portal; a harmless attachment goes out to the inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../../demo-portal/server.js';
+import { portalLogin } from '../demo-portal/login.js';
 import { fixtureBytes } from '../helpers/fixtures.js';
 import { sha256 } from './upstream.js';
 import { startTestProxy, type TestProxy } from './start.js';
@@ -13,14 +14,7 @@ let cookie: string;
 beforeAll(async () => {
   portal = await startPortal();
   proxy = await startTestProxy(portal.url);
-  const login = await fetch(`${proxy.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ name: 'Bram Jansen' }),
-    redirect: 'manual',
-  });
-  expect(login.status).toBe(303);
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  cookie = await portalLogin(proxy.url, 'Bram Jansen');
 });
 afterAll(async () => {
   await proxy.close();

@@ -2,13 +2,11 @@
 // A send refers to attachments by id only, so the approval flow looks the files up here to show an
 // approver what will go out and to scan them once more.
 import type { IncomingMessage } from 'node:http';
+import type { AttachmentSummary } from '../shared/api.js';
 import type { FoundFile } from './pipeline.js';
 
-export interface AttachmentRecord {
-  id: string;
-  name: string;
-  size: number;
-  sha256: string;
+/** The file behind what an approver is shown of an attachment (its AttachmentSummary). */
+export interface AttachmentRecord extends Pick<AttachmentSummary, 'id' | 'name' | 'size' | 'sha256'> {
   verdict: 'block' | 'allow';
   bytes: Uint8Array;
   /** User id of the uploader, when known. */

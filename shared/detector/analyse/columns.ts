@@ -1,6 +1,8 @@
-// Per-column profiling: which entity, if any, each column of a sheet holds. One pass over the
-// rows; a recognizer stops testing a column only once it can no longer change the column's
-// outcome (see pruneHopeless).
+// Per-column profiling: which entity, if any, each column of a sheet holds. A column's candidates
+// are tested tier by tier, highest first (see tier): the first tier with a passing candidate
+// decides, since no lower one can outrank it. Most columns are decided by their header's entity in
+// the first pass over the rows, so their values meet one recognizer, not all of them. Whatever a
+// tier tests, it tests to the last row: counts and a remark deep down are exact.
 import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { Recognizer } from '../recognizers/types.js';
 import type { CellValue, ColumnFinding } from '../types.js';
@@ -19,6 +21,7 @@ interface Candidate {
   countsAll: boolean;
   share: number;
   minMatches: number;
+  tier: number;
   matches: number;
   /** This candidate's bit in the column's memo of matches. */
   bit: number;
@@ -29,15 +32,22 @@ interface Candidate {
 interface Column {
   index: number;
   header: string;
+  /** Non-empty values below the header, known once the first pass is done. */
   nonEmpty: number;
+  /** Non-empty values seen so far in the current pass. */
+  seen: number;
   /** The last pruning round in which it received a value. */
   touchedIn: number;
-  candidates: Candidate[];
+  /** The candidates of the tier being tested; emptied as they become hopeless. */
+  testing: Candidate[];
+  /** The lower tiers, highest first, tested only if no candidate of a higher tier passes. */
+  waiting: Candidate[][];
   /**
-   * Which candidates each distinct value matched, as bits. Most columns repeat a few values
+   * Which tested candidates each distinct value matched, as bits. Most columns repeat a few values
    * (gender, place, status); one that does not (BSNs, e-mail addresses) drops its memo.
    */
   memo: Map<CellValue, number> | null;
+  decided: Candidate | undefined;
 }
 
 /** How often (in rows) hopeless candidates are dropped: cheap enough, and soon enough. */
@@ -60,46 +70,31 @@ export function profileSheet(
   const columns: Column[] = [];
   for (let c = 0; c < width; c++) {
     const header = cellText(headerCells[c]);
-    columns.push({ index: c, header, nonEmpty: 0, touchedIn: -1, candidates: candidatesFor(header, recognizers, thresholds), memo: new Map() });
+    const [testing = [], ...waiting] = tiersOf(candidatesFor(header, recognizers, thresholds));
+    columns.push({ index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, waiting, memo: new Map(), decided: undefined });
   }
 
-  // Indexed by column, undefined once nothing can change a column's outcome. Each row costs its
-  // own length, never the sheet's width: one stray cell in column XFD must not multiply the work.
-  const active = columns.map((column) => (column.candidates.length > 0 ? column : undefined));
-  let activeCount = active.filter(Boolean).length;
-  // Columns that received values since the last pruning: only their prospects changed.
-  const touched: Column[] = [];
-  let round = 0;
-  for (let r = first; r < rows.length && activeCount > 0; r++) {
-    const row = rows[r] ?? [];
-    const end = Math.min(row.length, width);
-    for (let c = 0; c < end; c++) {
-      const column = active[c];
-      const value = row[c];
-      if (column === undefined || value === undefined || isEmpty(value)) continue;
-      if (column.touchedIn !== round) touched.push(column);
-      column.touchedIn = round;
-      column.nonEmpty++;
-      const matched = column.memo?.get(value) ?? matchBits(column, value);
-      for (const candidate of column.candidates) {
-        if (matched & candidate.bit) candidate.matches++;
-        candidate.values?.push(value);
-      }
+  // Each pass tests one tier per column: the first counts every column's values, later ones
+  // only revisit the columns whose tested tier had no passing candidate.
+  let pending = columns.filter((column) => column.testing.length > 0);
+  for (let pass = 0; pending.length > 0; pass++) {
+    testPass(rows, first, width, pending, pass === 0);
+    const next: Column[] = [];
+    for (const column of pending) {
+      if (pass === 0) column.nonEmpty = column.seen;
+      column.decided = decide(column.testing, column.nonEmpty);
+      const lower = column.waiting.shift();
+      if (column.decided || !lower) continue;
+      column.testing = lower;
+      column.memo = new Map();
+      next.push(column);
     }
-    if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) {
-      for (const column of touched) {
-        if (pruneHopeless(column, rows.length - r - 1)) continue;
-        active[column.index] = undefined;
-        activeCount--;
-      }
-      touched.length = 0;
-      round++;
-    }
+    pending = next;
   }
 
   const findings: ColumnFinding[] = [];
   for (const column of columns) {
-    const decided = decide(column);
+    const decided = column.decided;
     if (decided) {
       findings.push({
         path: where.path,
@@ -118,9 +113,56 @@ export function profileSheet(
   return { findings, dataRows: Math.max(0, rows.length - first) };
 }
 
+/**
+ * One pass over the data rows, testing each pending column's current tier. Each row costs its own
+ * length, never the sheet's width: one stray cell in column XFD must not multiply the work. The
+ * first pass keeps counting a column's values after its candidates are all hopeless.
+ */
+function testPass(rows: readonly (readonly CellValue[])[], first: number, width: number, pending: Column[], counting: boolean): void {
+  // Indexed by column, undefined once the pass has nothing left to do there.
+  const active: (Column | undefined)[] = new Array(width).fill(undefined);
+  for (const column of pending) {
+    column.seen = 0;
+    active[column.index] = column;
+  }
+  let activeCount = pending.length;
+  // Columns that received values since the last pruning: only their prospects changed.
+  const touched: Column[] = [];
+  let round = 0;
+  for (let r = first; r < rows.length && activeCount > 0; r++) {
+    const row = rows[r] ?? [];
+    const end = Math.min(row.length, width);
+    for (let c = 0; c < end; c++) {
+      const column = active[c];
+      const value = row[c];
+      if (column === undefined || value === undefined || isEmpty(value)) continue;
+      column.seen++;
+      const candidates = column.testing;
+      if (candidates.length === 0) continue;
+      if (column.touchedIn !== round) touched.push(column);
+      column.touchedIn = round;
+      const matched = column.memo?.get(value) ?? matchBits(column, value);
+      for (const candidate of candidates) {
+        if (matched & candidate.bit) candidate.matches++;
+        candidate.values?.push(value);
+      }
+    }
+    if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) {
+      for (const column of touched) {
+        column.testing = column.testing.filter((candidate) => reachable(candidate, column.seen, rows.length - r - 1));
+        if (column.testing.length > 0 || counting) continue;
+        active[column.index] = undefined;
+        activeCount--;
+      }
+      touched.length = 0;
+      round++;
+    }
+  }
+}
+
 function matchBits(column: Column, value: CellValue): number {
   let matched = 0;
-  for (const candidate of column.candidates) {
+  for (const candidate of column.testing) {
     if (candidate.countsAll || candidate.recognizer.matches(value)) matched |= candidate.bit;
   }
   if (column.memo) {
@@ -144,12 +186,19 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       countsAll: byHeader && recognizer.headerSuffices === true,
       share: byHeader ? limits.shareWithHeader : limits.shareWithoutHeader,
       minMatches: byHeader ? limits.minMatchesWithHeader : limits.minMatchesWithoutHeader,
+      tier: tier(recognizer, byHeader),
       matches: 0,
       bit: 1 << candidates.length,
       values: recognizer.columnCheck ? [] : undefined,
     });
   }
   return candidates;
+}
+
+/** The candidates grouped by tier, highest first, each group in the recognizers' order. */
+function tiersOf(candidates: Candidate[]): Candidate[][] {
+  const tiers = [...new Set(candidates.map((candidate) => candidate.tier))].sort((a, b) => b - a);
+  return tiers.map((t) => candidates.filter((candidate) => candidate.tier === t));
 }
 
 /** The policy's per-entity override beats the recognizer's own, which beats the policy default. */
@@ -165,36 +214,18 @@ function thresholdsFor(recognizer: Recognizer, thresholds: Thresholds): ColumnTh
 }
 
 /**
- * Drops the candidates that can no longer change a column's outcome: those that cannot pass even
- * if every remaining row matched (the best share still reachable is (matches + left) /
- * (nonEmpty + left)), and those that rank below a candidate sure to pass even if no remaining
- * row matched. What stays is tested to the last row, so counts and remarks deep down are exact.
- * False when nothing is left to test.
+ * Whether a candidate can still pass if every remaining row matched: the best share still
+ * reachable is (matches + left) / (seen + left).
  */
-function pruneHopeless(column: Column, rowsLeft: number): boolean {
-  const reachable = column.candidates.filter(
-    (candidate) =>
-      candidate.matches + rowsLeft >= candidate.minMatches &&
-      candidate.matches + rowsLeft >= candidate.share * (column.nonEmpty + rowsLeft),
-  );
-  let floor = 0;
-  for (const candidate of reachable) {
-    const sure =
-      !candidate.recognizer.columnCheck &&
-      candidate.matches >= candidate.minMatches &&
-      candidate.matches >= candidate.share * (column.nonEmpty + rowsLeft);
-    if (sure) floor = Math.max(floor, tier(candidate));
-  }
-  column.candidates = reachable.filter((candidate) => tier(candidate) >= floor);
-  return column.candidates.length > 0;
+function reachable(candidate: Candidate, seen: number, rowsLeft: number): boolean {
+  return candidate.matches + rowsLeft >= candidate.minMatches && candidate.matches + rowsLeft >= candidate.share * (seen + rowsLeft);
 }
 
-/** The entity a column holds: the passing recognizer of the highest tier, then the larger share. */
-function decide(column: Column): Candidate | undefined {
+/** The entity a column holds among candidates of one tier: the passing one with the larger share. */
+function decide(candidates: readonly Candidate[], nonEmpty: number): Candidate | undefined {
   let best: Candidate | undefined;
-  for (const candidate of column.candidates) {
-    if (!passes(candidate, column.nonEmpty)) continue;
-    if (!best || rank(candidate, column.nonEmpty) > rank(best, column.nonEmpty)) best = candidate;
+  for (const candidate of candidates) {
+    if (passes(candidate, nonEmpty) && (!best || candidate.matches > best.matches)) best = candidate;
   }
   return best;
 }
@@ -205,13 +236,12 @@ function passes(candidate: Candidate, nonEmpty: number): boolean {
   return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values, candidate.byHeader) ?? true);
 }
 
-function rank(candidate: Candidate, nonEmpty: number): number {
-  return tier(candidate) + candidate.matches / nonEmpty;
-}
-
-/** A specific entity outranks a mere mention of health; a header that names it outranks none. */
-function tier(candidate: Candidate): number {
-  return (candidate.recognizer.category === 'special-category' ? 0 : 4) + (candidate.byHeader ? 2 : 0);
+/**
+ * A specific entity outranks a mere mention of health; a header that names it outranks none. A
+ * candidate's share of matches (at most 1) ranks it only within its tier, since tiers are 2 apart.
+ */
+function tier(recognizer: Recognizer, byHeader: boolean): number {
+  return (recognizer.category === 'special-category' ? 0 : 4) + (byHeader ? 2 : 0);
 }
 
 function cellText(value: CellValue | undefined): string {

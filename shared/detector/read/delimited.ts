@@ -58,7 +58,8 @@ function mostCommon(values: number[]): number | undefined {
  */
 export function parseDelimited(text: string, delimiter: string | undefined, checkpoint: () => void): CellValue[][] {
   const rows: CellValue[][] = [];
-  const sep = delimiter ?? '\n';
+  const sepCode = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
+  const boundaries = new Boundaries(text, delimiter);
   let row: CellValue[] = [];
   let i = 0;
   const n = text.length;
@@ -89,18 +90,17 @@ export function parseDelimited(text: string, delimiter: string | undefined, chec
         }
       }
       // Anything between the closing quote and the delimiter is kept, as spreadsheet programs do.
-      const tail = nextBoundary(text, i, sep);
+      const tail = boundaries.next(i);
       value += text.slice(i, tail);
       i = tail;
       row.push(value === '' ? null : value);
     } else {
-      const end = nextBoundary(text, i, sep);
-      const value = text.slice(i, end);
-      row.push(value === '' ? null : value);
+      const end = boundaries.next(i);
+      row.push(end === i ? null : text.slice(i, end));
       i = end;
     }
     if (i >= n) break;
-    if (text[i] === sep && sep !== '\n') {
+    if (text.charCodeAt(i) === sepCode) {
       i++;
       if (i >= n) row.push(null);
       continue;
@@ -114,11 +114,30 @@ export function parseDelimited(text: string, delimiter: string | undefined, chec
   return rows;
 }
 
-function nextBoundary(text: string, from: number, sep: string): number {
-  const sepCode = sep.charCodeAt(0);
-  for (let i = from; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === sepCode || code === 10 || code === 13) return i;
+/**
+ * Where fields end: the next delimiter or line break at or after a position. Each kind's next
+ * position is found with indexOf and kept until the scan passes it, so the text is searched
+ * about once in all, not character by character in script.
+ */
+class Boundaries {
+  private delimiterAt = -1;
+  private lineFeedAt = -1;
+  private returnAt = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly delimiter: string | undefined,
+  ) {}
+
+  next(from: number): number {
+    if (this.delimiterAt < from) this.delimiterAt = this.delimiter === undefined ? this.text.length : this.find(this.delimiter, from);
+    if (this.lineFeedAt < from) this.lineFeedAt = this.find('\n', from);
+    if (this.returnAt < from) this.returnAt = this.find('\r', from);
+    return Math.min(this.delimiterAt, this.lineFeedAt, this.returnAt);
   }
-  return text.length;
+
+  private find(char: string, from: number): number {
+    const at = this.text.indexOf(char, from);
+    return at === -1 ? this.text.length : at;
+  }
 }

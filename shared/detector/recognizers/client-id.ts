@@ -7,18 +7,37 @@ import type { Recognizer } from './types.js';
 const ID_VALUE = /^[A-Z]{0,4}[-_/]?\d[\d-]{2,19}$/i;
 
 /**
- * The shape of a value as a number: digits and letters count as classes, so 'K-10234' and
- * 'K-99871' share a shape. Numbers rather than strings keep this cheap on 100,000 rows.
+ * Two numbers per value, from one pass over its characters: its shape (digits and letters count
+ * as classes, so 'K-10234' and 'K-99871' share a shape) and an FNV-1a fingerprint of its text
+ * (equal values share one, so distinct fingerprints never outnumber distinct values). Numbers
+ * rather than strings keep this cheap on 100,000 rows: no string is hashed into a Set.
  */
-function shapeOf(value: CellValue): number {
-  const text = typeof value === 'string' ? value : String(value);
-  let shape = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const kind = code >= 48 && code <= 57 ? 1 : (code | 32) >= 97 && (code | 32) <= 122 ? 2 : code + 3;
-    shape = (Math.imul(shape, 31) + kind) | 0;
+function describe(values: readonly CellValue[]): { shapes: Int32Array; fingerprints: Int32Array } {
+  const shapes = new Int32Array(values.length);
+  const fingerprints = new Int32Array(values.length);
+  for (let v = 0; v < values.length; v++) {
+    const value = values[v];
+    const text = typeof value === 'string' ? value : String(value);
+    let shape = text.length;
+    let fingerprint = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      const kind = code >= 48 && code <= 57 ? 1 : (code | 32) >= 97 && (code | 32) <= 122 ? 2 : code + 3;
+      shape = (Math.imul(shape, 31) + kind) | 0;
+      fingerprint = Math.imul(fingerprint ^ code, 0x01000193);
+    }
+    shapes[v] = shape;
+    fingerprints[v] = fingerprint;
   }
-  return shape;
+  return { shapes, fingerprints };
+}
+
+/** Whether most values differ: told by their fingerprints, or by the values themselves when those fall short. */
+function mostlyUnique(values: readonly CellValue[], fingerprints: Int32Array): boolean {
+  fingerprints.sort();
+  let distinct = fingerprints.length > 0 ? 1 : 0;
+  for (let i = 1; i < fingerprints.length; i++) if (fingerprints[i] !== fingerprints[i - 1]) distinct++;
+  return mostOf(distinct, values.length) || mostOf(new Set(values).size, values.length);
 }
 
 function mostOf(count: number, total: number): boolean {
@@ -41,17 +60,17 @@ export const clientId: Recognizer = {
     (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
     (typeof value === 'string' && value.length <= 20 && ID_VALUE.test(value.trim())),
   columnCheck(values) {
-    // Majority vote (Boyer-Moore) finds the only shape that can be most of the column, in O(1) memory.
+    const { shapes, fingerprints } = describe(values);
+    // Majority vote (Boyer-Moore) finds the only shape that can be most of the column.
     let majority = 0;
     let lead = 0;
-    for (const value of values) {
-      const shape = shapeOf(value);
+    for (const shape of shapes) {
       if (lead === 0) majority = shape;
       lead += shape === majority ? 1 : -1;
     }
     let sameShape = 0;
-    for (const value of values) if (shapeOf(value) === majority) sameShape++;
-    return mostOf(sameShape, values.length) && mostOf(new Set(values).size, values.length);
+    for (const shape of shapes) if (shape === majority) sameShape++;
+    return mostOf(sameShape, values.length) && mostlyUnique(values, fingerprints);
   },
   examples: {
     values: {

@@ -71,7 +71,7 @@ export function profileSheet(
   for (let c = 0; c < width; c++) {
     const header = cellText(headerCells[c]);
     const [testing = [], ...waiting] = tiersOf(candidatesFor(header, recognizers, thresholds));
-    columns.push({ index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, waiting, memo: new Map(), decided: undefined });
+    columns.push({ index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, waiting, memo: memoFor(testing), decided: undefined });
   }
 
   // Each pass tests one tier per column: the first counts every column's values, later ones
@@ -86,7 +86,7 @@ export function profileSheet(
       const lower = column.waiting.shift();
       if (column.decided || !lower) continue;
       column.testing = lower;
-      column.memo = new Map();
+      column.memo = memoFor(lower);
       next.push(column);
     }
     pending = next;
@@ -170,6 +170,11 @@ function matchBits(column: Column, value: CellValue): number {
     if (column.memo.size > MEMO_LIMIT) column.memo = null;
   }
   return matched;
+}
+
+/** Candidates that count every value need no memo: looking a value up would cost more than that. */
+function memoFor(candidates: readonly Candidate[]): Map<CellValue, number> | null {
+  return candidates.every((candidate) => candidate.countsAll) ? null : new Map();
 }
 
 function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {

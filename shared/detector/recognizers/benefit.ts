@@ -15,6 +15,7 @@ export const benefit: Recognizer = {
     en: ['benefit', 'benefits', 'unemployment benefit', 'welfare'],
   },
   needsHeader: true,
+  headerSuffices: true,
   matches: (value: CellValue) => value !== null && value !== '',
   examples: {
     values: { positive: ['2016-08-22', 120, 'ja', true], negative: [null, ''] },

@@ -7,13 +7,18 @@ import { DEFAULT_POLICY } from './shared/policy/defaults.js';
 
 export type BrowserTarget = 'chromium' | 'firefox';
 
+/** What a later policy may ask the user (or IT) to grant: any web site, one pattern at a time. */
+export const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
+
 /**
- * `protectedSites` are match patterns, by default the built-in policy's (localhost and 127.0.0.1,
- * any port). An office builds with its own policy file (scripts/build-extension.ts --policy), so the
- * extension guards exactly the sites the proxy's policy names, and never <all_urls>.
+ * `protectedSites` are match patterns: the built-in policy's (localhost and 127.0.0.1, any port)
+ * plus those of the office policy the extension is built with (scripts/build-extension.ts
+ * --policy). Those are guarded from install. Sites named later (the proxy's policy, IT's managed
+ * storage) need host access granted in the browser first: the optional host permissions, which
+ * never include <all_urls> (extension/background/protected-sites.ts).
  */
-export function manifestFor(target: BrowserTarget, protectedSites: readonly string[] = DEFAULT_POLICY.protectedSites): ManifestV3Export {
-  const sites = [...protectedSites];
+export function manifestFor(target: BrowserTarget, protectedSites: readonly string[] = []): ManifestV3Export {
+  const sites = [...new Set([...DEFAULT_POLICY.protectedSites, ...protectedSites])];
   // document_start in every frame (same-origin iframes and about:blank ones too), so the listeners
   // and hooks are in place before any page script runs. The isolated bridge is listed first so it
   // is listening when the page-world capture announces itself.
@@ -26,9 +31,11 @@ export function manifestFor(target: BrowserTarget, protectedSites: readonly stri
     version: '0.1.0',
     default_locale: 'nl',
     // alarms: retries of the audit queue and the approvals badge outlive the service worker;
-    // declarativeNetRequestWithHostAccess: the token header, on the protected sites only.
-    permissions: ['storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
+    // declarativeNetRequestWithHostAccess: the token header, on the protected sites only;
+    // scripting: the content scripts of protected sites added after install.
+    permissions: ['storage', 'alarms', 'declarativeNetRequestWithHostAccess', 'scripting'],
     host_permissions: sites,
+    optional_host_permissions: OPTIONAL_HOSTS,
     action: { default_title: '__MSG_popup_title__', default_popup: 'popup/popup.html' },
     options_ui: { page: 'options/options.html', open_in_tab: true },
     background:

@@ -27,7 +27,8 @@ export type ExtensionPageMessage =
   | { type: 'decide'; id: string; decision: DecisionRequest }
   | { type: 'whoami' }
   | { type: 'get-settings' }
-  | { type: 'save-settings'; settings: Partial<Settings> };
+  | { type: 'save-settings'; settings: Partial<Settings> }
+  | { type: 'protected-sites' };
 
 export type Message = PageMessage | ExtensionPageMessage;
 
@@ -35,6 +36,16 @@ export interface Settings {
   proxyUrl: string;
   token: string;
   language: 'auto' | 'nl' | 'en';
+  /** Match patterns guarded in addition to the policies' (set by IT through managed storage). */
+  protectedSites: string[];
+}
+
+/** A protected site in force, where it comes from, and whether the browser lets us guard it yet. */
+export interface ProtectedSite {
+  pattern: string;
+  sources: ('default' | 'extension' | 'proxy' | 'settings')[];
+  /** Host access is granted (or part of the install); until then the site is not guarded. */
+  granted: boolean;
 }
 
 /** Answers, keyed by message type, so both ends agree on what comes back. */
@@ -48,6 +59,7 @@ export interface Replies {
   whoami: { me: UserInfo };
   'get-settings': { settings: Settings; locked: (keyof Settings)[] };
   'save-settings': { settings: Settings; locked: (keyof Settings)[] };
+  'protected-sites': { sites: ProtectedSite[] };
 }
 
 export type Reply<M extends Message> = Replies[M['type']] | { error: string; message: string };

@@ -1,14 +1,16 @@
 // The extension's settings: what the user chose (storage.local) overridden by what IT set through
 // enterprise policy (storage.managed). Pure, so the rule "policy wins and shows as locked" is
 // tested without a browser.
+import { isSupportedSitePattern } from './match-pattern.js';
 import type { Settings } from './messages.js';
 
-export const SETTING_KEYS = ['proxyUrl', 'token', 'language'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['proxyUrl', 'token', 'language', 'protectedSites'] as const satisfies readonly (keyof Settings)[];
 
 export const DEFAULT_SETTINGS: Settings = {
   proxyUrl: 'http://127.0.0.1:8080',
   token: '',
   language: 'auto',
+  protectedSites: [],
 };
 
 export interface ResolvedSettings {
@@ -58,6 +60,7 @@ type Checked<K extends keyof Settings> = { ok: true; value: Settings[K] } | { ok
 
 function checkSetting<K extends keyof Settings>(key: K, value: unknown): Checked<K> {
   if (value === undefined) return { ok: false, problem: 'missing' };
+  if (key === 'protectedSites') return checkSites(value) as Checked<K>;
   if (typeof value !== 'string') return { ok: false, problem: 'must be text' };
   switch (key) {
     case 'proxyUrl':
@@ -74,6 +77,14 @@ function checkSetting<K extends keyof Settings>(key: K, value: unknown): Checked
         : { ok: false, problem: 'must be auto, nl or en' };
   }
   return { ok: false, problem: 'unknown setting' };
+}
+
+function checkSites(value: unknown): Checked<'protectedSites'> {
+  if (!Array.isArray(value)) return { ok: false, problem: 'must be a list of match patterns' };
+  const wrong = value.find((site) => typeof site !== 'string' || !isSupportedSitePattern(site));
+  return wrong === undefined
+    ? { ok: true, value: [...new Set(value as string[])] }
+    : { ok: false, problem: `${JSON.stringify(wrong)} is not an http(s) match pattern like https://werkmap.example.nl/*` };
 }
 
 function isHttpUrl(value: string): boolean {

@@ -5,7 +5,9 @@ import { startAuditQueue } from './audit-queue.js';
 import { policyInForce } from './policy.js';
 import { startRouter } from './router.js';
 import { registerScanHandler } from './scan.js';
+import { startProtectedSites, onGrantedSitesChanged } from './protected-sites.js';
 import { startSettings } from './settings.js';
+import { registerSiteScripts } from './site-scripts.js';
 import { startTokenHeader } from './token-header.js';
 
 startRouter();
@@ -13,4 +15,6 @@ registerScanHandler();
 startSettings();
 startAuditQueue();
 startApprovals(async () => (await policyInForce()).approval);
-startTokenHeader(async () => (await policyInForce()).policy.protectedSites);
+startTokenHeader();
+onGrantedSitesChanged(registerSiteScripts);
+startProtectedSites();

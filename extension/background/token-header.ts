@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import { API_PREFIX, HEADERS } from '../../shared/api.js';
 import { escapeRegex, matchPatternToRegex } from '../../shared/match-pattern.js';
-import type { ResolvedSettings } from '../../shared/settings.js';
+import { grantedSites, onGrantedSitesChanged } from './protected-sites.js';
 import { loadSettings, onSettingsChanged } from './settings.js';
 
 type Rule = browser.DeclarativeNetRequest.Rule;
@@ -20,11 +20,10 @@ const ALL_REQUEST_TYPES: browser.DeclarativeNetRequest.ResourceType[] = [
   'xmlhttprequest', 'ping', 'csp_report', 'media', 'websocket', 'other',
 ];
 
-/** Keeps the rules in step with the token (settings) and the protected sites (policy). */
-export function startTokenHeader(protectedSites: () => Promise<readonly string[]>): void {
-  const apply = async ({ settings }: ResolvedSettings) => applyTokenHeader(settings.token, await protectedSites());
-  onSettingsChanged((resolved) => void apply(resolved));
-  void loadSettings().then(apply);
+/** Keeps the rules in step with the token (settings) and the protected sites granted to us. */
+export function startTokenHeader(): void {
+  onSettingsChanged(({ settings }) => void grantedSites().then((sites) => applyTokenHeader(settings.token, sites)));
+  onGrantedSitesChanged(async (sites) => applyTokenHeader((await loadSettings()).settings.token, sites));
 }
 
 /** Replaces our dynamic rules with one rule per protected-site pattern (none without a token). */

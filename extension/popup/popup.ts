@@ -19,10 +19,21 @@ document.title = t('popup_title');
 byId('title').textContent = t('popup_title');
 const optionsLink = byId<HTMLAnchorElement>('options-link');
 optionsLink.textContent = t('popup_options');
-optionsLink.addEventListener('click', (event) => {
+const openOptions = (event: Event) => {
   event.preventDefault();
   void browser.runtime.openOptionsPage();
-});
+};
+optionsLink.addEventListener('click', openOptions);
+
+// Protected sites the browser has not granted are not checked: say so, the options page can fix it.
+const { sites } = await askBackground({ type: 'protected-sites' });
+const notGranted = sites.filter((site) => !site.granted).length;
+if (notGranted > 0) {
+  const sitesLink = byId<HTMLAnchorElement>('sites-link');
+  sitesLink.textContent = t('popup_sitesNeedAccess', notGranted);
+  sitesLink.addEventListener('click', openOptions);
+  byId('sites-note').hidden = false;
+}
 
 /** What is on screen, so a refresh that changes nothing leaves a half-typed reason alone. */
 let shown = '';

@@ -8,7 +8,9 @@ import { manifestFor, type BrowserTarget } from '../../manifest.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 
 interface BuiltManifest {
+  permissions: string[];
   host_permissions: string[];
+  optional_host_permissions: string[];
   content_scripts: { matches: string[]; js: string[]; world?: string; run_at: string; all_frames: boolean }[];
   background: { service_worker?: string; scripts?: string[] };
   key?: string;
@@ -27,12 +29,20 @@ describe('manifestFor', () => {
     ]);
   });
 
-  it("guards an office policy's sites, and only those", () => {
-    const sites = ['https://werkmap.example.nl/*', 'https://*.intranet.example/*'];
+  it("guards an office policy's sites besides the built-in ones, and only those", () => {
+    const sites = ['https://werkmap.example.nl/*', 'https://*.intranet.example/*', 'http://localhost/*'];
     const built = manifest('chromium', sites);
-    expect(built.host_permissions).toEqual(sites);
-    for (const script of built.content_scripts) expect(script.matches).toEqual(sites);
+    const expected = [...DEFAULT_POLICY.protectedSites, 'https://werkmap.example.nl/*', 'https://*.intranet.example/*'];
+    expect(built.host_permissions).toEqual(expected);
+    for (const script of built.content_scripts) expect(script.matches).toEqual(expected);
     expect(JSON.stringify(built)).not.toContain('<all_urls>');
+  });
+
+  it.each(['chromium', 'firefox'] as const)('%s: other sites only as optional host permissions, granted one by one at run time', (target) => {
+    const built = manifest(target);
+    expect(built.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
+    expect(built.host_permissions).not.toContain('http://*/*');
+    expect(built.permissions).toContain('scripting');
   });
 
   it('gives Chromium a service worker and the ID key, Firefox an event page and a gecko ID', () => {

@@ -21,8 +21,26 @@ describe('resolveSettings', () => {
       { proxyUrl: 'http://user.example:8080/', token: 'user-token', language: 'en' },
       { proxyUrl: 'https://proxy.office.example' },
     );
-    expect(resolved.settings).toEqual({ proxyUrl: 'https://proxy.office.example', token: 'user-token', language: 'en' });
+    expect(resolved.settings).toEqual({ proxyUrl: 'https://proxy.office.example', token: 'user-token', language: 'en', protectedSites: [] });
     expect(resolved.locked).toEqual(['proxyUrl']);
+  });
+
+  it('takes protected sites from the policy over the user, locked, without duplicates', () => {
+    const resolved = resolveSettings(
+      { protectedSites: ['https://mine.example/*'] },
+      { protectedSites: ['https://werkmap.example.nl/*', 'https://werkmap.example.nl/*', '*://*.intranet.example/*'] },
+    );
+    expect(resolved.settings.protectedSites).toEqual(['https://werkmap.example.nl/*', '*://*.intranet.example/*']);
+    expect(resolved.locked).toEqual(['protectedSites']);
+  });
+
+  it('ignores a policy list of protected sites with a pattern the extension never asks for', () => {
+    for (const protectedSites of [['<all_urls>'], ['file:///*'], 'https://werkmap.example.nl/*', [42]]) {
+      expect(resolveSettings({ protectedSites: ['https://mine.example/*'] }, { protectedSites })).toEqual({
+        settings: { ...DEFAULT_SETTINGS, protectedSites: ['https://mine.example/*'] },
+        locked: [],
+      });
+    }
   });
 
   it('ignores an invalid value from either source instead of breaking the extension', () => {
@@ -45,6 +63,8 @@ describe('parseSettingsPatch', () => {
     [{ language: 'de' }, /language.*auto, nl or en/],
     [{ token: 'two words' }, /token.*printable/],
     [{ colour: 'red' }, /Unknown setting "colour"/],
+    [{ protectedSites: ['werkmap.example.nl'] }, /protectedSites.*"werkmap.example.nl" is not an http\(s\) match pattern/],
+    [{ protectedSites: ['<all_urls>'] }, /protectedSites.*<all_urls>/],
   ])('refuses %j with a reason', (patch, reason) => {
     expect(() => parseSettingsPatch(patch, [])).toThrow(reason);
   });

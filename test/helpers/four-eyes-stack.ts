@@ -27,8 +27,11 @@ export interface FourEyesStack {
   close(): Promise<void>;
 }
 
-/** `validMinutes`: how long requests and approvals stay valid (the proxy's default otherwise). */
-export async function startFourEyesStack({ validMinutes }: { validMinutes?: number } = {}): Promise<FourEyesStack> {
+/**
+ * `validMinutes`: how long requests and approvals stay valid (the proxy's default otherwise);
+ * `policy`: the proxy's policy file (the built-in policy otherwise).
+ */
+export async function startFourEyesStack({ validMinutes, policy }: { validMinutes?: number; policy?: string } = {}): Promise<FourEyesStack> {
   const dir = await mkdtemp(join(tmpdir(), 'export-guard-e2e-'));
   const tokens = { caseworker: newToken(), approver: newToken() };
   const usersFile = join(dir, 'users.json');
@@ -53,6 +56,7 @@ export async function startFourEyesStack({ validMinutes }: { validMinutes?: numb
       identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN, ANY_FIREFOX_EXTENSION] },
       store: { sqlite: databasePath },
       ...(validMinutes === undefined ? {} : { approval: { validMinutes } }),
+      ...(policy === undefined ? {} : { policy }),
     });
     return { portal, proxy, tokens, databasePath, close };
   } catch (error) {

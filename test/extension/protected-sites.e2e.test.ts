@@ -176,6 +176,10 @@ describe('a site the proxy policy names, without host access to it', { timeout: 
     expect(sites.find((site) => site.pattern === OTHER_SITE)).toMatchObject({ grantButton: true, text: expect.stringMatching(/beleid van de proxy/) });
     expect(sites.find((site) => site.pattern === 'http://127.0.0.1/*')).toMatchObject({ grantButton: false });
     expect(await registeredScripts()).toEqual([]);
+    const popup = await chromium!.openExtensionPage('popup/popup.html');
+    await popup.waitForSelector('#sites-note:not([hidden])');
+    expect(await popup.$eval('#sites-link', (link) => link.textContent)).toMatch(/^1 beschermde site/);
+    await popup.close();
 
     // Without the extension's check the export reaches the portal (only a proxy would stop it).
     expect(await attachExportOnOtherHost()).toEqual({ dialog: false, attached: 1 });
@@ -224,5 +228,21 @@ describe('a site with host access granted, named by the proxy policy or not', { 
     await waitFor(registeredScripts, (list) => list.length === 0, 'content scripts still registered');
     expect(await attachExportOnOtherHost()).toEqual({ dialog: false, attached: 1 });
     expect(await waitFor(() => tokenHeaderOnOtherHost('dropped'), (value) => value === undefined, 'token header still sent')).toBeUndefined();
+  });
+
+  it('is guarded while the settings name it (the field IT locks through managed storage), and not after', async () => {
+    await usePolicy(false);
+    const options = await openOptions();
+    await options.$eval('#protectedSites', (field, site) => ((field as HTMLTextAreaElement).value = site), OTHER_SITE);
+    await options.click('#save');
+    await waitFor(registeredScripts, (list) => list.length === 2, 'content scripts never registered');
+    expect((await listedSites(options)).find((site) => site.pattern === OTHER_SITE)).toMatchObject({ text: expect.stringMatching(/instellingen/) });
+    expect(await attachExportOnOtherHost()).toEqual({ dialog: true, attached: 0 });
+
+    await options.$eval('#protectedSites', (field) => ((field as HTMLTextAreaElement).value = ''));
+    await options.click('#save');
+    await waitFor(registeredScripts, (list) => list.length === 0, 'content scripts still registered');
+    expect(await attachExportOnOtherHost()).toEqual({ dialog: false, attached: 1 });
+    await options.close();
   });
 });

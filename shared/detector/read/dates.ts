@@ -25,12 +25,29 @@ export function serialToIso(serial: number, date1904: boolean): string | number 
   const days = (date1904 ? serial + DATE1904_OFFSET : serial < 60 ? serial + 1 : serial) - UNIX_EPOCH_SERIAL;
   const whole = Math.floor(days);
   const seconds = Math.round((days - whole) * 86_400);
-  const date = isoDay(seconds === 86_400 ? whole + 1 : whole);
+  const date = cachedIsoDay(seconds === 86_400 ? whole + 1 : whole);
   if (seconds === 0 || seconds === 86_400) return date;
   return `${date}T${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Days already written: a date column repeats a few thousand days over 100,000 rows, and one
+ * string per day also spares the analysis hashing each copy. Bounded: cleared when full.
+ */
+const isoDays = new Map<number, string>();
+const MAX_CACHED_DAYS = 8192;
+
+function cachedIsoDay(daysSinceEpoch: number): string {
+  let iso = isoDays.get(daysSinceEpoch);
+  if (iso === undefined) {
+    if (isoDays.size >= MAX_CACHED_DAYS) isoDays.clear();
+    iso = isoDay(daysSinceEpoch);
+    isoDays.set(daysSinceEpoch, iso);
+  }
+  return iso;
+}
 
 /** 'YYYY-MM-DD' of a day count since 1970-01-01 (Hinnant's civil-from-days; no Date object per cell). */
 function isoDay(daysSinceEpoch: number): string {

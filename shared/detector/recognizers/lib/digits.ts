@@ -18,15 +18,22 @@ export function digitsOf(value: string | number, maxDigits: number): string {
     return digits.length <= maxDigits ? digits : '';
   }
   if (value.length > maxDigits * 2 + 2) return '';
-  let digits = '';
+  let count = 0;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code >= ZERO && code <= NINE) {
-      if (digits.length === maxDigits) return '';
-      digits += value[i];
+      if (count === maxDigits) return '';
+      count++;
     } else if (code !== SPACE && code !== DOT && code !== HYPHEN) {
       return '';
     }
+  }
+  // Most cells are the bare digits: no new string for them.
+  if (count === value.length) return value;
+  let digits = '';
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= ZERO && code <= NINE) digits += value[i];
   }
   return digits;
 }

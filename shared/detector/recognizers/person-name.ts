@@ -22,6 +22,8 @@ const TELLING = new RegExp(
 );
 /** Share of a headerless column's values that must carry a tussenvoegsel or initials. */
 const TELLING_SHARE = 0.15;
+/** Distinct values whose telling-ness is remembered during one column check. */
+const MAX_KNOWN = 4096;
 
 /** Some systems export names in capitals ('DE VRIES'): judged as 'De Vries'. */
 function unshouted(text: string): string {
@@ -50,8 +52,17 @@ export const personName: Recognizer = {
   matches: isName,
   columnCheck(values, byHeader) {
     if (byHeader) return true;
+    // Such columns repeat values (sectors, places): each distinct one is tested once, up to a bound.
+    const known = new Map<CellValue, boolean>();
     let telling = 0;
-    for (const value of values) if (typeof value === 'string' && TELLING.test(value.trim())) telling++;
+    for (const value of values) {
+      let isTelling = known.get(value);
+      if (isTelling === undefined) {
+        isTelling = typeof value === 'string' && TELLING.test(value.trim());
+        if (known.size < MAX_KNOWN) known.set(value, isTelling);
+      }
+      if (isTelling) telling++;
+    }
     return telling >= TELLING_SHARE * values.length;
   },
   examples: {

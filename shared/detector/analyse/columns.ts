@@ -6,7 +6,7 @@
 import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { Recognizer } from '../recognizers/types.js';
 import type { CellValue, ColumnFinding } from '../types.js';
-import { findHeaderRow, isEmpty, namesOtherSubject, normalizeHeader, recognizerHeaderNames } from './header.js';
+import { findHeaderRow, isEmpty, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
 
 export interface SheetProfile {
   findings: ColumnFinding[];
@@ -180,9 +180,10 @@ function memoFor(candidates: readonly Candidate[]): Map<CellValue, number> | nul
 function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {
   const normalized = normalizeHeader(header);
   const otherSubject = namesOtherSubject(normalized);
+  const named = recognizersNamed(normalized, recognizers);
   const candidates: Candidate[] = [];
   for (const recognizer of recognizers) {
-    const byHeader = recognizerHeaderNames(recognizer, normalized);
+    const byHeader = named.includes(recognizer);
     if ((recognizer.needsHeader && !byHeader) || (otherSubject && !recognizer.onlyPeople)) continue;
     const limits = thresholdsFor(recognizer, thresholds);
     candidates.push({

@@ -27,22 +27,50 @@ export function namesOtherSubject(header: string): boolean {
   return header.split(' ').some((word) => OTHER_SUBJECTS.has(word));
 }
 
-/**
- * Whether a normalised header names what a vocabulary describes: the entry's words appear in it as
- * whole words ('klant bsn' has 'bsn'). One- and two-letter entries ('id', 'pc') are too common
- * inside other headers, so they count only as the header's first word.
- */
-export function headerNames(header: string, vocabulary: readonly string[]): boolean {
-  if (header === '' || namesOtherSubject(header)) return false;
-  const words = header.split(' ');
-  const padded = ` ${header} `;
-  return vocabulary.some((entry) =>
-    entry.length <= 2 ? words[0] === entry : padded.includes(` ${entry} `),
-  );
+/** A normalised header split into words once, for all the vocabularies it is compared with. */
+interface HeaderWords {
+  first: string;
+  padded: string;
 }
 
+/** Undefined for an empty header or one about another subject: such a header names no entity. */
+function headerWords(header: string): HeaderWords | undefined {
+  const words = header.split(' ');
+  if (header === '' || words.some((word) => OTHER_SUBJECTS.has(word))) return undefined;
+  return { first: words[0]!, padded: ` ${header} ` };
+}
+
+/**
+ * Whether a header names what a vocabulary describes: the entry's words appear in it as whole
+ * words ('klant bsn' has 'bsn'). One- and two-letter entries ('id', 'pc') are too common inside
+ * other headers, so they count only as the header's first word.
+ */
+function wordsName(words: HeaderWords, vocabulary: readonly string[]): boolean {
+  return vocabulary.some((entry) => (entry.length <= 2 ? words.first === entry : hasWords(words.padded, entry)));
+}
+
+/** Whether `entry` stands between spaces in `padded`: includes(` ${entry} `) without a new string per entry. */
+function hasWords(padded: string, entry: string): boolean {
+  for (let at = padded.indexOf(entry); at >= 0; at = padded.indexOf(entry, at + 1)) {
+    if (padded.charCodeAt(at - 1) === 32 && padded.charCodeAt(at + entry.length) === 32) return true;
+  }
+  return false;
+}
+
+function wordsNameEntity(words: HeaderWords, recognizer: Recognizer): boolean {
+  return wordsName(words, recognizer.headers.nl) || wordsName(words, recognizer.headers.en);
+}
+
+/** Whether a normalised header names a recognizer's entity, in Dutch or English. */
 export function recognizerHeaderNames(recognizer: Recognizer, header: string): boolean {
-  return headerNames(header, recognizer.headers.nl) || headerNames(header, recognizer.headers.en);
+  const words = headerWords(header);
+  return words !== undefined && wordsNameEntity(words, recognizer);
+}
+
+/** The recognizers whose entity a normalised header names. */
+export function recognizersNamed(header: string, recognizers: readonly Recognizer[]): Recognizer[] {
+  const words = headerWords(header);
+  return words === undefined ? [] : recognizers.filter((recognizer) => wordsNameEntity(words, recognizer));
 }
 
 export function isEmpty(value: CellValue | undefined): boolean {
@@ -91,9 +119,7 @@ function vocabularyHits(row: readonly CellValue[], recognizers: readonly Recogni
     if (typeof cell !== 'string' || cell.length > 60) continue;
     const header = normalizeHeader(cell);
     if (namesOtherSubject(header)) named.add('other subject');
-    for (const recognizer of recognizers) {
-      if (recognizerHeaderNames(recognizer, header)) named.add(recognizer.id);
-    }
+    for (const recognizer of recognizersNamed(header, recognizers)) named.add(recognizer.id);
   }
   return named.size;
 }

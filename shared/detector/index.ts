@@ -3,8 +3,8 @@
 import type { Policy } from '../policy/types.js';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { readDocuments } from './read/index.js';
-import { analyse, failureReason } from './analyse/index.js';
-import type { FileKind, ReadFailure, Verdict } from './types.js';
+import { analyse, failureReason, type Analysis } from './analyse/index.js';
+import type { ColumnFinding, FileKind, ReadFailure, Reason, Verdict } from './types.js';
 
 export type { Verdict, Reason, ColumnFinding, FileKind } from './types.js';
 
@@ -17,47 +17,41 @@ export interface DetectOptions {
 export async function detect(bytes: Uint8Array, options: DetectOptions = {}): Promise<Verdict> {
   const started = Date.now();
   const policy = options.policy ?? DEFAULT_POLICY;
-  let kind: FileKind = 'unknown';
-  let sha256 = '';
-  try {
-    sha256 = await sha256Hex(bytes);
-    if (bytes.byteLength > policy.limits.maxFileBytes) {
-      return failed({ code: 'too-large', path: '', detail: `${bytes.byteLength} bytes` });
-    }
-    const outcome = await readDocuments(bytes, {
-      limits: policy.limits,
-      deadline: started + policy.limits.maxScanMs,
-      signal: options.signal,
-    });
-    kind = outcome.kind;
-    if (outcome.failure) return failed(outcome.failure);
-    const { findings, reasons, rows } = analyse(outcome.documents, policy);
-    return {
-      verdict: reasons.length > 0 ? 'block' : 'allow',
-      kind,
-      reasons,
-      findings,
-      size: bytes.byteLength,
-      sha256,
-      rows,
-      elapsedMs: Date.now() - started,
-    };
-  } catch (error) {
-    return failed({ code: 'internal-error', path: '', detail: String(error) });
-  }
+  // WebCrypto hashes off the main thread (a copy of the bytes), so the file is read meanwhile.
+  const [hash, scanned] = await Promise.allSettled([sha256Hex(bytes), scan(bytes, policy, started, options.signal)]);
+  const verdict = (kind: FileKind, sha256: string, reasons: Reason[], findings: ColumnFinding[], rows: number): Verdict => ({
+    verdict: reasons.length > 0 ? 'block' : 'allow',
+    kind,
+    reasons,
+    findings,
+    size: bytes.byteLength,
+    sha256,
+    rows,
+    elapsedMs: Date.now() - started,
+  });
+  if (hash.status === 'rejected') return verdict('unknown', '', [failureReason(internalError(hash.reason))], [], 0);
+  const { kind, outcome } = scanned.status === 'fulfilled' ? scanned.value : { kind: 'unknown' as const, outcome: internalError(scanned.reason) };
+  if ('code' in outcome) return verdict(kind, hash.value, [failureReason(outcome)], [], 0);
+  return verdict(kind, hash.value, outcome.reasons, outcome.findings, outcome.rows);
+}
 
-  function failed(failure: ReadFailure): Verdict {
-    return {
-      verdict: 'block',
-      kind,
-      reasons: [failureReason(failure)],
-      findings: [],
-      size: bytes.byteLength,
-      sha256,
-      rows: 0,
-      elapsedMs: Date.now() - started,
-    };
+/** Reads and analyses the bytes; whatever goes wrong is a failure, never an exception. */
+async function scan(bytes: Uint8Array, policy: Policy, started: number, signal: AbortSignal | undefined): Promise<{ kind: FileKind; outcome: Analysis | ReadFailure }> {
+  let kind: FileKind = 'unknown';
+  try {
+    if (bytes.byteLength > policy.limits.maxFileBytes) {
+      return { kind, outcome: { code: 'too-large', path: '', detail: `${bytes.byteLength} bytes` } };
+    }
+    const read = await readDocuments(bytes, { limits: policy.limits, deadline: started + policy.limits.maxScanMs, signal });
+    kind = read.kind;
+    return { kind, outcome: read.failure ?? analyse(read.documents, policy) };
+  } catch (error) {
+    return { kind, outcome: internalError(error) };
   }
+}
+
+function internalError(error: unknown): ReadFailure {
+  return { code: 'internal-error', path: '', detail: String(error) };
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

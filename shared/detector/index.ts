@@ -17,11 +17,17 @@ export interface DetectOptions {
 export async function detect(bytes: Uint8Array, options: DetectOptions = {}): Promise<Verdict> {
   const started = Date.now();
   const policy = options.policy ?? DEFAULT_POLICY;
-  // WebCrypto hashes off the main thread (a copy of the bytes), so the file is read meanwhile.
-  const [hash, scanned] = await Promise.allSettled([sha256Hex(bytes), scan(bytes, policy, started, options.signal)]);
-  const verdict = (kind: FileKind, sha256: string, reasons: Reason[], findings: ColumnFinding[], rows: number): Verdict => ({
+  // WebCrypto hashes off the main thread (a copy of the bytes), so the file is read meanwhile. A
+  // failed hash is caught at once: it is reported below, never an unhandled rejection.
+  const hashing = sha256Hex(bytes).then(
+    (hex) => ({ hex }),
+    (error: unknown) => ({ error }),
+  );
+  const { kind, outcome } = await scan(bytes, policy, started, options.signal);
+  const hash = await hashing;
+  const verdict = (fileKind: FileKind, sha256: string, reasons: Reason[], findings: ColumnFinding[], rows: number): Verdict => ({
     verdict: reasons.length > 0 ? 'block' : 'allow',
-    kind,
+    kind: fileKind,
     reasons,
     findings,
     size: bytes.byteLength,
@@ -29,14 +35,18 @@ export async function detect(bytes: Uint8Array, options: DetectOptions = {}): Pr
     rows,
     elapsedMs: Date.now() - started,
   });
-  if (hash.status === 'rejected') return verdict('unknown', '', [failureReason(internalError(hash.reason))], [], 0);
-  const { kind, outcome } = scanned.status === 'fulfilled' ? scanned.value : { kind: 'unknown' as const, outcome: internalError(scanned.reason) };
-  if ('code' in outcome) return verdict(kind, hash.value, [failureReason(outcome)], [], 0);
-  return verdict(kind, hash.value, outcome.reasons, outcome.findings, outcome.rows);
+  if ('error' in hash) return verdict('unknown', '', [failureReason(internalError(hash.error))], [], 0);
+  if ('code' in outcome) return verdict(kind, hash.hex, [failureReason(outcome)], [], 0);
+  return verdict(kind, hash.hex, outcome.reasons, outcome.findings, outcome.rows);
+}
+
+interface Scanned {
+  kind: FileKind;
+  outcome: Analysis | ReadFailure;
 }
 
 /** Reads and analyses the bytes; whatever goes wrong is a failure, never an exception. */
-async function scan(bytes: Uint8Array, policy: Policy, started: number, signal: AbortSignal | undefined): Promise<{ kind: FileKind; outcome: Analysis | ReadFailure }> {
+async function scan(bytes: Uint8Array, policy: Policy, started: number, signal: AbortSignal | undefined): Promise<Scanned> {
   let kind: FileKind = 'unknown';
   try {
     if (bytes.byteLength > policy.limits.maxFileBytes) {

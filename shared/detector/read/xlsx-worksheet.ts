@@ -65,7 +65,8 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
     const close = xml.indexOf(cellClose, pos);
     const end = close < 0 ? limit : close;
     const value = cellValue(xml, name, tagEnd, end, valueOpen, context, where);
-    pos = end;
+    // Past the closing tag: it is no row or cell, so looking at it would only cost time.
+    pos = close < 0 ? limit : close + cellClose.length;
     if (value !== null) {
       if (rowIndex < 0) row = rows[(rowIndex = 0)] ??= [];
       row[column] = value;

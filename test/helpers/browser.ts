@@ -27,21 +27,40 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
+interface ProfileSession {
+  profile: string;
+  /** Remembers the browser started on the profile, so close() can end it. */
+  started(browser: Browser): Browser;
+  /** Ends the browser (if any) and removes the profile; safe twice and after a half-failed start. */
+  close(): Promise<void>;
+}
+
+async function freshProfile(prefix: string): Promise<ProfileSession> {
+  const profile = await mkdtemp(join(tmpdir(), prefix));
+  let browser: Browser | undefined;
+  return {
+    profile,
+    started(launched) {
+      browser = launched;
+      return launched;
+    },
+    async close() {
+      await browser?.close().catch(() => undefined);
+      browser = undefined;
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
   const language = options.language ?? 'nl';
   const extensionDir = options.extensionDir ?? CHROMIUM_EXTENSION_DIR;
-  const profile = await mkdtemp(join(tmpdir(), 'export-guard-chromium-'));
-  let browser: Browser | undefined;
-  const close = async () => {
-    await browser?.close().catch(() => undefined);
-    browser = undefined;
-    await rm(profile, { recursive: true, force: true });
-  };
+  const session = await freshProfile('export-guard-chromium-');
   try {
-    browser = await puppeteer.launch({
+    const launched = session.started(await puppeteer.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
-      userDataDir: profile,
+      userDataDir: session.profile,
       ignoreDefaultArgs: ['--disable-extensions'],
       env: { ...process.env, LANGUAGE: language, LANG: language === 'en' ? 'en_US.UTF-8' : 'nl_NL.UTF-8' },
       args: [
@@ -55,8 +74,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
         `--load-extension=${extensionDir}`,
         `--disable-extensions-except=${extensionDir}`,
       ],
-    });
-    const launched = browser;
+    }));
     const workerTarget = () =>
       launched.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), {
         timeout: 15_000,
@@ -80,10 +98,10 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
         await page.goto(`chrome-extension://${EXTENSION_ID}/${path}`);
         return page;
       },
-      close,
+      close: session.close,
     };
   } catch (error) {
-    await close();
+    await session.close();
     throw new Error(`could not start Chromium with the extension from ${extensionDir}: ${String(error)}`);
   }
 }
@@ -103,19 +121,13 @@ export interface FirefoxWithExtension {
  * (BiDi webExtension.install: unsigned add-ons are accepted as temporary ones, as in about:debugging).
  */
 export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxWithExtension> {
-  const profile = await mkdtemp(join(tmpdir(), 'export-guard-firefox-'));
-  let browser: Browser | undefined;
-  const close = async () => {
-    await browser?.close().catch(() => undefined);
-    browser = undefined;
-    await rm(profile, { recursive: true, force: true });
-  };
+  const session = await freshProfile('export-guard-firefox-');
   try {
-    browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, userDataDir: profile });
+    const browser = session.started(await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, userDataDir: session.profile }));
     const extensionId = await browser.installExtension(extensionDir);
-    return { browser, extensionId, close };
+    return { browser, extensionId, close: session.close };
   } catch (error) {
-    await close();
+    await session.close();
     throw new Error(`could not start Firefox with the add-on from ${extensionDir}: ${String(error)}`);
   }
 }

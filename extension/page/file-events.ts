@@ -60,28 +60,23 @@ function hasFiles(transfer: DataTransfer | null): transfer is DataTransfer {
 
 function onDrop(event: DragEvent): void {
   if (released.has(event) || !hasFiles(event.dataTransfer)) return;
-  hold(event);
-  // The data store is readable only during dispatch: take everything now.
-  const original = event.dataTransfer;
-  const files = Array.from(original.files);
-  const transfer = transferOf(files, original);
-  const target = event.composedPath()[0] ?? window;
-  void decideAll(files, 'drop').then((decision) => {
-    if (decision === 'block') return;
-    release(target, new DragEvent('drop', { ...eventInit(event), ...pointerOf(event), dataTransfer: transfer }));
-  });
+  holdTransfer(event, event.dataTransfer, 'drop', (transfer) => new DragEvent('drop', { ...eventInit(event), ...pointerOf(event), dataTransfer: transfer }));
 }
 
 function onPaste(event: ClipboardEvent): void {
   if (released.has(event) || !hasFiles(event.clipboardData)) return;
+  holdTransfer(event, event.clipboardData, 'paste', (transfer) => new ClipboardEvent('paste', { ...eventInit(event), clipboardData: transfer }));
+}
+
+/** Holds a drop or paste until its files are judged; a clean one is replayed with a copy of its data. */
+function holdTransfer(event: Event, original: DataTransfer, via: 'drop' | 'paste', replay: (transfer: DataTransfer) => Event): void {
   hold(event);
-  const original = event.clipboardData;
+  // The data store is readable only during dispatch: take everything now.
   const files = Array.from(original.files);
   const transfer = transferOf(files, original);
   const target = event.composedPath()[0] ?? window;
-  void decideAll(files, 'paste').then((decision) => {
-    if (decision === 'block') return;
-    release(target, new ClipboardEvent('paste', { ...eventInit(event), clipboardData: transfer }));
+  void decideAll(files, via).then((decision) => {
+    if (decision !== 'block') release(target, replay(transfer));
   });
 }
 

@@ -1,5 +1,6 @@
 // The contract between the file readers, the column analysis and everyone who asks for a verdict
 // (the CLI, the proxy's scan workers, the extension's scan worker). Browser-safe: no Node APIs.
+import type { Table } from './table.js';
 
 /** What the bytes are, decided from their content, never from a file name or declared type. */
 export type FileKind =
@@ -29,8 +30,8 @@ export interface Sheet {
   /** Sheet name as in the workbook; for delimited text the name of the file or archive entry. */
   name: string;
   visibility: SheetVisibility;
-  /** Row-major cells; rows may differ in length. The header row need not be the first row. */
-  rows: CellValue[][];
+  /** The cells; rows may differ in length. The header row need not be the first row. */
+  table: Table;
 }
 
 /** One spreadsheet-like document found in the input (an archive can hold several). */

@@ -6,6 +6,7 @@ import { columnLetter } from '../../shared/detector/analyse/columns.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
 import type { CellValue, Document, ReadFailureCode, SheetVisibility } from '../../shared/detector/types.js';
+import { RowsTable } from '../../shared/detector/table.js';
 import { makeBsn, makeJobSeekers, passesElfproef } from '../../scripts/fixtures/people.js';
 import { seededRandom } from '../../scripts/fixtures/random.js';
 
@@ -14,7 +15,7 @@ function book(rows: CellValue[][], options: { sheet?: string; path?: string; vis
     {
       kind: 'xlsx',
       path: options.path ?? '',
-      sheets: [{ name: options.sheet ?? 'Export', visibility: options.visibility ?? 'visible', rows }],
+      sheets: [{ name: options.sheet ?? 'Export', visibility: options.visibility ?? 'visible', table: new RowsTable(rows) }],
     },
   ];
 }
@@ -210,8 +211,8 @@ describe('where the table is', () => {
         kind: 'xlsx',
         path: '',
         sheets: [
-          { name: 'Rooster', visibility: 'visible', rows: [['Voornaam', 'Dienst'], ...people.slice(0, 12).map((p, i) => [p.firstName, i % 2 ? 'Vroeg' : 'Laat'])] },
-          { name: 'Codes', visibility: 'visible', rows: [['ID', 'Omschrijving'], ...[1001, 1002, 1003, 1004].map((id) => [id, 'Code'])] },
+          { name: 'Rooster', visibility: 'visible', table: new RowsTable([['Voornaam', 'Dienst'], ...people.slice(0, 12).map((p, i) => [p.firstName, i % 2 ? 'Vroeg' : 'Laat'])]) },
+          { name: 'Codes', visibility: 'visible', table: new RowsTable([['ID', 'Omschrijving'], ...[1001, 1002, 1003, 1004].map((id) => [id, 'Code'])]) },
         ],
       },
     ];

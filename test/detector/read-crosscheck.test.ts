@@ -2,6 +2,7 @@
 // the same verdicts): SheetJS is the reference, the fast path is what runs.
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../shared/detector/index.js';
+import { rowsOf } from '../../shared/detector/table.js';
 import { readDocuments } from '../../shared/detector/read/index.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { analyse } from '../../shared/detector/analyse/index.js';
@@ -39,7 +40,7 @@ describe('fast xlsx and ods readers against SheetJS', () => {
     ];
     const { fast, reference } = await bothPaths(workbook([{ name: 'Blad & co', rows }, { name: 'Leeg', rows: [] }], 'xlsx'));
     expect(fast).toEqual(reference);
-    expect(fast.documents[0]!.sheets[0]!.rows[1]).toEqual([null, null, 'A "quote"', null, '1900-01-01', '1900-03-01', 'Tom & Jerry <b>!']);
+    expect(rowsOf(fast.documents[0]!.sheets[0]!.table)[1]).toEqual([null, null, 'A "quote"', null, '1900-01-01', '1900-03-01', 'Tom & Jerry <b>!']);
   });
 
   it('the whole detector gives the catalogued verdict on leak 4 through both paths', async () => {

@@ -1,6 +1,7 @@
 // The readers on real files: every fixture of the catalogue, plus hand-built edge cases.
 import { describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
+import { rowsOf } from '../../shared/detector/table.js';
 import { readDocuments, type ReadContext } from '../../shared/detector/read/index.js';
 import type { Limits } from '../../shared/policy/types.js';
 import type { CellValue, Sheet } from '../../shared/detector/types.js';
@@ -24,10 +25,10 @@ const read = (bytes: Uint8Array, ctx = context()) => readDocuments(bytes, ctx);
 const allSheets = (outcome: { documents: { sheets: Sheet[] }[] }) => outcome.documents.flatMap((d) => d.sheets);
 
 function column(sheet: Sheet, header: string): CellValue[] {
-  const headerRow = sheet.rows.findIndex((row) => row.includes(header));
+  const headerRow = rowsOf(sheet.table).findIndex((row) => row.includes(header));
   expect(headerRow, `header ${header}`).toBeGreaterThanOrEqual(0);
-  const index = sheet.rows[headerRow]!.indexOf(header);
-  return sheet.rows.slice(headerRow + 1).map((row) => row[index] ?? null);
+  const index = rowsOf(sheet.table)[headerRow]!.indexOf(header);
+  return rowsOf(sheet.table).slice(headerRow + 1).map((row) => row[index] ?? null);
 }
 
 describe('every fixture', () => {
@@ -44,7 +45,7 @@ describe('every fixture', () => {
     const people = 'people' in spec ? spec.people : undefined;
     if (people) {
       // The people table has a header row, plus title rows in one variant.
-      const tableRows = allSheets(outcome).map((s) => s.rows.filter((r) => r.length > 0).length);
+      const tableRows = allSheets(outcome).map((s) => rowsOf(s.table).filter((r) => r.length > 0).length);
       expect(tableRows.some((n) => n >= people && n <= people + 3)).toBe(true);
     }
   });
@@ -54,7 +55,7 @@ describe('cell values', () => {
   it('keeps a BSN with a leading zero as text in csv and never guesses dates', async () => {
     const bytes = delimited([['BSN', 'Datum'], ['012345672', '03-04-2018']], ';');
     const [sheet] = allSheets(await read(bytes));
-    expect(sheet!.rows).toEqual([['BSN', 'Datum'], ['012345672', '03-04-2018']]);
+    expect(rowsOf(sheet!.table)).toEqual([['BSN', 'Datum'], ['012345672', '03-04-2018']]);
   });
 
   it('gives numeric BSNs as numbers, 8 digits when the leading zero was dropped', async () => {
@@ -69,7 +70,7 @@ describe('cell values', () => {
     const outcome = await read(await fixtureBytes(name));
     const sheet = allSheets(outcome)[0]!;
     const header = name === 'leak-1.xlsx' ? undefined : 'Geboortedatum';
-    if (!header) return expect(sheet.rows.flat().some((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))).toBe(false);
+    if (!header) return expect(rowsOf(sheet.table).flat().some((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))).toBe(false);
     const dates = column(sheet, header);
     expect(dates.every((v) => typeof v === 'string' && /^(19|20)\d\d-\d\d-\d\d$/.test(v))).toBe(true);
   });
@@ -78,14 +79,14 @@ describe('cell values', () => {
     const rows = [['Geboortedatum', 'Naam'], [{ date: '1980-01-26' }, 'Jan'], [{ date: '2001-12-31' }, 'Piet']];
     for (const type of ['xlsx', 'xls', 'xlsb', 'ods'] as const) {
       const [sheet] = allSheets(await read(workbook([{ name: 'Blad1', rows }], type)));
-      expect(sheet!.rows, type).toEqual([['Geboortedatum', 'Naam'], ['1980-01-26', 'Jan'], ['2001-12-31', 'Piet']]);
+      expect(rowsOf(sheet!.table), type).toEqual([['Geboortedatum', 'Naam'], ['1980-01-26', 'Jan'], ['2001-12-31', 'Piet']]);
     }
   });
 
   it('reads the very hidden sheet and says it is very hidden', async () => {
     const sheets = allSheets(await read(await fixtureBytes('export-hidden-sheet.xlsx')));
     expect(sheets.map((s) => [s.name, s.visibility])).toEqual([['Toelichting', 'visible'], ['Data', 'very-hidden']]);
-    expect(sheets[1]!.rows.length).toBe(81);
+    expect(rowsOf(sheets[1]!.table).length).toBe(81);
   });
 
   it('gives the cached value of formulas', async () => {
@@ -98,16 +99,16 @@ describe('cell values', () => {
 
   it('keeps the title rows above a header on row 5 in place', async () => {
     const [sheet] = allSheets(await read(await fixtureBytes('export-header-row-5.xlsx')));
-    expect(sheet!.rows[0]).toEqual(['UWV Sonar - selectie groepsbericht']);
-    expect(sheet!.rows[2]).toEqual([]);
-    expect(sheet!.rows[4]![0]).toBe('Achternaam');
+    expect(rowsOf(sheet!.table)[0]).toEqual(['UWV Sonar - selectie groepsbericht']);
+    expect(rowsOf(sheet!.table)[2]).toEqual([]);
+    expect(rowsOf(sheet!.table)[4]![0]).toBe('Achternaam');
   });
 });
 
 describe('text encodings and delimiters', () => {
   it('reads the same table from UTF-8 with BOM, UTF-16 LE, UTF-16 BE and pipe-separated text', async () => {
     const tables = await Promise.all(
-      (['export-bom.csv', 'export-utf16le.txt', 'export-utf16be.csv', 'export-pipe.txt'] as const).map(async (n) => allSheets(await read(await fixtureBytes(n)))[0]!.rows),
+      (['export-bom.csv', 'export-utf16le.txt', 'export-utf16be.csv', 'export-pipe.txt'] as const).map(async (n) => rowsOf(allSheets(await read(await fixtureBytes(n)))[0]!.table)),
     );
     for (const table of tables.slice(1)) expect(table).toEqual(tables[0]);
     expect(tables[0]![0]).toEqual(['Achternaam', 'Postcode', 'Woonplaats', 'Beroepssector', 'BSN']);
@@ -123,13 +124,13 @@ describe('text encodings and delimiters', () => {
   it('handles quotes, doubled quotes and line breaks inside fields', async () => {
     const text = 'Naam;Opmerking\r\n"Jansen, J.";"zegt ""ja""\nen nee"\r\nBakker;\r\n';
     const [sheet] = allSheets(await read(encodeText(text, 'utf-8')));
-    expect(sheet!.rows).toEqual([['Naam', 'Opmerking'], ['Jansen, J.', 'zegt "ja"\nen nee'], ['Bakker', null]]);
+    expect(rowsOf(sheet!.table)).toEqual([['Naam', 'Opmerking'], ['Jansen, J.', 'zegt "ja"\nen nee'], ['Bakker', null]]);
   });
 
   it('reads a list of values one per line as a one-column table of kind text', async () => {
     const outcome = await read(encodeText('111222333\n123456782\n\n', 'utf-8'));
     expect(outcome.kind).toBe('text');
-    expect(allSheets(outcome)[0]!.rows).toEqual([['111222333'], ['123456782']]);
+    expect(rowsOf(allSheets(outcome)[0]!.table)).toEqual([['111222333'], ['123456782']]);
   });
 });
 
@@ -166,7 +167,7 @@ describe('OpenDocument', () => {
     ]);
     const outcome = await read(bytes);
     expect(outcome.failure).toBeUndefined();
-    expect(allSheets(outcome)).toEqual([
+    expect(allSheets(outcome).map((sheet) => ({ name: sheet.name, visibility: sheet.visibility, rows: rowsOf(sheet.table) }))).toEqual([
       {
         name: 'Zicht & co',
         visibility: 'visible',
@@ -184,7 +185,7 @@ describe('repeat bombs', () => {
     const flat = `<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet><table:table table:name="T"><table:table-row table:number-rows-repeated="1048576">${cell}</table:table-row></table:table></office:spreadsheet></office:body></office:document>`;
     const outcome = await read(encodeText(flat, 'utf-8'));
     expect(outcome.kind).toBe('ods');
-    const rows = allSheets(outcome)[0]!.rows;
+    const rows = rowsOf(allSheets(outcome)[0]!.table);
     expect(rows.length).toBe(1000);
     expect(rows[999]!.length).toBe(1000);
   });
@@ -196,7 +197,7 @@ describe('markup spreadsheets', () => {
     const page = `<!DOCTYPE html><html><head><style>${'td { color: black; }\n'.repeat(800)}</style></head><body>\n<table><tr><td>Naam</td><td>BSN</td></tr>\n${rows}\n</table></body></html>`;
     const outcome = await read(encodeText(page, 'utf-8'));
     expect(outcome.kind).toBe('xls');
-    expect(allSheets(outcome)[0]!.rows[1]).toEqual(['Naam 0', '123456780']);
+    expect(rowsOf(allSheets(outcome)[0]!.table)[1]).toEqual(['Naam 0', '123456780']);
   });
 });
 
@@ -278,7 +279,7 @@ describe('damage that a lenient reader would read past', () => {
       [name, name === 'mimetype' ? encodeText('application/vnd.oasis.opendocument.spreadsheeu', 'utf-8') : data]);
     const outcome = await read(bytes);
     expect(outcome.kind).toBe('ods');
-    expect(allSheets(outcome)[0]!.rows.length).toBe(11);
+    expect(rowsOf(allSheets(outcome)[0]!.table).length).toBe(11);
   });
 });
 

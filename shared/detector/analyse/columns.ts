@@ -5,8 +5,9 @@
 // tier tests, it tests to the last row: counts and a remark deep down are exact.
 import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { Recognizer } from '../recognizers/types.js';
+import type { CellMemo, Table } from '../table.js';
 import type { CellValue, ColumnFinding } from '../types.js';
-import { findHeaderRow, isEmpty, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
+import { findHeaderRow, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
 
 export interface SheetProfile {
   findings: ColumnFinding[];
@@ -25,7 +26,7 @@ interface Candidate {
   matches: number;
   /** This candidate's bit in the column's memo of matches. */
   bit: number;
-  /** Non-empty values, kept only for recognizers that check the whole column. */
+  /** Non-empty values, kept only while a check on the whole column is to come. */
   values: CellValue[] | undefined;
 }
 
@@ -40,13 +41,15 @@ interface Column {
   touchedIn: number;
   /** The candidates of the tier being tested; emptied as they become hopeless. */
   testing: Candidate[];
+  /** Every candidate tested counts every value: the value itself need not be looked at. */
+  countsEvery: boolean;
   /** The lower tiers, highest first, tested only if no candidate of a higher tier passes. */
   waiting: Candidate[][];
   /**
    * Which tested candidates each distinct value matched, as bits. Most columns repeat a few values
    * (gender, place, status); one that does not (BSNs, e-mail addresses) drops its memo.
    */
-  memo: Map<CellValue, number> | null;
+  memo: CellMemo | undefined;
   decided: Candidate | undefined;
 }
 
@@ -56,38 +59,36 @@ const PRUNE_EVERY = 512;
 const MEMO_LIMIT = 1024;
 
 export function profileSheet(
-  rows: readonly (readonly CellValue[])[],
+  table: Table,
   recognizers: readonly Recognizer[],
   thresholds: Thresholds,
   where: { path: string; sheet: string },
 ): SheetProfile {
-  const headerRow = findHeaderRow(rows, recognizers);
+  const headerRow = findHeaderRow(table, recognizers);
   const first = headerRow + 1;
-  const headerCells = headerRow >= 0 ? (rows[headerRow] ?? []) : [];
-  let width = headerCells.length;
-  for (let r = first; r < rows.length; r++) width = Math.max(width, rows[r]?.length ?? 0);
+  let width = table.rowLength(headerRow);
+  for (let r = first; r < table.rowCount; r++) width = Math.max(width, table.rowLength(r));
 
   const columns: Column[] = [];
   for (let c = 0; c < width; c++) {
-    const header = cellText(headerCells[c]);
+    const header = cellText(table.cell(headerRow, c));
     const [testing = [], ...waiting] = tiersOf(candidatesFor(header, recognizers, thresholds));
-    columns.push({ index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, waiting, memo: memoFor(testing), decided: undefined });
+    const column: Column = { index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, memo: undefined, decided: undefined };
+    columns.push(startTesting(column, testing, table));
   }
 
   // Each pass tests one tier per column: the first counts every column's values, later ones
   // only revisit the columns whose tested tier had no passing candidate.
   let pending = columns.filter((column) => column.testing.length > 0);
   for (let pass = 0; pending.length > 0; pass++) {
-    testPass(rows, first, width, pending, pass === 0);
+    testPass(table, first, width, pending, pass === 0);
     const next: Column[] = [];
     for (const column of pending) {
       if (pass === 0) column.nonEmpty = column.seen;
       column.decided = decide(column.testing, column.nonEmpty);
       const lower = column.waiting.shift();
       if (column.decided || !lower) continue;
-      column.testing = lower;
-      column.memo = memoFor(lower);
-      next.push(column);
+      next.push(startTesting(column, lower, table));
     }
     pending = next;
   }
@@ -110,7 +111,7 @@ export function profileSheet(
       });
     }
   }
-  return { findings, dataRows: Math.max(0, rows.length - first) };
+  return { findings, dataRows: Math.max(0, table.rowCount - first) };
 }
 
 /**
@@ -118,7 +119,7 @@ export function profileSheet(
  * length, never the sheet's width: one stray cell in column XFD must not multiply the work. The
  * first pass keeps counting a column's values after its candidates are all hopeless.
  */
-function testPass(rows: readonly (readonly CellValue[])[], first: number, width: number, pending: Column[], counting: boolean): void {
+function testPass(table: Table, first: number, width: number, pending: Column[], counting: boolean): void {
   // Indexed by column, undefined once the pass has nothing left to do there.
   const active: (Column | undefined)[] = new Array(width).fill(undefined);
   for (const column of pending) {
@@ -129,27 +130,29 @@ function testPass(rows: readonly (readonly CellValue[])[], first: number, width:
   // Columns that received values since the last pruning: only their prospects changed.
   const touched: Column[] = [];
   let round = 0;
-  for (let r = first; r < rows.length && activeCount > 0; r++) {
-    const row = rows[r] ?? [];
-    const end = Math.min(row.length, width);
+  const rowCount = table.rowCount;
+  for (let r = first; r < rowCount && activeCount > 0; r++) {
+    const end = Math.min(table.rowLength(r), width);
     for (let c = 0; c < end; c++) {
       const column = active[c];
-      const value = row[c];
-      if (column === undefined || value === undefined || isEmpty(value)) continue;
+      if (column === undefined || table.isBlank(r, c)) continue;
       column.seen++;
       const candidates = column.testing;
       if (candidates.length === 0) continue;
       if (column.touchedIn !== round) touched.push(column);
       column.touchedIn = round;
-      const matched = column.memo?.get(value) ?? matchBits(column, value);
+      // Built at most once, and only when a candidate needs to see it.
+      let value: CellValue | undefined;
+      let matched = column.countsEvery ? -1 : column.memo?.get(r, c);
+      if (matched === undefined) matched = matchBits(column, (value = table.cell(r, c)));
       for (const candidate of candidates) {
         if (matched & candidate.bit) candidate.matches++;
-        candidate.values?.push(value);
+        candidate.values?.push((value ??= table.cell(r, c)));
       }
     }
     if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) {
       for (const column of touched) {
-        column.testing = column.testing.filter((candidate) => reachable(candidate, column.seen, rows.length - r - 1));
+        column.testing = column.testing.filter((candidate) => reachable(candidate, column.seen, rowCount - r - 1));
         if (column.testing.length > 0 || counting) continue;
         active[column.index] = undefined;
         activeCount--;
@@ -167,14 +170,17 @@ function matchBits(column: Column, value: CellValue): number {
   }
   if (column.memo) {
     column.memo.set(value, matched);
-    if (column.memo.size > MEMO_LIMIT) column.memo = null;
+    if (column.memo.size > MEMO_LIMIT) column.memo = undefined;
   }
   return matched;
 }
 
-/** Candidates that count every value need no memo: looking a value up would cost more than that. */
-function memoFor(candidates: readonly Candidate[]): Map<CellValue, number> | null {
-  return candidates.every((candidate) => candidate.countsAll) ? null : new Map();
+/** Candidates that count every value need no memo: they need not see the values at all. */
+function startTesting(column: Column, candidates: Candidate[], table: Table): Column {
+  column.testing = candidates;
+  column.countsEvery = candidates.every((candidate) => candidate.countsAll);
+  column.memo = column.countsEvery ? undefined : table.memo();
+  return column;
 }
 
 function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {
@@ -195,7 +201,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       tier: tier(recognizer, byHeader),
       matches: 0,
       bit: 1 << candidates.length,
-      values: recognizer.columnCheck ? [] : undefined,
+      values: recognizer.columnCheck && !(byHeader && recognizer.headerSkipsColumnCheck) ? [] : undefined,
     });
   }
   return candidates;
@@ -239,7 +245,7 @@ function decide(candidates: readonly Candidate[], nonEmpty: number): Candidate |
 function passes(candidate: Candidate, nonEmpty: number): boolean {
   if (nonEmpty === 0 || candidate.matches < candidate.minMatches) return false;
   if (candidate.matches < candidate.share * nonEmpty) return false;
-  return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values, candidate.byHeader) ?? true);
+  return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values) ?? true);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Column headers: how they are compared with a recognizer's vocabulary, and which row holds them.
 import type { CellValue } from '../types.js';
 import type { Recognizer } from '../recognizers/types.js';
+import { isEmpty, rowsOf, type Table } from '../table.js';
 
 /** 'Geb. datum' -> 'geb datum', 'Cliënt-ID' -> 'client id': lower case, no accents, plain words. */
 export function normalizeHeader(text: string): string {
@@ -73,14 +74,10 @@ export function recognizersNamed(header: string, recognizers: readonly Recognize
   return words === undefined ? [] : recognizers.filter((recognizer) => wordsNameEntity(words, recognizer));
 }
 
-export function isEmpty(value: CellValue | undefined): boolean {
-  if (typeof value !== 'string') return value === null || value === undefined;
-  // Most strings start with a visible character: no need to trim (and copy) them.
-  return value === '' || (value.charCodeAt(0) <= 32 && value.trim() === '');
-}
-
 /** Header rows are searched only near the top: title rows above a table are a few lines. */
 const HEADER_SEARCH_ROWS = 20;
+/** Rows below a candidate header that tell how wide the table is. */
+const ROWS_BELOW = 5;
 
 /**
  * The index of the header row, or -1 for a table without one. The header need not be the first
@@ -90,14 +87,15 @@ const HEADER_SEARCH_ROWS = 20;
  * data row with the word 'Ziek' in it does not outrank the real header above it. A row that names
  * nothing we know is read as data: it might be data, and reasons quote headers, never values.
  */
-export function findHeaderRow(rows: readonly (readonly CellValue[])[], recognizers: readonly Recognizer[]): number {
+export function findHeaderRow(table: Table, recognizers: readonly Recognizer[]): number {
+  const rows = rowsOf(table, 0, HEADER_SEARCH_ROWS + ROWS_BELOW);
   const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
   let first = -1;
   let best = -1;
   let bestHits = 0;
   for (let r = 0; r < limit; r++) {
     const row = rows[r] ?? [];
-    if (!looksLikeHeader(row, rows.slice(r + 1, r + 6), recognizers)) continue;
+    if (!looksLikeHeader(row, rows.slice(r + 1, r + 1 + ROWS_BELOW), recognizers)) continue;
     if (first < 0) first = r;
     const hits = vocabularyHits(row, recognizers);
     if (hits > bestHits) {

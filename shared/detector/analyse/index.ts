@@ -23,7 +23,7 @@ export function analyse(documents: readonly Document[], policy: Policy): Analysi
   let rows = 0;
   for (const document of documents) {
     for (const sheet of document.sheets) {
-      const profile = profileSheet(sheet.rows, RECOGNIZERS, policy.thresholds, { path: document.path, sheet: sheet.name });
+      const profile = profileSheet(sheet.table, RECOGNIZERS, policy.thresholds, { path: document.path, sheet: sheet.name });
       rows += profile.dataRows;
       findings.push(...profile.findings);
       reasons.push(...matchRules(policy.rules, profile.findings).map(ruleReason));

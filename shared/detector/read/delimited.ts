@@ -1,7 +1,8 @@
 // Delimited text (csv, tsv, txt) as one table. Every field stays a string exactly as written:
 // no number or date guessing, so '012345678' keeps its leading zero and '03-04-2018' stays
 // day-first. Empty fields are null. Plain text without a delimiter is a one-column table.
-import type { CellValue } from '../types.js';
+import type { Table } from '../table.js';
+import { FieldList } from './delimited-table.js';
 
 const CANDIDATES = [';', '\t', ',', '|'] as const;
 const SNIFF_LINES = 50;
@@ -53,65 +54,72 @@ function mostCommon(values: number[]): number | undefined {
 }
 
 /**
- * Parses RFC 4180 style text: quoted fields may hold delimiters, doubled quotes and line breaks.
+ * Reads RFC 4180 style text: quoted fields may hold delimiters, doubled quotes and line breaks.
  * `checkpoint` is called every few thousand rows so that a deadline or cancellation can stop it.
+ * No cell is built here: the table records where each field lies in the text.
  */
-export function parseDelimited(text: string, delimiter: string | undefined, checkpoint: () => void): CellValue[][] {
-  const rows: CellValue[][] = [];
+export function readDelimited(text: string, delimiter: string | undefined, checkpoint: () => void): Table {
+  const fields = new FieldList(text);
   const sepCode = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
   const boundaries = new Boundaries(text, delimiter);
-  let row: CellValue[] = [];
   let i = 0;
   const n = text.length;
-  const endRow = () => {
-    if (!(row.length === 1 && row[0] === null)) rows.push(row);
-    row = [];
-    if (rows.length % ROWS_PER_CHECKPOINT === 0) checkpoint();
-  };
   while (i < n) {
     if (text.charCodeAt(i) === 34 /* " */) {
-      let value = '';
-      let from = ++i;
-      for (;;) {
-        const quote = text.indexOf('"', from);
-        if (quote === -1) {
-          // An unterminated quote: keep the rest as the field rather than losing it.
-          value += text.slice(from);
-          i = n;
-          break;
-        }
-        value += text.slice(from, quote);
-        if (text.charCodeAt(quote + 1) === 34) {
-          value += '"';
-          from = quote + 2;
-        } else {
-          i = quote + 1;
-          break;
-        }
+      const from = i + 1;
+      const quote = text.indexOf('"', from);
+      if (quote !== -1 && text.charCodeAt(quote + 1) !== 34 && boundaries.next(quote + 1) === quote + 1) {
+        // The common case, a field quoted as a whole: its value is the text between the quotes.
+        fields.span(from, quote);
+        i = quote + 1;
+      } else {
+        i = quotedField(text, from, boundaries, fields);
       }
-      // Anything between the closing quote and the delimiter is kept, as spreadsheet programs do.
-      const tail = boundaries.next(i);
-      value += text.slice(i, tail);
-      i = tail;
-      row.push(value === '' ? null : value);
     } else {
       const end = boundaries.next(i);
-      row.push(end === i ? null : text.slice(i, end));
+      fields.span(i, end);
       i = end;
     }
     if (i >= n) break;
     if (text.charCodeAt(i) === sepCode) {
       i++;
-      if (i >= n) row.push(null);
+      if (i >= n) fields.span(n, n);
       continue;
     }
     // A line break: \r\n, \n or \r.
     if (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10) i++;
     i++;
-    endRow();
+    if (fields.endRow() % ROWS_PER_CHECKPOINT === 0) checkpoint();
   }
-  if (row.length > 0) endRow();
-  return rows;
+  fields.endRow();
+  return fields.table();
+}
+
+/** A quoted field with doubled quotes, line breaks or text after its closing quote. Returns where it ends. */
+function quotedField(text: string, from: number, boundaries: Boundaries, fields: FieldList): number {
+  let value = '';
+  let i: number;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) {
+      // An unterminated quote: keep the rest as the field rather than losing it.
+      value += text.slice(from);
+      i = text.length;
+      break;
+    }
+    value += text.slice(from, quote);
+    if (text.charCodeAt(quote + 1) === 34) {
+      value += '"';
+      from = quote + 2;
+    } else {
+      i = quote + 1;
+      break;
+    }
+  }
+  // Anything between the closing quote and the delimiter is kept, as spreadsheet programs do.
+  const tail = boundaries.next(i);
+  fields.value(value + text.slice(i, tail));
+  return tail;
 }
 
 /**

@@ -20,7 +20,7 @@
 import type { Document, FileKind, Sheet } from '../types.js';
 import type { ReadContext, ReadOutcome } from './contract.js';
 import { kindFromNames, zipKind } from './container-kind.js';
-import { parseDelimited, sniffDelimiter } from './delimited.js';
+import { readDelimited, sniffDelimiter } from './delimited.js';
 import { decodeText } from './encoding.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
@@ -93,8 +93,8 @@ class Reader {
         const delimiter = sniffDelimiter(text);
         const kind = delimiter ? 'csv' : 'text';
         this.found(path, kind);
-        const rows = parseDelimited(text, delimiter, () => this.session.checkpoint(path));
-        return this.add(kind, path, [{ name: path.slice(path.lastIndexOf('/') + 1), visibility: 'visible', rows }]);
+        const table = readDelimited(text, delimiter, () => this.session.checkpoint(path));
+        return this.add(kind, path, [{ name: path.slice(path.lastIndexOf('/') + 1), visibility: 'visible', table }]);
       }
       case 'pdf':
       case 'image':

@@ -8,6 +8,7 @@ import { serialToIso } from './dates.js';
 import { stop, type ReadSession } from './session.js';
 import { xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
+import { RowsTable } from '../table.js';
 
 const ROWS_PER_CHECKPOINT = 1000;
 /** The largest grid LibreOffice and Excel open; a repeat count beyond it is damage. */
@@ -40,7 +41,7 @@ export function readOdsXml(xml: string, path: string, session: ReadSession): She
     const name = xmlText(attribute(tag, 'table:name') ?? '');
     const where = join(path, name);
     const visibility: SheetVisibility = hidden.has(attribute(tag, 'table:style-name') ?? '') ? 'hidden' : 'visible';
-    sheets.push({ name, visibility, rows: scanTable(xml, tagEnd + 1, end, dateStyles, where, () => session.checkpoint(where)) });
+    sheets.push({ name, visibility, table: new RowsTable(scanTable(xml, tagEnd + 1, end, dateStyles, where, () => session.checkpoint(where))) });
     pos = end;
   }
   if (sheets.length === 0 && xml.includes('table-cell')) stop('corrupt', path, 'cells outside any readable table');

@@ -6,6 +6,7 @@ import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { isDateFormat, serialToIso } from './dates.js';
 import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
+import { RowsTable } from '../table.js';
 
 export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSession): Sheet[] {
   session.checkpoint(path);
@@ -27,7 +28,7 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
     if (!sheet) stop('corrupt', where, 'a listed sheet cannot be found');
     const rows = rowsOf(sheet, date1904);
     if (rows.length === 0 && declaresCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
-    return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), rows };
+    return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), table: new RowsTable(rows) };
   });
 }
 

@@ -8,6 +8,7 @@ import { stop, type ReadSession } from './session.js';
 import { scanWorksheet } from './xlsx-worksheet.js';
 import { runsText, xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
+import { RowsTable } from '../table.js';
 
 export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
   const workbookPath = officeDocumentPath(zip);
@@ -33,7 +34,7 @@ export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
     if (!isType(rel, 'worksheet') && !isType(rel, 'xlMacrosheet')) stop('corrupt', join(zip.path, name), `unknown sheet type ${rel.type}`);
     const where = join(zip.path, name);
     const rows = scanWorksheet(zip.text(rel.target), { strings, dateStyles, date1904 }, where, () => session.checkpoint(where));
-    sheets.push({ name, visibility: visibility(attribute(tag, 'state')), rows });
+    sheets.push({ name, visibility: visibility(attribute(tag, 'state')), table: new RowsTable(rows) });
   }
   return sheets;
 }

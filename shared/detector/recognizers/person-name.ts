@@ -50,8 +50,8 @@ export const personName: Recognizer = {
   needsHeader: false,
   thresholds: { shareWithHeader: 0.6, shareWithoutHeader: 0.9 },
   matches: isName,
-  columnCheck(values, byHeader) {
-    if (byHeader) return true;
+  headerSkipsColumnCheck: true,
+  columnCheck(values) {
     // Such columns repeat values (sectors, places): each distinct one is tested once, up to a bound.
     const known = new Map<CellValue, boolean>();
     let telling = 0;

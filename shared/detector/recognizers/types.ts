@@ -32,10 +32,14 @@ export interface Recognizer {
   thresholds?: Partial<ColumnThresholds>;
   /**
    * A check on the whole column on top of the share of matches, for entities whose single values
-   * prove little (row-IDs: the column is consistent in shape and mostly unique). `byHeader` says
-   * whether the header named the entity.
+   * prove little (row-IDs: the column is consistent in shape and mostly unique).
    */
-  columnCheck?(values: readonly CellValue[], byHeader: boolean): boolean;
+  columnCheck?(values: readonly CellValue[]): boolean;
+  /**
+   * A header that names the entity makes the column check needless ('Achternaam' over values
+   * shaped like names): the values are then not even collected for it.
+   */
+  headerSkipsColumnCheck?: boolean;
   /** Run by test/detector/recognizers.test.ts: values and headers that must (not) be recognised. */
   examples: {
     values: { positive: readonly CellValue[]; negative: readonly CellValue[] };

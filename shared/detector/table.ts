@@ -1,0 +1,88 @@
+// A sheet's cells as the column analysis reads them. A table may build a cell's value only when
+// asked: delimited text keeps its fields as positions in the decoded text, so a column whose
+// header alone decides it never turns its values into strings, and a column of repeated values
+// finds them in its memo without building them.
+import type { CellValue } from './types.js';
+
+export interface Table {
+  /** Rows, empty ones included where the format keeps them (see read/index.ts). */
+  readonly rowCount: number;
+  /** Cells in row r; trailing empty cells may be left out. */
+  rowLength(r: number): number;
+  /** The cell at row r, column c: null when empty or past the row's end. */
+  cell(r: number, c: number): CellValue;
+  /** Whether the cell holds nothing, or only white space. Needs c < rowLength(r). */
+  isBlank(r: number, c: number): boolean;
+  /** A new, empty memo of one number per distinct value. */
+  memo(): CellMemo;
+}
+
+/** Numbers remembered per distinct cell value, looked up by the cell's position. */
+export interface CellMemo {
+  /** Needs c < rowLength(r) and a cell that is not blank. */
+  get(r: number, c: number): number | undefined;
+  set(value: CellValue, remembered: number): void;
+  /** Distinct values remembered. */
+  readonly size: number;
+}
+
+/** The cells of rows [from, to), as arrays. */
+export function rowsOf(table: Table, from = 0, to = table.rowCount): CellValue[][] {
+  const rows: CellValue[][] = [];
+  for (let r = from; r < Math.min(to, table.rowCount); r++) {
+    const row: CellValue[] = [];
+    for (let c = 0; c < table.rowLength(r); c++) row.push(table.cell(r, c));
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Whether a value is nothing or only white space. */
+export function isEmpty(value: CellValue | undefined): boolean {
+  if (typeof value !== 'string') return value === null || value === undefined;
+  // Most strings start with a visible character: no need to trim (and copy) them.
+  return value === '' || (value.charCodeAt(0) <= 32 && value.trim() === '');
+}
+
+/** A table of cells already built, as the workbook readers produce them. */
+export class RowsTable implements Table {
+  constructor(readonly rows: readonly (readonly CellValue[])[]) {}
+
+  get rowCount(): number {
+    return this.rows.length;
+  }
+
+  rowLength(r: number): number {
+    return this.rows[r]?.length ?? 0;
+  }
+
+  cell(r: number, c: number): CellValue {
+    return this.rows[r]?.[c] ?? null;
+  }
+
+  isBlank(r: number, c: number): boolean {
+    return isEmpty(this.rows[r]?.[c]);
+  }
+
+  memo(): CellMemo {
+    return new ValueMemo(this.rows);
+  }
+}
+
+class ValueMemo implements CellMemo {
+  private readonly remembered = new Map<CellValue, number>();
+
+  constructor(private readonly rows: readonly (readonly CellValue[])[]) {}
+
+  get(r: number, c: number): number | undefined {
+    return this.remembered.get(this.rows[r]![c]!);
+  }
+
+  set(value: CellValue, remembered: number): void {
+    this.remembered.set(value, remembered);
+  }
+
+  get size(): number {
+    return this.remembered.size;
+  }
+}

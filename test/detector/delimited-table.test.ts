@@ -1,0 +1,118 @@
+// The table of a delimited text keeps fields as positions in the text and builds a cell only when
+// asked. What it answers without building the cell (is it blank? what did the memo remember for
+// this value?) must equal what the built cell says, on every cell of every text fixture.
+import { describe, expect, it } from 'vitest';
+import { readDelimited, sniffDelimiter } from '../../shared/detector/read/delimited.js';
+import { decodeText } from '../../shared/detector/read/encoding.js';
+import { sniff } from '../../shared/detector/read/sniff.js';
+import { isEmpty, rowsOf, type Table } from '../../shared/detector/table.js';
+import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
+
+function tableOf(text: string): Table {
+  return readDelimited(text, sniffDelimiter(text), () => {});
+}
+
+const TEXT_FIXTURES = FIXTURE_NAMES.filter((name) => ['csv', 'text'].includes(FIXTURES[name].expect.kind));
+
+/** Every text fixture, plus hand-made text with every kind of field the reader distinguishes. */
+async function sampleTables(): Promise<[string, Table][]> {
+  const tables: [string, Table][] = [];
+  for (const name of TEXT_FIXTURES) {
+    const bytes = await fixtureBytes(name);
+    const sniffed = sniff(bytes);
+    if (sniffed.format !== 'text') throw new Error(`${name} is not read as text but as ${sniffed.format}`);
+    tables.push([name, tableOf(decodeText(bytes, sniffed.encoding))]);
+  }
+  tables.push(['hand-made', tableOf(EDGE_CASES)]);
+  return tables;
+}
+
+const EDGE_CASES = [
+  'Naam;Code;Opmerking',
+  '"Jansen";"A1";"zegt ""ja"""',
+  'Jansen;A1; ',
+  '"Jansen"x;"A1";"twee\nregels"',
+  ' ;\t;"  "',
+  'Bakker;"";',
+  'Jansen;A1;"open',
+].join('\r\n');
+
+describe('reading delimited text', () => {
+  it('keeps quoted text, tails after a closing quote, blanks and an unterminated quote', () => {
+    expect(rowsOf(tableOf(EDGE_CASES))).toEqual([
+      ['Naam', 'Code', 'Opmerking'],
+      ['Jansen', 'A1', 'zegt "ja"'],
+      ['Jansen', 'A1', ' '],
+      ['Jansenx', 'A1', 'twee\nregels'],
+      [' ', '\t', '  '],
+      ['Bakker', null, null],
+      ['Jansen', 'A1', 'open'],
+    ]);
+  });
+
+  it('drops empty lines and lines of one empty quoted field, and reads \\r line breaks', () => {
+    expect(rowsOf(readDelimited('a;b\r\r\n""\n\nc;d\re;', ';', () => {}))).toEqual([['a', 'b'], ['c', 'd'], ['e', null]]);
+  });
+
+  it('reads text without a delimiter as one column', () => {
+    const table = readDelimited('111222333\n\n123456782\n', undefined, () => {});
+    expect(rowsOf(table)).toEqual([['111222333'], ['123456782']]);
+  });
+
+  it('asks for a checkpoint as it goes, so a deadline can stop a long text', () => {
+    let checkpoints = 0;
+    readDelimited('a;b\n'.repeat(10_000), ';', () => checkpoints++);
+    expect(checkpoints).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('answers given without building the cell', () => {
+  it('says a cell is blank exactly when its value is empty or white space', async () => {
+    for (const [name, table] of await sampleTables()) {
+      let blanks = 0;
+      for (let r = 0; r < table.rowCount; r++) {
+        for (let c = 0; c < table.rowLength(r); c++) {
+          const expected = isEmpty(table.cell(r, c));
+          if (table.isBlank(r, c) !== expected) throw new Error(`${name}: row ${r}, column ${c}: isBlank ${!expected}, cell ${JSON.stringify(table.cell(r, c))}`);
+          if (expected) blanks++;
+        }
+      }
+      if (name === 'hand-made') expect(blanks).toBe(6);
+    }
+  });
+
+  it('finds in its memo exactly the values remembered, as a Map of the built values would', async () => {
+    for (const [name, table] of await sampleTables()) {
+      const width = Math.max(...Array.from({ length: table.rowCount }, (_, r) => table.rowLength(r)));
+      for (let c = 0; c < width; c++) {
+        const memo = table.memo();
+        const reference = new Map<string, number>();
+        const met = new Set<string>();
+        for (let r = 0; r < table.rowCount; r++) {
+          if (c >= table.rowLength(r) || table.isBlank(r, c)) continue;
+          const value = String(table.cell(r, c));
+          const found = memo.get(r, c);
+          if (found !== reference.get(value)) throw new Error(`${name}: row ${r}, column ${c}: memo ${found}, expected ${reference.get(value)}`);
+          if (met.has(value)) continue;
+          met.add(value);
+          // Every other new value is remembered, so that the memo also meets values it must not find.
+          if (met.size % 2 === 1 && reference.size < 1000) {
+            memo.set(value, r);
+            reference.set(value, r);
+          }
+        }
+        expect(memo.size).toBe(reference.size);
+      }
+    }
+  });
+
+  it('stops learning when full instead of searching forever', () => {
+    const table = tableOf(Array.from({ length: 5000 }, (_, i) => `waarde ${i};x`).join('\n'));
+    const memo = table.memo();
+    for (let r = 0; r < table.rowCount; r++) memo.set(table.cell(r, 0), r);
+    expect(memo.size).toBeLessThan(table.rowCount);
+    expect(memo.get(0, 0)).toBe(0);
+    expect(memo.get(table.rowCount - 1, 0)).toBeUndefined();
+    for (let r = 0; r < table.rowCount; r++) expect([r, undefined]).toContain(memo.get(r, 0));
+  });
+});

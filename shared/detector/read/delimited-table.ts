@@ -103,18 +103,19 @@ class DelimitedTable implements Table {
   }
 }
 
-const SLOT_BITS = 12;
-const SLOTS = 1 << SLOT_BITS;
-/** Past this the memo stops learning: open addressing needs free slots to end a search. */
-const MAX_KEYS = SLOTS / 2;
+/** Slots of a new memo: most columns repeat a few values, and small files are the common case. */
+const FIRST_SLOTS = 64;
+/** Past this many values the memo stops learning: the analysis gives up on it long before. */
+const MAX_KEYS = 4096;
 
 /**
  * A hash table keyed by cell text that is probed with a field's span: a repeated value is found
- * by comparing characters in place (startsWith), without building its string again.
+ * by comparing characters in place, without building its string again. Open addressing, kept at
+ * most half full so that every search ends at a free slot.
  */
 class SpanMemo implements CellMemo {
-  private readonly keys: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
-  private readonly remembered = new Int32Array(SLOTS);
+  private keys: (string | undefined)[] = new Array<string | undefined>(FIRST_SLOTS).fill(undefined);
+  private remembered = new Int32Array(FIRST_SLOTS);
   size = 0;
 
   constructor(private readonly table: DelimitedTable) {}
@@ -129,23 +130,37 @@ class SpanMemo implements CellMemo {
 
   set(value: CellValue, remembered: number): void {
     if (typeof value !== 'string' || this.size >= MAX_KEYS) return;
-    const slot = this.slotOf(value, 0, value.length);
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    this.put(value, remembered);
+  }
+
+  private put(key: string, remembered: number): void {
+    const slot = this.slotOf(key, 0, key.length);
     if (this.keys[slot] === undefined) {
-      this.keys[slot] = value;
+      this.keys[slot] = key;
       this.size++;
     }
     this.remembered[slot] = remembered;
+  }
+
+  private grow(): void {
+    const { keys, remembered } = this;
+    this.keys = new Array<string | undefined>(keys.length * 2).fill(undefined);
+    this.remembered = new Int32Array(keys.length * 2);
+    this.size = 0;
+    keys.forEach((key, slot) => key !== undefined && this.put(key, remembered[slot]!));
   }
 
   /** The slot holding source[start, end), or the free slot where it belongs. Needs end > start. */
   private slotOf(source: string, start: number, end: number): number {
     const length = end - start;
     const mix = length * 0x3b + source.charCodeAt(start) * 0x3b3 + source.charCodeAt(start + (length >> 1)) * 0x1f + source.charCodeAt(end - 1);
-    let slot = Math.imul(mix, 0x9e3779b1) >>> (32 - SLOT_BITS);
+    const mask = this.keys.length - 1;
+    let slot = (Math.imul(mix, 0x9e3779b1) >>> 16) & mask;
     for (;;) {
       const key = this.keys[slot];
       if (key === undefined || (key.length === length && sameText(key, source, start))) return slot;
-      slot = (slot + 1) & (SLOTS - 1);
+      slot = (slot + 1) & mask;
     }
   }
 }

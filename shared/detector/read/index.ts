@@ -5,12 +5,12 @@
 // - Cells: numbers are JS numbers, text is a string, booleans are booleans, and empty cells and
 //   error values (#N/A) are null. Date cells become ISO strings: 'YYYY-MM-DD', or
 //   'YYYY-MM-DDTHH:MM:SS' when they have a time of day. Formulas give their cached value.
-// - rows[r][c] is row r+1, column c of the sheet (positions are kept: empty rows are [] and gaps
-//   are null); trailing empty cells and rows are dropped.
+// - In a workbook, table.cell(r, c) is row r+1, column c of the sheet (positions are kept: empty
+//   rows have no cells and gaps are null); trailing empty cells and rows are dropped.
 // - Delimited text is one sheet whose every field is a string exactly as written (no number or
-//   date guessing: '012345678' keeps its zero, '03-04-2018' stays day-first). Its name is the
-//   archive entry name, or '' for the input itself. Kind 'csv' when a delimiter was found, else
-//   'text' (one column: one value per line).
+//   date guessing: '012345678' keeps its zero, '03-04-2018' stays day-first); empty lines are no
+//   rows. Its name is the archive entry name, or '' for the input itself. Kind 'csv' when a
+//   delimiter was found, else 'text' (one column: one value per line).
 // - pdf, Word documents, images and unrecognised binary data ('other') are no documents: they
 //   pass. What looks like a spreadsheet container but cannot be read is a failure: fail closed.
 // - Deadline and cancellation are cooperative: checked every 1000-2000 rows, every inflate step,

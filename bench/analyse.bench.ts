@@ -1,7 +1,8 @@
 // The column analysis against the reading it follows: 100,000 rows x 20 columns (leak 4's 14
 // columns and 6 harmless ones: text, amounts, codes, remarks), read from xlsx and csv, then
 // analysed. Both are timed in this process, best of three after a warm-up, so the ratio holds on
-// a busy machine. The goal: analysis well under the cost of reading.
+// a busy machine. The goal: analysis well under the cost of reading a workbook. A csv is read as
+// field positions only, and its analysis builds the cells it tests: compare its total instead.
 import { exportTable } from '../scripts/fixtures/catalogue.js';
 import { delimited, workbook, type CellInput } from '../scripts/fixtures/formats.js';
 import { readDocuments } from '../shared/detector/read/index.js';
@@ -39,7 +40,7 @@ async function best<T>(task: () => T | Promise<T>): Promise<{ ms: number; result
 export async function run(): Promise<void> {
   const rows = twentyColumns();
   console.log(`${ROWS.toLocaleString('en')} rows x ${rows[0]!.length} columns; best of 3 after a warm-up, in one process\n`);
-  console.log(['format', 'read ms', 'analyse ms', 'analyse/read', 'ns per cell', 'reasons'].map((h) => h.padStart(13)).join(''));
+  console.log(['format', 'read ms', 'analyse ms', 'total ms', 'analyse/read', 'ns per cell', 'reasons'].map((h) => h.padStart(13)).join(''));
   for (const format of ['xlsx', 'csv'] as const) {
     const bytes = format === 'csv' ? delimited(rows, ';') : workbook([{ name: 'Export', rows }], 'xlsx');
     const read = await best(() => readDocuments(bytes, { limits: LIMITS, deadline: Date.now() + LIMITS.maxScanMs }));
@@ -47,7 +48,7 @@ export async function run(): Promise<void> {
     const analysis = await best(() => analyse(documents, DEFAULT_POLICY));
     const cells = ROWS * rows[0]!.length;
     const codes = analysis.result.reasons.map((reason) => reason.code).join(',');
-    const line = [format, read.ms.toFixed(0), analysis.ms.toFixed(0), (analysis.ms / read.ms).toFixed(2), ((analysis.ms * 1e6) / cells).toFixed(0)];
+    const line = [format, read.ms.toFixed(0), analysis.ms.toFixed(0), (read.ms + analysis.ms).toFixed(0), (analysis.ms / read.ms).toFixed(2), ((analysis.ms * 1e6) / cells).toFixed(0)];
     console.log(line.map((cell) => cell.padStart(13)).join('') + '  ' + codes);
   }
 }

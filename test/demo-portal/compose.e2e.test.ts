@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { startPortal, type Portal } from '../../demo-portal/server.js';
 import { fixtureBytes, fixturePath, type FixtureName } from '../helpers/fixtures.js';
-import { CHROMIUM_PATH } from '../helpers/browser.js';
+import { CHROMIUM_PATH, logIn } from '../helpers/browser.js';
 import { startTestProxy, type TestProxy } from '../proxy/start.js';
 
 let portal: Portal;
@@ -18,9 +18,7 @@ beforeAll(async () => {
   proxy = await startTestProxy(portal.url);
   browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   page = await browser.newPage();
-  await page.goto(`${proxy.url}/`);
-  await page.select('#name', 'Chantal Bakker');
-  await Promise.all([page.waitForNavigation(), page.click('#login')]);
+  await logIn(page, proxy.url, 'Chantal Bakker');
   await page.waitForSelector('input.recipient');
 });
 afterAll(async () => {
@@ -98,5 +96,24 @@ describe('compose page', () => {
     await page.waitForFunction(() => document.getElementById('status')!.className === 'error');
     expect(await text('#status')).toContain('goedkeuring');
     expect(portal.mailbox.sent().length).toBe(before);
+  });
+});
+
+describe('logging in', () => {
+  it('waits for the list of caseworkers, which the login page fetches after it has loaded', async () => {
+    const slow = await browser.newPage();
+    try {
+      // On a busy machine that list arrived after the test had already chosen a name from it.
+      await slow.setRequestInterception(true);
+      slow.on('request', (request) => {
+        const delay = request.url().endsWith('/api/caseworkers') ? 1500 : 0;
+        setTimeout(() => void request.continue(), delay);
+      });
+      await logIn(slow, proxy.url, 'Chantal Bakker');
+      expect(new URL(slow.url()).pathname).toBe('/compose');
+      await slow.waitForSelector('input.recipient');
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS, ROUTES, type ApprovalView } from '../../shared/api.js';
 import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
-import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
+import { launchWithExtension, logIn, type ExtensionBrowser } from '../helpers/browser.js';
 import { APPROVER, CASEWORKER, configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from './setup.js';
 
@@ -56,9 +56,7 @@ async function composeBulkSend(
   { attach = true, site = stack!.proxy.url } = {},
 ): Promise<{ page: Page; recipientIds: string[] }> {
   const page = await caseworker!.browser.newPage();
-  await page.goto(`${site}/login`);
-  await page.select('#name', CASEWORKER.name);
-  await Promise.all([page.waitForNavigation(), page.$eval('form', (form) => (form as HTMLFormElement).submit())]);
+  await logIn(page, site, CASEWORKER.name);
   await page.waitForSelector('input.recipient');
   const recipientIds = await page.$$eval('input.recipient', (boxes, count) => {
     const chosen = boxes.slice(0, count) as HTMLInputElement[];

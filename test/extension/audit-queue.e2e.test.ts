@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlockedUploadEvent } from '../../shared/api.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
-import { launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
+import { launchWithExtension, logIn, type ExtensionBrowser } from '../helpers/browser.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { CASEWORKER, configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from './setup.js';
@@ -52,9 +52,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, w
 
 async function openCompose(): Promise<Page> {
   const page = await chromium!.browser.newPage();
-  await page.goto(`${stack!.proxy.url}/login`);
-  await page.select('#name', CASEWORKER.name);
-  await Promise.all([page.waitForNavigation(), page.$eval('form', (form) => (form as HTMLFormElement).submit())]);
+  await logIn(page, stack!.proxy.url, CASEWORKER.name);
   await page.waitForSelector('#file-input');
   return page;
 }

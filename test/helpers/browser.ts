@@ -132,10 +132,20 @@ export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSIO
   }
 }
 
-/** Logs a caseworker in to the demo portal and waits until the compose page has its recipients. */
-export async function openCompose(page: Page, portalUrl: string, caseworker = 'Anna de Vries'): Promise<void> {
-  await page.goto(`${portalUrl}/login`);
+/**
+ * Logs a caseworker in to the demo portal. The login page fills its list of caseworkers by script
+ * after it has loaded: selecting before the list is there selects nothing, and the empty login is
+ * refused (this made tests fail on a busy machine).
+ */
+export async function logIn(page: Page, siteUrl: string, caseworker: string): Promise<void> {
+  await page.goto(`${siteUrl}/login`);
+  await page.waitForSelector(`#name option[value="${caseworker}"]`);
   await page.select('#name', caseworker);
   await Promise.all([page.waitForNavigation(), page.click('#login')]);
+}
+
+/** Logs a caseworker in to the demo portal and waits until the compose page has its recipients. */
+export async function openCompose(page: Page, portalUrl: string, caseworker = 'Anna de Vries'): Promise<void> {
+  await logIn(page, portalUrl, caseworker);
   await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0);
 }

@@ -141,7 +141,8 @@ function testPass(table: Table, first: number, width: number, pending: Column[],
       if (candidates.length === 0) continue;
       if (column.touchedIn !== round) touched.push(column);
       column.touchedIn = round;
-      // Built at most once, and only when a candidate needs to see it.
+      // All bits (-1) when every candidate counts every value. The value is built at most once,
+      // and only when a candidate needs to see it.
       let value: CellValue | undefined;
       let matched = column.countsEvery ? -1 : column.memo?.get(r, c);
       if (matched === undefined) matched = matchBits(column, (value = table.cell(r, c)));

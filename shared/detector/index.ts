@@ -3,6 +3,7 @@
 import type { Policy } from '../policy/types.js';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { readDocuments } from './read/index.js';
+import { ReadSession, ReadStop } from './read/session.js';
 import { analyse, failureReason, type Analysis } from './analyse/index.js';
 import type { ColumnFinding, FileKind, ReadFailure, Reason, Verdict } from './types.js';
 
@@ -52,11 +53,15 @@ async function scan(bytes: Uint8Array, policy: Policy, started: number, signal: 
     if (bytes.byteLength > policy.limits.maxFileBytes) {
       return { kind, outcome: { code: 'too-large', path: '', detail: `${bytes.byteLength} bytes` } };
     }
-    const read = await readDocuments(bytes, { limits: policy.limits, deadline: started + policy.limits.maxScanMs, signal });
+    const context = { limits: policy.limits, deadline: started + policy.limits.maxScanMs, signal };
+    const read = await readDocuments(bytes, context);
     kind = read.kind;
-    return { kind, outcome: read.failure ?? analyse(read.documents, policy) };
+    if (read.failure) return { kind, outcome: read.failure };
+    // The analysis keeps to the same deadline: a scan that ends late is blocked, not allowed.
+    const session = new ReadSession(context);
+    return { kind, outcome: analyse(read.documents, policy, (path) => session.checkpoint(path)) };
   } catch (error) {
-    return { kind, outcome: internalError(error) };
+    return { kind, outcome: error instanceof ReadStop ? error.failure : internalError(error) };
   }
 }
 

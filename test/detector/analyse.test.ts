@@ -148,6 +148,21 @@ describe('tables without a BSN', () => {
     expect(analysis.findings.find((f) => f.column === 'B')).toMatchObject({ entity: 'special-category', matches: 1, header: '' });
   });
 
+  test('calls its checkpoint as it goes, so that a deadline stops a long sheet, and stops when it throws', () => {
+    const rows: CellValue[][] = [['Achternaam', 'Opmerking']];
+    for (let i = 0; i < 5000; i++) rows.push([i % 2 ? 'Jansen' : 'de Vries', 'Uitnodiging verstuurd']);
+    const paths: string[] = [];
+    analyse(book(rows, { path: 'bijlage.zip/lijst.csv' }), DEFAULT_POLICY, (path) => paths.push(path));
+    expect(paths.length).toBeGreaterThanOrEqual(9);
+    expect(new Set(paths)).toEqual(new Set(['bijlage.zip/lijst.csv']));
+    let calls = 0;
+    const stopAtThird = () => {
+      if (++calls === 3) throw new Error('deadline');
+    };
+    expect(() => analyse(book(rows), DEFAULT_POLICY, stopAtThird)).toThrow('deadline');
+    expect(calls).toBe(3);
+  });
+
   test("a flag column headed 'Ziek' is health data whatever the flags say (leak 2)", () => {
     const rows = [['Achternaam', 'Ziek'], ...people.slice(0, 20).map((p, i) => [p.surname, i % 4 === 0 ? 'Ja' : 'Nee'])];
     expect(entities(book(rows))).toEqual({ Achternaam: 'person-name', Ziek: 'special-category' });

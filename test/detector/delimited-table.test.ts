@@ -9,7 +9,7 @@ import { isEmpty, rowsOf, type Table } from '../../shared/detector/table.js';
 import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
 
 function tableOf(text: string): Table {
-  return readDelimited(text, sniffDelimiter(text), () => {});
+  return readDelimited(text, sniffDelimiter(text), '', () => {});
 }
 
 const TEXT_FIXTURES = FIXTURE_NAMES.filter((name) => ['csv', 'text'].includes(FIXTURES[name].expect.kind));
@@ -51,17 +51,24 @@ describe('reading delimited text', () => {
   });
 
   it('drops empty lines and lines of one empty quoted field, and reads \\r line breaks', () => {
-    expect(rowsOf(readDelimited('a;b\r\r\n""\n\nc;d\re;', ';', () => {}))).toEqual([['a', 'b'], ['c', 'd'], ['e', null]]);
+    expect(rowsOf(readDelimited('a;b\r\r\n""\n\nc;d\re;', ';', '', () => {}))).toEqual([['a', 'b'], ['c', 'd'], ['e', null]]);
   });
 
   it('reads text without a delimiter as one column', () => {
-    const table = readDelimited('111222333\n\n123456782\n', undefined, () => {});
+    const table = readDelimited('111222333\n\n123456782\n', undefined, '', () => {});
     expect(rowsOf(table)).toEqual([['111222333'], ['123456782']]);
+  });
+
+  it('stops at a row wider than a spreadsheet, naming where it was', () => {
+    expect(rowsOf(readDelimited(`${'x;'.repeat(16_383)}x`, ';', '', () => {}))[0]).toHaveLength(16_384);
+    expect(() => readDelimited(`${'x;'.repeat(16_384)}x`, ';', 'bijlage.zip/lijst.csv', () => {})).toThrow(
+      expect.objectContaining({ failure: expect.objectContaining({ code: 'too-large', path: 'bijlage.zip/lijst.csv' }) }),
+    );
   });
 
   it('asks for a checkpoint as it goes, so a deadline can stop a long text', () => {
     let checkpoints = 0;
-    readDelimited('a;b\n'.repeat(10_000), ';', () => checkpoints++);
+    readDelimited('a;b\n'.repeat(10_000), ';', '', () => checkpoints++);
     expect(checkpoints).toBeGreaterThanOrEqual(4);
   });
 });

@@ -63,6 +63,7 @@ export function profileSheet(
   recognizers: readonly Recognizer[],
   thresholds: Thresholds,
   where: { path: string; sheet: string },
+  checkpoint: () => void = () => {},
 ): SheetProfile {
   const headerRow = findHeaderRow(table, recognizers);
   const first = headerRow + 1;
@@ -81,7 +82,7 @@ export function profileSheet(
   // only revisit the columns whose tested tier had no passing candidate.
   let pending = columns.filter((column) => column.testing.length > 0);
   for (let pass = 0; pending.length > 0; pass++) {
-    testPass(table, first, width, pending, pass === 0);
+    testPass(table, first, width, pending, pass === 0, checkpoint);
     const next: Column[] = [];
     for (const column of pending) {
       if (pass === 0) column.nonEmpty = column.seen;
@@ -119,7 +120,7 @@ export function profileSheet(
  * length, never the sheet's width: one stray cell in column XFD must not multiply the work. The
  * first pass keeps counting a column's values after its candidates are all hopeless.
  */
-function testPass(table: Table, first: number, width: number, pending: Column[], counting: boolean): void {
+function testPass(table: Table, first: number, width: number, pending: Column[], counting: boolean, checkpoint: () => void): void {
   // Indexed by column, undefined once the pass has nothing left to do there.
   const active: (Column | undefined)[] = new Array(width).fill(undefined);
   for (const column of pending) {
@@ -152,6 +153,7 @@ function testPass(table: Table, first: number, width: number, pending: Column[],
       }
     }
     if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) {
+      checkpoint();
       for (const column of touched) {
         column.testing = column.testing.filter((candidate) => reachable(candidate, column.seen, rowCount - r - 1));
         if (column.testing.length > 0 || counting) continue;

@@ -16,14 +16,18 @@ export interface Analysis {
   rows: number;
 }
 
-/** Every sheet, hidden ones included, is judged on its own columns. */
-export function analyse(documents: readonly Document[], policy: Policy): Analysis {
+/**
+ * Every sheet, hidden ones included, is judged on its own columns. `checkpoint` is called every
+ * few hundred rows with the document's path, so that a deadline or cancellation can stop it.
+ */
+export function analyse(documents: readonly Document[], policy: Policy, checkpoint: (path: string) => void = () => {}): Analysis {
   const findings: ColumnFinding[] = [];
   const reasons: Reason[] = [];
   let rows = 0;
   for (const document of documents) {
     for (const sheet of document.sheets) {
-      const profile = profileSheet(sheet.table, RECOGNIZERS, policy.thresholds, { path: document.path, sheet: sheet.name });
+      const where = { path: document.path, sheet: sheet.name };
+      const profile = profileSheet(sheet.table, RECOGNIZERS, policy.thresholds, where, () => checkpoint(document.path));
       rows += profile.dataRows;
       findings.push(...profile.findings);
       reasons.push(...matchRules(policy.rules, profile.findings).map(ruleReason));

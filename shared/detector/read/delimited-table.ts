@@ -3,6 +3,8 @@
 // (1.4 million strings) cost more than reading and splitting the text itself.
 import { isEmpty, type CellMemo, type Table } from '../table.js';
 import type { CellValue } from '../types.js';
+import { MAX_COLUMNS } from './grid.js';
+import { stop } from './session.js';
 
 /** Collects fields and rows while the text is split. */
 export class FieldList {
@@ -16,7 +18,10 @@ export class FieldList {
   /** Fields whose value differs from their text: quoted ones with doubled quotes or a tail. */
   private readonly values: string[] = [];
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly path: string,
+  ) {
     // Exports average about ten characters a field: room for most without growing.
     const capacity = Math.max(1024, text.length >> 3);
     this.starts = new Int32Array(capacity);
@@ -24,14 +29,14 @@ export class FieldList {
   }
 
   span(start: number, end: number): void {
-    this.grow();
+    this.reserve();
     this.starts[this.count] = start;
     this.ends[this.count++] = end;
   }
 
   value(value: string): void {
     if (value === '') return this.span(0, 0);
-    this.grow();
+    this.reserve();
     this.starts[this.count] = -1 - this.values.length;
     this.ends[this.count++] = 0;
     this.values.push(value);
@@ -54,7 +59,9 @@ export class FieldList {
     return new DelimitedTable(this.text, this.starts, this.ends, this.rowFirst, this.rows, this.values);
   }
 
-  private grow(): void {
+  /** Room for one more field in the row being read. */
+  private reserve(): void {
+    if (this.count - this.rowFirst[this.rows]! >= MAX_COLUMNS) stop('too-large', this.path, `a row of more than ${MAX_COLUMNS} fields`);
     if (this.count < this.starts.length) return;
     this.starts = grown(this.starts);
     this.ends = grown(this.ends);

@@ -55,11 +55,11 @@ function mostCommon(values: number[]): number | undefined {
 
 /**
  * Reads RFC 4180 style text: quoted fields may hold delimiters, doubled quotes and line breaks.
- * `checkpoint` is called every few thousand rows so that a deadline or cancellation can stop it.
- * No cell is built here: the table records where each field lies in the text.
+ * `checkpoint` is called every few thousand rows so that a deadline or cancellation can stop it;
+ * a row wider than a spreadsheet stops it as too large. No cell is built here: the table records where each field lies in the text.
  */
-export function readDelimited(text: string, delimiter: string | undefined, checkpoint: () => void): Table {
-  const fields = new FieldList(text);
+export function readDelimited(text: string, delimiter: string | undefined, path: string, checkpoint: () => void): Table {
+  const fields = new FieldList(text, path);
   const sepCode = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
   const boundaries = new Boundaries(text, delimiter);
   let i = 0;

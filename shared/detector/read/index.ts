@@ -9,8 +9,9 @@
 //   rows have no cells and gaps are null); trailing empty cells and rows are dropped.
 // - Delimited text is one sheet whose every field is a string exactly as written (no number or
 //   date guessing: '012345678' keeps its zero, '03-04-2018' stays day-first); empty lines are no
-//   rows. Its name is the archive entry name, or '' for the input itself. Kind 'csv' when a
-//   delimiter was found, else 'text' (one column: one value per line).
+//   rows, and a row of more than 16,384 fields (wider than any spreadsheet) is 'too-large'. Its
+//   name is the archive entry name, or '' for the input itself. Kind 'csv' when a delimiter was
+//   found, else 'text' (one column: one value per line).
 // - pdf, Word documents, images and unrecognised binary data ('other') are no documents: they
 //   pass. What looks like a spreadsheet container but cannot be read is a failure: fail closed.
 // - Deadline and cancellation are cooperative: checked every 1000-2000 rows, every inflate step,
@@ -93,7 +94,7 @@ class Reader {
         const delimiter = sniffDelimiter(text);
         const kind = delimiter ? 'csv' : 'text';
         this.found(path, kind);
-        const table = readDelimited(text, delimiter, () => this.session.checkpoint(path));
+        const table = readDelimited(text, delimiter, path, () => this.session.checkpoint(path));
         return this.add(kind, path, [{ name: path.slice(path.lastIndexOf('/') + 1), visibility: 'visible', table }]);
       }
       case 'pdf':

@@ -9,11 +9,9 @@ import { stop, type ReadSession } from './session.js';
 import { xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
 import { RowsTable } from '../table.js';
+import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
 
 const ROWS_PER_CHECKPOINT = 1000;
-/** The largest grid LibreOffice and Excel open; a repeat count beyond it is damage. */
-const MAX_ROWS = 1_048_576;
-const MAX_COLUMNS = 16_384;
 const MS_PER_DAY = 86_400_000;
 /**
  * Copies made of a repeated non-empty row or cell. A few bytes can repeat a value over the whole

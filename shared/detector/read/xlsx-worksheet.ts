@@ -3,6 +3,7 @@
 // what keeps the xlsx path near the cost of inflating the file.
 import type { CellValue } from '../types.js';
 import { serialToIso } from './dates.js';
+import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { stop } from './session.js';
 import { runsText, xmlText } from './xml-text.js';
 
@@ -14,9 +15,6 @@ export interface CellContext {
 }
 
 const ROWS_PER_CHECKPOINT = 1000;
-/** Excel's grid: a reference beyond it is damage, and would make us allocate a billion rows. */
-const MAX_ROWS = 1_048_576;
-const MAX_COLUMNS = 16_384;
 
 // Character codes.
 const TAB = 9, NEW_LINE = 10, RETURN = 13, SPACE = 32, QUOTE = 34, APOSTROPHE = 39, SLASH = 47, GREATER = 62;

@@ -17,8 +17,9 @@ export interface Analysis {
 }
 
 /**
- * Every sheet, hidden ones included, is judged on its own columns. `checkpoint` is called every
- * few hundred rows with the document's path, so that a deadline or cancellation can stop it.
+ * Every sheet, hidden ones included, is judged on its own columns. `checkpoint` is called per
+ * sheet and every few hundred rows with the document's path, so that a deadline or cancellation
+ * can stop it.
  */
 export function analyse(documents: readonly Document[], policy: Policy, checkpoint: (path: string) => void = () => {}): Analysis {
   const findings: ColumnFinding[] = [];
@@ -26,6 +27,7 @@ export function analyse(documents: readonly Document[], policy: Policy, checkpoi
   let rows = 0;
   for (const document of documents) {
     for (const sheet of document.sheets) {
+      checkpoint(document.path);
       const where = { path: document.path, sheet: sheet.name };
       const profile = profileSheet(sheet.table, RECOGNIZERS, policy.thresholds, where, () => checkpoint(document.path));
       rows += profile.dataRows;

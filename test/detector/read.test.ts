@@ -1,6 +1,6 @@
 // The readers on real files: every fixture of the catalogue, plus hand-built edge cases.
 import { describe, expect, it } from 'vitest';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { rowsOf } from '../../shared/detector/table.js';
 import { readDocuments, type ReadContext } from '../../shared/detector/read/index.js';
 import type { Limits } from '../../shared/policy/types.js';
@@ -188,6 +188,52 @@ describe('repeat bombs', () => {
     const rows = rowsOf(allSheets(outcome)[0]!.table);
     expect(rows.length).toBe(1000);
     expect(rows[999]!.length).toBe(1000);
+  });
+});
+
+describe('sheets of gaps', () => {
+  // A few bytes per row that put one cell in column XFD once cost 128 KB per row, in every reader:
+  // 5,000 such rows (139 KB of xlsx) took 5 s and 860 MB. Now each sheet may span 16 grid
+  // positions per cell it holds, beyond an allowance of a million.
+  const flatOds = (rows: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet><table:table table:name="T">${rows}</table:table></office:spreadsheet></office:body></office:document>`;
+  const odsCell = (text: string) => `<table:table-cell office:value-type="string"><text:p>${text}</text:p></table:table-cell>`;
+  const odsRow = (gap: number, repeat = 1) =>
+    `<table:table-row table:number-rows-repeated="${repeat}">${odsCell('x')}<table:table-cell table:number-columns-repeated="${gap}"/>${odsCell('y')}</table:table-row>`;
+  const farRight = (rows: number, lastColumn: string): XLSX.WorkSheet => {
+    const sheet: XLSX.WorkSheet = { '!ref': `A1:${lastColumn}${rows}` };
+    for (let r = 1; r <= rows; r++) Object.assign(sheet, { [`A${r}`]: { t: 's', v: 'x' }, [`${lastColumn}${r}`]: { t: 's', v: 'y' } });
+    return sheet;
+  };
+  const book = (sheet: XLSX.WorkSheet) => {
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, sheet, 'Blad1');
+    return new Uint8Array(XLSX.write(workbook, { type: 'array', bookType: 'xlsx', compression: true }));
+  };
+  /** SheetJS writes every position of a range, so many far-right rows are made by copying one. */
+  const farRightRows = (rows: number) => {
+    const parts = unzipSync(book(farRight(1, 'XFD')));
+    const xml = new TextDecoder().decode(parts['xl/worksheets/sheet1.xml']);
+    const row = /<row\b[\s\S]*?<\/row>/.exec(xml)![0];
+    const manyRows = Array.from({ length: rows }, (_, r) => row.replaceAll(/(r="[A-Z]*)1"/g, `$1${r + 1}"`)).join('');
+    parts['xl/worksheets/sheet1.xml'] = new TextEncoder().encode(xml.replace(row, manyRows));
+    return zipSync(parts);
+  };
+
+  it.each([
+    ['xlsx, a cell in A and in XFD of 3,000 rows', () => farRightRows(3000)],
+    ['flat OpenDocument, the same row repeated 1,000 times', () => encodeText(flatOds(odsRow(16_382, 1000)), 'utf-8')],
+    ['an HTML table with a cell spanning 16,000 columns in 3,000 rows', () => encodeText(`<html><body><table>${'<tr><td colspan="16000">x</td><td>y</td></tr>'.repeat(3000)}</table></body></html>`, 'utf-8')],
+  ])('blocks %s as too large', async (_, bytes) => {
+    expect((await read(bytes())).failure?.code).toBe('too-large');
+  });
+
+  it('reads sparse tables that are no trick: a far-right column in every row, a note in column XFD', async () => {
+    for (const bytes of [book(farRight(3000, 'Z')), encodeText(flatOds(odsRow(24, 3000) + odsRow(16_382)), 'utf-8')]) {
+      const outcome = await read(bytes);
+      expect(outcome.failure).toBeUndefined();
+      expect(rowsOf(allSheets(outcome)[0]!.table)[0]!.at(-1)).toBe('y');
+    }
   });
 });
 

@@ -1,5 +1,31 @@
-// The largest grid Excel and LibreOffice open: 1,048,576 rows by 16,384 columns. A workbook cell
-// beyond it is damage; a delimited row wider than it is no table a person could open, and every
-// column costs the analysis memory of its own.
+// The largest grid Excel and LibreOffice open, and how sparse a sheet may be within it. A workbook
+// cell beyond the grid is damage; a delimited row wider than it is no table a person could open.
+import { stop } from './session.js';
+
 export const MAX_ROWS = 1_048_576;
 export const MAX_COLUMNS = 16_384;
+
+/** Grid positions any sheet may span beyond its cells: room for notes far to the right. */
+const GAP_ALLOWANCE = 1_000_000;
+/** Positions per cell beyond that allowance: wide sparse tables fit, a grid of gaps does not. */
+const POSITIONS_PER_CELL = 16;
+
+/**
+ * The positions a sheet spans (each row up to its last cell) against the cells it holds. Every
+ * position costs the analysis time and the row arrays memory, so a few bytes of XML that put one
+ * cell in column XFD of every row would otherwise cost gigabytes: such a sheet is too large.
+ */
+export class GridBudget {
+  private positions = 0;
+  private cells = 0;
+
+  constructor(private readonly where: string) {}
+
+  add(positions: number, cells: number): void {
+    this.positions += positions;
+    this.cells += cells;
+    if (this.positions > GAP_ALLOWANCE + POSITIONS_PER_CELL * this.cells) {
+      stop('too-large', this.where, `${this.positions} grid positions for ${this.cells} cells: a sheet of mostly gaps`);
+    }
+  }
+}

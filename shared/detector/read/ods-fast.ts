@@ -9,7 +9,7 @@ import { stop, type ReadSession } from './session.js';
 import { xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
 import { RowsTable } from '../table.js';
-import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
+import { GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
 
 const ROWS_PER_CHECKPOINT = 1000;
 const MS_PER_DAY = 86_400_000;
@@ -90,6 +90,7 @@ function attribute(tag: string, name: string): string | undefined {
 
 function scanTable(xml: string, from: number, end: number, dateStyles: Set<string>, where: string, checkpoint: () => void): CellValue[][] {
   const rows: CellValue[][] = [];
+  const budget = new GridBudget(where);
   let rowIndex = 0;
   let rowsSeen = 0;
   let pos = from;
@@ -105,10 +106,13 @@ function scanTable(xml: string, from: number, end: number, dateStyles: Set<strin
     }
     const rowEnd = xml.indexOf('</table:table-row>', rowTagEnd);
     if (rowEnd < 0 || rowEnd > end) stop('corrupt', where, 'a row is not closed');
-    const row = scanRow(xml, rowTagEnd + 1, rowEnd, dateStyles, where);
+    const { row, cells } = scanRow(xml, rowTagEnd + 1, rowEnd, dateStyles, where);
     if (row.length > 0) {
       if (rowIndex + repeat > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
-      for (let r = 0; r < Math.min(repeat, MAX_COPIES); r++) rows[rowIndex + r] = r === 0 ? row : row.slice();
+      const copies = Math.min(repeat, MAX_COPIES);
+      budget.add(row.length * copies, cells * copies);
+      fillGaps(row);
+      for (let r = 0; r < copies; r++) rows[rowIndex + r] = r === 0 ? row : row.slice();
     }
     rowIndex += repeat;
     if (rowIndex > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
@@ -126,8 +130,10 @@ function count(value: string | undefined, where: string): number {
   return n;
 }
 
-function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>, where: string): CellValue[] {
+/** One row's cells by column, gaps left as holes until the grid is known to be sane, and how many it holds. */
+function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>, where: string): { row: CellValue[]; cells: number } {
   const row: CellValue[] = [];
+  let cells = 0;
   let column = 0;
   let pos = from;
   for (;;) {
@@ -150,12 +156,17 @@ function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>
     const value = cellValue(tag, content, dateStyles);
     if (value !== null) {
       if (column + repeat > MAX_COLUMNS) stop('corrupt', where, 'cells beyond the sheet');
-      for (let c = 0; c < Math.min(repeat, MAX_COPIES); c++) row[column + c] = value;
+      const copies = Math.min(repeat, MAX_COPIES);
+      for (let c = 0; c < copies; c++) row[column + c] = value;
+      cells += copies;
     }
     column += repeat;
   }
+  return { row, cells };
+}
+
+function fillGaps(row: CellValue[]): void {
   for (let c = 0; c < row.length; c++) row[c] ??= null;
-  return row;
 }
 
 function cellValue(tag: string, content: string, dateStyles: Set<string>): CellValue {

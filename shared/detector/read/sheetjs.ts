@@ -4,6 +4,7 @@
 import * as XLSX from '@e965/xlsx';
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { isDateFormat, serialToIso } from './dates.js';
+import { GridBudget } from './grid.js';
 import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
 import { RowsTable } from '../table.js';
@@ -26,7 +27,7 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
     const sheet = workbook.Sheets[name];
     // Damage SheetJS reads past: a listed sheet it could not find, or a declared range with no cells.
     if (!sheet) stop('corrupt', where, 'a listed sheet cannot be found');
-    const rows = rowsOf(sheet, date1904);
+    const rows = rowsOf(sheet, date1904, where);
     if (rows.length === 0 && declaresCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
     return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), table: new RowsTable(rows) };
   });
@@ -41,8 +42,11 @@ function visibility(hidden: number | undefined): SheetVisibility {
   return hidden === 2 ? 'very-hidden' : hidden === 1 ? 'hidden' : 'visible';
 }
 
-function rowsOf(sheet: XLSX.WorkSheet, date1904: boolean): CellValue[][] {
+function rowsOf(sheet: XLSX.WorkSheet, date1904: boolean, where: string): CellValue[][] {
   const dense = (sheet['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
+  const budget = new GridBudget(where);
+  // Counted before the gaps are walked: SheetJS keeps a sparse row sparse, this loop would not.
+  for (const cells of dense) if (cells) budget.add(cells.length, Object.keys(cells).length);
   const rows: CellValue[][] = [];
   for (let r = 0; r < dense.length; r++) {
     const cells = dense[r] ?? [];

@@ -3,7 +3,7 @@
 // what keeps the xlsx path near the cost of inflating the file.
 import type { CellValue } from '../types.js';
 import { serialToIso } from './dates.js';
-import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
+import { GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { stop } from './session.js';
 import { runsText, xmlText } from './xml-text.js';
 
@@ -35,6 +35,7 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
   let row: CellValue[] = [];
   let rowIndex = -1;
   let rowsSeen = 0;
+  let cells = 0;
   let column = -1;
   let pos = sheetData.index + 1;
   for (;;) {
@@ -68,11 +69,16 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
     if (value !== null) {
       if (rowIndex < 0) row = rows[(rowIndex = 0)] ??= [];
       row[column] = value;
+      cells++;
     }
   }
+  // Until here a row only holds its cells: gaps are filled once the grid is known to be sane.
+  let positions = 0;
+  for (const cellsOfRow of rows) positions += cellsOfRow?.length ?? 0;
+  new GridBudget(where).add(positions, cells);
   for (let r = 0; r < rows.length; r++) {
-    const cells = (rows[r] ??= []);
-    for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
+    const cellsOfRow = (rows[r] ??= []);
+    for (let c = 0; c < cellsOfRow.length; c++) if (cellsOfRow[c] === undefined) cellsOfRow[c] = null;
   }
   while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
   return rows.length === 0 ? noCells(xml, where) : rows;

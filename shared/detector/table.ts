@@ -1,7 +1,7 @@
 // A sheet's cells as the column analysis reads them. A table may build a cell's value only when
 // asked: delimited text keeps its fields as positions in the decoded text, so a column whose
 // header alone decides it never turns its values into strings, and a column of repeated values
-// finds them in its memo without building them.
+// finds them in its tally without building them.
 import type { CellValue } from './types.js';
 
 export interface Table {
@@ -13,17 +13,24 @@ export interface Table {
   cell(r: number, c: number): CellValue;
   /** Whether the cell holds nothing, or only white space. Needs c < rowLength(r). */
   isBlank(r: number, c: number): boolean;
-  /** A new, empty memo of one number per distinct value. */
-  memo(): CellMemo;
+  /** A new, empty tally of at most `limit` distinct values. */
+  tally(limit: number): Tally;
 }
 
-/** Numbers remembered per distinct cell value, looked up by the cell's position. */
-export interface CellMemo {
-  /** Needs c < rowLength(r) and a cell that is not blank. */
-  get(r: number, c: number): number | undefined;
-  set(value: CellValue, remembered: number): void;
-  /** Distinct values remembered. */
-  readonly size: number;
+/**
+ * How often each distinct value occurs, counted by the cells' positions: a column of places or
+ * sectors is then tested once per distinct value, not once per row, however many tests it meets.
+ */
+export interface Tally {
+  /**
+   * Counts the cell at row r, column c (c < rowLength(r), not blank). False, counting nothing,
+   * when its value would be one distinct value more than the limit.
+   */
+  add(r: number, c: number): boolean;
+  /** The distinct values, in the order first met. */
+  readonly values: readonly CellValue[];
+  /** How often each of them was counted. */
+  count(index: number): number;
 }
 
 /** The cells of rows [from, to), as arrays. */
@@ -64,25 +71,36 @@ export class RowsTable implements Table {
     return isEmpty(this.rows[r]?.[c]);
   }
 
-  memo(): CellMemo {
-    return new ValueMemo(this.rows);
+  tally(limit: number): Tally {
+    return new ValueTally(this.rows, limit);
   }
 }
 
-class ValueMemo implements CellMemo {
-  private readonly remembered = new Map<CellValue, number>();
+class ValueTally implements Tally {
+  readonly values: CellValue[] = [];
+  private readonly counts: number[] = [];
+  private readonly indexOf = new Map<CellValue, number>();
 
-  constructor(private readonly rows: readonly (readonly CellValue[])[]) {}
+  constructor(
+    private readonly rows: readonly (readonly CellValue[])[],
+    private readonly limit: number,
+  ) {}
 
-  get(r: number, c: number): number | undefined {
-    return this.remembered.get(this.rows[r]![c]!);
+  add(r: number, c: number): boolean {
+    const value = this.rows[r]![c]!;
+    const index = this.indexOf.get(value);
+    if (index !== undefined) {
+      this.counts[index]!++;
+      return true;
+    }
+    if (this.values.length >= this.limit) return false;
+    this.indexOf.set(value, this.values.length);
+    this.values.push(value);
+    this.counts.push(1);
+    return true;
   }
 
-  set(value: CellValue, remembered: number): void {
-    this.remembered.set(value, remembered);
-  }
-
-  get size(): number {
-    return this.remembered.size;
+  count(index: number): number {
+    return this.counts[index]!;
   }
 }

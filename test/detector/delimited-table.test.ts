@@ -1,11 +1,12 @@
 // The table of a delimited text keeps fields as positions in the text and builds a cell only when
-// asked. What it answers without building the cell (is it blank? what did the memo remember for
+// asked. What it answers without building the cell (is it blank? how often did the tally count
 // this value?) must equal what the built cell says, on every cell of every text fixture.
 import { describe, expect, it } from 'vitest';
 import { readDelimited, sniffDelimiter } from '../../shared/detector/read/delimited.js';
 import { decodeText } from '../../shared/detector/read/encoding.js';
 import { sniff } from '../../shared/detector/read/sniff.js';
-import { isEmpty, rowsOf, type Table } from '../../shared/detector/table.js';
+import { isEmpty, rowsOf, RowsTable, type Table } from '../../shared/detector/table.js';
+import type { CellValue } from '../../shared/detector/types.js';
 import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
 
 function tableOf(text: string): Table {
@@ -88,38 +89,36 @@ describe('answers given without building the cell', () => {
     }
   });
 
-  it('finds in its memo exactly the values remembered, as a Map of the built values would', async () => {
-    for (const [name, table] of await sampleTables()) {
-      const width = Math.max(...Array.from({ length: table.rowCount }, (_, r) => table.rowLength(r)));
-      for (let c = 0; c < width; c++) {
-        const memo = table.memo();
-        const reference = new Map<string, number>();
-        const met = new Set<string>();
-        for (let r = 0; r < table.rowCount; r++) {
-          if (c >= table.rowLength(r) || table.isBlank(r, c)) continue;
-          const value = String(table.cell(r, c));
-          const found = memo.get(r, c);
-          if (found !== reference.get(value)) throw new Error(`${name}: row ${r}, column ${c}: memo ${found}, expected ${reference.get(value)}`);
-          if (met.has(value)) continue;
-          met.add(value);
-          // Every other new value is remembered, so that the memo also meets values it must not find.
-          if (met.size % 2 === 1 && reference.size < 1000) {
-            memo.set(value, r);
-            reference.set(value, r);
+  it('tallies exactly what a Map of the built values counts, as the tally of the built rows does', async () => {
+    for (const [name, delimitedTable] of await sampleTables()) {
+      const width = Math.max(...Array.from({ length: delimitedTable.rowCount }, (_, r) => delimitedTable.rowLength(r)));
+      for (const table of [delimitedTable, new RowsTable(rowsOf(delimitedTable))]) {
+        for (let c = 0; c < width; c++) {
+          const tally = table.tally(1000);
+          const reference = new Map<CellValue, number>();
+          for (let r = 0; r < table.rowCount; r++) {
+            if (c >= table.rowLength(r) || table.isBlank(r, c)) continue;
+            const value = table.cell(r, c);
+            const counted = tally.add(r, c);
+            if (counted !== (reference.has(value) || reference.size < 1000)) throw new Error(`${name}: row ${r}, column ${c}: add said ${counted}`);
+            if (counted) reference.set(value, (reference.get(value) ?? 0) + 1);
           }
+          expect(tally.values).toEqual([...reference.keys()]);
+          expect(tally.values.map((_, index) => tally.count(index))).toEqual([...reference.values()]);
         }
-        expect(memo.size).toBe(reference.size);
       }
     }
   });
 
-  it('stops learning when full instead of searching forever', () => {
-    const table = tableOf(Array.from({ length: 5000 }, (_, i) => `waarde ${i};x`).join('\n'));
-    const memo = table.memo();
-    for (let r = 0; r < table.rowCount; r++) memo.set(table.cell(r, 0), r);
-    expect(memo.size).toBeLessThan(table.rowCount);
-    expect(memo.get(0, 0)).toBe(0);
-    expect(memo.get(table.rowCount - 1, 0)).toBeUndefined();
-    for (let r = 0; r < table.rowCount; r++) expect([r, undefined]).toContain(memo.get(r, 0));
+  it('counts no new value past its limit, and still counts the values it has', () => {
+    const table = tableOf(Array.from({ length: 5000 }, (_, i) => `waarde ${i % 3000};x`).join('\n'));
+    const tally = table.tally(2000);
+    let refused = 0;
+    for (let r = 0; r < table.rowCount; r++) if (!tally.add(r, 0)) refused++;
+    expect(tally.values).toHaveLength(2000);
+    expect(refused).toBe(1000);
+    // Rows 3000-4999 repeat values 0-1999, all of them known.
+    expect(tally.count(0)).toBe(2);
+    expect(tally.count(1999)).toBe(2);
   });
 });

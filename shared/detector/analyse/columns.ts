@@ -1,11 +1,13 @@
 // Per-column profiling: which entity, if any, each column of a sheet holds. A column's candidates
 // are tested tier by tier, highest first (see tier): the first tier with a passing candidate
 // decides, since no lower one can outrank it. Most columns are decided by their header's entity in
-// the first pass over the rows, so their values meet one recognizer, not all of them. Whatever a
-// tier tests, it tests to the last row: counts and a remark deep down are exact.
+// the first pass over the rows, so their values meet one recognizer, not all of them. A column of
+// few distinct values (places, sectors, flags) is tallied in that pass, and every tier is then
+// tested on its distinct values alone, without another pass. Whatever a tier tests, it tests to
+// the last row: counts and a remark deep down are exact.
 import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
-import type { Recognizer } from '../recognizers/types.js';
-import type { CellMemo, Table } from '../table.js';
+import type { ColumnValues, Recognizer } from '../recognizers/types.js';
+import type { Table, Tally } from '../table.js';
 import type { CellValue, ColumnFinding } from '../types.js';
 import { findHeaderRow, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
 
@@ -24,10 +26,35 @@ interface Candidate {
   minMatches: number;
   tier: number;
   matches: number;
-  /** This candidate's bit in the column's memo of matches. */
+  /** This candidate's bit in a value's matches. */
   bit: number;
   /** Non-empty values, kept only while a check on the whole column is to come. */
-  values: CellValue[] | undefined;
+  values: ValueBag | undefined;
+}
+
+/**
+ * A column's values with how often each occurs, for a recognizer's check on the whole column. A
+ * tally's values come first, with their counts; the values tested one by one after it occur once.
+ */
+class ValueBag implements ColumnValues {
+  readonly values: CellValue[] = [];
+  private readonly counts: number[] = [];
+  total = 0;
+
+  addTallied(value: CellValue, times: number): void {
+    this.values.push(value);
+    this.counts.push(times);
+    this.total += times;
+  }
+
+  add(value: CellValue): void {
+    this.values.push(value);
+    this.total++;
+  }
+
+  times(index: number): number {
+    return this.counts[index] ?? 1;
+  }
 }
 
 interface Column {
@@ -37,26 +64,26 @@ interface Column {
   nonEmpty: number;
   /** Non-empty values seen so far in the current pass. */
   seen: number;
-  /** The last pruning round in which it received a value. */
+  /** The last pruning round in which one of its values was tested. */
   touchedIn: number;
   /** The candidates of the tier being tested; emptied as they become hopeless. */
   testing: Candidate[];
-  /** Every candidate tested counts every value: the value itself need not be looked at. */
+  /** Every candidate tested counts every value and keeps none: the values need not be looked at. */
   countsEvery: boolean;
   /** The lower tiers, highest first, tested only if no candidate of a higher tier passes. */
   waiting: Candidate[][];
   /**
-   * Which tested candidates each distinct value matched, as bits. Most columns repeat a few values
-   * (gender, place, status); one that does not (BSNs, e-mail addresses) drops its memo.
+   * The distinct values and their counts, while there are few. A column that has more (BSNs,
+   * e-mail addresses) drops it, and its values are tested one by one from there on.
    */
-  memo: CellMemo | undefined;
+  tally: Tally | undefined;
   decided: Candidate | undefined;
 }
 
 /** How often (in rows) hopeless candidates are dropped: cheap enough, and soon enough. */
 const PRUNE_EVERY = 512;
-/** Distinct values a column may memoise before it is taken to be mostly unique. */
-const MEMO_LIMIT = 1024;
+/** Distinct values a column may tally before it is taken to be mostly unique. */
+const TALLY_LIMIT = 1024;
 
 export function profileSheet(
   table: Table,
@@ -76,29 +103,25 @@ export function profileSheet(
   const setUp = (c: number): Column => {
     const header = cellText(table.cell(headerRow, c));
     const [testing = [], ...waiting] = tiersOf(candidatesFor(header, recognizers, thresholds));
-    const column: Column = { index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, memo: undefined, decided: undefined };
-    return startTesting(column, testing, table);
+    const column: Column = { index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, tally: undefined, decided: undefined };
+    startTesting(column, testing);
+    if (!column.countsEvery) column.tally = table.tally(TALLY_LIMIT);
+    return column;
   };
 
-  // Each pass tests one tier per column: the first counts every column's values, later ones
-  // only revisit the columns whose tested tier had no passing candidate.
+  // The first pass counts every column's values and tests its first tier. A column whose tier
+  // fails moves to the next one on its tally where it can; only the others need another pass.
   testPass(table, first, columns, setUp, checkpoint);
   let pending: Column[] = [];
   for (const column of columns) {
     if (column === undefined) continue;
     column.nonEmpty = column.seen;
-    pending.push(column);
+    scoreWithoutPass(column);
+    if (needsPass(column)) pending.push(column);
   }
   while (pending.length > 0) {
-    const next: Column[] = [];
-    for (const column of pending) {
-      column.decided = decide(column.testing, column.nonEmpty);
-      const lower = column.waiting.shift();
-      if (column.decided || !lower) continue;
-      next.push(startTesting(column, lower, table));
-    }
-    if (next.length > 0) testPass(table, first, activeIn(next, width), undefined, checkpoint);
-    pending = next;
+    testPass(table, first, activeIn(pending, width), undefined, checkpoint);
+    pending = pending.filter(needsPass);
   }
 
   const findings: ColumnFinding[] = [];
@@ -120,6 +143,43 @@ export function profileSheet(
     }
   }
   return { findings, dataRows: Math.max(0, table.rowCount - first) };
+}
+
+/**
+ * Decides the column on the tier just tested, and moves on to lower tiers as long as they can be
+ * tested without a pass over the rows. True when the tier it moved on to needs such a pass.
+ */
+function needsPass(column: Column): boolean {
+  for (;;) {
+    column.decided = decide(column.testing, column.nonEmpty);
+    const lower = column.waiting.shift();
+    if (column.decided || !lower) return false;
+    startTesting(column, lower);
+    if (!scoreWithoutPass(column)) return true;
+  }
+}
+
+/** Counts the tested tier's matches from what the first pass left: the count, or the tally. */
+function scoreWithoutPass(column: Column): boolean {
+  if (column.countsEvery) {
+    for (const candidate of column.testing) candidate.matches = column.nonEmpty;
+    return true;
+  }
+  if (!column.tally) return false;
+  scoreTally(column, column.tally);
+  return true;
+}
+
+/** Tests the tested tier on each distinct value once, counting it as often as it occurs. */
+function scoreTally(column: Column, tally: Tally): void {
+  tally.values.forEach((value, index) => {
+    const matched = matchBits(column.testing, value);
+    const times = tally.count(index);
+    for (const candidate of column.testing) {
+      if (matched & candidate.bit) candidate.matches += times;
+      candidate.values?.addTallied(value, times);
+    }
+  });
 }
 
 /** The columns by index, for a pass that revisits some of them. */
@@ -149,7 +209,7 @@ function testPass(
     column.seen = 0;
     activeCount++;
   }
-  // Columns that received values since the last pruning: only their prospects changed.
+  // Columns whose values were tested since the last pruning: only their prospects changed.
   const touched: Column[] = [];
   let round = 0;
   const rowCount = table.rowCount;
@@ -162,18 +222,19 @@ function testPass(
         column = active[c] = setUp(c);
       } else if (table.isBlank(r, c)) continue;
       column.seen++;
+      if (column.tally) {
+        if (column.tally.add(r, c)) continue;
+        spill(column, column.tally);
+      }
       const candidates = column.testing;
-      if (candidates.length === 0) continue;
+      if (candidates.length === 0 || column.countsEvery) continue;
       if (column.touchedIn !== round) touched.push(column);
       column.touchedIn = round;
-      // All bits (-1) when every candidate counts every value. The value is built at most once,
-      // and only when a candidate needs to see it.
-      let value: CellValue | undefined;
-      let matched = column.countsEvery ? -1 : column.memo?.get(r, c);
-      if (matched === undefined) matched = matchBits(column, (value = table.cell(r, c)));
+      const value = table.cell(r, c);
+      const matched = matchBits(candidates, value);
       for (const candidate of candidates) {
         if (matched & candidate.bit) candidate.matches++;
-        candidate.values?.push((value ??= table.cell(r, c)));
+        candidate.values?.add(value);
       }
     }
     if ((r - first) % PRUNE_EVERY === PRUNE_EVERY - 1) {
@@ -190,24 +251,23 @@ function testPass(
   }
 }
 
-function matchBits(column: Column, value: CellValue): number {
+/** A column with too many distinct values to tally: what its tally counted is scored, the rest is tested value by value. */
+function spill(column: Column, tally: Tally): void {
+  column.tally = undefined;
+  scoreTally(column, tally);
+}
+
+function matchBits(candidates: readonly Candidate[], value: CellValue): number {
   let matched = 0;
-  for (const candidate of column.testing) {
+  for (const candidate of candidates) {
     if (candidate.countsAll || candidate.recognizer.matches(value)) matched |= candidate.bit;
-  }
-  if (column.memo) {
-    column.memo.set(value, matched);
-    if (column.memo.size > MEMO_LIMIT) column.memo = undefined;
   }
   return matched;
 }
 
-/** Candidates that count every value need no memo: they need not see the values at all. */
-function startTesting(column: Column, candidates: Candidate[], table: Table): Column {
+function startTesting(column: Column, candidates: Candidate[]): void {
   column.testing = candidates;
-  column.countsEvery = candidates.every((candidate) => candidate.countsAll);
-  column.memo = column.countsEvery ? undefined : table.memo();
-  return column;
+  column.countsEvery = candidates.every((candidate) => candidate.countsAll && !candidate.values);
 }
 
 function candidatesFor(header: string, recognizers: readonly Recognizer[], thresholds: Thresholds): Candidate[] {
@@ -228,7 +288,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       tier: tier(recognizer, byHeader),
       matches: 0,
       bit: 1 << candidates.length,
-      values: recognizer.columnCheck && !(byHeader && recognizer.headerSkipsColumnCheck) ? [] : undefined,
+      values: recognizer.columnCheck && !(byHeader && recognizer.headerSkipsColumnCheck) ? new ValueBag() : undefined,
     });
   }
   return candidates;

@@ -1,7 +1,7 @@
 // The table of a delimited text: each field is where it lies in the decoded text, so a cell's
 // string is built only when the analysis asks for it. Building every cell of a 100,000-row csv
 // (1.4 million strings) cost more than reading and splitting the text itself.
-import { isEmpty, type CellMemo, type Table } from '../table.js';
+import { isEmpty, type Table, type Tally } from '../table.js';
 import type { CellValue } from '../types.js';
 import { MAX_COLUMNS } from './grid.js';
 import { stop } from './session.js';
@@ -105,75 +105,77 @@ class DelimitedTable implements Table {
     return start === end || (this.text.charCodeAt(start) <= 32 && this.text.slice(start, end).trim() === '');
   }
 
-  memo(): CellMemo {
-    return new SpanMemo(this);
+  tally(limit: number): Tally {
+    return new SpanTally(this, limit);
   }
 }
 
-/** Slots of a new memo: most columns repeat a few values, and small files are the common case. */
+/** Slots of a new tally: most columns repeat a few values, and small files are the common case. */
 const FIRST_SLOTS = 64;
-/** Past this many values the memo stops learning: the analysis gives up on it long before. */
-const MAX_KEYS = 4096;
 
 /**
  * A hash table keyed by cell text that is probed with a field's span: a repeated value is found
  * by comparing characters in place, without building its string again. Open addressing, kept at
  * most half full so that every search ends at a free slot.
  */
-class SpanMemo implements CellMemo {
-  private keys: (string | undefined)[] = new Array<string | undefined>(FIRST_SLOTS).fill(undefined);
-  private remembered = new Int32Array(FIRST_SLOTS);
-  size = 0;
+class SpanTally implements Tally {
+  readonly values: string[] = [];
+  private counts = new Int32Array(FIRST_SLOTS >> 1);
+  /** Per slot: 1 + the index of its value, or 0 while free. */
+  private slots = new Int32Array(FIRST_SLOTS);
 
-  constructor(private readonly table: DelimitedTable) {}
+  constructor(
+    private readonly table: DelimitedTable,
+    private readonly limit: number,
+  ) {}
 
-  get(r: number, c: number): number | undefined {
+  add(r: number, c: number): boolean {
     const { text, starts, ends, rowFirst, values } = this.table;
     const field = rowFirst[r]! + c;
     const start = starts[field]!;
     const slot = start < 0 ? this.slotOf(values[-1 - start]!, 0, values[-1 - start]!.length) : this.slotOf(text, start, ends[field]!);
-    return this.keys[slot] === undefined ? undefined : this.remembered[slot];
-  }
-
-  set(value: CellValue, remembered: number): void {
-    if (typeof value !== 'string' || this.size >= MAX_KEYS) return;
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    this.put(value, remembered);
-  }
-
-  private put(key: string, remembered: number): void {
-    const slot = this.slotOf(key, 0, key.length);
-    if (this.keys[slot] === undefined) {
-      this.keys[slot] = key;
-      this.size++;
+    const known = this.slots[slot]!;
+    if (known !== 0) {
+      this.counts[known - 1]!++;
+      return true;
     }
-    this.remembered[slot] = remembered;
+    if (this.values.length >= this.limit) return false;
+    this.values.push(this.table.cell(r, c) as string);
+    this.slots[slot] = this.values.length;
+    if (this.values.length > this.counts.length) this.grow();
+    this.counts[this.values.length - 1] = 1;
+    return true;
   }
 
+  count(index: number): number {
+    return this.counts[index]!;
+  }
+
+  /** Twice the slots, so that the table stays at most half full. */
   private grow(): void {
-    const { keys, remembered } = this;
-    this.keys = new Array<string | undefined>(keys.length * 2).fill(undefined);
-    this.remembered = new Int32Array(keys.length * 2);
-    this.size = 0;
-    keys.forEach((key, slot) => key !== undefined && this.put(key, remembered[slot]!));
+    const counts = new Int32Array(this.counts.length * 2);
+    counts.set(this.counts);
+    this.counts = counts;
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.values.forEach((value, index) => (this.slots[this.slotOf(value, 0, value.length)] = index + 1));
   }
 
   /** The slot holding source[start, end), or the free slot where it belongs. Needs end > start. */
   private slotOf(source: string, start: number, end: number): number {
     const length = end - start;
-    const mix = length * 0x3b + source.charCodeAt(start) * 0x3b3 + source.charCodeAt(start + (length >> 1)) * 0x1f + source.charCodeAt(end - 1);
-    const mask = this.keys.length - 1;
-    let slot = (Math.imul(mix, 0x9e3779b1) >>> 16) & mask;
-    for (;;) {
-      const key = this.keys[slot];
-      if (key === undefined || (key.length === length && sameText(key, source, start))) return slot;
-      slot = (slot + 1) & mask;
+    // A few characters suffice to spread the values of one column; reading them all costs more.
+    let hash = Math.imul(length, 0x9e3779b1) ^ source.charCodeAt(start);
+    hash = Math.imul(hash ^ source.charCodeAt(start + (length >> 1)), 0x01000193);
+    hash = Math.imul(hash ^ source.charCodeAt(end - 1), 0x01000193);
+    hash = Math.imul(hash ^ source.charCodeAt(start + (length >> 2)), 0x01000193);
+    hash = Math.imul(hash ^ source.charCodeAt(end - 2), 0x01000193);
+    const mask = this.slots.length - 1;
+    const { values } = this;
+    for (let slot = (hash ^ (hash >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const known = this.slots[slot]!;
+      if (known === 0) return slot;
+      const value = values[known - 1]!;
+      if (value.length === length && source.startsWith(value, start)) return slot;
     }
   }
-}
-
-/** Whether source holds key at start. Faster than startsWith on the short values of a cell. */
-function sameText(key: string, source: string, start: number): boolean {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== source.charCodeAt(start + i)) return false;
-  return true;
 }

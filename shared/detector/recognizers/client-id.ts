@@ -2,7 +2,7 @@
 // the case system. Any short code could be an id, so the header decides, and the column must
 // look like one: consistent in shape and mostly unique.
 import type { CellValue } from '../types.js';
-import type { Recognizer } from './types.js';
+import type { ColumnValues, Recognizer } from './types.js';
 
 const ID_VALUE = /^[A-Z]{0,4}[-_/]?\d[\d-]{2,19}$/i;
 
@@ -32,12 +32,35 @@ function describe(values: readonly CellValue[]): { shapes: Int32Array; fingerpri
   return { shapes, fingerprints };
 }
 
-/** Whether most values differ: told by their fingerprints, or by the values themselves when those fall short. */
-function mostlyUnique(values: readonly CellValue[], fingerprints: Int32Array): boolean {
-  fingerprints.sort();
-  let distinct = fingerprints.length > 0 ? 1 : 0;
-  for (let i = 1; i < fingerprints.length; i++) if (fingerprints[i] !== fingerprints[i - 1]) distinct++;
-  return mostOf(distinct, values.length) || mostOf(new Set(values).size, values.length);
+/**
+ * Whether most values differ: told by their distinct fingerprints, or by the values themselves
+ * when those fall short. Fingerprints are counted in a hash set of numbers, in one pass.
+ */
+function mostlyUnique({ values, total }: ColumnValues, fingerprints: Int32Array): boolean {
+  return mostOf(distinctNumbers(fingerprints), total) || mostOf(new Set(values).size, total);
+}
+
+function distinctNumbers(numbers: Int32Array): number {
+  let bits = 4;
+  while (1 << bits < numbers.length * 2) bits++;
+  const mask = (1 << bits) - 1;
+  // A free slot holds 0, so 0 itself is counted apart.
+  const slots = new Int32Array(1 << bits);
+  let distinct = 0;
+  let zero = 0;
+  for (const n of numbers) {
+    if (n === 0) {
+      zero = 1;
+      continue;
+    }
+    let slot = Math.imul(n, 0x9e3779b1) >>> (32 - bits);
+    while (slots[slot] !== 0 && slots[slot] !== n) slot = (slot + 1) & mask;
+    if (slots[slot] === 0) {
+      slots[slot] = n;
+      distinct++;
+    }
+  }
+  return distinct + zero;
 }
 
 function mostOf(count: number, total: number): boolean {
@@ -59,18 +82,20 @@ export const clientId: Recognizer = {
   matches: (value: CellValue) =>
     (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
     (typeof value === 'string' && value.length <= 20 && ID_VALUE.test(value.trim())),
-  columnCheck(values) {
-    const { shapes, fingerprints } = describe(values);
-    // Majority vote (Boyer-Moore) finds the only shape that can be most of the column.
+  columnCheck(column) {
+    const { shapes, fingerprints } = describe(column.values);
+    // A weighted majority vote (Boyer-Moore) finds the only shape that can be most of the column.
     let majority = 0;
     let lead = 0;
-    for (const shape of shapes) {
-      if (lead === 0) majority = shape;
-      lead += shape === majority ? 1 : -1;
-    }
+    shapes.forEach((shape, index) => {
+      const times = column.times(index);
+      if (shape === majority) lead += times;
+      else if (lead >= times) lead -= times;
+      else [majority, lead] = [shape, times - lead];
+    });
     let sameShape = 0;
-    for (const shape of shapes) if (shape === majority) sameShape++;
-    return mostOf(sameShape, values.length) && mostlyUnique(values, fingerprints);
+    shapes.forEach((shape, index) => shape === majority && (sameShape += column.times(index)));
+    return mostOf(sameShape, column.total) && mostlyUnique(column, fingerprints);
   },
   examples: {
     values: {

@@ -51,19 +51,19 @@ export const personName: Recognizer = {
   thresholds: { shareWithHeader: 0.6, shareWithoutHeader: 0.9 },
   matches: isName,
   headerSkipsColumnCheck: true,
-  columnCheck(values) {
-    // Such columns repeat values (sectors, places): each distinct one is tested once, up to a bound.
+  columnCheck(column) {
+    // A spilled column lists repeated values (sectors, places) once per row: each distinct one is tested once, up to a bound.
     const known = new Map<CellValue, boolean>();
     let telling = 0;
-    for (const value of values) {
+    column.values.forEach((value, index) => {
       let isTelling = known.get(value);
       if (isTelling === undefined) {
         isTelling = typeof value === 'string' && TELLING.test(value.trim());
         if (known.size < MAX_KNOWN) known.set(value, isTelling);
       }
-      if (isTelling) telling++;
-    }
-    return telling >= TELLING_SHARE * values.length;
+      if (isTelling) telling += column.times(index);
+    });
+    return telling >= TELLING_SHARE * column.total;
   },
   examples: {
     values: {

@@ -34,7 +34,7 @@ export interface Recognizer {
    * A check on the whole column on top of the share of matches, for entities whose single values
    * prove little (row-IDs: the column is consistent in shape and mostly unique).
    */
-  columnCheck?(values: readonly CellValue[]): boolean;
+  columnCheck?(column: ColumnValues): boolean;
   /**
    * A header that names the entity makes the column check needless ('Achternaam' over values
    * shaped like names): the values are then not even collected for it.
@@ -45,4 +45,17 @@ export interface Recognizer {
     values: { positive: readonly CellValue[]; negative: readonly CellValue[] };
     headers: { positive: readonly string[]; negative: readonly string[] };
   };
+}
+
+/**
+ * A column's non-empty values, each with how often it occurs: a column of a few places repeated
+ * 100,000 times is handed over as those few. A value may be listed more than once, so a check
+ * that counts distinct values must still compare them.
+ */
+export interface ColumnValues {
+  readonly values: readonly CellValue[];
+  /** How often values[index] occurs. */
+  times(index: number): number;
+  /** Every value counted as often as it occurs. */
+  readonly total: number;
 }

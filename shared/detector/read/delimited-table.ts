@@ -130,10 +130,15 @@ class SpanTally implements Tally {
   ) {}
 
   add(r: number, c: number): boolean {
-    const { text, starts, ends, rowFirst, values } = this.table;
-    const field = rowFirst[r]! + c;
-    const start = starts[field]!;
-    const slot = start < 0 ? this.slotOf(values[-1 - start]!, 0, values[-1 - start]!.length) : this.slotOf(text, start, ends[field]!);
+    const table = this.table;
+    const field = table.rowFirst[r]! + c;
+    const start = table.starts[field]!;
+    let slot: number;
+    if (start >= 0) slot = this.slotOf(table.text, start, table.ends[field]!);
+    else {
+      const value = table.values[-1 - start]!;
+      slot = this.slotOf(value, 0, value.length);
+    }
     const known = this.slots[slot]!;
     if (known !== 0) {
       this.counts[known - 1]!++;

@@ -110,6 +110,20 @@ describe('answers given without building the cell', () => {
     }
   });
 
+  it('finds a value whatever stands around its field: quoted or not, first in the text or not', () => {
+    // Single characters, so that a hash reaching outside the field would see the quote, the
+    // delimiter or nothing; enough of them that the tally grows and hashes its values again.
+    const characters = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
+    const lines = [0, 1, 2].flatMap((round) => characters.map((ch, i) => ((i + round) % 2 ? `"${ch}";x` : `${ch};x`)));
+    const table = tableOf(lines.join('\n'));
+    for (const kind of [table, new RowsTable(rowsOf(table))]) {
+      const tally = kind.tally(1000);
+      for (let r = 0; r < kind.rowCount; r++) expect(tally.add(r, 0)).toBe(true);
+      expect(tally.values).toEqual(characters);
+      expect(characters.map((_, index) => tally.count(index))).toEqual(characters.map(() => 3));
+    }
+  });
+
   it('counts no new value past its limit, and still counts the values it has', () => {
     const table = tableOf(Array.from({ length: 5000 }, (_, i) => `waarde ${i % 3000};x`).join('\n'));
     const tally = table.tally(2000);

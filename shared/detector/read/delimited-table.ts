@@ -169,11 +169,12 @@ class SpanTally implements Tally {
   private slotOf(source: string, start: number, end: number): number {
     const length = end - start;
     // A few characters suffice to spread the values of one column; reading them all costs more.
+    // Each lies inside the field, whatever its length: what stands around it must not count.
     let hash = Math.imul(length, 0x9e3779b1) ^ source.charCodeAt(start);
     hash = Math.imul(hash ^ source.charCodeAt(start + (length >> 1)), 0x01000193);
     hash = Math.imul(hash ^ source.charCodeAt(end - 1), 0x01000193);
     hash = Math.imul(hash ^ source.charCodeAt(start + (length >> 2)), 0x01000193);
-    hash = Math.imul(hash ^ source.charCodeAt(end - 2), 0x01000193);
+    hash = Math.imul(hash ^ source.charCodeAt(end - 1 - (length >> 2)), 0x01000193);
     const mask = this.slots.length - 1;
     const { values } = this;
     for (let slot = (hash ^ (hash >>> 15)) & mask; ; slot = (slot + 1) & mask) {

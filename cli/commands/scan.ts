@@ -2,6 +2,7 @@
 // Exit status: 0 every file allowed, 1 any file blocked, 2 usage error or unreadable path.
 import { readFile } from 'node:fs/promises';
 import { detect, type Verdict } from '../../shared/detector/index.js';
+import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { loadPolicyFile } from '../policy-file.js';
 
@@ -82,7 +83,8 @@ export async function run(argv: string[]): Promise<number> {
 
 function formatVerdict(file: string, verdict: Verdict, lang: 'nl' | 'en'): string {
   const label = verdict.verdict === 'block' ? 'BLOCK' : 'ALLOW';
-  const rows = verdict.rows > 0 ? `, ${verdict.rows} ${lang === 'nl' ? 'rijen' : 'rows'}` : '';
+  const rowWord = lang === 'nl' ? (verdict.rows === 1 ? 'rij' : 'rijen') : verdict.rows === 1 ? 'row' : 'rows';
+  const rows = verdict.rows > 0 ? `, ${formatCount(verdict.rows, lang)} ${rowWord}` : '';
   const head = `${label}  ${file}  (${verdict.kind}${rows})`;
   return [head, ...verdict.reasons.map((r) => `  - ${r.code}: ${r[lang]}`)].join('\n');
 }

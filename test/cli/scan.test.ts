@@ -56,6 +56,13 @@ describe('export-guard scan', () => {
     expect(dutch.stdout + english.stdout).not.toContain(firstBsn);
   });
 
+  it('counts the rows as a reader of the language says them: 1 rij, 1.234 rijen, 1,234 rows', async () => {
+    expect((await scan(['-'], new TextEncoder().encode('Naam;Plaats\nJansen;Utrecht\n'))).stdout).toMatch(/\(csv, 1 rij\)/);
+    const rows = new TextEncoder().encode(Array.from({ length: 1235 }, (_, i) => (i === 0 ? 'Plaats;Aantal' : `Regio ${i % 12};${i}`)).join('\n'));
+    expect((await scan(['-'], rows)).stdout).toMatch(/\(csv, 1\.234 rijen\)/);
+    expect((await scan(['--lang', 'en', '-'], rows)).stdout).toMatch(/\(csv, 1,234 rows\)/);
+  });
+
   it('reads standard input for -', async () => {
     const run = await scan(['--json', '-'], await readFile(await fixturePath('bsn-per-line.txt')));
     expect(run.status).toBe(1);

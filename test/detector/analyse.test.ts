@@ -2,6 +2,7 @@
 // hold, and what the caseworker is told. Tables come from the fixture generator's synthetic people.
 import { describe, expect, test } from 'vitest';
 import { analyse, failureReason } from '../../shared/detector/analyse/index.js';
+import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import { columnLetter } from '../../shared/detector/analyse/columns.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
@@ -47,6 +48,14 @@ describe('BSN columns', () => {
     const [reason] = analyse(book([['BSN'], ...people.slice(0, 135).map((p) => [p.bsn])]), DEFAULT_POLICY).reasons;
     expect(reason!.nl).toBe("Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers.");
     expect(reason!.en).toBe("Column 'BSN' on sheet 'Export': 135 valid citizen service numbers (BSN).");
+  });
+
+  test('a count of thousands is written as a reader of each language writes it', () => {
+    const bsns = makeJobSeekers(1234, 7).map((p) => [p.bsn]);
+    const [reason] = analyse(book([['BSN'], ...bsns]), DEFAULT_POLICY).reasons;
+    expect(reason!.nl).toBe("Kolom 'BSN' op blad 'Export': 1.234 geldige burgerservicenummers.");
+    expect(reason!.en).toBe("Column 'BSN' on sheet 'Export': 1,234 valid citizen service numbers (BSN).");
+    expect([1, 999, 1000, 100_000, 1_048_576].map((n) => formatCount(n, 'nl'))).toEqual(['1', '999', '1.000', '100.000', '1.048.576']);
   });
 
   test('a table without a sheet name (a csv file) is not given an empty one', () => {

@@ -234,5 +234,10 @@ function columnName(finding: ColumnFinding, language: 'nl' | 'en', letterCase: '
 /** "135 geldige burgerservicenummers", never the values themselves. */
 function counted(finding: ColumnFinding, language: 'nl' | 'en'): string {
   const label = ENTITY_LABELS[finding.entity]?.[language] ?? { one: finding.entity, other: finding.entity };
-  return `${finding.matches} ${finding.matches === 1 ? label.one : label.other}`;
+  return `${formatCount(finding.matches, language)} ${finding.matches === 1 ? label.one : label.other}`;
+}
+
+/** 11062 -> '11.062' in Dutch, '11,062' in English: written out by hand, the same in every browser. */
+export function formatCount(count: number, language: 'nl' | 'en'): string {
+  return String(count).replace(/\B(?=(\d{3})+$)/g, language === 'nl' ? '.' : ',');
 }

@@ -1,6 +1,7 @@
 // The dialog a caseworker sees when a file is stopped: what was found (kinds, counts, columns and
 // sheets, from the detector's reasons and findings, never a value), why it matters, and what to
 // do instead.
+import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import type { Verdict } from '../../shared/detector/types.js';
 import { h } from './element.js';
 import { openDialog, type OpenDialog } from './dialog.js';
@@ -36,7 +37,7 @@ export function showBlockDialog(file: BlockedFile, t: Translate, lang: 'nl' | 'e
     lang,
     role: 'alertdialog',
     title: t('block_title', file.name),
-    description: [people > 0 ? t('block_why_people', people.toLocaleString(lang)) : t('block_why_unchecked')],
+    description: [people > 0 ? t('block_why_people', formatCount(people, lang)) : t('block_why_unchecked')],
     body: [
       h('h3', {}, t('block_found')),
       found.length > 0 ? h('ul', {}, ...found) : h('p', {}, t('block_found_nothing')),

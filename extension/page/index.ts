@@ -1,7 +1,9 @@
 // Page-world entry (world MAIN, document_start, every frame of a protected site): runs before any
-// page script, so the page only ever sees the guarded fetch, XHR, attachShadow and file events.
+// page script, so the page only ever sees the guarded fetch, XHR, attachShadow, file handles and
+// file events.
 import { connectToContentScript } from './verdicts.js';
 import { guardFileEvents } from './file-events.js';
+import { guardFileHandles } from './file-handles.js';
 import { guardScriptUploads } from './uploads.js';
 import { watchShadowRoots } from './shadow-roots.js';
 import { installSendHook } from './send-hook.js';
@@ -9,5 +11,6 @@ import { installSendHook } from './send-hook.js';
 connectToContentScript();
 guardFileEvents(window);
 watchShadowRoots(guardFileEvents);
+guardFileHandles();
 guardScriptUploads();
 installSendHook();

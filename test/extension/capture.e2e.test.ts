@@ -1,8 +1,8 @@
 /// <reference types="chrome" />
 // The extension in real headless Chromium against the demo portal behind the real proxy (whose
 // policy the extension scans with): an export never reaches the page (picker, drop, paste, script
-// upload, shadow roots, iframes), a clean file reaches the portal byte for byte, and the block
-// dialog says what was found in the user's language.
+// upload, file system handles, shadow roots, iframes), a clean file reaches the portal byte for
+// byte, and the block dialog says what was found in the user's language.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -255,6 +255,40 @@ describe('a script upload', () => {
     });
     const stored = new Uint8Array(await (await fetch(`${stack!.portal.url}/api/attachments/${id}`)).arrayBuffer());
     expect(sha256(stored)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
+  });
+});
+
+describe('a file read through a file system handle', () => {
+  /** Writes the fixture into the page's private file system, then reads it back through its handle. */
+  const readThroughHandle = (name: FixtureName) =>
+    page.evaluate(async (fileName) => {
+      const directory = await navigator.storage.getDirectory();
+      const handle = await directory.getFileHandle(fileName, { create: true });
+      const writable = await handle.createWritable();
+      await writable.write((window as unknown as { __file: File }).__file);
+      await writable.close();
+      try {
+        const file = await handle.getFile();
+        return `read: ${file.size}`;
+      } catch (error) {
+        return `refused: ${(error as DOMException).name}: ${(error as Error).message}`;
+      } finally {
+        await directory.removeEntry(fileName);
+      }
+    }, name);
+
+  // The pickers (showOpenFilePicker) need a person's click on a native dialog; every handle,
+  // whichever picker or drop it came from, gives its file through the same getFile.
+  it('of an export is refused, with the dialog', async () => {
+    await fileInPage(EXPORT);
+    expect(await readThroughHandle(EXPORT)).toMatch(/^refused: NotAllowedError: export-guard/);
+    await expectDialogThenClose();
+  });
+
+  it('of a clean file is given to the page', async () => {
+    await fileInPage(CLEAN);
+    expect(await readThroughHandle(CLEAN)).toBe(`read: ${(await readFile(await fixturePath(CLEAN))).length}`);
+    expect(await page.$(DIALOG_HOST)).toBeNull();
   });
 });
 

@@ -110,6 +110,26 @@ describe('in Firefox ESR', () => {
     expect(await page.$$eval('#attachments li', (items) => items.map((li) => li.textContent))).toEqual([expect.stringContaining('schedule.csv')]);
   });
 
+  it('refuses to give the page an export through a file system handle', async () => {
+    const base64 = (await readFile(await fixturePath('leak-3-bsn-only.csv'))).toString('base64');
+    const outcome = await page.evaluate(async (data) => {
+      const directory = await navigator.storage.getDirectory();
+      const handle = await directory.getFileHandle('selectie.csv', { create: true });
+      const writable = await handle.createWritable();
+      await writable.write(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+      await writable.close();
+      try {
+        return `read: ${(await handle.getFile()).size}`;
+      } catch (error) {
+        return `refused: ${(error as DOMException).name}`;
+      } finally {
+        await directory.removeEntry('selectie.csv');
+      }
+    }, base64);
+    expect(outcome).toBe('refused: NotAllowedError');
+    await page.waitForSelector('export-guard-dialog', { timeout: 30_000 });
+  });
+
   it('refuses a script upload of an export before a request is made', async () => {
     const base64 = (await readFile(await fixturePath('leak-3-bsn-only.csv'))).toString('base64');
     const outcome = await page.evaluate(async (data) => {

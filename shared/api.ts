@@ -93,12 +93,15 @@ export interface DecisionRequest {
   reason?: string;
 }
 
+/** How a file was attached in the browser. */
+export const ATTACH_VIA = ['picker', 'drop', 'paste', 'script'] as const;
+export type AttachVia = (typeof ATTACH_VIA)[number];
+
 export interface BlockedUploadEvent {
   source: 'extension';
   /** Page URL origin + path where the file was attached, without query. */
   site: string;
-  /** How it was attached: picker, drop, paste or script. */
-  via: 'picker' | 'drop' | 'paste' | 'script';
+  via: AttachVia;
   fileName: string;
   size: number;
   sha256: string;

@@ -2,10 +2,8 @@
 // (extension/background/router.ts) answers PageMessage from content scripts of protected sites and
 // ExtensionPageMessage only from the extension's own pages (popup, options): a web page can
 // never approve a request or change settings.
-import type { ApprovalView, DecisionRequest, SendPayload, UserInfo } from './api.js';
+import type { ApprovalView, AttachVia, DecisionRequest, SendPayload, UserInfo } from './api.js';
 import type { Verdict } from './detector/types.js';
-
-export type AttachVia = 'picker' | 'drop' | 'paste' | 'script';
 
 /**
  * File bytes in a message. Firefox, and Chromium 148+ with "message_serialization":

@@ -2,7 +2,7 @@
 // script, which alone may talk to the background. The page world opens a MessageChannel and hands
 // one port over with a single window message; everything after that travels on the port, which
 // page scripts never see.
-import type { AttachVia } from '../../shared/messages.js';
+import type { AttachVia } from '../../shared/api.js';
 
 /** Marks the one window message that carries the port. */
 export const BRIDGE_CONNECT = 'export-guard/capture-connect';

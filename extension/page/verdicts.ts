@@ -1,7 +1,7 @@
 // Page world: asks the isolated content script for the verdict on a file, once per File object.
 // The same File that passed the picker is later uploaded by the page's fetch: it is not scanned
 // twice (the background also caches by SHA-256, for copies of the same bytes).
-import type { AttachVia } from '../../shared/messages.js';
+import type { AttachVia } from '../../shared/api.js';
 import { BRIDGE_CONNECT, type BridgeReply, type Decision, type ScanRequest } from '../content/bridge-protocol.js';
 
 /** Without the content script nothing can be checked: after this long every file is blocked. */

@@ -1,12 +1,10 @@
 // The extension reports the uploads it blocked in the browser, so the audit log holds every
 // block, not only those that reached the proxy. Events can be redelivered from the extension's
 // queue: the eventId makes each count once.
-import type { BlockedUploadEvent, EventResponse, UserInfo } from '../../shared/api.js';
+import { ATTACH_VIA, type BlockedUploadEvent, type EventResponse, type UserInfo } from '../../shared/api.js';
 import type { Store } from '../store/types.js';
 import { BadRequest } from './json.js';
 import type { Answer } from './approvals.js';
-
-const VIA = ['picker', 'drop', 'paste', 'script'];
 
 export async function recordBlockedUpload(store: Store, user: UserInfo, input: unknown): Promise<Answer> {
   const event = parseEvent(input);
@@ -38,7 +36,7 @@ function parseEvent(input: unknown): BlockedUploadEvent {
   for (const field of ['site', 'fileName', 'sha256', 'kind', 'eventId'] as const) {
     if (typeof e![field] !== 'string') fail(`'${field}' must be a string`);
   }
-  if (!VIA.includes(e!.via as string)) fail(`'via' must be one of ${VIA.join(', ')}`);
+  if (!(ATTACH_VIA as readonly unknown[]).includes(e!.via)) fail(`'via' must be one of ${ATTACH_VIA.join(', ')}`);
   if (!/^[0-9a-f]{64}$/.test(e!.sha256 as string)) fail("'sha256' must be 64 hex digits");
   if (typeof e!.size !== 'number' || !Number.isFinite(e!.size) || e!.size < 0) fail("'size' must be a number of bytes");
   for (const field of ['reasonCodes', 'columns'] as const) {

@@ -80,6 +80,10 @@ describe('the approval API', () => {
     expect((await api(h, 'carla', 'POST', ROUTES.decision('nope'), { decision: 'approve' })).status).toBe(404);
     expect((await api(h, 'carla', 'GET', `${ROUTES.approvals}/%E0%A4%A`)).json).toMatchObject({ error: 'malformed-request' });
     expect((await api(h, 'anna', 'POST', ROUTES.events, { ...event('e0'), sha256: 'xyz' })).json).toMatchObject({ error: 'malformed-event' });
+    expect((await api(h, 'anna', 'POST', ROUTES.events, { ...event('e0'), via: 'email' })).json).toMatchObject({
+      error: 'malformed-event',
+      message: "'via' must be one of picker, drop, paste, script",
+    });
   });
 
   it('a send whose recipients the rule cannot count is refused, not forwarded', async () => {

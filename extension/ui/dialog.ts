@@ -1,6 +1,6 @@
-// A modal dialog the page cannot style or hide: a native <dialog> in the top layer, inside a
-// closed shadow root on a host element of our own. Focus moves in, Tab stays inside, and Escape
-// or the close button closes it and gives focus back to where it was. Used for the block dialog
+// A modal dialog the page cannot style: a native <dialog> in the top layer, inside a closed
+// shadow root on a host element of our own. Focus moves in, Tab stays inside, and Escape or the
+// close button closes it and gives focus back to where it was; so does its removal by the page. Used for the block dialog
 // and for any other message the extension must put in front of the user on a protected site.
 import { h } from './element.js';
 
@@ -90,11 +90,17 @@ export function openDialog(content: DialogContent): OpenDialog {
   root.append(h('style', {}, STYLE), dialog);
 
   const closed = new Promise<void>((resolve) => {
-    dialog.addEventListener('close', () => {
+    const finish = (): void => {
+      removal.disconnect();
       host.remove();
       returnFocusTo?.focus();
       resolve();
-    });
+    };
+    dialog.addEventListener('close', finish);
+    // A page that re-renders may take our host out with its own nodes; a removed <dialog> fires
+    // no 'close', and the dialogs queued after this one would wait for it forever.
+    const removal = new MutationObserver(() => host.isConnected || finish());
+    removal.observe(doc.documentElement, { childList: true });
   });
   closeButton.addEventListener('click', () => dialog.close());
   dialog.addEventListener('keydown', (event) => trapTab(root, dialog, event));

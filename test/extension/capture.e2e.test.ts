@@ -157,6 +157,19 @@ describe('several exports chosen at once', () => {
   });
 });
 
+describe('a dialog the page takes away', () => {
+  it('counts as closed: the next export is explained too', async () => {
+    const input = (await page.$('input#file-input'))!;
+    await input.uploadFile(await fixturePath(EXPORT));
+    await dialogShown();
+    // As a page that re-renders its document would: our host goes with the page's own nodes.
+    await page.evaluate(() => document.querySelector('export-guard-dialog')!.remove());
+    await input.uploadFile(await fixturePath('leak-3-bsn-only.csv'));
+    await expectDialogThenClose('aria/Bijlage tegengehouden: leak-3-bsn-only.csv[role="alertdialog"]');
+    expect(await attachmentIds()).toEqual([]);
+  });
+});
+
 describe('a file that cannot be read', () => {
   it('is blocked too, and the dialog says it could not be checked', async () => {
     const input = (await page.$('input#file-input'))!;

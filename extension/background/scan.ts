@@ -24,7 +24,7 @@ export async function verdictFor(bytes: Uint8Array): Promise<Verdict> {
   const sha256 = await sha256Hex(bytes);
   const cached = cache.get(sha256);
   if (cached) return cached;
-  const verdict = await detect(bytes, { policy });
+  const verdict = await detect(bytes, { policy, sha256 });
   cache.set(sha256, verdict);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return verdict;

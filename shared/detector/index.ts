@@ -13,6 +13,8 @@ export interface DetectOptions {
   policy?: Policy;
   /** Aborting it ends the scan with a blocking 'cancelled' verdict. */
   signal?: AbortSignal;
+  /** The bytes' SHA-256 (hex) when the caller already has it, as a cache keyed by it does: not hashed twice. */
+  sha256?: string;
 }
 
 export async function detect(bytes: Uint8Array, options: DetectOptions = {}): Promise<Verdict> {
@@ -20,7 +22,7 @@ export async function detect(bytes: Uint8Array, options: DetectOptions = {}): Pr
   const policy = options.policy ?? DEFAULT_POLICY;
   // WebCrypto hashes off the main thread (a copy of the bytes), so the file is read meanwhile. A
   // failed hash is caught at once: it is reported below, never an unhandled rejection.
-  const hashing = sha256Hex(bytes).then(
+  const hashing = (options.sha256 !== undefined ? Promise.resolve(options.sha256) : sha256Hex(bytes)).then(
     (hex) => ({ hex }),
     (error: unknown) => ({ error }),
   );

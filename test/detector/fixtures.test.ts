@@ -1,7 +1,8 @@
 // The product's spec as data: every fixture of the catalogue through detect(), the one entry
 // point the CLI, the proxy and the extension use.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { detect } from '../../shared/detector/index.js';
+import { detect, sha256Hex } from '../../shared/detector/index.js';
 import { FIXTURE_NAMES, FIXTURES, fixtureBytes } from '../helpers/fixtures.js';
 
 describe('detect() on every fixture', () => {
@@ -22,5 +23,16 @@ describe('detect() on every fixture', () => {
     expect(bsns.length).toBe(90);
     const json = JSON.stringify(await detect(bytes));
     for (const bsn of bsns) expect(json).not.toContain(bsn);
+  });
+});
+
+describe('the SHA-256 in a verdict', () => {
+  it('is the bytes\' own, or the one the caller already computed, taken without hashing again', async () => {
+    const bytes = await fixtureBytes('leak-7.csv');
+    expect((await detect(bytes)).sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // Not checked against the bytes: the caller (the extension's cache) hashed them just before.
+    const given = 'e'.repeat(64);
+    expect((await detect(bytes, { sha256: given })).sha256).toBe(given);
   });
 });

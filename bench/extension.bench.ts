@@ -15,7 +15,7 @@ import { fixtureBytes } from '../test/helpers/fixtures.js';
 import { ensureExtensionBuilt } from '../test/extension/setup.js';
 import { startPortal } from '../demo-portal/server.js';
 
-const ROUNDS = 7;
+const ROUNDS = 15;
 const ROWS = 11_062;
 
 /** A harmless table as large as leak 4: vacancy counts per region, sector and month. */

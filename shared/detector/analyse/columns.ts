@@ -116,6 +116,7 @@ export function profileSheet(
   for (const column of columns) {
     if (column === undefined) continue;
     column.nonEmpty = column.seen;
+    // A spilled column was scored value by value during the pass; the others are scored now.
     scoreWithoutPass(column);
     if (needsPass(column)) pending.push(column);
   }
@@ -251,7 +252,7 @@ function testPass(
   }
 }
 
-/** A column with too many distinct values to tally: what its tally counted is scored, the rest is tested value by value. */
+/** Too many distinct values to tally: what the tally counted is scored, the rest is tested one by one. */
 function spill(column: Column, tally: Tally): void {
   column.tally = undefined;
   scoreTally(column, tally);

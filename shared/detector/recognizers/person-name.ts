@@ -52,7 +52,8 @@ export const personName: Recognizer = {
   matches: isName,
   headerSkipsColumnCheck: true,
   columnCheck(column) {
-    // A spilled column lists repeated values (sectors, places) once per row: each distinct one is tested once, up to a bound.
+    // A value may still be listed more than once (a column too varied to tally comes row by row):
+    // each distinct one is tested once, up to a bound.
     const known = new Map<CellValue, boolean>();
     let telling = 0;
     column.values.forEach((value, index) => {

@@ -1,7 +1,8 @@
 // A modal dialog the page cannot style: a native <dialog> in the top layer, inside a closed
 // shadow root on a host element of our own. Focus moves in, Tab stays inside, and Escape or the
-// close button closes it and gives focus back to where it was; so does its removal by the page. Used for the block dialog
-// and for any other message the extension must put in front of the user on a protected site.
+// close button closes it and gives focus back to where it was; so does its removal by the page.
+// Used for the block dialog and for any other message the extension must put in front of the
+// user on a protected site.
 import { h } from './element.js';
 
 export interface DialogContent {

@@ -1,5 +1,6 @@
 // The largest grid Excel and LibreOffice open, and how sparse a sheet may be within it. A workbook
 // cell beyond the grid is damage; a delimited row wider than it is no table a person could open.
+import type { CellValue } from '../types.js';
 import { stop } from './session.js';
 
 export const MAX_ROWS = 1_048_576;
@@ -28,4 +29,9 @@ export class GridBudget {
       stop('too-large', this.where, `${this.positions} grid positions for ${this.cells} cells: a sheet of mostly gaps`);
     }
   }
+}
+
+/** A row's holes made empty cells, once the budget has let its grid through. */
+export function fillGaps(row: CellValue[]): void {
+  for (let c = 0; c < row.length; c++) row[c] ??= null;
 }

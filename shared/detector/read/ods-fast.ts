@@ -9,7 +9,7 @@ import { stop, type ReadSession } from './session.js';
 import { xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
 import { RowsTable } from '../table.js';
-import { GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
+import { fillGaps, GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
 
 const ROWS_PER_CHECKPOINT = 1000;
 const MS_PER_DAY = 86_400_000;
@@ -163,10 +163,6 @@ function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>
     column += repeat;
   }
   return { row, cells };
-}
-
-function fillGaps(row: CellValue[]): void {
-  for (let c = 0; c < row.length; c++) row[c] ??= null;
 }
 
 function cellValue(tag: string, content: string, dateStyles: Set<string>): CellValue {

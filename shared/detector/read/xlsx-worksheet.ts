@@ -3,7 +3,7 @@
 // what keeps the xlsx path near the cost of inflating the file.
 import type { CellValue } from '../types.js';
 import { serialToIso } from './dates.js';
-import { GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
+import { fillGaps, GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { stop } from './session.js';
 import { runsText, xmlText } from './xml-text.js';
 
@@ -76,10 +76,7 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
   let positions = 0;
   for (const cellsOfRow of rows) positions += cellsOfRow?.length ?? 0;
   new GridBudget(where).add(positions, cells);
-  for (let r = 0; r < rows.length; r++) {
-    const cellsOfRow = (rows[r] ??= []);
-    for (let c = 0; c < cellsOfRow.length; c++) if (cellsOfRow[c] === undefined) cellsOfRow[c] = null;
-  }
+  for (let r = 0; r < rows.length; r++) fillGaps((rows[r] ??= []));
   while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
   return rows.length === 0 ? noCells(xml, where) : rows;
 }

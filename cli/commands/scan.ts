@@ -81,10 +81,12 @@ export async function run(argv: string[]): Promise<number> {
   return status;
 }
 
+const ROW_WORDS = { nl: ['rij', 'rijen'], en: ['row', 'rows'] } as const;
+
 function formatVerdict(file: string, verdict: Verdict, lang: 'nl' | 'en'): string {
   const label = verdict.verdict === 'block' ? 'BLOCK' : 'ALLOW';
-  const rowWord = lang === 'nl' ? (verdict.rows === 1 ? 'rij' : 'rijen') : verdict.rows === 1 ? 'row' : 'rows';
-  const rows = verdict.rows > 0 ? `, ${formatCount(verdict.rows, lang)} ${rowWord}` : '';
+  const [one, other] = ROW_WORDS[lang];
+  const rows = verdict.rows > 0 ? `, ${formatCount(verdict.rows, lang)} ${verdict.rows === 1 ? one : other}` : '';
   const head = `${label}  ${file}  (${verdict.kind}${rows})`;
   return [head, ...verdict.reasons.map((r) => `  - ${r.code}: ${r[lang]}`)].join('\n');
 }

@@ -21,7 +21,6 @@
 import type { Document, FileKind, Sheet } from '../types.js';
 import type { ReadContext, ReadOutcome } from './contract.js';
 import { kindFromNames, zipKind } from './container-kind.js';
-import { readDelimited, sniffDelimiter } from './delimited.js';
 import { decodeText } from './encoding.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
@@ -30,6 +29,7 @@ import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
 import { sniff } from './sniff.js';
+import { readTextDocument } from './text-formats.js';
 import { readXlsx } from './xlsx-fast.js';
 import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
 
@@ -90,12 +90,9 @@ class Reader {
         return this.add(sniffed.kind, path, flatOds ? readOdsXml(decodeText(bytes, sniffed.encoding), path, this.session) : readWithSheetJs(bytes, path, this.session));
       }
       case 'text': {
-        const text = decodeText(bytes, sniffed.encoding);
-        const delimiter = sniffDelimiter(text);
-        const kind = delimiter ? 'csv' : 'text';
+        const { kind, sheets } = readTextDocument(decodeText(bytes, sniffed.encoding), path, this.session);
         this.found(path, kind);
-        const table = readDelimited(text, delimiter, path, () => this.session.checkpoint(path));
-        return this.add(kind, path, [{ name: path.slice(path.lastIndexOf('/') + 1), visibility: 'visible', table }]);
+        return this.add(kind, path, sheets);
       }
       case 'pdf':
       case 'image':

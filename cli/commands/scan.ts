@@ -1,6 +1,7 @@
 // `export-guard scan [--json] [--policy FILE] [--lang nl|en] FILE...`
 // Exit status: 0 every file allowed, 1 any file blocked, 2 usage error or unreadable path.
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { detect, type Verdict } from '../../shared/detector/index.js';
 import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import type { Policy } from '../../shared/policy/types.js';
@@ -24,24 +25,23 @@ interface ScanArgs {
 }
 
 export function parseScanArgs(argv: string[]): ScanArgs | string {
-  const args: ScanArgs = { json: false, lang: process.env.LANG?.startsWith('en') ? 'en' : 'nl', files: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--json') args.json = true;
-    else if (arg === '--policy' || arg === '--lang') {
-      const value = argv[++i];
-      if (value === undefined) return `${arg} needs a value`;
-      if (arg === '--policy') args.policyFile = value;
-      else if (value === 'nl' || value === 'en') args.lang = value;
-      else return `--lang must be nl or en, not '${value}'`;
-    } else if (arg === '--') {
-      args.files.push(...argv.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') return `unknown option '${arg}'`;
-    else args.files.push(arg);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, policy: { type: 'string' }, lang: { type: 'string' } },
+    });
+  } catch (error) {
+    // parseArgs explains '--' at length; the option's name is what the user needs.
+    const option = /'([^']+)'/.exec((error as Error).message)?.[1];
+    return (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option ? `unknown option '${option}'` : (error as Error).message;
   }
-  if (args.files.length === 0) return 'no FILE given';
-  return args;
+  const { values, positionals } = parsed;
+  const lang = values.lang ?? (process.env.LANG?.startsWith('en') ? 'en' : 'nl');
+  if (lang !== 'nl' && lang !== 'en') return `--lang must be nl or en, not '${lang}'`;
+  if (positionals.length === 0) return 'no FILE given';
+  return { json: values.json ?? false, policyFile: values.policy, lang, files: positionals };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -70,7 +70,10 @@ export async function run(argv: string[]): Promise<number> {
     try {
       bytes = file === '-' ? await readStdin() : await readFile(file);
     } catch (error) {
-      console.error(`export-guard scan: cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const message = unreadable(error as NodeJS.ErrnoException, args.lang);
+      console.error(`export-guard scan: '${file}': ${message}`);
+      // A script reading the JSON lines sees every path it gave, the unreadable ones too.
+      if (args.json) console.log(JSON.stringify({ file, error: { code: (error as NodeJS.ErrnoException).code ?? 'unreadable', message } }));
       status = 2;
       continue;
     }
@@ -79,6 +82,17 @@ export async function run(argv: string[]): Promise<number> {
     if (verdict.verdict === 'block' && status === 0) status = 1;
   }
   return status;
+}
+
+const UNREADABLE: Record<string, { nl: string; en: string }> = {
+  ENOENT: { nl: 'bestaat niet', en: 'does not exist' },
+  EISDIR: { nl: 'is een map, geen bestand', en: 'is a folder, not a file' },
+  EACCES: { nl: 'geen leesrechten', en: 'no permission to read it' },
+};
+
+function unreadable(error: NodeJS.ErrnoException, lang: 'nl' | 'en'): string {
+  const known = error.code ? UNREADABLE[error.code] : undefined;
+  return known ? known[lang] : `${lang === 'nl' ? 'kan niet gelezen worden' : 'cannot be read'} (${error.code ?? error.message})`;
 }
 
 const ROW_WORDS = { nl: ['rij', 'rijen'], en: ['row', 'rows'] } as const;

@@ -72,8 +72,19 @@ describe('export-guard scan', () => {
   it('exits 2 on a path it cannot read, after scanning the others', async () => {
     const run = await scan(['--json', '/nonexistent/export.xlsx', await fixturePath('vacancies.xlsx')]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("cannot read '/nonexistent/export.xlsx': ENOENT");
-    expect(jsonLines(run.stdout)).toEqual([expect.objectContaining({ verdict: 'allow' })]);
+    expect(run.stderr).toContain("'/nonexistent/export.xlsx': bestaat niet");
+    expect(run.stderr).not.toMatch(/ENOENT|at .*\.ts/);
+    expect(jsonLines(run.stdout)).toEqual([
+      { file: '/nonexistent/export.xlsx', error: { code: 'ENOENT', message: 'bestaat niet' } },
+      expect.objectContaining({ verdict: 'allow' }),
+    ]);
+  });
+
+  it('says a folder is no file, in the language asked for, and takes --option=value', async () => {
+    const run = await scan(['--lang=en', '--json', tmpdir()]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`'${tmpdir()}': is a folder, not a file`);
+    expect(jsonLines(run.stdout)).toEqual([{ file: tmpdir(), error: { code: 'EISDIR', message: 'is a folder, not a file' } }]);
   });
 
   it('exits 2 on usage errors and on a bad policy file, naming the field', async () => {

@@ -5,7 +5,7 @@ import { startPortal } from '../demo-portal/server.js';
 import { parseConfig } from '../proxy/config.js';
 import { startProxy } from '../proxy/server.js';
 import { createLogger } from '../proxy/log.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXTENSION_ORIGIN } from '../extension/extension-id.js';
@@ -19,10 +19,25 @@ const fourEyes = {
   identity: { usersFile: join(stateDir, 'users.json'), extensionOrigins: [EXTENSION_ORIGIN, ANY_FIREFOX_EXTENSION] },
   store: { sqlite: join(stateDir, 'state.db') },
 };
-const portal = await startPortal({ port: Number(process.env.PORTAL_PORT ?? 3001) });
-const proxy = await startProxy(
-  parseConfig({ target: portal.url, listen: `127.0.0.1:${process.env.PROXY_PORT ?? 8080}`, ...fourEyes }, process.cwd()),
-  { log: createLogger('warn') },
+// The demo's state lives only as long as the demo: a stop, or a start that fails, removes it.
+process.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
+
+/** A port in use is a common first-hour stumble: say which variable moves it, not a stack trace. */
+async function listening<T>(what: string, variable: string, port: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.error(`export-guard demo: port ${port} (${what}) is already in use. Stop what uses it, or choose another port: ${variable}=8081 npm start`);
+    process.exit(1);
+  }
+}
+
+const portalPort = process.env.PORTAL_PORT ?? '3001';
+const proxyPort = process.env.PROXY_PORT ?? '8080';
+const portal = await listening('the demo portal', 'PORTAL_PORT', portalPort, () => startPortal({ port: Number(portalPort) }));
+const proxy = await listening('the proxy', 'PROXY_PORT', proxyPort, () =>
+  startProxy(parseConfig({ target: portal.url, listen: `127.0.0.1:${proxyPort}`, ...fourEyes }, process.cwd()), { log: createLogger('warn') }),
 );
 
 const someone = portal.jobSeekers[0]!;
@@ -40,13 +55,15 @@ export-guard demo
     Chromium/Edge: chrome://extensions > Developer mode > Load unpacked > ${join(process.cwd(), 'dist/chromium')}
     Firefox:       about:debugging > This Firefox > Load Temporary Add-on > ${join(process.cwd(), 'dist/firefox/manifest.json')}
 
-  Four-eyes approval (team ${DEMO_TEAM}): paste a token into the extension's options (proxy URL ${proxy.url})
+  Four-eyes approval (team ${DEMO_TEAM}): each user pastes their token into the extension's options page
+  (right-click the extension's icon > Options; proxy URL ${proxy.url}). Without a token the extension
+  cannot ask for approval, and the proxy refuses the bulk send.
 ${users.map((u) => `    ${u.name.padEnd(16)} ${u.roles.join(', ').padEnd(22)} ${u.token}`).join('\n')}
     A group message with an attachment waits until another user with the approver role approves it.
   Audit evidence:  npx export-guard audit report --db ${join(stateDir, 'state.db')}
                    npx export-guard audit verify --db ${join(stateDir, 'state.db')}
 
-Ctrl+C stops both.`);
+Ctrl+C stops both and removes ${stateDir}.`);
 
 await new Promise((resolve) => {
   process.once('SIGINT', resolve);

@@ -56,4 +56,6 @@ export const DEFAULT_POLICY: Policy = {
   ],
   // Chrome match patterns ignore the port, so these cover the demo portal and the local proxy.
   protectedSites: ['http://localhost/*', 'http://127.0.0.1/*'],
+  exceptions: [],
+  privacyContact: { nl: 'de functionaris gegevensbescherming', en: 'the data protection officer' },
 };

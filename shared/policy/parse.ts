@@ -3,7 +3,7 @@
 // policy.schema.json describes the same shape for editors and IT staff.
 import { RECOGNIZERS } from '../detector/recognizers/index.js';
 import { DEFAULT_POLICY } from './defaults.js';
-import type { ArchiveLimits, Category, ColumnThresholds, Condition, Limits, Policy, Rule, Thresholds } from './types.js';
+import type { ArchiveLimits, Category, ColumnThresholds, Condition, Limits, Policy, PolicyException, Rule, Thresholds } from './types.js';
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
@@ -14,12 +14,13 @@ const ENTITIES = RECOGNIZERS.map((recognizer) => recognizer.id);
 const COLUMN_THRESHOLDS = ['minMatchesWithHeader', 'minMatchesWithoutHeader', 'shareWithHeader', 'shareWithoutHeader'] as const;
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MATCH_PATTERN = /^(?:<all_urls>|(?:\*|https?|file):\/\/(?:\*|\*\.[^/*]+|[^/*]+)?\/.*)$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 type Json = Record<string, unknown>;
 
 /** A complete policy from a partial one: what the file leaves out comes from DEFAULT_POLICY. */
 export function parsePolicy(raw: unknown): Policy {
-  const policy = object(raw, 'policy', ['version', 'limits', 'thresholds', 'rules', 'protectedSites']);
+  const policy = object(raw, 'policy', ['version', 'limits', 'thresholds', 'rules', 'protectedSites', 'exceptions', 'privacyContact']);
   if (policy.version !== undefined && policy.version !== 1) fail('policy.version', 'must be 1');
   return {
     version: 1,
@@ -30,7 +31,26 @@ export function parsePolicy(raw: unknown): Policy {
       policy.protectedSites === undefined
         ? DEFAULT_POLICY.protectedSites
         : array(policy.protectedSites, 'policy.protectedSites').map(site),
+    exceptions: policy.exceptions === undefined ? DEFAULT_POLICY.exceptions : array(policy.exceptions, 'policy.exceptions').map(exception),
+    privacyContact: policy.privacyContact === undefined ? DEFAULT_POLICY.privacyContact : privacyContact(policy.privacyContact),
   };
+}
+
+function exception(raw: unknown, index: number): PolicyException {
+  const at = `policy.exceptions[${index}]`;
+  const given = object(raw, at, ['sha256', 'allowedBy', 'allowedAt', 'reason', 'expiresAt']);
+  // Upper-case hex is the same hash; stored in lower case, as the detector writes it.
+  const sha256 = typeof given.sha256 === 'string' ? given.sha256.toLowerCase() : '';
+  if (!SHA256.test(sha256)) fail(`${at}.sha256`, 'must be the 64 hex digits of a SHA-256');
+  const allowedAt = time(given.allowedAt, `${at}.allowedAt`);
+  const expiresAt = time(given.expiresAt, `${at}.expiresAt`);
+  if (expiresAt <= allowedAt) fail(`${at}.expiresAt`, 'must be later than allowedAt');
+  return { sha256, allowedBy: text(given.allowedBy, `${at}.allowedBy`), allowedAt, reason: text(given.reason, `${at}.reason`), expiresAt };
+}
+
+function privacyContact(raw: unknown): Policy['privacyContact'] {
+  const given = object(raw, 'policy.privacyContact', ['nl', 'en']);
+  return { nl: text(given.nl, 'policy.privacyContact.nl'), en: text(given.en, 'policy.privacyContact.en') };
 }
 
 function limits(raw: unknown): Limits {
@@ -150,6 +170,14 @@ function array(raw: unknown, at: string): unknown[] {
 function text(raw: unknown, at: string): string {
   if (typeof raw !== 'string' || raw.trim() === '') fail(at, 'must be a non-empty string');
   return raw;
+}
+
+/** An ISO time, normalised so that times compare as strings. */
+function time(raw: unknown, at: string): string {
+  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(Date.parse(raw))) {
+    fail(at, "must be an ISO date or time, like '2026-12-31' or '2026-12-31T17:00:00Z'");
+  }
+  return new Date(raw).toISOString();
 }
 
 function optional<T>(raw: unknown, at: string, check: (raw: unknown, at: string) => T, fallback: T): T {

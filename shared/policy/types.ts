@@ -64,4 +64,22 @@ export interface Policy {
   rules: Rule[];
   /** URL match patterns the browser extension protects. */
   protectedSites: string[];
+  /** Files the privacy officer allowed by their exact bytes (shared/policy/exceptions.ts). */
+  exceptions: PolicyException[];
+  /** Who a caseworker asks about a block, as each language names them. */
+  privacyContact: { nl: string; en: string };
+}
+
+/** One file allowed after all: a false block the privacy officer checked. */
+export interface PolicyException {
+  /** Hex SHA-256 of the file's bytes (lower case); no other file is ever allowed by it. */
+  sha256: string;
+  /** Who allowed it (a name or user id), for the audit log. */
+  allowedBy: string;
+  /** ISO time it was allowed. */
+  allowedAt: string;
+  /** Why: what the file is, and why it is not an export of people. */
+  reason: string;
+  /** ISO time from which it no longer applies. */
+  expiresAt: string;
 }

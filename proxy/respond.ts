@@ -28,13 +28,19 @@ export interface Refusal extends ApiError {
  */
 export function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: Refusal, options: { detailsHtml?: string; headers?: Record<string, string> } = {}): void {
   if (!isNavigation(req)) return sendJson(res, status, body, options.headers);
-  const html = `<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>Tegengehouden / Stopped</title>
+  const html = `<h1>Tegengehouden door export-guard</h1><p>${escapeHtml(body.nl)}</p><p lang="en"><strong>Stopped by export-guard.</strong> ${escapeHtml(body.en)}</p>
+${options.detailsHtml ?? ''}<p><a href="javascript:history.back()">Terug / Back</a></p>`;
+  sendPage(res, status, 'Tegengehouden / Stopped', html, options.headers);
+}
+
+/** One of the proxy's own pages, in its plain style; `html` is escaped by the caller. */
+export function sendPage(res: ServerResponse, status: number, title: string, html: string, headers: Record<string, string> = {}): void {
+  const page = `<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.5}h1{color:#a00}</style></head>
-<body><h1>Tegengehouden door export-guard</h1><p>${escapeHtml(body.nl)}</p><p lang="en"><strong>Stopped by export-guard.</strong> ${escapeHtml(body.en)}</p>
-${options.detailsHtml ?? ''}<p><a href="javascript:history.back()">Terug / Back</a></p></body></html>`;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store', ...options.headers });
-  res.end(html);
+<body>${html}</body></html>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page), 'cache-control': 'no-store', ...headers });
+  res.end(page);
 }
 
 export function escapeHtml(text: string): string {

@@ -29,6 +29,14 @@ export const ROUTES = {
   decision: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}/decision`,
   /** POST BlockedUploadEvent: the extension reports what it blocked, for the audit log. */
   events: `${API_PREFIX}/api/events`,
+  /** POST FalseBlockReport: the caseworker says a blocked file is not an export. */
+  falseBlocks: `${API_PREFIX}/api/false-blocks`,
+  /**
+   * The same report from the proxy's refusal page, for browsers without the extension: GET shows
+   * what will be reported, POST records it. Its link is signed by the proxy (`?r=`), so only a
+   * file the proxy blocked can be reported this way.
+   */
+  falseBlockPage: `${API_PREFIX}/false-block`,
 } as const;
 
 export type Role = 'caseworker' | 'approver' | 'admin';
@@ -148,7 +156,23 @@ export interface ApprovalListResponse {
   hasMore: boolean;
 }
 
-/** POST ROUTES.events: 201 { recorded: true }, or 200 { recorded: false } for an eventId seen before. */
+/**
+ * A caseworker's report that a blocked file is not an export of people, for the privacy officer.
+ * What identifies the file and why it was blocked, never its content or name.
+ */
+export interface FalseBlockReport {
+  type: 'false-block';
+  sha256: string;
+  kind: string;
+  reasonCodes: string[];
+  size: number;
+  /** When the caseworker reported it (ISO time): reports may be delivered later from a queue. */
+  at: string;
+  /** Client-generated id, so a redelivered report is recorded once. */
+  eventId: string;
+}
+
+/** POST ROUTES.events and ROUTES.falseBlocks: 201 { recorded: true }, or 200 { recorded: false } for an eventId seen before. */
 export interface EventResponse {
   recorded: boolean;
 }
@@ -186,5 +210,12 @@ export interface ApprovalRequiredError extends ApiError {
 /** 422 body for an upload the proxy refused. */
 export interface UploadBlockedError extends ApiError {
   error: 'upload-blocked';
-  files: { name: string; verdict: 'block'; kind: string; reasons: { code: string; nl: string; en: string }[] }[];
+  files: {
+    name: string;
+    verdict: 'block';
+    kind: string;
+    reasons: { code: string; nl: string; en: string }[];
+    /** Path of the proxy's page where the user can report this block as wrong (ROUTES.falseBlockPage). */
+    report: string;
+  }[];
 }

@@ -10,6 +10,7 @@ import type { Store } from '../store/types.js';
 import { createApproval, decideApproval, getApproval, listApprovals, type Answer } from './approvals.js';
 import { checkOrigin, setCorsHeaders } from './cors.js';
 import { recordBlockedUpload } from './events.js';
+import { answerFalseBlockPage, recordFalseBlock } from './false-blocks.js';
 import { sendJson } from '../respond.js';
 import { BadRequest, readJson } from './json.js';
 
@@ -29,6 +30,9 @@ const APPROVAL_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)(/decision)?$`);
 
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    // A page for the user's browser, reached from the refusal page: its link is its credential.
+    if (url.pathname === ROUTES.falseBlockPage) return answerFalseBlockPage(req, res, url, deps.store, deps.policy);
     try {
       const origin = checkOrigin(req, deps.allowedOrigins);
       if (origin === 'refused') throw new BadRequest(403, 'origin-not-allowed', 'the export-guard API only answers the export-guard extension');
@@ -39,7 +43,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       }
       const user = origin === 'same-origin' ? tokenUser(req, deps.directory) : deps.directory.authenticate(req);
       if (!user) throw new BadRequest(401, 'unauthenticated', 'send a valid token in the x-export-guard-token header');
-      const { status, body } = await route(req, new URL(req.url ?? '/', 'http://proxy.invalid'), user, deps);
+      const { status, body } = await route(req, url, user, deps);
       sendJson(res, status, body);
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
@@ -62,6 +66,7 @@ async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDe
   if (method === 'POST' && path === ROUTES.approvals) return createApproval(deps.approvals, user, await readJson(req));
   if (method === 'GET' && path === ROUTES.approvals) return listApprovals(deps.approvals, user, url.searchParams);
   if (method === 'POST' && path === ROUTES.events) return recordBlockedUpload(deps.store, user, await readJson(req));
+  if (method === 'POST' && path === ROUTES.falseBlocks) return recordFalseBlock(deps.store, user, await readJson(req));
   const match = APPROVAL_PATH.exec(path);
   if (match) {
     const id = decodeId(match[1]!);

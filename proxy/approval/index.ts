@@ -4,6 +4,7 @@ import type { Verdict } from '../../shared/detector/types.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { AttachmentLedger } from '../attachments.js';
 import { createApiHandler, type ApiHandler } from '../api/index.js';
+import { auditGrantedExceptions } from '../audit/record-exceptions.js';
 import { auditBlockedUploads } from '../audit/record-uploads.js';
 import type { ProxyEvents } from '../events.js';
 import { UserDirectory } from '../identity/directory.js';
@@ -63,6 +64,9 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
     },
   });
   auditBlockedUploads(deps.events, store, deps.log);
+  for (const { sha256, allowedBy, expiresAt } of await auditGrantedExceptions(deps.policy, store)) {
+    deps.log.info('exception-granted', { sha256, allowedBy, expiresAt });
+  }
   const sweep = setInterval(() => approvals.expireDue().catch((error: unknown) => deps.log.error('approval-expiry-failed', { message: String(error) })), EXPIRY_SWEEP_MS);
   sweep.unref();
 

@@ -9,13 +9,15 @@ export type AuditType =
   | 'approval-rejected'
   | 'approval-expired'
   | 'send-passed'
-  | 'send-refused';
+  | 'send-refused'
+  | 'false-block-reported'
+  | 'exception-granted';
 
 export interface AuditFacts {
   /** User id of whoever caused the entry ('' when unknown, e.g. an unauthenticated send). */
   user: string;
   team?: string;
-  /** proxy or extension, for blocked uploads. */
+  /** proxy or extension, for blocked uploads and reports of a false block. */
   source?: 'proxy' | 'extension';
   approvalId?: string;
   reasonCodes?: string[];
@@ -29,6 +31,13 @@ export interface AuditFacts {
   minutesToDecide?: number;
   method?: string;
   path?: string;
+  /**
+   * For a granted exception: the privacy officer's why, as written in the policy file. The one
+   * free text the log keeps, because it is the officer's own record of a decision about a file.
+   */
+  why?: string;
+  allowedAt?: string;
+  expiresAt?: string;
 }
 
 export interface AuditEvent {

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../../shared/detector/types.js';
+import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { ScanRequest, ScanResponse } from './messages.js';
 import type { Logger } from '../log.js';
@@ -68,7 +69,12 @@ export class ScanPool {
     return this.slots.filter((slot) => slot.job).length;
   }
 
-  scan(bytes: Uint8Array): Promise<Verdict> {
+  /** The verdict as the policy decides it: every verdict the proxy acts on comes from here. */
+  async scan(bytes: Uint8Array): Promise<DecidedVerdict> {
+    return applyExceptions(await this.detect(bytes), this.options.policy.exceptions, new Date());
+  }
+
+  private detect(bytes: Uint8Array): Promise<Verdict> {
     if (this.closed) return Promise.resolve(refusal('scan-failed', bytes));
     return new Promise((resolve) => {
       this.queue.push({ id: this.nextId++, bytes, resolve });

@@ -4,10 +4,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   proxy: { summary: 'run the office proxy in front of the portal', load: () => import('./commands/proxy.js') },
   users: { summary: 'add, list and remove users of the proxy; issue their tokens', load: () => import('./commands/users.js') },
   audit: { summary: 'verify the audit log\'s hash chain; report for the privacy officer', load: () => import('./commands/audit.js') },
+  exceptions: { summary: 'allow a wrongly blocked file by its SHA-256 in the policy file', load: () => import('./commands/exceptions.js') },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return ['usage: export-guard <command> [options]', '', 'commands:', ...lines, '', 'Run `export-guard <command> --help` for its options.'].join('\n');
 }
 

@@ -1,6 +1,29 @@
 // The privacy officer's report for the "Check" step: what was blocked, week by week and why;
-// how the four-eyes rule was used; which sends were refused for lack of an approval.
+// how the four-eyes rule was used; which sends were refused for lack of an approval; which files
+// caseworkers reported as wrongly blocked, and which the privacy officer allowed.
 import type { AuditEntry } from './entry.js';
+
+/** A file caseworkers reported as not an export: what the officer needs to find and check it. */
+export interface ReportedFile {
+  sha256: string;
+  kind: string;
+  reasonCodes: string[];
+  reports: number;
+  /** Distinct users who reported it. */
+  users: number;
+  firstAt: string;
+  lastAt: string;
+  /** The newest exception granted for it in the period, if any. */
+  allowedUntil?: string;
+}
+
+export interface GrantedException {
+  sha256: string;
+  allowedBy: string;
+  allowedAt: string;
+  why: string;
+  expiresAt: string;
+}
 
 export interface AuditReport {
   since?: string;
@@ -17,6 +40,10 @@ export interface AuditReport {
   sends: { passedWithApproval: number; passedWithoutNeed: number; refused: number };
   /** Refused sends by why: approval-missing, approval-payload-changed, ... */
   refusedBy: { reason: string; count: number }[];
+  /** Files reported as wrongly blocked, most reported first. */
+  reportedFiles: ReportedFile[];
+  /** Exceptions granted (recorded when a proxy loaded them), in the order they were recorded. */
+  exceptions: GrantedException[];
 }
 
 export function buildReport(entries: readonly AuditEntry[], since?: Date): AuditReport {
@@ -24,6 +51,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
   const weekly = new Map<string, { week: string; reason: string; proxy: number; extension: number }>();
   const refused = new Map<string, number>();
   const minutes: number[] = [];
+  const reported = new Map<string, ReportedFile & { reporters: Set<string> }>();
   const report: AuditReport = {
     since: since?.toISOString(),
     entries: chosen.length,
@@ -36,6 +64,8 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     medianMinutesToApprove: null,
     sends: { passedWithApproval: 0, passedWithoutNeed: 0, refused: 0 },
     refusedBy: [],
+    reportedFiles: [],
+    exceptions: [],
   };
   for (const { type, at, facts } of chosen) {
     switch (type) {
@@ -78,8 +108,26 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
         refused.set(reason, (refused.get(reason) ?? 0) + 1);
         break;
       }
+      case 'false-block-reported': {
+        const sha256 = facts.sha256?.[0] ?? '';
+        const file = reported.get(sha256) ?? { sha256, kind: facts.fileKind ?? '', reasonCodes: facts.reasonCodes ?? [], reports: 0, users: 0, firstAt: at, lastAt: at, reporters: new Set<string>() };
+        file.reports += 1;
+        file.reporters.add(facts.user);
+        file.lastAt = at > file.lastAt ? at : file.lastAt;
+        reported.set(sha256, file);
+        break;
+      }
+      case 'exception-granted':
+        report.exceptions.push({ sha256: facts.sha256?.[0] ?? '', allowedBy: facts.user, allowedAt: facts.allowedAt ?? at, why: facts.why ?? '', expiresAt: facts.expiresAt ?? '' });
+        break;
     }
   }
+  report.reportedFiles = [...reported.values()]
+    .map(({ reporters, ...file }) => {
+      const allowedUntil = report.exceptions.filter((e) => e.sha256 === file.sha256).at(-1)?.expiresAt;
+      return { ...file, users: reporters.size, ...(allowedUntil ? { allowedUntil } : {}) };
+    })
+    .sort((a, b) => b.reports - a.reports || a.firstAt.localeCompare(b.firstAt));
   report.blocksPerWeek = [...weekly.values()].sort((a, b) => a.week.localeCompare(b.week) || a.reason.localeCompare(b.reason));
   report.refusedBy = [...refused].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   report.medianMinutesToApprove = median(minutes);
@@ -106,6 +154,15 @@ function toText(r: AuditReport): string {
     '',
     `Sends: passed with approval ${r.sends.passedWithApproval}, passed without needing one ${r.sends.passedWithoutNeed}, refused ${r.sends.refused}`,
     ...r.refusedBy.map((x) => `  refused: ${x.reason.padEnd(32)} ${x.count}`),
+    '',
+    `Reported as not an export: ${r.reportedFiles.length} files (allow one with \`export-guard exceptions add\`)`,
+    ...r.reportedFiles.map(
+      (f) =>
+        `  ${f.sha256}  ${f.kind}  ${f.reasonCodes.join(', ') || 'unspecified'}  reported ${f.reports}x by ${f.users} user(s), last ${f.lastAt.slice(0, 10)}  ${f.allowedUntil ? `allowed until ${f.allowedUntil}` : 'still blocked'}`,
+    ),
+    '',
+    `Exceptions granted: ${r.exceptions.length}`,
+    ...r.exceptions.map((e) => `  ${e.sha256}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}, until ${e.expiresAt}: ${e.why}`),
   ];
   return lines.join('\n');
 }
@@ -119,11 +176,16 @@ function toCsv(r: AuditReport): string {
   rows.push(['approvals', '', 'median minutes to approve', r.medianMinutesToApprove === null ? '' : r.medianMinutesToApprove.toFixed(1)]);
   for (const [key, value] of Object.entries(r.sends)) rows.push(['sends', '', key, value]);
   for (const x of r.refusedBy) rows.push(['refused', '', x.reason, x.count]);
+  for (const f of r.reportedFiles) {
+    rows.push(['reported', isoWeek(new Date(f.lastAt)), `${f.sha256} ${f.kind} ${f.reasonCodes.join(' ')}`, f.reports]);
+  }
+  for (const e of r.exceptions) rows.push(['exception', isoWeek(new Date(e.allowedAt)), `${e.sha256} by ${e.allowedBy} until ${e.expiresAt}`, e.why]);
   return rows.map((row) => row.map(csvField).join(',')).join('\n');
 }
 
 function csvField(value: string | number): string {
-  const text = String(value);
+  // A leading =, +, - or @ would make a spreadsheet run the officer's free text as a formula.
+  const text = typeof value === 'string' && /^[=+\-@]/.test(value) ? `'${value}` : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,12 +1,11 @@
 // House rules that code review would otherwise have to remember: every recognizer is registered,
-// carries its own examples and has a reason message; shared/ runs in a browser.
+// carries its own examples (each negative with its reason) and its label; shared/ runs in a browser.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { RECOGNIZERS } from '../../shared/detector/recognizers/index.js';
 import type { Recognizer } from '../../shared/detector/recognizers/types.js';
-import { ENTITY_LABELS } from '../../shared/detector/analyse/reasons.js';
 import { normalizeHeader } from '../../shared/detector/analyse/header.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,7 +32,12 @@ describe('recognizer modules', () => {
       expect(values.negative.length, `${where} has no negative value examples: add some to examples.values.negative`).toBeGreaterThan(0);
       expect(headers.positive.length, `${where} has no positive header examples: add some to examples.headers.positive`).toBeGreaterThan(0);
       expect(headers.negative.length, `${where} has no negative header examples: add some to examples.headers.negative`).toBeGreaterThan(0);
-      expect(ENTITY_LABELS[recognizer.id], `${where} has no reason message: add '${recognizer.id}' to ENTITY_LABELS in analyse/reasons.ts`).toBeDefined();
+      for (const language of ['nl', 'en'] as const) {
+        expect(recognizer.label[language].one && recognizer.label[language].other, `${where} has no ${language} label: fill in label.${language}`).toBeTruthy();
+      }
+      for (const negative of [...values.negative, ...headers.negative, ...(recognizer.examples.columns?.negative ?? [])]) {
+        expect(negative.reason.trim(), `${where}: say why ${JSON.stringify('value' in negative ? negative.value : negative.values)} is a negative example`).not.toBe('');
+      }
       for (const entry of [...recognizer.headers.nl, ...recognizer.headers.en]) {
         expect(normalizeHeader(entry), `${where} header '${entry}' is not normalised: write it as '${normalizeHeader(entry)}'`).toBe(entry);
       }

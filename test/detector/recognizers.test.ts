@@ -10,17 +10,25 @@ interface Case {
   kind: 'value' | 'header';
   example: CellValue;
   expected: boolean;
+  /** Why a negative example is one, from the recognizer itself. */
+  why: string;
 }
 
-const cases: Case[] = RECOGNIZERS.flatMap((recognizer) => [
-  ...recognizer.examples.values.positive.map((example) => ({ recognizer, kind: 'value' as const, example, expected: true })),
-  ...recognizer.examples.values.negative.map((example) => ({ recognizer, kind: 'value' as const, example, expected: false })),
-  ...recognizer.examples.headers.positive.map((example) => ({ recognizer, kind: 'header' as const, example, expected: true })),
-  ...recognizer.examples.headers.negative.map((example) => ({ recognizer, kind: 'header' as const, example, expected: false })),
-]);
+const cases: Case[] = RECOGNIZERS.flatMap((recognizer) => {
+  const { values, headers } = recognizer.examples;
+  const positive = (kind: Case['kind']) => (example: CellValue): Case => ({ recognizer, kind, example, expected: true, why: '' });
+  const negative = (kind: Case['kind']) => ({ value, reason }: { value: CellValue; reason: string }): Case =>
+    ({ recognizer, kind, example: value, expected: false, why: reason });
+  return [
+    ...values.positive.map(positive('value')),
+    ...values.negative.map(negative('value')),
+    ...headers.positive.map(positive('header')),
+    ...headers.negative.map(negative('header')),
+  ];
+});
 
 describe('recognizer examples', () => {
-  test.each(cases.map((c) => [`${c.recognizer.id} ${c.kind} ${JSON.stringify(c.example)} -> ${c.expected}`, c] as const))(
+  test.each(cases.map((c) => [`${c.recognizer.id} ${c.kind} ${JSON.stringify(c.example)} -> ${c.expected}${c.why ? ` (${c.why})` : ''}`, c] as const))(
     '%s',
     (_, { recognizer, kind, example, expected }) => {
       const actual =
@@ -28,6 +36,22 @@ describe('recognizer examples', () => {
           ? recognizer.matches(example)
           : recognizerHeaderNames(recognizer, normalizeHeader(String(example)));
       expect(actual).toBe(expected);
+    },
+  );
+});
+
+const columnCases = RECOGNIZERS.flatMap((recognizer) => [
+  ...(recognizer.examples.columns?.positive ?? []).map((example) => ({ recognizer, example, expected: example.withPeople ? 'with-people' : true, why: '' })),
+  ...(recognizer.examples.columns?.negative ?? []).map((example) => ({ recognizer, example, expected: false, why: example.reason })),
+]);
+
+describe("recognizers' own column examples, row by row and from a tally", () => {
+  test.each(columnCases.map((c) => [`${c.recognizer.id} ${c.example.byHeader ? 'with' : 'without'} header ${JSON.stringify(c.example.values.slice(0, 3))}... -> ${c.expected}${c.why ? ` (${c.why})` : ''}`, c] as const))(
+    '%s',
+    (_, { recognizer, example, expected }) => {
+      expect(recognizer.columnCheck, `${recognizer.id} has column examples but no column check`).toBeDefined();
+      expect(recognizer.columnCheck!(rowByRow(example.values), example.byHeader)).toBe(expected);
+      expect(recognizer.columnCheck!(tallied(example.values), example.byHeader)).toBe(expected);
     },
   );
 });
@@ -62,18 +86,18 @@ describe('column checks', () => {
   ];
   const checked = RECOGNIZERS.filter((recognizer) => recognizer.columnCheck);
 
-  test('every recognizer with a column check meets columns either side of its bar here', () => {
+  test('every recognizer with a column check carries columns either side of its bar in its examples', () => {
     for (const recognizer of checked) {
-      const verdicts = columns.map(([, , expected]) => expected[recognizer.id]).filter((v) => v !== undefined);
-      expect(verdicts, `add columns for ${recognizer.id} to this table, one it passes and one it fails`).toContain(true);
-      expect(verdicts).toContain(false);
+      const own = recognizer.examples.columns;
+      expect(own?.positive.length, `add examples.columns.positive to ${recognizer.id}: a column its check passes`).toBeGreaterThan(0);
+      expect(own?.negative.length, `add examples.columns.negative to ${recognizer.id}: a column its check fails, and why`).toBeGreaterThan(0);
     }
   });
 
   test.each(columns)('%s: the same answer row by row and from a tally', (_, values, expected) => {
     for (const recognizer of checked) {
-      const byRow = recognizer.columnCheck!(rowByRow(values));
-      expect(recognizer.columnCheck!(tallied(values)), recognizer.id).toBe(byRow);
+      const byRow = recognizer.columnCheck!(rowByRow(values), false);
+      expect(recognizer.columnCheck!(tallied(values), false), recognizer.id).toBe(byRow);
       if (expected[recognizer.id] !== undefined) expect(byRow, recognizer.id).toBe(expected[recognizer.id]);
     }
   });

@@ -9,10 +9,16 @@ import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { ColumnValues, Recognizer } from '../recognizers/types.js';
 import type { Table, Tally } from '../table.js';
 import type { CellValue, ColumnFinding } from '../types.js';
-import { findHeaderRow, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
+import { findHeaderRow, namesAggregate, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
 
 export interface SheetProfile {
   findings: ColumnFinding[];
+  /**
+   * Findings that hold only on a sheet that also holds something only people have: landline
+   * numbers (a switchboard list otherwise), and columns whose header says they count or sum
+   * ('Aantal WIA-uitkeringen' per municipality is statistics). See context.ts.
+   */
+  conditional: ReadonlySet<ColumnFinding>;
   /** Rows below the header (all rows when there is none). */
   dataRows: number;
 }
@@ -26,6 +32,8 @@ interface Candidate {
   minMatches: number;
   tier: number;
   matches: number;
+  /** Its column check said the column counts only beside people. */
+  withPeople: boolean;
   /** This candidate's bit in a value's matches. */
   bit: number;
   /** Non-empty values, kept only while a check on the whole column is to come. */
@@ -60,6 +68,8 @@ class ValueBag implements ColumnValues {
 interface Column {
   index: number;
   header: string;
+  /** The header says the column counts or sums: per row a figure about a group, unless rows are people. */
+  aggregate: boolean;
   /** Non-empty values below the header, known once the first pass is done. */
   nonEmpty: number;
   /** Non-empty values seen so far in the current pass. */
@@ -103,7 +113,7 @@ export function profileSheet(
   const setUp = (c: number): Column => {
     const header = cellText(table.cell(headerRow, c));
     const [testing = [], ...waiting] = tiersOf(candidatesFor(header, recognizers, thresholds));
-    const column: Column = { index: c, header, nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, tally: undefined, decided: undefined };
+    const column: Column = { index: c, header, aggregate: namesAggregate(header), nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, tally: undefined, decided: undefined };
     startTesting(column, testing);
     if (!column.countsEvery) column.tally = table.tally(TALLY_LIMIT);
     return column;
@@ -126,10 +136,11 @@ export function profileSheet(
   }
 
   const findings: ColumnFinding[] = [];
+  const conditional = new Set<ColumnFinding>();
   for (const column of columns) {
     const decided = column?.decided;
     if (decided) {
-      findings.push({
+      const finding: ColumnFinding = {
         path: where.path,
         sheet: where.sheet,
         // Only a header that named the entity is quoted: other text in the header row might be a
@@ -140,10 +151,12 @@ export function profileSheet(
         category: decided.recognizer.category,
         matches: decided.matches,
         values: column.nonEmpty,
-      });
+      };
+      findings.push(finding);
+      if (decided.withPeople || column.aggregate) conditional.add(finding);
     }
   }
-  return { findings, dataRows: Math.max(0, table.rowCount - first) };
+  return { findings, conditional, dataRows: Math.max(0, table.rowCount - first) };
 }
 
 /**
@@ -288,6 +301,7 @@ function candidatesFor(header: string, recognizers: readonly Recognizer[], thres
       minMatches: byHeader ? limits.minMatchesWithHeader : limits.minMatchesWithoutHeader,
       tier: tier(recognizer, byHeader),
       matches: 0,
+      withPeople: false,
       bit: 1 << candidates.length,
       values: recognizer.columnCheck && !(byHeader && recognizer.headerSkipsColumnCheck) ? new ValueBag() : undefined,
     });
@@ -333,7 +347,9 @@ function decide(candidates: readonly Candidate[], nonEmpty: number): Candidate |
 function passes(candidate: Candidate, nonEmpty: number): boolean {
   if (nonEmpty === 0 || candidate.matches < candidate.minMatches) return false;
   if (candidate.matches < candidate.share * nonEmpty) return false;
-  return !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values) ?? true);
+  const verdict = !candidate.values || (candidate.recognizer.columnCheck?.(candidate.values, candidate.byHeader) ?? true);
+  candidate.withPeople = verdict === 'with-people';
+  return verdict !== false;
 }
 
 /**

@@ -28,6 +28,17 @@ export function namesOtherSubject(header: string): boolean {
   return header.split(' ').some((word) => OTHER_SUBJECTS.has(word));
 }
 
+/** Words of a header over a count, sum or share: 'Aantal WIA-uitkeringen', 'Totaal', '% werkhervatting'. */
+const AGGREGATES = new Set([
+  'aantal', 'totaal', 'som', 'gemiddeld', 'gemiddelde', 'percentage', 'procent', 'perc', 'aandeel', 'count', 'total',
+  'sum', 'average', 'mean', 'share', 'number',
+]);
+
+/** Whether a header (as written) heads a count, sum, average or percentage. */
+export function namesAggregate(header: string): boolean {
+  return header.includes('%') || normalizeHeader(header).split(' ').some((word) => AGGREGATES.has(word));
+}
+
 /** A normalised header split into words once, for all the vocabularies it is compared with. */
 interface HeaderWords {
   first: string;
@@ -138,14 +149,6 @@ function looksLikeHeader(
     (cell) =>
       typeof cell === 'string' &&
       !NUMERIC.test(cell) &&
-      !recognizers.some((recognizer) => provesItself(recognizer) && recognizer.matches(cell)),
+      !recognizers.some((recognizer) => recognizer.valueProvesItself && recognizer.matches(cell)),
   );
-}
-
-/**
- * Whether one value is data beyond doubt (a valid BSN, an e-mail address), unlike a capitalised
- * word that may be a name or a header, or a word like 'Ziek' that may head a column.
- */
-function provesItself(recognizer: Recognizer): boolean {
-  return !recognizer.needsHeader && !recognizer.columnCheck && recognizer.category !== 'special-category';
 }

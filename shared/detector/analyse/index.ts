@@ -3,6 +3,7 @@ import type { Policy } from '../../policy/types.js';
 import { RECOGNIZERS } from '../recognizers/index.js';
 import type { ColumnFinding, Document, Reason } from '../types.js';
 import { profileSheet } from './columns.js';
+import { inContext } from './context.js';
 import { matchRules } from './rules.js';
 import { ruleReason } from './reasons.js';
 
@@ -31,8 +32,9 @@ export function analyse(documents: readonly Document[], policy: Policy, checkpoi
       const where = { path: document.path, sheet: sheet.name };
       const profile = profileSheet(sheet.table, RECOGNIZERS, policy.thresholds, where, () => checkpoint(document.path));
       rows += profile.dataRows;
-      findings.push(...profile.findings);
-      reasons.push(...matchRules(policy.rules, profile.findings).map(ruleReason));
+      const found = inContext(profile.findings, profile.conditional);
+      findings.push(...found);
+      reasons.push(...matchRules(policy.rules, found).map(ruleReason));
     }
   }
   return { findings, reasons, rows };

@@ -2,82 +2,15 @@
 // and counts, never the values in the cells.
 import type { ColumnFinding, ReadFailure, ReadFailureCode, Reason } from '../types.js';
 import type { RuleMatch } from './rules.js';
+import { RECOGNIZERS } from '../recognizers/index.js';
 
 interface Text {
   nl: string;
   en: string;
 }
 
-interface Counted {
-  nl: { one: string; other: string };
-  en: { one: string; other: string };
-}
-
-/** What a matching value of each entity is called, to say "135 geldige burgerservicenummers". */
-export const ENTITY_LABELS: Record<string, Counted> = {
-  bsn: {
-    nl: { one: 'geldig burgerservicenummer', other: 'geldige burgerservicenummers' },
-    en: { one: 'valid citizen service number (BSN)', other: 'valid citizen service numbers (BSN)' },
-  },
-  onderwijsnummer: {
-    nl: { one: 'geldig onderwijsnummer', other: 'geldige onderwijsnummers' },
-    en: { one: 'valid education number', other: 'valid education numbers' },
-  },
-  iban: {
-    nl: { one: 'geldig bankrekeningnummer (IBAN)', other: 'geldige bankrekeningnummers (IBAN)' },
-    en: { one: 'valid bank account number (IBAN)', other: 'valid bank account numbers (IBAN)' },
-  },
-  email: {
-    nl: { one: 'e-mailadres', other: 'e-mailadressen' },
-    en: { one: 'e-mail address', other: 'e-mail addresses' },
-  },
-  phone: {
-    nl: { one: 'telefoonnummer', other: 'telefoonnummers' },
-    en: { one: 'phone number', other: 'phone numbers' },
-  },
-  postcode: {
-    nl: { one: 'postcode', other: 'postcodes' },
-    en: { one: 'postcode', other: 'postcodes' },
-  },
-  'birth-date': {
-    nl: { one: 'geboortedatum', other: 'geboortedata' },
-    en: { one: 'date of birth', other: 'dates of birth' },
-  },
-  'person-name': {
-    nl: { one: 'naam', other: 'namen' },
-    en: { one: 'name', other: 'names' },
-  },
-  'client-id': {
-    nl: { one: 'klantnummer of rij-ID', other: "klantnummers of rij-ID's" },
-    en: { one: 'client number or row ID', other: 'client numbers or row IDs' },
-  },
-  gender: {
-    nl: { one: 'geslachtsaanduiding', other: 'geslachtsaanduidingen' },
-    en: { one: 'gender entry', other: 'gender entries' },
-  },
-  age: {
-    nl: { one: 'leeftijd', other: 'leeftijden' },
-    en: { one: 'age', other: 'ages' },
-  },
-  place: {
-    nl: { one: 'woonplaats', other: 'woonplaatsen' },
-    en: { one: 'place of residence', other: 'places of residence' },
-  },
-  benefit: {
-    nl: { one: 'gegeven over een uitkering', other: 'gegevens over uitkeringen' },
-    en: { one: 'benefit record', other: 'benefit records' },
-  },
-  'special-category': {
-    nl: {
-      one: 'vermelding van gezondheid of een ander bijzonder persoonsgegeven',
-      other: 'vermeldingen van gezondheid of andere bijzondere persoonsgegevens',
-    },
-    en: {
-      one: 'mention of health or other special-category data',
-      other: 'mentions of health or other special-category data',
-    },
-  },
-};
+/** What a matching value of each entity is called, to say "135 geldige burgerservicenummers": each recognizer's own label. */
+const ENTITY_LABELS = new Map(RECOGNIZERS.map((recognizer) => [recognizer.id, recognizer.label]));
 
 /** What each default rule means, put before the columns it found. '' when the columns say it all. */
 export const RULE_LEADS: Record<string, Text> = {
@@ -233,7 +166,7 @@ function columnName(finding: ColumnFinding, language: 'nl' | 'en', letterCase: '
 
 /** "135 geldige burgerservicenummers", never the values themselves. */
 function counted(finding: ColumnFinding, language: 'nl' | 'en'): string {
-  const label = ENTITY_LABELS[finding.entity]?.[language] ?? { one: finding.entity, other: finding.entity };
+  const label = ENTITY_LABELS.get(finding.entity)?.[language] ?? { one: finding.entity, other: finding.entity };
   return `${formatCount(finding.matches, language)} ${finding.matches === 1 ? label.one : label.other}`;
 }
 

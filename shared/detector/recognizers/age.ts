@@ -10,11 +10,28 @@ function isAge(value: CellValue): boolean {
 export const age: Recognizer = {
   id: 'age',
   category: 'quasi-identifier',
+  label: { nl: { one: 'leeftijd', other: 'leeftijden' }, en: { one: 'age', other: 'ages' } },
   headers: { nl: ['leeftijd', 'lft', 'leeftijd jaren'], en: ['age', 'age years'] },
   needsHeader: true,
   matches: isAge,
   examples: {
-    values: { positive: [34, '58', 17, ' 66 '], negative: [3, 250, 34.5, '25-35', 'dertig', null] },
-    headers: { positive: ['Leeftijd', 'Age', 'Lft.'], negative: ['Leeftijdsgroep', 'Page'] },
+    values: {
+      positive: [34, '58', 17, ' 66 '],
+      negative: [
+        { value: 3, reason: 'too young to be a job seeker' },
+        { value: 250, reason: 'no person is that old' },
+        { value: 34.5, reason: 'not whole years: an average' },
+        { value: '25-35', reason: 'an age group' },
+        { value: 'dertig', reason: 'written out' },
+        { value: null, reason: 'empty' },
+      ],
+    },
+    headers: {
+      positive: ['Leeftijd', 'Age', 'Lft.'],
+      negative: [
+        { value: 'Leeftijdsgroep', reason: 'an age group is no age' },
+        { value: 'Page', reason: "'age' inside another word" },
+      ],
+    },
   },
 };

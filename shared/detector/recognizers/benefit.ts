@@ -7,6 +7,10 @@ import type { Recognizer } from './types.js';
 export const benefit: Recognizer = {
   id: 'benefit',
   category: 'personal',
+  label: {
+    nl: { one: 'gegeven over een uitkering', other: 'gegevens over uitkeringen' },
+    en: { one: 'benefit record', other: 'benefit records' },
+  },
   headers: {
     nl: [
       'ww', 'eerste ww dag', 'ww einddatum', 'einddatum ww', 'ww dagen', 'ww recht', 'ww rechten', 'uitkering',
@@ -18,10 +22,20 @@ export const benefit: Recognizer = {
   headerSuffices: true,
   matches: (value: CellValue) => value !== null && value !== '',
   examples: {
-    values: { positive: ['2016-08-22', 120, 'ja', true], negative: [null, ''] },
+    values: {
+      positive: ['2016-08-22', 120, 'ja', true],
+      negative: [
+        { value: null, reason: 'empty' },
+        { value: '', reason: 'empty' },
+      ],
+    },
     headers: {
       positive: ['Eerste WW-dag', 'WW einddatum', 'Uitkering', 'Aantal WW-dagen recht', 'CV-status'],
-      negative: ['Salaris', 'Startdatum', 'Werkweek'],
+      negative: [
+        { value: 'Salaris', reason: 'pay from an employer' },
+        { value: 'Startdatum', reason: 'a date of anything' },
+        { value: 'Werkweek', reason: "'ww' is not a word in it" },
+      ],
     },
   },
 };

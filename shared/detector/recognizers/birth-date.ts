@@ -24,6 +24,7 @@ function isDate(value: CellValue): boolean {
 export const birthDate: Recognizer = {
   id: 'birth-date',
   category: 'quasi-identifier',
+  label: { nl: { one: 'geboortedatum', other: 'geboortedata' }, en: { one: 'date of birth', other: 'dates of birth' } },
   headers: {
     nl: ['geboortedatum', 'geb datum', 'gebdatum', 'geboren', 'geboren op', 'geboortedag', 'geb dat'],
     en: ['date of birth', 'birth date', 'birthdate', 'dob', 'birthday', 'born'],
@@ -33,11 +34,22 @@ export const birthDate: Recognizer = {
   examples: {
     values: {
       positive: ['1985-03-14', '14-03-1985', '14/3/1985', '1.1.1960', '1985-03-14T00:00:00Z', 31120],
-      negative: ['1985', '14 maart', '32-13-1985', 'geboortedatum', 1.5, null],
+      negative: [
+        { value: '1985', reason: 'a year' },
+        { value: '14 maart', reason: 'no year' },
+        { value: '32-13-1985', reason: 'no such day' },
+        { value: 'geboortedatum', reason: 'a word' },
+        { value: 1.5, reason: 'not a day number' },
+        { value: null, reason: 'empty' },
+      ],
     },
     headers: {
       positive: ['Geboortedatum', 'Geb. datum', 'Date of birth', 'DOB', 'Geboren op'],
-      negative: ['Datum eerste WW-dag', 'Einddatum', 'Startdatum'],
+      negative: [
+        { value: 'Datum eerste WW-dag', reason: 'a benefit date' },
+        { value: 'Einddatum', reason: 'a date of anything' },
+        { value: 'Startdatum', reason: 'a date of anything' },
+      ],
     },
   },
 };

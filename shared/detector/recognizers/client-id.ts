@@ -70,6 +70,10 @@ function mostOf(count: number, total: number): boolean {
 export const clientId: Recognizer = {
   id: 'client-id',
   category: 'direct-identifier',
+  label: {
+    nl: { one: 'klantnummer of rij-ID', other: "klantnummers of rij-ID's" },
+    en: { one: 'client number or row ID', other: 'client numbers or row IDs' },
+  },
   headers: {
     nl: [
       'klantnummer', 'klant nr', 'klantnr', 'klant id', 'relatienummer', 'relatie nr', 'registratienummer',
@@ -100,11 +104,34 @@ export const clientId: Recognizer = {
   examples: {
     values: {
       positive: ['K-102345', 'R0001', 1023, '2016-000123', 'SON123456'],
-      negative: ['Jansen', 'twee', '1.5', 'K 12', 1.5, -3, null],
+      negative: [
+        { value: 'Jansen', reason: 'a word' },
+        { value: 'twee', reason: 'a word' },
+        { value: '1.5', reason: 'a decimal' },
+        { value: 'K 12', reason: 'too short, and a space inside' },
+        { value: 1.5, reason: 'a decimal' },
+        { value: -3, reason: 'negative' },
+        { value: null, reason: 'empty' },
+      ],
     },
     headers: {
       positive: ['Klantnummer', 'Rij-ID', 'ID', 'Row ID', 'Relatienummer', 'Registratienummer', 'ID-nummer'],
-      negative: ['Vacature ID', 'Ordernummer', 'Artikelnummer', 'Identiteit'],
+      negative: [
+        { value: 'Vacature ID', reason: 'the id of a vacancy' },
+        { value: 'Ordernummer', reason: 'an order' },
+        { value: 'Artikelnummer', reason: 'a product' },
+        { value: 'Identiteit', reason: "'id' must be a word of its own" },
+      ],
+    },
+    columns: {
+      positive: [
+        { values: ['K-100001', 'K-100002', 'K-100003', 'K-100004', 'K-100005'], byHeader: true },
+        { values: [100_201, 100_202, 100_203, 100_204], byHeader: true },
+      ],
+      negative: [
+        { values: ['K-100001', 'K-100001', 'K-100002', 'K-100002', 'K-100003', 'K-100003'], byHeader: true, reason: 'each value twice: a code per group, not one per person' },
+        { values: ['K-100001', 'K-100002', '3', '4', '5', 'K-100006'], byHeader: true, reason: 'mixed shapes: no system numbers its rows like that' },
+      ],
     },
   },
 };

@@ -22,20 +22,35 @@ function isIban(value: CellValue): boolean {
 export const iban: Recognizer = {
   id: 'iban',
   category: 'direct-identifier',
+  label: {
+    nl: { one: 'geldig bankrekeningnummer (IBAN)', other: 'geldige bankrekeningnummers (IBAN)' },
+    en: { one: 'valid bank account number (IBAN)', other: 'valid bank account numbers (IBAN)' },
+  },
   headers: {
     nl: ['iban', 'rekeningnummer', 'bankrekening', 'bankrekeningnummer', 'rekening'],
     en: ['bank account', 'account number'],
   },
   needsHeader: false,
+  valueProvesItself: true,
   matches: isIban,
   examples: {
     values: {
       positive: ['NL91ABNA0417164300', 'NL91 ABNA 0417 1643 00', 'nl91abna0417164300', 'DE89370400440532013000', 'BE68539007547034'],
-      negative: ['NL91ABNA0417164301', 'NL91ABNA041716430', 'NL00XXXX0000000000', 'ABNA0417164300', 417164300, null],
+      negative: [
+        { value: 'NL91ABNA0417164301', reason: 'fails mod-97' },
+        { value: 'NL91ABNA041716430', reason: 'a Dutch IBAN one character short' },
+        { value: 'NL00XXXX0000000000', reason: 'a placeholder, fails mod-97' },
+        { value: 'ABNA0417164300', reason: 'no country code' },
+        { value: 417164300, reason: 'a bare number' },
+        { value: null, reason: 'empty' },
+      ],
     },
     headers: {
       positive: ['IBAN', 'Rekeningnummer', 'Bank account'],
-      negative: ['Rekenmodel', 'Account manager'],
+      negative: [
+        { value: 'Rekenmodel', reason: "'reken' is no 'rekening'" },
+        { value: 'Account manager', reason: 'a person at the office, not an account' },
+      ],
     },
   },
 };

@@ -9,6 +9,10 @@ const PLACE = /^(?:'s[- ])?(?:IJ|[A-ZÀ-Þ])[a-zß-ÿ'-]+(?:[- ](?:aan|den|de|op
 export const place: Recognizer = {
   id: 'place',
   category: 'quasi-identifier',
+  label: {
+    nl: { one: 'woonplaats', other: 'woonplaatsen' },
+    en: { one: 'place of residence', other: 'places of residence' },
+  },
   headers: { nl: ['woonplaats', 'plaats', 'plaatsnaam', 'gemeente', 'woongemeente'], en: ['city', 'place of residence', 'residence', 'town'] },
   needsHeader: true,
   thresholds: { shareWithHeader: 0.6 },
@@ -16,8 +20,20 @@ export const place: Recognizer = {
   examples: {
     values: {
       positive: ['Amsterdam', 'Den Haag', "'s-Hertogenbosch", 'Alphen aan den Rijn', 'IJsselstein', 'Bergen op Zoom'],
-      negative: ['1234 AB', 'amsterdam centrum 12', 'Sector 3', null, 7],
+      negative: [
+        { value: '1234 AB', reason: 'a postcode' },
+        { value: 'amsterdam centrum 12', reason: 'an address with a number' },
+        { value: 'Sector 3', reason: 'a number in it' },
+        { value: null, reason: 'empty' },
+        { value: 7, reason: 'a number' },
+      ],
     },
-    headers: { positive: ['Woonplaats', 'Plaats', 'City'], negative: ['Plaatsingsdatum', 'Werkplek'] },
+    headers: {
+      positive: ['Woonplaats', 'Plaats', 'City'],
+      negative: [
+        { value: 'Plaatsingsdatum', reason: 'a date of placement' },
+        { value: 'Werkplek', reason: 'a workplace' },
+      ],
+    },
   },
 };

@@ -6,32 +6,54 @@ import { FieldList } from './delimited-table.js';
 
 const CANDIDATES = [';', '\t', ',', '|'] as const;
 const SNIFF_LINES = 50;
+/** Where sniffing stops looking for line ends, should a quote never close. */
+const SNIFF_CHARS = 1 << 16;
 const ROWS_PER_CHECKPOINT = 2000;
 
 /** The delimiter whose count per line is the same (and non-zero) on most of the first lines. */
 export function sniffDelimiter(text: string): string | undefined {
+  return plausibleDelimiters(text)[0];
+}
+
+/**
+ * Every delimiter whose count per line is the same (and non-zero) on at least half of the first
+ * lines, the most consistent first. A Dutch export may hold ';' and ',' alike consistently (decimal
+ * commas): Excel splits it by the locale's list separator, LibreOffice by what its user ticks, so
+ * each plausible reading is one a person may see.
+ */
+export function plausibleDelimiters(text: string): string[] {
   const lines = firstLines(text, SNIFF_LINES);
-  let best: { delimiter: string; score: number } | undefined;
+  const scored: { delimiter: string; score: number }[] = [];
   for (const delimiter of CANDIDATES) {
     const counts = lines.map((line) => countOutsideQuotes(line, delimiter));
     const mode = mostCommon(counts.filter((c) => c > 0));
     if (mode === undefined) continue;
     const score = counts.filter((c) => c === mode).length;
-    if (!best || score > best.score) best = { delimiter, score };
+    if (score >= Math.ceil(lines.length / 2)) scored.push({ delimiter, score });
   }
-  return best && best.score >= Math.ceil(lines.length / 2) ? best.delimiter : undefined;
+  // A stable sort: on a tie the earlier candidate (';' before ',') stays first.
+  return scored.sort((a, b) => b.score - a.score).map((s) => s.delimiter);
 }
 
+/** The first non-empty records: line breaks inside quotes belong to their field; \r\n, \n and \r end one. */
 function firstLines(text: string, count: number): string[] {
   const lines: string[] = [];
   let start = 0;
-  while (lines.length < count && start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end).replace(/\r$/, '');
-    if (line.trim() !== '') lines.push(line);
-    start = end + 1;
+  let quoted = false;
+  const end = Math.min(text.length, SNIFF_CHARS);
+  let i = 0;
+  for (; i < end && lines.length < count; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34 /* " */) quoted = !quoted;
+    else if (!quoted && (ch === 10 || ch === 13)) {
+      if (text.slice(start, i).trim() !== '') lines.push(text.slice(start, i));
+      if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
   }
+  // The rest is a last record when the text ends there, or when no line ended before sniffing stopped.
+  const rest = text.slice(start, i);
+  if ((i === text.length || lines.length === 0) && lines.length < count && rest.trim() !== '') lines.push(rest);
   return lines;
 }
 
@@ -70,14 +92,16 @@ export function readDelimited(text: string, delimiter: string | undefined, path:
       const quote = text.indexOf('"', from);
       if (quote !== -1 && text.charCodeAt(quote + 1) !== 34 && boundaries.next(quote + 1) === quote + 1) {
         // The common case, a field quoted as a whole: its value is the text between the quotes.
-        fields.span(from, quote);
+        if (text.charCodeAt(from) === 61 /* = */) fields.value(shownValue(text.slice(from, quote)));
+        else fields.span(from, quote);
         i = quote + 1;
       } else {
         i = quotedField(text, from, boundaries, fields);
       }
     } else {
       const end = boundaries.next(i);
-      fields.span(i, end);
+      if (text.charCodeAt(i) === 61 /* = */) fields.value(shownValue(text.slice(i, end)));
+      else fields.span(i, end);
       i = end;
     }
     if (i >= n) break;
@@ -118,8 +142,24 @@ function quotedField(text: string, from: number, boundaries: Boundaries, fields:
   }
   // Anything between the closing quote and the delimiter is kept, as spreadsheet programs do.
   const tail = boundaries.next(i);
-  fields.value(value + text.slice(i, tail));
+  fields.value(shownValue(value + text.slice(i, tail)));
   return tail;
+}
+
+const FORMULA_TEXT = /^=\+?"((?:[^"]|"")*)"$/;
+const FORMULA_NUMBER = /^=\+?(-?\d+(?:\.\d+)?)$/;
+
+/**
+ * What Excel and LibreOffice show for a field written as a formula of one constant, quoted or not:
+ * '="012345678"' (how export tools keep an ID's leading zero) shows 012345678, '=0123' shows 123.
+ * Any other field, formulas of more than a constant included, stays as written.
+ */
+export function shownValue(field: string): string {
+  if (field.charCodeAt(0) !== 61 /* = */) return field;
+  const text = FORMULA_TEXT.exec(field);
+  if (text) return text[1]!.replace(/""/g, '"');
+  const number = FORMULA_NUMBER.exec(field);
+  return number ? String(Number(number[1])) : field;
 }
 
 /**

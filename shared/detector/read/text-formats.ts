@@ -1,17 +1,54 @@
-// Text that a spreadsheet application opens as a table: today delimited text (csv, tsv, txt) or
-// plain lines. Every path that finds text (a text file, an archive entry, text found inside bytes
-// that sniff as something else) reads it here, so that each text format is recognised once.
+// Text that a spreadsheet application opens as a table: SYLK, DIF, JSON and XML records, delimited
+// text (csv, tsv, txt), fixed-width text (prn) or plain lines. Every path that finds text (a text
+// file, an archive entry, text found inside bytes that sniff as something else) reads it here, so
+// that each text format is recognised once. The formats with a signature are told by their first
+// characters only; a text that fails its format's reader is read as the lines LibreOffice's text
+// import would show.
 import type { FileKind, Sheet } from '../types.js';
-import { readDelimited, sniffDelimiter } from './delimited.js';
+import type { Table } from '../table.js';
+import { plausibleDelimiters, readDelimited } from './delimited.js';
+import { isDif, readDif } from './dif.js';
+import { looksLikeJson, readJsonRecords, type NamedTable } from './json-records.js';
 import type { ReadSession } from './session.js';
+import { isSylk, readSylk } from './sylk.js';
+import { looksLikeXml, readXmlRecords } from './xml-records.js';
 
 export interface TextDocument {
   kind: FileKind;
   sheets: Sheet[];
 }
 
+/** Control characters other than tab and line ends: invisible in a cell, yet they would end or split a value. */
+const INVISIBLE_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const INVISIBLE_CONTROLS = new RegExp(INVISIBLE_CONTROL.source, 'g');
+/** The formats with a signature show it in their first characters. */
+const HEAD_CHARS = 256;
+/** Excel's first line 'sep=;' names the delimiter and is no row. */
+const SEP_LINE = /^sep=([^\r\n])(?:\r\n|\n|\r|$)/i;
+
 export function readTextDocument(text: string, path: string, session: ReadSession): TextDocument {
-  const delimiter = sniffDelimiter(text);
-  const table = readDelimited(text, delimiter, path, () => session.checkpoint(path));
-  return { kind: delimiter ? 'csv' : 'text', sheets: [{ name: path.slice(path.lastIndexOf('/') + 1), visibility: 'visible', table }] };
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const sheet = (table: Table, suffix = ''): Sheet => ({ name: name + suffix, visibility: 'visible', table });
+  const checkpoint = () => session.checkpoint(path);
+  const head = text.slice(0, HEAD_CHARS);
+  if (isSylk(head)) return { kind: 'sylk', sheets: [sheet(readSylk(text, path, checkpoint))] };
+  if (isDif(head)) return { kind: 'dif', sheets: [sheet(readDif(text, path, checkpoint))] };
+  const records = looksLikeJson(head) ? readJsonRecords(text, path, checkpoint) : looksLikeXml(head) ? readXmlRecords(text, path, checkpoint) : undefined;
+  if (records) {
+    const named = ({ name, table }: NamedTable) => sheet(table, name === '' ? '' : `#${name}`);
+    return { kind: looksLikeJson(head) ? 'json' : 'xml', sheets: records.map(named) };
+  }
+  return readLines(text, sheet, path, checkpoint);
+}
+
+/** Delimited text, fixed-width text or plain lines. */
+function readLines(text: string, sheet: (table: Table, suffix?: string) => Sheet, path: string, checkpoint: () => void): TextDocument {
+  const visible = INVISIBLE_CONTROL.test(text) ? text.replace(INVISIBLE_CONTROLS, '') : text;
+  const sep = SEP_LINE.exec(visible);
+  const body = sep ? visible.slice(sep[0].length) : visible;
+  const delimiters = sep ? [sep[1]!] : plausibleDelimiters(body);
+  if (delimiters.length === 0) return { kind: 'text', sheets: [sheet(readDelimited(body, undefined, path, checkpoint))] };
+  // Every plausible reading is analysed: whichever one a person's application picks, people in it are found.
+  const sheets = delimiters.map((delimiter, i) => sheet(readDelimited(body, delimiter, path, checkpoint), i === 0 ? '' : ` (${delimiter})`));
+  return { kind: 'csv', sheets };
 }

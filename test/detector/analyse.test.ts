@@ -179,6 +179,38 @@ describe('tables without a BSN', () => {
   });
 });
 
+describe('what a column means depends on its sheet (issue 10)', () => {
+  const landline = (i: number) => `0${20 + (i % 50)}-${2_000_000 + i * 7919}`;
+
+  test('landline numbers are a switchboard list alone, and personal beside names', () => {
+    const alone = [['Plaats', 'Telefoon'], ...people.slice(0, 60).map((p, i) => [p.place, landline(i)])];
+    expect(codes(book(alone))).toEqual([]);
+    const withNames = [['Naam', 'Telefoon'], ...people.slice(0, 20).map((p, i) => [`${p.firstName} ${p.surname}`, landline(i)])];
+    expect(entities(book(withNames))).toEqual({ Naam: 'person-name', Telefoon: 'phone' });
+    expect(codes(book(withNames))).toEqual(['direct-identifier-with-personal-data']);
+  });
+
+  test('mobile numbers are personal on their own', () => {
+    const rows = [['Mobiel', 'Postcode'], ...people.slice(0, 60).map((p, i) => [`06-${String(12_000_000 + i * 131)}`, p.postcode])];
+    expect(codes(book(rows))).toEqual(['direct-identifier-with-personal-data']);
+  });
+
+  test("a count under a health header is statistics per place, and a person's own count beside a name", () => {
+    const perPlace = [['Gemeente', 'Aantal dagen ziek'], ...['Amsterdam', 'Utrecht', 'Zwolle', 'Breda'].map((place, i) => [place, 100 + i])];
+    expect(codes(book(perPlace))).toEqual([]);
+    const perPerson = [['BSN', 'Aantal dagen ziek'], ...people.slice(0, 10).map((p, i) => [p.bsn, i % 4])];
+    expect(entities(book(perPerson))).toEqual({ BSN: 'bsn', 'Aantal dagen ziek': 'special-category' });
+  });
+
+  test('a constant date, or a column of dates, is no BSN column; distinct BSNs are', () => {
+    const dates = [['Regio', 'Peildatum'], ...['Noord', 'Oost', 'Zuid', 'West', 'Midden'].map((region) => [region, '2025-01-13'])];
+    expect(codes(book(dates))).toEqual([]);
+    const constant = Array.from({ length: 20 }, () => ['Noord', '111222333']);
+    expect(codes(book(constant))).toEqual([]);
+    expect(codes(book(people.slice(0, 20).map((p) => ['Noord', p.bsn])))).toEqual(['bsn-column']);
+  });
+});
+
 describe('where the table is', () => {
   test('the header row need not be the first: title rows above it', () => {
     const rows: CellValue[][] = [

@@ -46,7 +46,8 @@ export function isLookalike(text: string): boolean {
   const key = vocabularyKey(text);
   if (PLACES.has(key)) return true;
   const words = key.split(' ');
-  if (words.length > 1 && PLACES.has(words[0]!) && PLACE_WORDS.has(words[words.length - 1]!)) return true;
+  // 'Stockholm Arlanda', 'Aberdeen Dyce': a city and its airport or district.
+  if (words.length > 1 && PLACES.has(words[0]!)) return true;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (ORGANISATION_WORDS.has(word) || (words.length > 1 && PLACE_WORDS.has(word))) return true;

@@ -63,7 +63,10 @@ hyderabad|dhaka|kathmandu|colombo|bangkok|phuket|hanoi|ho chi minh city|saigon|k
 denpasar|bali|manila|cebu|hong kong|macau|taipei|seoul|busan|tokyo|osaka|nagoya|sapporo|fukuoka|beijing|
 shanghai|guangzhou|shenzhen|chengdu|chongqing|wuhan|xian|tianjin|nanjing|hangzhou|sydney|melbourne|brisbane|
 perth|adelaide|auckland|wellington|christchurch|darwin|cairns|hobart|canberra|curacao|aruba|bonaire|paramaribo|
-willemstad|oranjestad|kralendijk|anapa|altay|annaba|abadan`;
+willemstad|oranjestad|kralendijk|anapa|altay|annaba|abadan|aberdeen|almaty|alicante|ahmedabad|lanzarote|
+tenerife|gran canaria|ibiza|mallorca|palma|faro|funchal|aspen|albany|waterloo|alexandria|aleppo|adana|aswan|
+agadir|ajaccio|ancona|astrakhan|arkhangelsk|yerevan|tbilisi|baku|tashkent|ashgabat|bishkek|ulaanbaatar|
+novosibirsk|yekaterinburg|kazan|samara|sochi|odessa|lviv|kharkiv|vladivostok|krasnoyarsk|irkutsk|omsk`;
 
 export const PLACES: ReadonlySet<string> = new Set(
   `${DUTCH}|${WORLD}`.split('|').map((entry) => entry.trim()).filter(Boolean),
@@ -74,5 +77,6 @@ export const PLACE_WORDS: ReadonlySet<string> = new Set([
   'international', 'intl', 'airport', 'airfield', 'aerodrome', 'airstrip', 'airbase', 'municipal', 'regional',
   'county', 'island', 'islands', 'bay', 'lake', 'harbour', 'harbor', 'springs', 'creek', 'valley', 'falls',
   'heights', 'city', 'beach', 'downs', 'station', 'luchthaven', 'vliegveld', 'haven', 'eiland', 'provincie',
-  'gemeente', 'dorp', 'stad', 'centrum', 'noord', 'zuid', 'oost', 'west', 'north', 'south', 'east',
+  'gemeente', 'dorp', 'stad', 'centrum', 'noord', 'zuid', 'oost', 'west', 'north', 'south', 'east', 'atoll', 'arpt',
+  'apt', 'flugplatz', 'flughafen', 'aeroport', 'aeropuerto', 'village', 'town', 'spb', 'afb', 'field', 'memorial',
 ]);

@@ -56,7 +56,7 @@ async function start(exceptions: PolicyException[] = []): Promise<TestProxy> {
 }
 
 function upload(proxy: TestProxy, bytes: Uint8Array): Promise<Response> {
-  return fetch(`${proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/csv', [HEADERS.token]: token }, body: bytes });
+  return fetch(`${proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/csv', [HEADERS.token]: token }, body: Buffer.from(bytes) });
 }
 
 /** A plain form post from a browser tab: fetch() cannot send sec-fetch-mode: navigate. */

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { RECOGNIZERS } from '../../shared/detector/recognizers/index.js';
 import type { Recognizer } from '../../shared/detector/recognizers/types.js';
 import { normalizeHeader } from '../../shared/detector/analyse/header.js';
+import { SCHEMA_PATH, withEntities } from '../../scripts/schema.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECOGNIZER_DIR = join(ROOT, 'shared/detector/recognizers');
@@ -42,6 +43,14 @@ describe('recognizer modules', () => {
         expect(normalizeHeader(entry), `${where} header '${entry}' is not normalised: write it as '${normalizeHeader(entry)}'`).toBe(entry);
       }
     }
+  });
+
+  test("the policy schema's entity list is the recognizers' ids, generated", () => {
+    const schema = readFileSync(SCHEMA_PATH, 'utf8');
+    const ids = RECOGNIZERS.map((r) => r.id);
+    expect(withEntities(schema, ids), 'shared/policy/policy.schema.json lists other entities than the recognizers: run `npm run schema`').toBe(schema);
+    const parsed = JSON.parse(schema) as { $defs: { entity: { enum: string[] } } };
+    expect(parsed.$defs.entity.enum).toEqual(ids);
   });
 
   test('entity ids are unique', () => {

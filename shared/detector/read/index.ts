@@ -25,6 +25,7 @@ import { decodeText } from './encoding.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
 import { readOds, readOdsXml } from './ods-fast.js';
+import { biffValueRecords, xlsbValueRecords } from './cell-records.js';
 import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
@@ -74,15 +75,15 @@ class Reader {
         return this.read(inner, join(path, gzipName(bytes) || 'content'), depth + 1);
       }
       case 'ole2': {
-        const kind = classifyOle2(bytes, path);
+        const { kind, workbook } = classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
-        if (kind === 'xls') this.add(kind, path, readWithSheetJs(bytes, path, this.session));
+        if (workbook) this.add(kind, path, readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
         return;
       }
       case 'biff':
         this.found(path, 'xls');
-        return this.add('xls', path, readWithSheetJs(bytes, path, this.session));
+        return this.add('xls', path, readWithSheetJs(bytes, path, this.session, biffValueRecords(bytes)));
       case 'markup-spreadsheet': {
         this.found(path, sniffed.kind);
         if (!markupComplete(bytes, sniffed.encoding)) stop('truncated', path, 'the markup ends before its closing tag');
@@ -125,8 +126,12 @@ class Reader {
       case 'xlsb':
         // SheetJS inflates without our caps: inflate every part once within them first, so that
         // a part whose header lies about its size is caught here.
-        for (const name of zip.entries.keys()) zip.read(name);
-        this.add(kind, path, readWithSheetJs(bytes, path, this.session));
+        let valueRecords = 0;
+        for (const name of zip.entries.keys()) {
+          const part = zip.read(name);
+          if (/^xl\/worksheets\/[^/]+\.bin$/i.test(name)) valueRecords += xlsbValueRecords(part);
+        }
+        this.add(kind, path, readWithSheetJs(bytes, path, this.session, valueRecords));
         return;
       case 'zip':
         this.enterArchive(path, depth);

@@ -27,12 +27,18 @@ export function isOle2(bytes: Uint8Array): boolean {
 /** Streams that mark a compound file as a document that is not a spreadsheet. */
 const OTHER_DOCUMENT_STREAMS = ['WordDocument', 'PowerPoint Document', 'VisioDocument', '__properties_version1.0'];
 
+export interface Ole2Content {
+  kind: FileKind;
+  /** The Workbook (BIFF8) or Book (BIFF5) stream of an 'xls'. */
+  workbook?: Uint8Array;
+}
+
 /**
  * What the compound file holds: 'xls', 'encrypted-office', or 'other' for a known non-spreadsheet
  * (.doc, .ppt, .vsd, .msg). Anything else is 'corrupt': a workbook whose stream name was damaged
  * must not pass as "some other file" (fail closed).
  */
-export function classifyOle2(bytes: Uint8Array, path: string): FileKind {
+export function classifyOle2(bytes: Uint8Array, path: string): Ole2Content {
   let container: CompoundFile;
   try {
     container = CFB.read(bytes, { type: 'array' });
@@ -40,10 +46,13 @@ export function classifyOle2(bytes: Uint8Array, path: string): FileKind {
     return stop('corrupt', path, `damaged compound file: ${error instanceof Error ? error.message : String(error)}`);
   }
   const stream = (name: string) => CFB.find(container, name);
-  if (stream('EncryptionInfo') || stream('EncryptedPackage')) return 'encrypted-office';
-  const workbook = stream('Workbook') ?? stream('Book');
-  if (workbook) return hasFilepass(toBytes(workbook.content)) ? 'encrypted-office' : 'xls';
-  if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return 'other';
+  if (stream('EncryptionInfo') || stream('EncryptedPackage')) return { kind: 'encrypted-office' };
+  const workbookStream = stream('Workbook') ?? stream('Book');
+  if (workbookStream) {
+    const workbook = toBytes(workbookStream.content);
+    return hasFilepass(workbook) ? { kind: 'encrypted-office' } : { kind: 'xls', workbook };
+  }
+  if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return { kind: 'other' };
   return stop('corrupt', path, 'compound file without a workbook or a known document stream');
 }
 

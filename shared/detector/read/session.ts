@@ -14,8 +14,12 @@ export function stop(code: ReadFailureCode, path: string, detail: string): never
   throw new ReadStop({ code, path, detail });
 }
 
-/** Entries smaller than this may compress far better than maxRatio without being a bomb (a column of zeros). */
-const RATIO_EXEMPT_BYTES = 1024 * 1024;
+/**
+ * The compression ratio only counts for an entry that would take this share of the total cap:
+ * sheet XML compresses 99% (a 57 MB sheet of repeated strings is an ordinary workbook), and the
+ * total cap, checked on declared and on produced bytes, already stops every bomb.
+ */
+const RATIO_FROM_SHARE_OF_TOTAL = 0.75;
 
 export class ReadSession {
   private inflatedBytes = 0;
@@ -50,7 +54,7 @@ export class ReadSession {
     if (this.inflatedBytes + inflated > maxInflatedBytes) {
       stop('archive-too-large', path, `inflates to more than ${maxInflatedBytes} bytes in total`);
     }
-    if (inflated > RATIO_EXEMPT_BYTES && inflated > maxRatio * Math.max(compressed, 1)) {
+    if (inflated > maxInflatedBytes * RATIO_FROM_SHARE_OF_TOTAL && inflated > maxRatio * Math.max(compressed, 1)) {
       stop('archive-ratio', path, `compression ratio above ${maxRatio}`);
     }
   }

@@ -9,7 +9,11 @@ import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
 import { RowsTable } from '../table.js';
 
-export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSession): Sheet[] {
+/**
+ * `valueRecords`: the cells with a value that the workbook's raw records hold (cell-records.ts),
+ * when known; SheetJS must find at least half of them (an empty text counts: it is a record too).
+ */
+export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSession, valueRecords?: number): Sheet[] {
   session.checkpoint(path);
   let workbook: XLSX.WorkBook;
   try {
@@ -21,21 +25,40 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
     stop('corrupt', path, `cannot read the workbook: ${message}`);
   }
   const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
-  return workbook.SheetNames.map((name, index) => {
+  let cellsRead = 0;
+  const sheets = workbook.SheetNames.map((name, index): Sheet => {
     const where = join(path, name);
     session.checkpoint(where);
     const sheet = workbook.Sheets[name];
     // Damage SheetJS reads past: a listed sheet it could not find, or a declared range with no cells.
     if (!sheet) stop('corrupt', where, 'a listed sheet cannot be found');
     const rows = rowsOf(sheet, date1904, where);
-    if (rows.length === 0 && declaresCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
+    cellsRead += cellObjects(sheet);
+    if (rows.length === 0 && valueRecords === undefined && lostItsCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
     return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), table: new RowsTable(rows) };
   });
+  if (valueRecords !== undefined && cellsRead * 2 < valueRecords) stop('corrupt', path, `the workbook's records hold ${valueRecords} cells, SheetJS read ${cellsRead}`);
+  return sheets;
 }
 
-function declaresCells(sheet: XLSX.WorkSheet): boolean {
+/**
+ * A worksheet whose range spans rows while SheetJS found not one cell record in it: damage that
+ * SheetJS reads past. What Excel and other writers really produce is no damage: a chart sheet
+ * (it has no cells; its data lies on other sheets), a sheet of comments or formatted blanks
+ * (SheetJS keeps stub cells for them), and a one-row range over formatted columns.
+ */
+function lostItsCells(sheet: XLSX.WorkSheet): boolean {
+  if (sheet['!type'] !== undefined && sheet['!type'] !== 'sheet') return false;
   const range = sheet['!ref'] ? XLSX.utils.decode_range(sheet['!ref']) : undefined;
-  return range !== undefined && (range.e.r > range.s.r || range.e.c > range.s.c);
+  const stubs = ((sheet['!data'] ?? []) as unknown[]).some((row) => Array.isArray(row) && row.some(Boolean));
+  return range !== undefined && range.e.r > range.s.r && !stubs;
+}
+
+/** Cells SheetJS found, stubs for comments and formatted blanks left out. */
+function cellObjects(sheet: XLSX.WorkSheet): number {
+  let count = 0;
+  for (const row of (sheet['!data'] ?? []) as (XLSX.CellObject[] | undefined)[]) if (row) for (const cell of row) if (cell && cell.t !== 'z') count++;
+  return count;
 }
 
 function visibility(hidden: number | undefined): SheetVisibility {

@@ -12,9 +12,11 @@ export type Sniffed =
   | { format: 'text'; encoding: TextEncodingName };
 
 export function sniff(bytes: Uint8Array): Sniffed {
+  // A compound file is recognised by its header at offset 0; its streams may hold anything,
+  // zip signatures included (Excel for Mac, WPS), so it is tried before the zip structure.
+  if (isOle2(bytes)) return { format: 'ole2' };
   if (isZip(bytes)) return { format: 'zip' };
   if (isGzip(bytes)) return { format: 'gzip' };
-  if (isOle2(bytes)) return { format: 'ole2' };
   if (isPdf(bytes)) return { format: 'pdf' };
   if (isImage(bytes)) return { format: 'image' };
   if (isBiffWorkbook(bytes)) return { format: 'biff' };

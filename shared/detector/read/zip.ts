@@ -30,35 +30,81 @@ const INFLATE_STEP = 64 * 1024;
 const ONE_CALL_MAX_COMPRESSED = 4 * 1024 * 1024;
 
 /**
- * A zip starts with a local header, or (damaged at the front, or with something prepended) still
- * ends with an end-of-central-directory record, which is what zip readers go by.
+ * A zip is what zip readers open: an end-of-central-directory record whose directory is really
+ * there (its first entry's signature where the record says), with any bytes prepended to it; or,
+ * cut off before its directory, a file that starts with a local header. A stray end-record
+ * signature inside other data (an OLE2 stream, a text) makes nothing a zip.
  */
 export function isZip(bytes: Uint8Array): boolean {
-  const startsLikeZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
-  return startsLikeZip || findEndOfCentralDirectory(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) >= 0;
+  const startsLikeZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4;
+  return startsLikeZip || locateDirectory(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) !== undefined;
 }
 
-/** The entries of the central directory. Directories are left out. */
-function listZip(bytes: Uint8Array, path: string, session: ReadSession): ZipEntry[] {
+interface Directory {
+  eocd: number;
+  count: number;
+  /** Where the directory really starts. */
+  start: number;
+  /** Where the directory ends: the end record, or the zip64 record before it. */
+  end: number;
+  /** Bytes prepended to the archive: offsets in the directory are relative to this. */
+  prefix: number;
+}
+
+/** The directory of the last end record whose directory is where it says, or undefined. */
+function locateDirectory(view: DataView): Directory | undefined {
+  const lowest = Math.max(0, view.byteLength - 22 - 0xffff);
+  for (let at = view.byteLength - 22; at >= lowest; at--) {
+    if (view.getUint32(at, true) !== EOCD_SIGNATURE) continue;
+    const directory = directoryAt(view, at);
+    if (directory) return directory;
+  }
+  return undefined;
+}
+
+function directoryAt(view: DataView, eocd: number): Directory | undefined {
+  let count = view.getUint16(eocd + 10, true);
+  let size = view.getUint32(eocd + 12, true);
+  let offset = view.getUint32(eocd + 16, true);
+  let end = eocd;
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+    const locator = eocd - 20;
+    if (locator < 0 || view.getUint32(locator, true) !== ZIP64_EOCD_LOCATOR) return undefined;
+    const record = Number(view.getBigUint64(locator + 8, true));
+    if (record + 56 > view.byteLength || view.getUint32(record, true) !== ZIP64_EOCD) return undefined;
+    count = Number(view.getBigUint64(record + 32, true));
+    size = Number(view.getBigUint64(record + 40, true));
+    offset = Number(view.getBigUint64(record + 48, true));
+    end = record;
+  }
+  const start = end - size;
+  const prefix = start - offset;
+  if (start < 0 || prefix < 0) return undefined;
+  if (count === 0) return size === 0 ? { eocd, count, start, end, prefix } : undefined;
+  if (start + 46 > view.byteLength || view.getUint32(start, true) !== CENTRAL_SIGNATURE) return undefined;
+  return { eocd, count, start, end, prefix };
+}
+
+/** The entries of the central directory (folders too), and where the directory lies. */
+function listZip(bytes: Uint8Array, path: string, session: ReadSession): { directory: Directory; entries: ZipEntry[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const eocd = findEndOfCentralDirectory(view);
-  if (eocd < 0) {
+  const directory = locateDirectory(view);
+  if (!directory) {
     // Local headers but no directory at the end: the file was cut off.
     if (hasLocalHeader(view)) stop('truncated', path, 'no central directory: the zip is cut off');
     stop('corrupt', path, 'no central directory');
   }
-  let count = view.getUint16(eocd + 10, true);
-  let offset = view.getUint32(eocd + 16, true);
-  if (count === 0xffff || offset === 0xffffffff) ({ count, offset } = zip64Directory(view, eocd, path));
+  const { count, prefix } = directory;
+  let offset = directory.start;
   session.countEntries(count, path);
   const entries: ZipEntry[] = [];
   const decoder = new TextDecoder();
   for (let i = 0; i < count; i++) {
-    if (offset + 46 > view.byteLength || view.getUint32(offset, true) !== CENTRAL_SIGNATURE) stop('corrupt', path, `central directory entry ${i} is damaged`);
+    if (offset + 46 > directory.end || view.getUint32(offset, true) !== CENTRAL_SIGNATURE) stop('corrupt', path, `central directory entry ${i} is damaged`);
     const nameLength = view.getUint16(offset + 28, true);
     const extraLength = view.getUint16(offset + 30, true);
     const commentLength = view.getUint16(offset + 32, true);
-    if (offset + 46 + nameLength + extraLength > view.byteLength) stop('corrupt', path, `central directory entry ${i} runs past the end`);
+    if (offset + 46 + nameLength + extraLength > directory.end) stop('corrupt', path, `central directory entry ${i} runs past the directory`);
     const entry: ZipEntry = {
       name: decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)),
       method: view.getUint16(offset + 10, true),
@@ -68,10 +114,11 @@ function listZip(bytes: Uint8Array, path: string, session: ReadSession): ZipEntr
       localHeaderOffset: view.getUint32(offset + 42, true),
     };
     applyZip64Extra(entry, view, offset + 46 + nameLength, extraLength);
-    if (!entry.name.endsWith('/')) entries.push(entry);
+    entry.localHeaderOffset += prefix;
+    entries.push(entry);
     offset += 46 + nameLength + extraLength + commentLength;
   }
-  return entries;
+  return { directory, entries };
 }
 
 /** Names from the local headers, front to back: what is left to go on when the directory is missing. */
@@ -90,22 +137,6 @@ export function localHeaderNames(bytes: Uint8Array): string[] {
 
 function hasLocalHeader(view: DataView): boolean {
   return view.byteLength >= 4 && view.getUint32(0, true) === LOCAL_SIGNATURE;
-}
-
-function findEndOfCentralDirectory(view: DataView): number {
-  const lowest = Math.max(0, view.byteLength - 22 - 0xffff);
-  for (let at = view.byteLength - 22; at >= lowest; at--) {
-    if (view.getUint32(at, true) === EOCD_SIGNATURE) return at;
-  }
-  return -1;
-}
-
-function zip64Directory(view: DataView, eocd: number, path: string): { count: number; offset: number } {
-  const locator = eocd - 20;
-  if (locator < 0 || view.getUint32(locator, true) !== ZIP64_EOCD_LOCATOR) stop('corrupt', path, 'zip64 locator missing');
-  const record = Number(view.getBigUint64(locator + 8, true));
-  if (record + 56 > view.byteLength || view.getUint32(record, true) !== ZIP64_EOCD) stop('corrupt', path, 'zip64 directory record missing');
-  return { count: Number(view.getBigUint64(record + 32, true)), offset: Number(view.getBigUint64(record + 48, true)) };
 }
 
 /** Zip64 moves sizes that do not fit 32 bits into extra field 0x0001, in this order. */
@@ -132,21 +163,110 @@ function applyZip64Extra(entry: ZipEntry, view: DataView, start: number, length:
 /** An opened zip: its entries by name, read on demand within the session's caps. */
 export interface ZipContainer {
   path: string;
+  /** Keyed by the names as stored; `get` and `has` match names as OPC does (see partKey). */
   entries: Map<string, ZipEntry>;
   read(name: string): Uint8Array;
   text(name: string): string;
+  /** Runs of bytes that belong to no entry and not to the directory (prepended or appended data, gaps). */
+  foreign: Uint8Array[];
 }
 
+/**
+ * OPC part names are compared case-insensitively after percent-decoding, and Office finds
+ * 'XL/Worksheets/Sheet1.xml' for 'xl/worksheets/sheet1.xml'; so do we.
+ */
+export function partKey(name: string): string {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    // A stray '%' is part of the name.
+  }
+  return decoded.replace(/^\//, '').toLowerCase();
+}
+
+class PartMap extends Map<string, ZipEntry> {
+  private readonly byKey = new Map<string, ZipEntry>();
+
+  constructor(entries: ZipEntry[], path: string) {
+    super();
+    for (const entry of entries) {
+      const key = partKey(entry.name);
+      // Readers differ on which of two same-named entries they take: no reading is certain.
+      if (this.byKey.has(key)) stop('corrupt', join(path, entry.name), 'two entries have this name');
+      this.byKey.set(key, entry);
+      super.set(entry.name, entry);
+    }
+  }
+
+  override get(name: string): ZipEntry | undefined {
+    return super.get(name) ?? this.byKey.get(partKey(name));
+  }
+
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+}
+
+/** Gaps up to this size between the parts of a zip are data descriptors and padding. */
+const SLACK_BYTES = 32;
+
 export function openZip(bytes: Uint8Array, path: string, session: ReadSession): ZipContainer {
-  const list = listZip(bytes, path, session);
-  checkDeclaredSizes(list, path, session);
-  const entries = new Map(list.map((e) => [e.name, e]));
+  const { directory, entries: all } = listZip(bytes, path, session);
+  const files = all.filter((entry) => !entry.name.endsWith('/'));
+  checkDeclaredSizes(files, path, session);
+  const entries = new PartMap(files, path);
+  const spans = new Map(all.map((entry) => [entry, entrySpan(bytes, entry, path)]));
+  const foreign = foreignRuns(bytes, [...spans.values(), { start: directory.start, data: directory.start, end: directory.eocd + 22 }], path);
   const read = (name: string): Uint8Array => {
     const entry = entries.get(name);
     if (!entry) stop('corrupt', join(path, name), 'part missing');
-    return readEntry(bytes, entry, path, session);
+    return readEntry(bytes.subarray(spans.get(entry)!.data, spans.get(entry)!.end), entry, join(path, entry.name), session);
   };
-  return { path, entries, read, text: (name) => new TextDecoder().decode(read(name)) };
+  return { path, entries, read, text: (name) => new TextDecoder().decode(read(name)), foreign };
+}
+
+interface Span {
+  start: number;
+  /** Where the entry's data starts, after its local header. */
+  data: number;
+  end: number;
+}
+
+/**
+ * Where an entry lies, checked against its local header: readers that walk the local headers
+ * must see the same entry as those that use the directory.
+ */
+function entrySpan(bytes: Uint8Array, entry: ZipEntry, path: string): Span {
+  const where = join(path, entry.name);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const local = entry.localHeaderOffset;
+  if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) stop('corrupt', where, 'local header missing');
+  const nameLength = view.getUint16(local + 26, true);
+  const localName = new TextDecoder().decode(bytes.subarray(local + 30, local + 30 + nameLength));
+  if (localName !== entry.name) stop('corrupt', where, 'the local header names another entry');
+  if (view.getUint16(local + 8, true) !== entry.method) stop('corrupt', where, 'the local header gives another compression method');
+  const sizesFollow = (view.getUint16(local + 6, true) & 8) !== 0;
+  const localCompressed = view.getUint32(local + 18, true);
+  if (!sizesFollow && localCompressed !== 0xffffffff && localCompressed !== entry.compressedSize) stop('corrupt', where, 'the local header gives another size');
+  const data = local + 30 + nameLength + view.getUint16(local + 28, true);
+  const end = data + entry.compressedSize;
+  if (end > bytes.length) stop('truncated', where, 'entry data runs past the end of the file');
+  return { start: local, data, end };
+}
+
+/** The bytes outside every span; overlapping spans make the archive ambiguous. */
+function foreignRuns(bytes: Uint8Array, spans: Span[], path: string): Uint8Array[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const runs: Uint8Array[] = [];
+  let covered = 0;
+  for (const span of sorted) {
+    if (span.start < covered) stop('corrupt', path, 'two entries share bytes');
+    if (span.start - covered > SLACK_BYTES) runs.push(bytes.subarray(covered, span.start));
+    covered = span.end;
+  }
+  if (bytes.length - covered > SLACK_BYTES) runs.push(bytes.subarray(covered));
+  return runs;
 }
 
 /** Rejects the archive on its declared sizes before a single byte is inflated. */
@@ -166,15 +286,7 @@ export function join(path: string, name: string): string {
 }
 
 /** The inflated bytes of one entry; never more than its declared size (a lying header is 'corrupt'). */
-function readEntry(bytes: Uint8Array, entry: ZipEntry, path: string, session: ReadSession): Uint8Array {
-  const where = join(path, entry.name);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const local = entry.localHeaderOffset;
-  if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) stop('corrupt', where, 'local header missing');
-  const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-  const end = start + entry.compressedSize;
-  if (end > bytes.length) stop('truncated', where, 'entry data runs past the end of the file');
-  const data = bytes.subarray(start, end);
+function readEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession): Uint8Array {
   if (entry.method === 0) {
     if (data.length !== entry.size) stop('corrupt', where, 'stored entry size does not match its header');
     session.addInflated(data.length);

@@ -1,0 +1,198 @@
+// Containers read by their structure: what a zip, an OLE2 file or an archive is, is decided by
+// the structure that readers go by, never by a signature found somewhere; an ambiguous container
+// is blocked; text inside other bytes is read as a table.
+import { describe, expect, it } from 'vitest';
+import * as XLSX from '@e965/xlsx';
+import { readDocuments, type ReadContext } from '../../shared/detector/read/index.js';
+import { biffValueRecords, xlsbValueRecords } from '../../shared/detector/read/cell-records.js';
+import { rowsOf } from '../../shared/detector/table.js';
+import { ReadSession } from '../../shared/detector/read/session.js';
+import { readWithSheetJs } from '../../shared/detector/read/sheetjs.js';
+import type { Limits } from '../../shared/policy/types.js';
+import { concat, delimited, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
+import { exportTable } from '../../scripts/fixtures/catalogue.js';
+import { unzipSync } from 'fflate';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from '../../shared/detector/read/crc32.js';
+
+const LIMITS: Limits = {
+  maxFileBytes: 50 * 1024 * 1024,
+  maxScanMs: 20_000,
+  archive: { maxDepth: 3, maxEntries: 1000, maxInflatedBytes: 200 * 1024 * 1024, maxRatio: 100 },
+};
+
+function context(limits: Partial<Limits> = {}): ReadContext {
+  return { limits: { ...LIMITS, ...limits }, deadline: Date.now() + 20_000 };
+}
+
+const read = (bytes: Uint8Array, ctx = context()) => readDocuments(bytes, ctx);
+const rowCount = (outcome: Awaited<ReturnType<typeof read>>) => outcome.documents.flatMap((d) => d.sheets).reduce((n, s) => n + rowsOf(s.table).length, 0);
+
+const PEOPLE = exportTable(40, 7);
+const peopleCsv = () => delimited(PEOPLE, ';');
+/** SheetJS's public test files, beside the repository when the shared folder is there. */
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/sheetjs-test-files');
+const ascii = (text: string) => new TextEncoder().encode(text);
+
+/** An end-of-central-directory record of an empty zip: a valid zip structure all by itself. */
+const EMPTY_ZIP_END = Uint8Array.of(0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0));
+
+describe('sniffing by structure', () => {
+  it('reads an xls whose streams hold a zip end record as xls, not as a zip', async () => {
+    // Excel for Mac and WPS leave such bytes in their streams; here a stream of its own holds one.
+    const xls = workbook([{ name: 'Blad1', rows: PEOPLE }], 'xls');
+    const cfb = XLSX.CFB.utils.cfb_new();
+    XLSX.CFB.utils.cfb_add(cfb, 'Workbook', XLSX.CFB.find(XLSX.CFB.read(xls, { type: 'array' }), 'Workbook')!.content);
+    XLSX.CFB.utils.cfb_add(cfb, 'Thumbnail', EMPTY_ZIP_END);
+    const bytes = new Uint8Array(XLSX.CFB.write(cfb, { type: 'array' }) as ArrayLike<number> as number[]);
+    const outcome = await read(bytes);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.kind).toBe('xls');
+    expect(rowCount(outcome)).toBe(PEOPLE.length);
+  });
+
+  it.skipIf(!existsSync(CORPUS))('reads the real xls files that hold zip signatures as xls', async () => {
+    for (const name of ['1904_1900.xls', 'AutoFilter.xls', 'wps_image.xls', 'row_height.biff5']) {
+      const outcome = await read(new Uint8Array(readFileSync(join(CORPUS, name))));
+      expect(outcome, name).toMatchObject({ kind: 'xls' });
+      expect(outcome.failure, name).toBeUndefined();
+    }
+  });
+
+  it.skipIf(!existsSync(CORPUS))('reads real xlsb files with chart sheets, comment-only sheets and empty declared ranges', async () => {
+    for (const name of ['2013_apachepoi_47813.xlsx.xlsb', '2013_apachepoi_chart_sheet.xlsx.xlsb', 'comments_stress_test.xlsb', 'biff5_comments_stress_test.xls', '2013_apachepoi_53972.xls.xlsb']) {
+      const outcome = await read(new Uint8Array(readFileSync(join(CORPUS, name))));
+      expect(outcome.failure, name).toBeUndefined();
+    }
+  });
+
+  it('does not take a zip end record whose directory is not where it says for a zip', async () => {
+    // The record claims a directory of 46 bytes right before it: there is none.
+    const end = EMPTY_ZIP_END.slice();
+    new DataView(end.buffer).setUint16(8, 1, true);
+    new DataView(end.buffer).setUint16(10, 1, true);
+    new DataView(end.buffer).setUint32(12, 46, true);
+    const outcome = await read(concat([ascii('Zomaar wat tekst die geen tabel is.\n'.repeat(4)), end]));
+    expect(outcome.kind).not.toBe('zip');
+  });
+
+  it('reads a zip with bytes prepended, as zip readers do', async () => {
+    const zip = zipArchive([{ name: 'export.csv', data: peopleCsv() }]);
+    const outcome = await read(concat([new Uint8Array(300).fill(0x20), zip]));
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.kind).toBe('zip');
+    expect(rowCount(outcome)).toBeGreaterThanOrEqual(PEOPLE.length);
+  });
+
+  it('counts the compression ratio only when the inflated size is large', async () => {
+    // 3 MB of one letter compresses about 1000 times: an ordinary sheet of repeated text does this.
+    const ordinary = zipArchive([{ name: 'kolom.txt', data: new Uint8Array(3 * 1024 * 1024).fill(0x41) }]);
+    expect((await read(ordinary)).failure).toBeUndefined();
+    const bomb = zipArchive([{ name: 'nullen.csv', data: new Uint8Array(7 * 1024 * 1024) }]);
+    const small = { archive: { ...LIMITS.archive, maxInflatedBytes: 8 * 1024 * 1024 } };
+    expect((await read(bomb, context(small))).failure?.code).toBe('archive-ratio');
+  });
+});
+
+describe('cells SheetJS must find', () => {
+  it('counts as many value records in xls and xlsb as SheetJS finds cells', () => {
+    const rows = [['Naam', 'Getal', 'Waar'], ...Array.from({ length: 30 }, (_, i) => [`naam ${i}`, i * 1.5, i % 2 === 0])];
+    const cells = rows.length * 3;
+    const xls = workbook([{ name: 'Blad1', rows }], 'xls');
+    const stream = XLSX.CFB.find(XLSX.CFB.read(xls, { type: 'array' }), 'Workbook')!.content as Uint8Array;
+    expect(biffValueRecords(Uint8Array.from(stream))).toBe(cells);
+    const xlsb = unzipSync(workbook([{ name: 'Blad1', rows }], 'xlsb'));
+    expect(xlsbValueRecords(xlsb['xl/worksheets/sheet1.bin']!)).toBe(cells);
+  });
+
+  it('blocks a workbook when SheetJS finds fewer than half the cells its records hold', () => {
+    const xls = workbook([{ name: 'Blad1', rows: PEOPLE }], 'xls');
+    const session = new ReadSession(context());
+    const cells = PEOPLE.flat().filter((cell) => cell !== null && cell !== '').length;
+    expect(() => readWithSheetJs(xls, '', session, cells)).not.toThrow();
+    expect(() => readWithSheetJs(xls, '', session, cells * 3)).toThrow(/records hold/);
+  });
+});
+
+describe('ambiguous zips are corrupt', () => {
+  it('blocks two entries with the same name', async () => {
+    const bytes = zipArchive([
+      { name: 'export.csv', data: peopleCsv() },
+      { name: 'export.csv', data: ascii('Bijlage;Omschrijving\r\nleesmij;niets\r\n') },
+    ]);
+    expect((await read(bytes)).failure).toMatchObject({ code: 'corrupt', path: 'export.csv' });
+  });
+
+  it('blocks two names that OPC takes for one (case, percent-encoding)', async () => {
+    for (const [a, b] of [['xl/worksheets/sheet1.xml', 'XL/Worksheets/Sheet1.xml'], ['data/lijst 1.csv', 'data/lijst%201.csv']]) {
+      const bytes = zipArchive([
+        { name: a!, data: peopleCsv() },
+        { name: b!, data: ascii('x') },
+      ]);
+      expect((await read(bytes)).failure?.code, `${a} / ${b}`).toBe('corrupt');
+    }
+  });
+
+  it('finds a part under the name OPC gives it, whatever its case in the zip', async () => {
+    const parts = unzipSync(workbook([{ name: 'Blad1', rows: PEOPLE }], 'xlsx'));
+    const renamed = Object.entries(parts).map(([name, data]) => ({ name: name === 'xl/worksheets/sheet1.xml' ? 'xl/Worksheets/SHEET1.xml' : name, data }));
+    const outcome = await read(zipArchive(renamed));
+    expect(outcome.failure).toBeUndefined();
+    expect(rowCount(outcome)).toBe(PEOPLE.length);
+  });
+
+  it('blocks entries that share bytes, and a directory that disagrees with a local header', async () => {
+    // b.csv's local header and data lie inside a.csv's stored data: two entries, one range of bytes.
+    const b = peopleCsv();
+    const inner = concat([localHeader('b.csv', b), b]);
+    const bytes = storedZip([
+      { name: 'a.csv', data: inner, at: 0 },
+      { name: 'b.csv', data: b, at: 30 + 'a.csv'.length },
+    ], concat([localHeader('a.csv', inner), inner]));
+    expect((await read(bytes)).failure).toMatchObject({ code: 'corrupt', detail: 'two entries share bytes' });
+    // The directory names b.csv where the local header says a.csv.
+    const plain = concat([localHeader('a.csv', b), b]);
+    expect((await read(storedZip([{ name: 'b.csv', data: b, at: 0 }], plain))).failure?.code).toBe('corrupt');
+  });
+});
+
+function localHeader(name: string, data: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(30 + name.length);
+  const v = new DataView(bytes.buffer);
+  v.setUint32(0, 0x04034b50, true);
+  v.setUint16(4, 10, true);
+  v.setUint32(14, crc32(data), true);
+  v.setUint32(18, data.length, true);
+  v.setUint32(22, data.length, true);
+  v.setUint16(26, name.length, true);
+  bytes.set(ascii(name), 30);
+  return bytes;
+}
+
+/** A stored zip whose directory lists entries at the given offsets of `body`. */
+function storedZip(entries: { name: string; data: Uint8Array; at: number }[], body: Uint8Array): Uint8Array {
+  const central = entries.map(({ name, data, at }) => {
+    const bytes = new Uint8Array(46 + name.length);
+    const v = new DataView(bytes.buffer);
+    v.setUint32(0, 0x02014b50, true);
+    v.setUint16(4, 10, true);
+    v.setUint16(6, 10, true);
+    v.setUint32(16, crc32(data), true);
+    v.setUint32(20, data.length, true);
+    v.setUint32(24, data.length, true);
+    v.setUint16(28, name.length, true);
+    v.setUint32(42, at, true);
+    bytes.set(ascii(name), 46);
+    return bytes;
+  });
+  const directory = concat(central);
+  const end = new Uint8Array(22);
+  const v = new DataView(end.buffer);
+  v.setUint32(0, 0x06054b50, true);
+  v.setUint16(8, entries.length, true);
+  v.setUint16(10, entries.length, true);
+  v.setUint32(12, directory.length, true);
+  v.setUint32(16, body.length, true);
+  return concat([body, directory, end]);
+}

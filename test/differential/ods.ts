@@ -10,6 +10,8 @@ export interface OdsOptions {
   prefixes?: { office: string; table: string; text: string };
   /** Runs of equal cells and empty rows written with number-*-repeated, and LibreOffice's trailing blank block. */
   repeated?: boolean;
+  /** Text cut into a span and spaces written as <text:s/>, as a formatted cell is written. */
+  spans?: boolean;
 }
 
 const NS = {
@@ -24,6 +26,12 @@ function escape(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
+function spanned(value: string, x: string): string {
+  const half = Math.ceil(value.length / 2);
+  const spaced = (part: string) => escape(part).replace(/ /g, `<${x}:s/>`);
+  return `${spaced(value.slice(0, half))}<${x}:span>${spaced(value.slice(half))}</${x}:span>`;
+}
+
 function body(sheets: { name: string; rows: Cell[][] }[], options: OdsOptions): { declarations: string; spreadsheet: string; o: string } {
   const { office: o, table: t, text: x } = options.prefixes ?? { office: 'office', table: 'table', text: 'text' };
   const declarations = `xmlns:${o}="${NS.office}" xmlns:${t}="${NS.table}" xmlns:${x}="${NS.text}"`;
@@ -31,7 +39,7 @@ function body(sheets: { name: string; rows: Cell[][] }[], options: OdsOptions): 
     const times = repeat > 1 ? ` ${t}:number-columns-repeated="${repeat}"` : '';
     if (value === '') return `<${t}:table-cell${times}/>`;
     const type = typeof value === 'number' ? `${o}:value-type="float" ${o}:value="${value}"` : `${o}:value-type="string"`;
-    return `<${t}:table-cell${times} ${type}><${x}:p>${escape(String(value))}</${x}:p></${t}:table-cell>`;
+    return `<${t}:table-cell${times} ${type}><${x}:p>${options.spans ? spanned(String(value), x) : escape(String(value))}</${x}:p></${t}:table-cell>`;
   };
   const row = (cells: Cell[]) => {
     if (!options.repeated) return `<${t}:table-row>${cells.map((v) => cell(v, 1)).join('')}</${t}:table-row>`;

@@ -76,6 +76,11 @@ function withColumn(rows: Cell[][], header: string, value: (r: number) => Cell):
   return rows.map((row, r) => [...row, r === 0 ? header : value(r)]);
 }
 
+/** The people 2,000 rows below and 30 columns to the right of a harmless table, where nobody scrolls. */
+function farBelow(harmless: Cell[][], people: Cell[][]): Cell[][] {
+  return [...harmless, ...Array.from({ length: 2000 }, () => []), ...people.map((row) => [...Array<Cell>(30).fill(''), ...row])];
+}
+
 function withFirstColumn(rows: Cell[][], header: string): Cell[][] {
   return rows.map((row, r) => [r === 0 ? header : '', ...row]);
 }
@@ -101,6 +106,11 @@ const SHAPES: Shape[] = [
   xlsxShape('no-refs', { omitRefs: true }),
   xlsxShape('strict', { strict: true }),
   xlsxShape('upper-case-names', { partName: (n) => n.toUpperCase() }),
+  xlsxShape('rich-text-runs', { strings: 'rich' }),
+  xlsxShape('string-formulas', { strings: 'formula' }),
+  xlsxShape('absolute-targets', { absoluteTargets: true }),
+  xlsxShape('odd-part-names', { sheetPath: (i) => `data/tabel-${i}.bin` }),
+  xlsxShape('backslash-names', { partName: (n) => n.replace(/\//g, '\\') }),
   { name: 'xlsx/numbers-exponent', build: ({ table }) => xlsx({ ...table, rows: digitsAsNumbers(table.rows) }, { number: (n) => n.toExponential().toUpperCase() }) },
   // xlsx: the zip around it.
   xlsxShape('stored', {}, { method: 'store' }),
@@ -118,6 +128,7 @@ const SHAPES: Shape[] = [
     build: ({ table, twin }) => duplicateSheet(table, twin, 'last'),
   },
   // xlsx: where in the workbook the table is.
+  { name: 'xlsx/far-below-harmless', peopleOnly: true, build: ({ table, twin }) => xlsx({ ...table, rows: farBelow(twin.rows, table.rows) }) },
   { name: 'xlsx/hidden-sheet', build: ({ table }) => ({ ext: 'xlsx', bytes: zip(xlsxEntries([NOTE, { ...sheet(table), name: 'Gegevens', state: 'hidden' }])) }) },
   { name: 'xlsx/very-hidden-sheet', build: ({ table }) => ({ ext: 'xlsx', bytes: zip(xlsxEntries([NOTE, { ...sheet(table), name: 'Gegevens', state: 'veryHidden' }])) }) },
   {
@@ -146,12 +157,14 @@ const SHAPES: Shape[] = [
   // Workbooks as SheetJS writes them: the controls every reader handles.
   { name: 'xlsx/sheetjs', build: ({ table }) => ({ ext: 'xlsx', bytes: workbook([sheet(table)], 'xlsx') }) },
   { name: 'xls/sheetjs-biff8', build: ({ table }) => ({ ext: 'xls', bytes: workbook([sheet(table)], 'xls') }) },
+  { name: 'xls/sheetjs-biff5', build: ({ table }) => ({ ext: 'xls', bytes: workbook([sheet(table)], 'biff5') }) },
   { name: 'xlsb/sheetjs', build: ({ table }) => ({ ext: 'xlsb', bytes: workbook([sheet(table)], 'xlsb') }) },
 
   // OpenDocument.
   { name: 'ods/plain', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)])) }) },
   { name: 'ods/prefixes', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], ODD_PREFIXES)) }) },
   { name: 'ods/repeated', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], { repeated: true })) }) },
+  { name: 'ods/text-spans', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], { spans: true })) }) },
   { name: 'ods/no-mimetype', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)]).slice(1)) }) },
   { name: 'ods/flat', build: ({ table }) => ({ ext: 'fods', bytes: fods([sheet(table)]) }) },
   { name: 'ods/flat-prefixes-repeated', build: ({ table }) => ({ ext: 'fods', bytes: fods([sheet(table)], { ...ODD_PREFIXES, repeated: true }) }) },
@@ -169,6 +182,8 @@ const SHAPES: Shape[] = [
   csvShape('utf8-bom', { delimiter: ';' }, 'utf-8-bom'),
   csvShape('utf16le-bom-tab', { delimiter: '\t' }, 'utf-16le-bom'),
   csvShape('utf16be-bom', { delimiter: ';' }, 'utf-16be-bom'),
+  csvShape('utf16le-no-bom', { delimiter: ';' }, 'utf-16le'),
+  csvShape('windows-1252', { delimiter: ';' }, 'windows-1252'),
   csvShape('cr-only', { delimiter: ';', eol: '\r' }),
   csvShape('vt-line-ends', { delimiter: ';', lineEnd: '\v' }),
   csvShape('nul-line-ends', { delimiter: ';', lineEnd: '\0' }),
@@ -180,6 +195,10 @@ const SHAPES: Shape[] = [
   { name: 'csv/gif-first-cell', build: ({ table }) => csv({ ...table, rows: withFirstColumn(table.rows, 'GIF89a') }, { delimiter: ',' }) },
   { name: 'csv/binary-prefix', build: ({ table, junk }) => ({ ext: 'csv', bytes: concat([junk(300), bytesOf('\r\n'), csv(table, { delimiter: ';' }).bytes]) }) },
   { name: 'csv/quoted-newlines', build: ({ table }) => csv({ ...table, rows: withColumn(table.rows, 'Opmerking', (r) => `regel ${r}\nvervolg`) }, { delimiter: ';' }) },
+  { name: 'csv/all-quoted', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.map((v) => `"${v}"`).join(',')).join('\r\n')) }) },
+  { name: 'csv/title-lines', build: ({ table }) => csv({ ...table, rows: [['Selectie groepsbericht'], ['Aangemaakt door medewerker'], [], ...table.rows] }, { delimiter: ';' }) },
+  { name: 'csv/padded-fields', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.map((v) => ` ${v}  `).join(';')).join('\n')) }) },
+  { name: 'csv/far-below-harmless', peopleOnly: true, build: ({ table, twin }) => csv({ ...table, rows: farBelow(twin.rows, table.rows) }, { delimiter: ';' }) },
   { name: 'csv/transposed', build: ({ table }) => csv({ ...table, rows: transpose(table.rows) }, { delimiter: ';' }) },
   { name: 'csv/one-line', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.join(';')).join(';')) }) },
 
@@ -188,6 +207,7 @@ const SHAPES: Shape[] = [
   { name: 'text/dif', build: ({ table }) => ({ ext: 'dif', bytes: bytesOf(dif(table.rows)) }) },
   { name: 'text/fixed-width', build: ({ table }) => ({ ext: 'prn', bytes: bytesOf(fixedWidth(table.rows)) }) },
   { name: 'html/table', build: ({ table }) => ({ ext: 'html', bytes: bytesOf(htmlTable(table.rows)) }) },
+  { name: 'html/table-as-xls', build: ({ table }) => ({ ext: 'xls', bytes: bytesOf(htmlTable(table.rows)) }) },
   { name: 'xml/spreadsheetml-2003', build: ({ table }) => ({ ext: 'xml', bytes: bytesOf(spreadsheetMl2003(table.rows)) }) },
   { name: 'json/records', build: ({ table }) => ({ ext: 'json', bytes: bytesOf(jsonRecords(table.rows)), mustBlock: peopleReason(table, RECORDS_READER) }) },
   { name: 'xml/records', build: ({ table }) => ({ ext: 'xml', bytes: bytesOf(xmlRecords(table.rows)), mustBlock: peopleReason(table, RECORDS_READER) }) },

@@ -13,7 +13,8 @@ export interface SheetSpec {
 
 export interface XlsxOptions {
   style?: Partial<XmlStyle>;
-  strings?: 'shared' | 'inline';
+  /** rich: shared strings cut into two formatted runs; formula: a string formula with its cached result. */
+  strings?: 'shared' | 'inline' | 'rich' | 'formula';
   /** Rows and cells without their `r` attributes: positions follow from order. */
   omitRefs?: boolean;
   /** ISO/IEC 29500 Strict namespaces instead of Transitional ones. */
@@ -22,6 +23,10 @@ export interface XlsxOptions {
   number?: (value: number) => string;
   /** The zip entry name of a part (OPC compares part names case-insensitively). */
   partName?: (name: string) => string;
+  /** Where worksheet i (from 1) lives, relative to xl/. */
+  sheetPath?: (i: number) => string;
+  /** Relationship targets written as absolute part names (/xl/...), as some writers do. */
+  absoluteTargets?: boolean;
   /** Rows kept only in a pivot cache (no sheet shows them). */
   pivotCache?: Cell[][];
   /** Rows kept only as the cached values of a linked workbook. */
@@ -67,6 +72,7 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
     const ref = options.omitRefs ? undefined : `${column(c)}${r + 1}`;
     if (typeof value === 'number') return el('c', { r: ref }, el('v', {}, number(value)));
     if (options.strings === 'inline') return el('c', { r: ref, t: 'inlineStr' }, el('is', {}, el('t', {}, value)));
+    if (options.strings === 'formula') return el('c', { r: ref, t: 'str' }, el('f', {}, `"${value.replace(/"/g, '""')}"`), el('v', {}, value));
     let index = sharedIndex.get(value);
     if (index === undefined) {
       index = shared.push(value) - 1;
@@ -89,9 +95,10 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
     plain(el('Relationships', {}, ...list.map((rel, i) =>
       el('Relationship', { Id: `rId${i + 1}`, Type: rel.type, Target: rel.target, TargetMode: rel.external ? 'External' : undefined }))), PACKAGE_RELS);
 
+  const sheetPath = options.sheetPath ?? ((i: number) => `worksheets/sheet${i}.xml`);
   sheets.forEach((sheet, i) => {
-    add(`xl/worksheets/sheet${i + 1}.xml`, part(worksheet(sheet.rows)), `${CONTENT_TYPE}worksheet+xml`);
-    workbookRels.push({ type: `${ns.type}worksheet`, target: `worksheets/sheet${i + 1}.xml` });
+    add(`xl/${sheetPath(i + 1)}`, part(worksheet(sheet.rows)), `${CONTENT_TYPE}worksheet+xml`);
+    workbookRels.push({ type: `${ns.type}worksheet`, target: sheetPath(i + 1) });
   });
   const sheetList = el('sheets', {}, ...sheets.map((sheet, i) =>
     el('sheet', { name: sheet.name, sheetId: i + 1, state: sheet.state, 'r:id': `rId${i + 1}` })));
@@ -117,12 +124,15 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
     workbookChildren.push(el('pivotCaches', {}, el('pivotCache', { cacheId: 1, 'r:id': `rId${workbookRels.length}` })));
   }
   if (shared.length > 0) {
-    add('xl/sharedStrings.xml', part(el('sst', { count: shared.length, uniqueCount: shared.length }, ...shared.map((s) => el('si', {}, el('t', {}, s))))),
+    const item = (s: string) => (options.strings === 'rich'
+      ? el('si', {}, el('r', {}, el('t', {}, s.slice(0, 4))), el('r', {}, el('rPr', {}, el('b')), el('t', {}, s.slice(4))))
+      : el('si', {}, el('t', {}, s)));
+    add('xl/sharedStrings.xml', part(el('sst', { count: shared.length, uniqueCount: shared.length }, ...shared.map(item))),
       `${CONTENT_TYPE}sharedStrings+xml`);
     workbookRels.push({ type: `${ns.type}sharedStrings`, target: 'sharedStrings.xml' });
   }
   add('xl/workbook.xml', part(el('workbook', { conformance: options.strict ? 'strict' : undefined }, ...workbookChildren)), `${CONTENT_TYPE}sheet.main+xml`);
-  add('xl/_rels/workbook.xml.rels', rels(workbookRels));
+  add('xl/_rels/workbook.xml.rels', rels(options.absoluteTargets ? workbookRels.map((rel) => ({ ...rel, target: `/xl/${rel.target}` })) : workbookRels));
   add('_rels/.rels', rels([{ type: `${ns.type}officeDocument`, target: 'xl/workbook.xml' }]));
   add('[Content_Types].xml', plain(el('Types', {},
     el('Default', { Extension: 'rels', ContentType: 'application/vnd.openxmlformats-package.relationships+xml' }),

@@ -211,6 +211,50 @@ describe('what a column means depends on its sheet (issue 10)', () => {
   });
 });
 
+describe('a table read as a person reads it (issue 9)', () => {
+  const fields = ['Achternaam', 'BSN', 'Postcode', 'Woonplaats'] as const;
+  const record = (p: (typeof people)[number]): CellValue[] => [p.surname, p.bsn, p.postcode, p.place];
+  const transpose = (rows: CellValue[][]): CellValue[][] => rows[0]!.map((_, c) => rows.map((row) => row[c] ?? null));
+
+  test('one person per column, the field names down the first column, is read as its transpose', () => {
+    const rows = transpose([[...fields], ...people.slice(0, 40).map(record)]);
+    const analysis = analyse(book(rows), DEFAULT_POLICY);
+    expect(analysis.reasons.map((r) => r.code)).toContain('bsn-column');
+    // Its 'columns' are the rows the fields stand in, numbered as the spreadsheet numbers rows.
+    expect(analysis.findings.find((f) => f.entity === 'bsn')).toMatchObject({ header: 'BSN', column: '2', matches: 40 });
+  });
+
+  test('a transposed table without field names, wider than long, is read on its side too', () => {
+    const rows = transpose(people.slice(0, 30).map((p) => [p.bsn, p.surname]));
+    expect(codes(book(rows))).toContain('bsn-column');
+  });
+
+  test('records on one line after their header are folded into rows', () => {
+    const line = [...fields, ...people.slice(0, 30).flatMap(record)];
+    expect(codes(book([line]))).toContain('bsn-column');
+  });
+
+  test('records on one line with the field names before each value are folded into rows', () => {
+    const line = people.slice(0, 30).flatMap((p) => fields.flatMap((field, i) => [field, record(p)[i]!]));
+    expect(codes(book([line]))).toContain('bsn-column');
+  });
+
+  test('a header line with every record on the next line is folded under it', () => {
+    expect(codes(book([[...fields], people.slice(0, 30).flatMap(record)]))).toContain('bsn-column');
+  });
+
+  test("'=\"123456782\"' in a string cell is its inner text (leak 3 as some export tools write it)", () => {
+    expect(codes(book(people.slice(0, 40).map((p) => [`="${p.bsn}"`])))).toEqual(['bsn-column']);
+  });
+
+  test('harmless tables stay harmless read on their side or folded', () => {
+    const months = [['Maand', 'jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'], ['Instroom', ...Array.from({ length: 12 }, (_, i) => 1000 + i * 37)], ['Uitstroom', ...Array.from({ length: 12 }, (_, i) => 900 + i * 41)]];
+    expect(codes(book(months))).toEqual([]);
+    const oneLine = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `Workshop ${i}` : i % 3 === 1 ? `Zaal ${i % 4}` : 20));
+    expect(codes(book([oneLine]))).toEqual([]);
+  });
+});
+
 describe('where the table is', () => {
   test('the header row need not be the first: title rows above it', () => {
     const rows: CellValue[][] = [

@@ -9,6 +9,7 @@ import type { ColumnThresholds, Thresholds } from '../../policy/types.js';
 import type { ColumnValues, Recognizer } from '../recognizers/types.js';
 import type { Table, Tally } from '../table.js';
 import type { CellValue, ColumnFinding } from '../types.js';
+import { innerText } from './excel-text.js';
 import { findHeaderRow, namesAggregate, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
 
 export interface SheetProfile {
@@ -99,7 +100,7 @@ export function profileSheet(
   table: Table,
   recognizers: readonly Recognizer[],
   thresholds: Thresholds,
-  where: { path: string; sheet: string },
+  where: { path: string; sheet: string; columnName?: (index: number) => string },
   checkpoint: () => void = () => {},
 ): SheetProfile {
   const headerRow = findHeaderRow(table, recognizers);
@@ -146,7 +147,7 @@ export function profileSheet(
         // Only a header that named the entity is quoted: other text in the header row might be a
         // value, from a data row taken for a header.
         header: decided.byHeader ? column.header : '',
-        column: columnLetter(column.index),
+        column: (where.columnName ?? columnLetter)(column.index),
         entity: decided.recognizer.id,
         category: decided.recognizer.category,
         matches: decided.matches,
@@ -186,7 +187,8 @@ function scoreWithoutPass(column: Column): boolean {
 
 /** Tests the tested tier on each distinct value once, counting it as often as it occurs. */
 function scoreTally(column: Column, tally: Tally): void {
-  tally.values.forEach((value, index) => {
+  tally.values.forEach((tallied, index) => {
+    const value = innerText(tallied);
     const matched = matchBits(column.testing, value);
     const times = tally.count(index);
     for (const candidate of column.testing) {
@@ -244,7 +246,7 @@ function testPass(
       if (candidates.length === 0 || column.countsEvery) continue;
       if (column.touchedIn !== round) touched.push(column);
       column.touchedIn = round;
-      const value = table.cell(r, c);
+      const value = innerText(table.cell(r, c));
       const matched = matchBits(candidates, value);
       for (const candidate of candidates) {
         if (matched & candidate.bit) candidate.matches++;

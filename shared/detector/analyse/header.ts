@@ -122,7 +122,7 @@ export function findHeaderRow(table: Table, recognizers: readonly Recognizer[]):
  * How many different things a row's text cells name: recognizers' entities, or a subject other
  * than a person ('Werkgever'). A data row ('Ziek', 'Ziek') counts once.
  */
-function vocabularyHits(row: readonly CellValue[], recognizers: readonly Recognizer[]): number {
+export function vocabularyHits(row: readonly CellValue[], recognizers: readonly Recognizer[]): number {
   const named = new Set<string>();
   for (const cell of row) {
     if (typeof cell !== 'string' || cell.length > 60) continue;

@@ -5,6 +5,7 @@ import type { ColumnFinding, Document, Reason } from '../types.js';
 import { profileSheet } from './columns.js';
 import { inContext } from './context.js';
 import { matchRules } from './rules.js';
+import { otherReadings } from './views.js';
 import { ruleReason } from './reasons.js';
 
 export { failureReason } from './reasons.js';
@@ -28,13 +29,19 @@ export function analyse(documents: readonly Document[], policy: Policy, checkpoi
   let rows = 0;
   for (const document of documents) {
     for (const sheet of document.sheets) {
-      checkpoint(document.path);
-      const where = { path: document.path, sheet: sheet.name };
-      const profile = profileSheet(sheet.table, RECOGNIZERS, policy.thresholds, where, () => checkpoint(document.path));
-      rows += profile.dataRows;
-      const found = inContext(profile.findings, profile.conditional);
-      findings.push(...found);
-      reasons.push(...matchRules(policy.rules, found).map(ruleReason));
+      // A sheet is judged as it stands, and as a person might also read it: on its side, or
+      // folded from one line into records (views.ts). Each reading is judged on its own columns.
+      let sheetRows = 0;
+      for (const { table, columnName } of [{ table: sheet.table }, ...otherReadings(sheet.table, RECOGNIZERS)]) {
+        checkpoint(document.path);
+        const where = { path: document.path, sheet: sheet.name, columnName };
+        const profile = profileSheet(table, RECOGNIZERS, policy.thresholds, where, () => checkpoint(document.path));
+        sheetRows = Math.max(sheetRows, profile.dataRows);
+        const found = inContext(profile.findings, profile.conditional);
+        findings.push(...found);
+        reasons.push(...matchRules(policy.rules, found).map(ruleReason));
+      }
+      rows += sheetRows;
     }
   }
   return { findings, reasons, rows };

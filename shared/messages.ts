@@ -3,7 +3,8 @@
 // ExtensionPageMessage only from the extension's own pages (popup, options): a web page can
 // never approve a request or change settings.
 import type { ApprovalView, AttachVia, DecisionRequest, SendPayload, UserInfo } from './api.js';
-import type { Verdict } from './detector/types.js';
+import type { DecidedVerdict } from './policy/exceptions.js';
+import type { Policy } from './policy/types.js';
 
 /**
  * File bytes in a message. Firefox, and Chromium 148+ with "message_serialization":
@@ -15,6 +16,8 @@ export type FileBytes = { bytes: Uint8Array } | { base64: string };
 /** What a content script (on a protected site) may ask. */
 export type PageMessage =
   | ({ type: 'scan-file'; name: string; via: AttachVia } & FileBytes)
+  /** The caseworker says a blocked file is not an export: what identifies it, never its bytes. */
+  | { type: 'report-false-block'; sha256: string; kind: string; reasonCodes: string[]; size: number }
   | { type: 'approval-needed'; payload: SendPayload }
   | { type: 'request-approval'; payload: SendPayload }
   | { type: 'approval-status'; id: string };
@@ -48,7 +51,9 @@ export interface ProtectedSite {
 
 /** Answers, keyed by message type, so both ends agree on what comes back. */
 export interface Replies {
-  'scan-file': { verdict: Verdict };
+  'scan-file': { verdict: DecidedVerdict; privacyContact: Policy['privacyContact'] };
+  /** delivered: the proxy recorded it now; otherwise it waits in the audit queue until it can. */
+  'report-false-block': { delivered: boolean };
   'approval-needed': { needed: boolean; reason?: string };
   'request-approval': { approval: ApprovalView };
   'approval-status': { approval: ApprovalView };

@@ -1,10 +1,11 @@
-// Blocked uploads the extension saw, on their way to the proxy's audit log. Each event is written
+// Blocked uploads the extension saw, and the caseworker's reports of a false block, on their way
+// to the proxy's audit log. Each event is written
 // to storage.local before any delivery attempt, so a closed browser, a stopped service worker or
 // an unreachable proxy loses nothing; it leaves the queue only when the proxy has accepted it.
 // The proxy deduplicates by eventId, so delivering an event twice (a crash between the proxy's
 // answer and our removal) is harmless.
 import browser from 'webextension-polyfill';
-import type { BlockedUploadEvent } from '../../shared/api.js';
+import type { BlockedUploadEvent, FalseBlockReport } from '../../shared/api.js';
 import { proxyClient } from './proxy-client.js';
 import { onSettingsChanged } from './settings.js';
 
@@ -13,8 +14,10 @@ const RETRY_ALARM = 'audit-queue-retry';
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60_000;
 
+type AuditEvent = BlockedUploadEvent | FalseBlockReport;
+
 interface QueuedEvent {
-  event: BlockedUploadEvent;
+  event: AuditEvent;
   attempts: number;
 }
 
@@ -29,12 +32,12 @@ export function startAuditQueue(): void {
 }
 
 /** Stores the event durably, then tries to deliver everything queued. */
-export async function enqueue(event: BlockedUploadEvent): Promise<void> {
+export async function enqueue(event: AuditEvent): Promise<void> {
   await update((queue) => (queue.some((q) => q.event.eventId === event.eventId) ? queue : [...queue, { event, attempts: 0 }]));
   await flushAuditQueue();
 }
 
-export async function queuedEvents(): Promise<BlockedUploadEvent[]> {
+export async function queuedEvents(): Promise<AuditEvent[]> {
   return (await read()).map((q) => q.event);
 }
 
@@ -48,9 +51,13 @@ export function flushAuditQueue(): Promise<void> {
 }
 
 async function deliverAll(): Promise<void> {
-  for (const { event } of await read()) {
+  // Read again after each delivery: an event queued while this flush runs (its enqueue waits for
+  // this flush) is delivered now, not at the next retry.
+  const tried = new Set<string>();
+  for (let event = await untried(tried); event; event = await untried(tried)) {
+    tried.add(event.eventId);
     try {
-      await proxyClient.reportBlockedUpload(event);
+      await ('type' in event ? proxyClient.reportFalseBlock(event) : proxyClient.reportBlockedUpload(event));
       await update((queue) => queue.filter((q) => q.event.eventId !== event.eventId));
     } catch {
       // Unreachable, or refused (no token yet, proxy error): the event stays queued either way,
@@ -59,6 +66,10 @@ async function deliverAll(): Promise<void> {
       return;
     }
   }
+}
+
+async function untried(tried: ReadonlySet<string>): Promise<AuditEvent | undefined> {
+  return (await read()).find((q) => !tried.has(q.event.eventId))?.event;
 }
 
 async function markFailed(eventId: string): Promise<number> {

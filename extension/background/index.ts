@@ -2,6 +2,7 @@
 // by feature. Listeners are added synchronously at start so a woken worker handles its message.
 import { startApprovals } from './approvals.js';
 import { startAuditQueue } from './audit-queue.js';
+import { registerFalseBlockHandler } from './false-blocks.js';
 import { policyInForce } from './policy.js';
 import { startRouter } from './router.js';
 import { registerScanHandler } from './scan.js';
@@ -12,6 +13,7 @@ import { startTokenHeader } from './token-header.js';
 
 startRouter();
 registerScanHandler();
+registerFalseBlockHandler();
 startSettings();
 startAuditQueue();
 startApprovals(async () => (await policyInForce()).approval);

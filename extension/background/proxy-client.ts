@@ -6,6 +6,7 @@ import type {
   BlockedUploadEvent,
   DecisionRequest,
   EventResponse,
+  FalseBlockReport,
   SendPayload,
   UserInfo,
 } from '../../shared/api.js';
@@ -42,6 +43,7 @@ export interface ProxyClient {
   pendingApprovals(): Promise<ApprovalView[]>;
   decide(id: string, decision: DecisionRequest): Promise<ApprovalView>;
   reportBlockedUpload(event: BlockedUploadEvent): Promise<void>;
+  reportFalseBlock(report: FalseBlockReport): Promise<void>;
 }
 
 export function createProxyClient(getSettings: () => Promise<Settings>): ProxyClient {
@@ -77,6 +79,9 @@ export function createProxyClient(getSettings: () => Promise<Settings>): ProxyCl
     decide: async (id, decision) => (await call<{ approval: ApprovalView }>('POST', ROUTES.decision(id), decision)).approval,
     reportBlockedUpload: async (event) => {
       await call<EventResponse>('POST', ROUTES.events, event);
+    },
+    reportFalseBlock: async (report) => {
+      await call<EventResponse>('POST', ROUTES.falseBlocks, report);
     },
   };
 }

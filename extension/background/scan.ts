@@ -1,9 +1,11 @@
 // The 'scan-file' handler: the shared detector with the proxy's policy, so the verdict equals the
-// proxy's for the same bytes. Verdicts are cached by SHA-256 (the picker, then the page's upload
-// of the same file, are one scan). Every block is reported for the audit log.
+// proxy's for the same bytes, the privacy officer's exceptions included. Verdicts are cached by
+// SHA-256 (the picker, then the page's upload of the same file, are one scan); an exception is
+// applied after the cache, since it expires. Every block is reported for the audit log.
 import type { BlockedUploadEvent } from '../../shared/api.js';
 import { detect, sha256Hex } from '../../shared/detector/index.js';
 import type { Verdict } from '../../shared/detector/types.js';
+import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { PageMessage } from '../../shared/messages.js';
 import { unpackFileBytes } from '../file-bytes.js';
@@ -15,8 +17,12 @@ const CACHE_SIZE = 100;
 const cache = new Map<string, Verdict>();
 let cachedFor: Policy | undefined;
 
-export async function verdictFor(bytes: Uint8Array): Promise<Verdict> {
+export async function verdictFor(bytes: Uint8Array): Promise<DecidedVerdict> {
   const { policy } = await policyInForce();
+  return applyExceptions(await detected(bytes, policy), policy.exceptions, new Date());
+}
+
+async function detected(bytes: Uint8Array, policy: Policy): Promise<Verdict> {
   if (policy !== cachedFor) {
     cache.clear();
     cachedFor = policy;
@@ -61,6 +67,6 @@ export function registerScanHandler(): void {
         console.error('export-guard: could not queue the audit event:', error),
       );
     }
-    return { verdict };
+    return { verdict, privacyContact: (await policyInForce()).policy.privacyContact };
   });
 }

@@ -1,8 +1,10 @@
 // The dialog a caseworker sees when a file is stopped: what was found (kinds, counts, columns and
-// sheets, from the detector's reasons and findings, never a value), why it matters, and what to
-// do instead.
+// sheets, from the detector's reasons and findings, never a value), why it matters, what to do
+// instead, and a way to say "this is not an export" to the privacy contact.
 import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import type { Verdict } from '../../shared/detector/types.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import type { Policy } from '../../shared/policy/types.js';
 import { h } from './element.js';
 import { openDialog, type OpenDialog } from './dialog.js';
 import type { Translate } from './i18n.js';
@@ -11,6 +13,10 @@ export interface BlockedFile {
   name: string;
   /** Missing when the file could not be checked at all (the extension failed): blocked anyway. */
   verdict?: Verdict;
+  /** Who the caseworker asks or reports to, from the policy in force. */
+  privacyContact?: Policy['privacyContact'];
+  /** Reports the block as wrong; missing when there is nothing to report by (no verdict, no hash). */
+  report?: () => Promise<{ delivered: boolean }>;
 }
 
 /** People in the file: the fullest column that identified someone (a BSN or surname column). */
@@ -33,6 +39,8 @@ export function showBlockDialog(file: BlockedFile, t: Translate, lang: 'nl' | 'e
   const people = verdict ? peopleCount(verdict) : 0;
   const columns = verdict ? columnsPerSheet(verdict) : [];
   const found = verdict?.reasons.map((reason) => h('li', {}, reason[lang])) ?? [];
+  const contact = (file.privacyContact ?? DEFAULT_POLICY.privacyContact)[lang];
+  const reporting = file.report && reportAction(file.report, contact, t);
   return openDialog({
     lang,
     role: 'alertdialog',
@@ -48,9 +56,29 @@ export function showBlockDialog(file: BlockedFile, t: Translate, lang: 'nl' | 'e
         {},
         h('li', {}, t('block_instead_without')),
         h('li', {}, t('block_instead_selection')),
-        h('li', {}, t('block_instead_officer')),
+        h('li', {}, t('block_instead_officer', contact)),
       ),
+      ...(reporting ? [reporting.hint, reporting.status] : []),
     ],
+    actions: reporting ? [reporting.button] : [],
     closeLabel: t('block_close'),
   });
+}
+
+/** The "not an export" button, what it does, and where its outcome is announced. */
+function reportAction(report: () => Promise<{ delivered: boolean }>, contact: string, t: Translate) {
+  const hint = h('p', {}, t('block_report_hint', contact));
+  const status = h('p', { role: 'status' });
+  const button = h('button', { type: 'button', class: 'secondary' }, t('block_report'));
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    report().then(
+      ({ delivered }) => (status.textContent = t(delivered ? 'block_reported' : 'block_report_queued', contact)),
+      (error: unknown) => {
+        status.textContent = t('block_report_failed', error instanceof Error ? error.message : String(error));
+        button.disabled = false;
+      },
+    );
+  });
+  return { hint, status, button };
 }

@@ -13,6 +13,8 @@ export interface DialogContent {
   /** The sentence(s) a screen reader reads right after the title. */
   description: (Node | string)[];
   body: Node[];
+  /** Buttons beside the close button, e.g. the block dialog's report. */
+  actions?: HTMLButtonElement[];
   closeLabel: string;
 }
 
@@ -35,8 +37,10 @@ h2 { margin: 0 0 0.5rem; font-size: 1.25rem; line-height: 1.3; overflow-wrap: an
 h3 { margin: 0.75rem 0 0.25rem; font-size: 1rem; }
 p, ul { margin: 0.25rem 0; }
 ul { padding-left: 1.25rem; }
-.actions { display: flex; justify-content: flex-end; padding: 1rem 1.5rem 1.25rem; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; justify-content: flex-end; padding: 1rem 1.5rem 1.25rem; }
 button { font: inherit; padding: 0.5rem 1.25rem; border-radius: 0.25rem; border: 0; background: #1c1b1f; color: #fff; cursor: pointer; }
+button.secondary { background: #fff; color: #1c1b1f; box-shadow: inset 0 0 0 1px #79747e; }
+button:disabled { cursor: default; opacity: 0.6; }
 button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 `;
 
@@ -86,7 +90,7 @@ export function openDialog(content: DialogContent): OpenDialog {
     // Title and why stay in view; what was found scrolls when long; the button is always visible.
     h('header', {}, h('h2', { id: 'title' }, content.title), h('p', { id: 'description' }, ...content.description)),
     h('div', { class: 'content' }, ...content.body),
-    h('div', { class: 'actions' }, closeButton),
+    h('div', { class: 'actions' }, ...(content.actions ?? []), closeButton),
   );
   root.append(h('style', {}, STYLE), dialog);
 

@@ -112,13 +112,17 @@ describe('an export chosen with the file picker', () => {
     });
     const text = JSON.stringify(tree);
     expect(text).toMatch(/BSN/);
-    expect(text).toMatch(/privacy officer/);
-    // Focus is in the dialog, on its only control.
+    expect(text).toMatch(/Vraag het aan de functionaris gegevensbescherming/);
+    // Focus is in the dialog, on its close button.
     const focused = await page.$('aria/Sluiten[role="button"]');
     expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
     await mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: resolve(SCREENSHOTS, 'block-dialog.png') });
 
+    // Tab goes round its two buttons and never leaves it.
+    const report = await page.$('aria/Dit is geen export: melden[role="button"]');
+    await page.keyboard.press('Tab');
+    expect((await page.accessibility.snapshot({ root: report! }))?.focused).toBe(true);
     await page.keyboard.press('Tab');
     expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
     await page.keyboard.press('Escape');

@@ -232,3 +232,34 @@ describe('XML records', () => {
     expect(verdict.verdict).toBe('block');
   });
 });
+
+describe('fixed-width text', () => {
+  /** Each column padded to its widest value and a space, numbers to the right, as Excel's PRN writes wide-enough columns. */
+  function fixedWidth(rows: string[][]): string {
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)) + 1);
+    return rows.map((row) => row.map((v, c) => (/^\d+$/.test(v) ? v.padStart(widths[c]! - 1) + ' ' : v.padEnd(widths[c]!))).join('').trimEnd()).join('\r\n');
+  }
+
+  it('a people list in fixed width blocks, its harmless twin passes', async () => {
+    await expectBlocked(utf8(fixedWidth(shown(people()))), 'prn');
+    expect(await bsnsRead(utf8(fixedWidth(shown(people()))))).toEqual(expectedBsns());
+    await expectAllowed(utf8(fixedWidth(shown(await harmlessRows()))), 'prn');
+  });
+
+  it('prose does not become a table', async () => {
+    const letter = [
+      'Beste mevrouw Jansen,',
+      '',
+      'Hierbij nodigen wij u uit voor de workshop Solliciteren met LinkedIn op dinsdag',
+      '12 maart om tien uur in ons kantoor aan de Stationsstraat in Utrecht. Neemt u',
+      'uw cv mee? Wij vragen u zich uiterlijk een week van tevoren aan te melden via',
+      'het werkmap op de website, of telefonisch bij uw adviseur werk.',
+      '',
+      'Met vriendelijke groet,',
+      'Team Werkgeversdienstverlening',
+    ].join('\n');
+    const outcome = await readDocuments(utf8(letter), { limits: DEFAULT_POLICY.limits, deadline: Date.now() + 5000 });
+    expect(outcome.kind).toBe('text');
+    await expectAllowed(utf8(letter), 'text');
+  });
+});

@@ -8,6 +8,7 @@ import type { FileKind, Sheet } from '../types.js';
 import type { Table } from '../table.js';
 import { plausibleDelimiters, readDelimited } from './delimited.js';
 import { isDif, readDif } from './dif.js';
+import { fixedWidthColumns, readFixedWidth } from './fixed-width.js';
 import { looksLikeJson, readJsonRecords, type NamedTable } from './json-records.js';
 import type { ReadSession } from './session.js';
 import { isSylk, readSylk } from './sylk.js';
@@ -26,29 +27,49 @@ const HEAD_CHARS = 256;
 /** Excel's first line 'sep=;' names the delimiter and is no row. */
 const SEP_LINE = /^sep=([^\r\n])(?:\r\n|\n|\r|$)/i;
 
-export function readTextDocument(text: string, path: string, session: ReadSession): TextDocument {
+/**
+ * `onKind` hears the kind as soon as it is known, before the table is read: a reader that stops
+ * (a row too wide, the deadline) still leaves the file's kind for the verdict.
+ */
+export function readTextDocument(text: string, path: string, session: ReadSession, onKind: (kind: FileKind) => void = () => {}): TextDocument {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const sheet = (table: Table, suffix = ''): Sheet => ({ name: name + suffix, visibility: 'visible', table });
   const checkpoint = () => session.checkpoint(path);
   const head = text.slice(0, HEAD_CHARS);
-  if (isSylk(head)) return { kind: 'sylk', sheets: [sheet(readSylk(text, path, checkpoint))] };
-  if (isDif(head)) return { kind: 'dif', sheets: [sheet(readDif(text, path, checkpoint))] };
+  const document = (kind: FileKind, read: () => Sheet[]): TextDocument => {
+    onKind(kind);
+    return { kind, sheets: read() };
+  };
+  if (isSylk(head)) return document('sylk', () => [sheet(readSylk(text, path, checkpoint))]);
+  if (isDif(head)) return document('dif', () => [sheet(readDif(text, path, checkpoint))]);
   const records = looksLikeJson(head) ? readJsonRecords(text, path, checkpoint) : looksLikeXml(head) ? readXmlRecords(text, path, checkpoint) : undefined;
   if (records) {
     const named = ({ name, table }: NamedTable) => sheet(table, name === '' ? '' : `#${name}`);
-    return { kind: looksLikeJson(head) ? 'json' : 'xml', sheets: records.map(named) };
+    return document(looksLikeJson(head) ? 'json' : 'xml', () => records.map(named));
   }
-  return readLines(text, sheet, path, checkpoint);
+  return readLines(text, sheet, path, checkpoint, document);
 }
 
 /** Delimited text, fixed-width text or plain lines. */
-function readLines(text: string, sheet: (table: Table, suffix?: string) => Sheet, path: string, checkpoint: () => void): TextDocument {
+function readLines(
+  text: string,
+  sheet: (table: Table, suffix?: string) => Sheet,
+  path: string,
+  checkpoint: () => void,
+  document: (kind: FileKind, read: () => Sheet[]) => TextDocument,
+): TextDocument {
   const visible = INVISIBLE_CONTROL.test(text) ? text.replace(INVISIBLE_CONTROLS, '') : text;
   const sep = SEP_LINE.exec(visible);
   const body = sep ? visible.slice(sep[0].length) : visible;
   const delimiters = sep ? [sep[1]!] : plausibleDelimiters(body);
-  if (delimiters.length === 0) return { kind: 'text', sheets: [sheet(readDelimited(body, undefined, path, checkpoint))] };
+  if (delimiters.length === 0) {
+    const split = body.split(/\r\n|\n|\r/);
+    const columns = fixedWidthColumns(split);
+    const lines = () => sheet(readDelimited(body, undefined, path, checkpoint));
+    // Both readings: LibreOffice shows the lines until its user sets the column breaks it proposes.
+    if (columns) return document('prn', () => [lines(), sheet(readFixedWidth(split, columns, checkpoint), ' (fixed width)')]);
+    return document('text', () => [lines()]);
+  }
   // Every plausible reading is analysed: whichever one a person's application picks, people in it are found.
-  const sheets = delimiters.map((delimiter, i) => sheet(readDelimited(body, delimiter, path, checkpoint), i === 0 ? '' : ` (${delimiter})`));
-  return { kind: 'csv', sheets };
+  return document('csv', () => delimiters.map((delimiter, i) => sheet(readDelimited(body, delimiter, path, checkpoint), i === 0 ? '' : ` (${delimiter})`)));
 }

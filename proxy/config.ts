@@ -1,6 +1,7 @@
 // The proxy's configuration: a JSON file (deploy/export-guard.config.json documents every field)
 // plus flags for the common cases. Every error names the field, so IT can fix a config without
 // reading code. Paths in the file are relative to the file.
+import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -71,7 +72,27 @@ export async function loadConfig(argv: readonly string[]): Promise<ProxyConfig> 
   if (flags.target !== undefined) raw.target = flags.target;
   if (flags.listen !== undefined) raw.listen = flags.listen;
   if (flags.policy !== undefined) raw.policy = resolve(flags.policy);
-  return parseConfig(raw, baseDir);
+  const config = parseConfig(raw, baseDir);
+  checkReadable(config);
+  return config;
+}
+
+/** A file the config names but the proxy cannot read is a config error that names the field, at start. */
+function checkReadable(config: ProxyConfig): void {
+  const files: [string, string | undefined][] = [
+    ['config.policy', config.policy],
+    ['config.tls.cert', config.tls?.cert],
+    ['config.tls.key', config.tls?.key],
+  ];
+  for (const [field, file] of files) {
+    if (file === undefined) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ConfigError(`${field}: cannot read '${file}' (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'no permission' : code})`);
+    }
+  }
 }
 
 function parseFlags(argv: readonly string[]): Partial<Record<'config' | 'target' | 'listen' | 'policy', string>> {

@@ -44,7 +44,12 @@ export class SqliteStore implements Store {
   private readonly sql;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    try {
+      this.db = new Database(path);
+    } catch (error) {
+      // The operator sees the config field to fix, not only better-sqlite3's words.
+      throw new Error(`config.store.sqlite: cannot open '${path}': ${(error as Error).message}`);
+    }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);

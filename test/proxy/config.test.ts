@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../proxy/config.js';
 import { parseFourEyesConfig } from '../../proxy/approval/config.js';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
+import { parsePolicy } from '../../shared/policy/parse.js';
+import { SqliteStore } from '../../proxy/store/sqlite.js';
 
 describe('proxy config', () => {
   it('fills in defaults and resolves paths against the config file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'eg-config-'));
     const file = join(dir, 'office.json');
     await writeFile(file, JSON.stringify({ $comment: 'Kantoor Utrecht', target: 'https://werkportaal.example', policy: 'policy.json', tls: { cert: 'tls/cert.pem', key: 'tls/key.pem' } }));
+    await mkdir(join(dir, 'tls'));
+    for (const name of ['policy.json', 'tls/cert.pem', 'tls/key.pem']) await writeFile(join(dir, name), '{}');
     const config = await loadConfig(['--config', file, '--listen', '0.0.0.0:8443']);
     expect(config.target.href).toBe('https://werkportaal.example/');
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 8443 });
@@ -20,10 +24,23 @@ describe('proxy config', () => {
     expect(config.uploads.attachmentIdField).toBe('id');
   });
 
-  it('accepts the documented sample office config, approval sections included', async () => {
+  it('names the field of a file it cannot read, at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eg-config-'));
+    const file = join(dir, 'office.json');
+    await writeFile(file, JSON.stringify({ target: 'https://werkportaal.example', tls: { cert: 'tls/werkportaal.pem', key: 'tls/key.pem' } }));
+    await expect(loadConfig(['--config', file])).rejects.toThrow(`config.tls.cert: cannot read '${join(dir, 'tls/werkportaal.pem')}' (no such file)`);
+    await expect(loadConfig(['--config', file, '--policy', join(dir, 'nope.json')])).rejects.toThrow(/^config\.policy: cannot read .*nope\.json' \(no such file\)/);
+  });
+
+  it('names the store field when the database cannot be opened', () => {
+    expect(() => new SqliteStore(join(tmpdir(), 'eg-no-such-folder', 'state.db'))).toThrow(/^config\.store\.sqlite: cannot open '.*state\.db': .*directory does not exist/);
+  });
+
+  it('accepts the documented sample office config as shipped, with its sample policy and approval sections', async () => {
     const config = await loadConfig(['--config', 'deploy/export-guard.config.json']);
-    expect(config.listen).toEqual({ host: '0.0.0.0', port: 443 });
-    expect(config.tls?.cert).toMatch(/deploy\/tls\/werkportaal\.pem$/);
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.policy).toMatch(/deploy\/policy\.json$/);
+    expect(parsePolicy(JSON.parse(await readFile(config.policy!, 'utf8'))).protectedSites).toEqual(['https://werkportaal.example/*']);
     const fourEyes = parseFourEyesConfig(config.features, config.baseDir);
     expect(fourEyes.approval.sendRoutes[0]?.path).toBe('/api/messages');
     expect(fourEyes.storePath).toBe('/var/lib/export-guard/state.db');

@@ -1,8 +1,9 @@
 // `npm run bench differential`: every variant of test/differential/ read by SheetJS, LibreOffice
 // and Gnumeric and scanned by the detector; prints the counts and each disagreement by name.
-// DIFFERENTIAL_SEED picks other people and junk bytes (default 1).
+// DIFFERENTIAL_SEED picks other people and junk bytes (default 1); DIFFERENTIAL_VERBOSE=1 adds a
+// line per variant with what each oracle read.
 import { ORACLES, ORACLE_COMMANDS, installed, type OracleName } from '../test/differential/oracles.js';
-import { report, runDifferential } from '../test/differential/judge.js';
+import { report, runDifferential, table } from '../test/differential/judge.js';
 import { makeVariants } from '../test/differential/variants.js';
 
 export async function run(): Promise<void> {
@@ -13,5 +14,6 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const outcomes = await runDifferential(makeVariants(seed), oracles);
   console.log(`seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (process.env.DIFFERENTIAL_VERBOSE) console.log(`${table(outcomes, oracles)}\n`);
   console.log(report(outcomes, oracles));
 }

@@ -11,6 +11,8 @@ export interface Entry {
   data: Uint8Array;
   /** Overrides the archive's method for this entry (the ODF mimetype is always stored). */
   method?: 'store' | 'deflate';
+  /** A local entry the central directory does not list: streaming readers see it, others do not. */
+  unlisted?: boolean;
 }
 
 export interface ZipOptions {
@@ -54,8 +56,7 @@ export function zip(entries: Entry[], options: ZipOptions = {}): Uint8Array {
           v.setUint32(12, entry.data.length, true);
         })
       : new Uint8Array(0);
-    central.push(
-      fixed(46, name, (v) => {
+    const record = fixed(46, name, (v) => {
         v.setUint32(0, 0x02014b50, true);
         v.setUint16(4, 20, true);
         v.setUint16(6, 20, true);
@@ -67,12 +68,12 @@ export function zip(entries: Entry[], options: ZipOptions = {}): Uint8Array {
         v.setUint32(24, entry.data.length, true);
         v.setUint16(28, name.length, true);
         v.setUint32(42, offset, true);
-      }),
-    );
+    });
+    if (!entry.unlisted) central.push(record);
     parts.push(local, data, descriptor);
     offset += local.length + data.length + descriptor.length;
   }
-  const end = endRecord(entries.length, central.reduce((sum, c) => sum + c.length, 0), offset);
+  const end = endRecord(central.length, central.reduce((sum, c) => sum + c.length, 0), offset);
   return concat([options.prefix ?? new Uint8Array(0), ...parts, ...central, end]);
 }
 

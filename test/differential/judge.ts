@@ -21,9 +21,10 @@ export interface Outcome {
   why: string;
 }
 
-/** At least half of the BSNs, as numbers in the oracle's text (a leading zero may be gone). */
+/** At least half of the BSNs, as numbers in the oracle's text (a leading zero may be gone, digits may be grouped). */
 export function readsPeople(markers: string[], text: string): boolean {
-  const numbers = new Set((text.match(/\d+/g) ?? []).map((n) => n.replace(/^0+/, '')));
+  const grouped = text.replace(/(\d)[ .](?=\d)/g, '$1');
+  const numbers = new Set([...(text.match(/\d+/g) ?? []), ...(grouped.match(/\d+/g) ?? [])].map((n) => n.replace(/^0+/, '')));
   return markers.filter((bsn) => numbers.has(bsn.replace(/^0+/, ''))).length * 2 >= markers.length;
 }
 
@@ -82,6 +83,12 @@ export function describeOutcome(outcome: Outcome): string {
   const { verdict } = outcome;
   const reasons = verdict.reasons.map((r) => r.code).join(', ') || 'no reasons';
   return `${outcome.variant.name}: expected ${outcome.expected} (${outcome.why}), got ${verdict.verdict} (kind ${verdict.kind}, ${verdict.rows} rows, ${reasons})`;
+}
+
+/** One line per variant: what each oracle read (P people, H the harmless table, o something else, - nothing) and our verdict. */
+export function table(outcomes: Outcome[], oracles: readonly OracleName[]): string {
+  const mark = (r: Judged | undefined) => (!r?.opened ? '-' : r.people ? 'P' : r.harmless ? 'H' : 'o');
+  return outcomes.map((o) => `${o.variant.name.padEnd(52)} ${oracles.map((n) => mark(o.readings[n])).join('')}  ${o.verdict.verdict}${disagrees(o) ? '  DISAGREES' : ''}`).join('\n');
 }
 
 /** The counts the full run prints. */

@@ -12,6 +12,8 @@ export interface OdsOptions {
   repeated?: boolean;
   /** Text cut into a span and spaces written as <text:s/>, as a formatted cell is written. */
   spans?: boolean;
+  /** Digit strings stored as numbers whose shown text is '#####' (the value is what a reader shows). */
+  masked?: boolean;
 }
 
 const NS = {
@@ -38,6 +40,7 @@ function body(sheets: { name: string; rows: Cell[][] }[], options: OdsOptions): 
   const cell = (value: Cell, repeat: number) => {
     const times = repeat > 1 ? ` ${t}:number-columns-repeated="${repeat}"` : '';
     if (value === '') return `<${t}:table-cell${times}/>`;
+    if (options.masked && /^\d{6,}$/.test(String(value))) return `<${t}:table-cell${times} ${o}:value-type="float" ${o}:value="${Number(value)}"><${x}:p>#####</${x}:p></${t}:table-cell>`;
     const type = typeof value === 'number' ? `${o}:value-type="float" ${o}:value="${value}"` : `${o}:value-type="string"`;
     return `<${t}:table-cell${times} ${type}><${x}:p>${options.spans ? spanned(String(value), x) : escape(String(value))}</${x}:p></${t}:table-cell>`;
   };

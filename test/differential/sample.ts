@@ -4,7 +4,14 @@
 export const SAMPLE_SEED = 1;
 
 /** Every oracle must read these as their table, or the oracles (not the detector) are broken. */
-export const CONTROLS = ['xlsx/sheetjs/people', 'csv/semicolon/people', 'xlsx/sheetjs/catalogue', 'csv/semicolon/catalogue'];
+export const CONTROLS = [
+  'xlsx/sheetjs/people',
+  'csv/semicolon/people',
+  'xlsx/sheetjs/catalogue',
+  'csv/semicolon/catalogue',
+  // The people on a second, hidden sheet: each oracle must export every sheet.
+  'xlsx/hidden-sheet/people',
+];
 
 export const SAMPLE_VARIANTS = [
   ...CONTROLS,

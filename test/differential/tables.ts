@@ -12,7 +12,7 @@ export interface BaseTable {
   /** A short name used in variant names: 'people', 'catalogue', 'municipalities'. */
   name: string;
   rows: Cell[][];
-  /** people: the BSNs (an oracle reads people when it shows enough of them); harmless: values of the table. */
+  /** people: the BSNs or row-IDs (an oracle reads people when it shows enough of them); harmless: values of the table. */
   markers: string[];
 }
 
@@ -28,6 +28,20 @@ export function peopleTable(seed: number): BaseTable {
       ...people.map((p) => [p.bsn, p.initials, p.surname, dutchDate(p.birthDate), p.postcode, p.place]),
     ],
     markers: people.map((p) => p.bsn),
+  };
+}
+
+/** People without a BSN, as leak 9 listed them: surnames and the source system's row-IDs (and here birth dates). */
+export function peopleWithoutBsnTable(seed: number): BaseTable {
+  const people = makeJobSeekers(PEOPLE_COUNT, seed + 1000);
+  return {
+    content: 'people',
+    name: 'people-no-bsn',
+    rows: [
+      ['Achternaam', 'Voorletters', 'Geboortedatum', 'Woonplaats', 'Rij-ID'],
+      ...people.map((p) => [p.surname, p.initials, dutchDate(p.birthDate), p.place, String(p.rowId)]),
+    ],
+    markers: people.map((p) => String(p.rowId)),
   };
 }
 

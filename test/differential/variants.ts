@@ -5,7 +5,7 @@ import { concat, encodeText, workbook, type TextEncoding } from '../../scripts/f
 import { pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
 import { bzip2, endRecord, gzip, tar, xz, zip, type Entry, type ZipOptions } from './containers.js';
 import { odsEntries, fods, type OdsOptions } from './ods.js';
-import { catalogueTable, countPerPlace, municipalitiesTable, peopleTable, transpose, type BaseTable, type Cell } from './tables.js';
+import { catalogueTable, countPerPlace, municipalitiesTable, peopleTable, peopleWithoutBsnTable, transpose, type BaseTable, type Cell } from './tables.js';
 import { delimitedText, dif, fixedWidth, htmlTable, jsonRecords, spreadsheetMl2003, sylk, xmlRecords, type DelimitedOptions } from './text.js';
 import { xlsxEntries, type SheetSpec, type XlsxOptions } from './xlsx.js';
 
@@ -40,11 +40,13 @@ interface Context {
 
 interface Shape {
   name: string;
-  /** Shapes that only make sense for people (a duplicate entry hiding them, a cache holding them). */
-  peopleOnly?: boolean;
+  /** For shapes that only make sense for some tables (a duplicate entry hiding people, BSNs spelled otherwise). */
+  only?: (table: BaseTable) => boolean;
   build(context: Context): Built;
 }
 
+const people = (t: BaseTable) => t.content === 'people';
+const withBsn = (t: BaseTable) => t.rows[0]?.[0] === 'BSN';
 const text = (value: string, encoding: TextEncoding = 'utf-8') => encodeText(value, encoding);
 const bytesOf = (value: string) => new TextEncoder().encode(value);
 
@@ -111,6 +113,9 @@ const SHAPES: Shape[] = [
   xlsxShape('absolute-targets', { absoluteTargets: true }),
   xlsxShape('odd-part-names', { sheetPath: (i) => `data/tabel-${i}.bin` }),
   xlsxShape('backslash-names', { partName: (n) => n.replace(/\//g, '\\') }),
+  xlsxShape('utf8-bom-parts', { style: { encoding: 'utf-8-bom' } }),
+  xlsxShape('dtd-entities', { style: { text: 'dtd-entity' } }),
+  xlsxShape('lying-dimension', { dimension: 'A1' }),
   { name: 'xlsx/numbers-exponent', build: ({ table }) => xlsx({ ...table, rows: digitsAsNumbers(table.rows) }, { number: (n) => n.toExponential().toUpperCase() }) },
   // xlsx: the zip around it.
   xlsxShape('stored', {}, { method: 'store' }),
@@ -119,21 +124,32 @@ const SHAPES: Shape[] = [
   { name: 'xlsx/trailing-junk', build: ({ table, junk }) => ({ ext: 'xlsx', bytes: concat([xlsx(table).bytes, junk(500)]) }) },
   {
     name: 'xlsx/duplicate-entry-people-first',
-    peopleOnly: true,
-    build: ({ table, twin }) => duplicateSheet(table, twin, 'first'),
+    only: people,
+    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [people, harmless], AMBIGUOUS),
   },
   {
     name: 'xlsx/duplicate-entry-people-last',
-    peopleOnly: true,
-    build: ({ table, twin }) => duplicateSheet(table, twin, 'last'),
+    only: people,
+    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [harmless, people], AMBIGUOUS),
+  },
+  {
+    name: 'xlsx/case-twin-entries',
+    only: people,
+    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [people, { ...harmless, name: harmless.name.toUpperCase() }], AMBIGUOUS),
+  },
+  {
+    name: 'xlsx/unlisted-local-entry',
+    only: people,
+    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [{ ...people, unlisted: true }, harmless],
+      'a local entry the central directory does not list: a zip is a zip when its central directory and local headers agree (issue 10), and a streaming reader sees the people'),
   },
   // xlsx: where in the workbook the table is.
-  { name: 'xlsx/far-below-harmless', peopleOnly: true, build: ({ table, twin }) => xlsx({ ...table, rows: farBelow(twin.rows, table.rows) }) },
+  { name: 'xlsx/far-below-harmless', only: people, build: ({ table, twin }) => xlsx({ ...table, rows: farBelow(twin.rows, table.rows) }) },
   { name: 'xlsx/hidden-sheet', build: ({ table }) => ({ ext: 'xlsx', bytes: zip(xlsxEntries([NOTE, { ...sheet(table), name: 'Gegevens', state: 'hidden' }])) }) },
   { name: 'xlsx/very-hidden-sheet', build: ({ table }) => ({ ext: 'xlsx', bytes: zip(xlsxEntries([NOTE, { ...sheet(table), name: 'Gegevens', state: 'veryHidden' }])) }) },
   {
     name: 'xlsx/pivot-cache',
-    peopleOnly: true,
+    only: people,
     build: ({ table }) => ({
       ext: 'xlsx',
       bytes: zip(xlsxEntries([{ name: 'Overzicht', rows: countPerPlace(table) }], { pivotCache: table.rows })),
@@ -142,7 +158,7 @@ const SHAPES: Shape[] = [
   },
   {
     name: 'xlsx/external-link-cache',
-    peopleOnly: true,
+    only: people,
     build: ({ table }) => ({
       ext: 'xlsx',
       bytes: zip(xlsxEntries([NOTE], { externalLink: table.rows })),
@@ -151,7 +167,7 @@ const SHAPES: Shape[] = [
   },
   {
     name: 'docx/embedded-xlsx',
-    peopleOnly: true,
+    only: people,
     build: ({ table }) => ({ ext: 'docx', bytes: docxWithEmbedding(xlsx(table).bytes), mustBlock: 'an embedded package is read like the file itself (issue 9)' }),
   },
   // Workbooks as SheetJS writes them: the controls every reader handles.
@@ -165,12 +181,13 @@ const SHAPES: Shape[] = [
   { name: 'ods/prefixes', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], ODD_PREFIXES)) }) },
   { name: 'ods/repeated', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], { repeated: true })) }) },
   { name: 'ods/text-spans', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], { spans: true })) }) },
+  { name: 'ods/masked-values', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], { masked: true })) }) },
   { name: 'ods/no-mimetype', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)]).slice(1)) }) },
   { name: 'ods/flat', build: ({ table }) => ({ ext: 'fods', bytes: fods([sheet(table)]) }) },
   { name: 'ods/flat-prefixes-repeated', build: ({ table }) => ({ ext: 'fods', bytes: fods([sheet(table)], { ...ODD_PREFIXES, repeated: true }) }) },
   {
     name: 'ods/encrypted',
-    peopleOnly: true,
+    only: people,
     build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)], {}, 'geheim')), mustBlock: 'encrypted: what cannot be read is blocked (issue 9)' }),
   },
 
@@ -198,7 +215,9 @@ const SHAPES: Shape[] = [
   { name: 'csv/all-quoted', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.map((v) => `"${v}"`).join(',')).join('\r\n')) }) },
   { name: 'csv/title-lines', build: ({ table }) => csv({ ...table, rows: [['Selectie groepsbericht'], ['Aangemaakt door medewerker'], [], ...table.rows] }, { delimiter: ';' }) },
   { name: 'csv/padded-fields', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.map((v) => ` ${v}  `).join(';')).join('\n')) }) },
-  { name: 'csv/far-below-harmless', peopleOnly: true, build: ({ table, twin }) => csv({ ...table, rows: farBelow(twin.rows, table.rows) }, { delimiter: ';' }) },
+  { name: 'csv/far-below-harmless', only: people, build: ({ table, twin }) => csv({ ...table, rows: farBelow(twin.rows, table.rows) }, { delimiter: ';' }) },
+  { name: 'csv/bsn-dotted', only: withBsn, build: ({ table }) => csv({ ...table, rows: reformatBsn(table.rows, (b) => `${b.slice(0, 3)}.${b.slice(3, 6)}.${b.slice(6)}`) }, { delimiter: ';' }) },
+  { name: 'csv/bsn-spaced', only: withBsn, build: ({ table }) => csv({ ...table, rows: reformatBsn(table.rows, (b) => `${b.slice(0, 4)} ${b.slice(4, 6)} ${b.slice(6)}`) }, { delimiter: ';' }) },
   { name: 'csv/transposed', build: ({ table }) => csv({ ...table, rows: transpose(table.rows) }, { delimiter: ';' }) },
   { name: 'csv/one-line', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.join(';')).join(';')) }) },
 
@@ -228,18 +247,19 @@ function peopleReason(table: BaseTable, reason: string): string | undefined {
   return table.content === 'people' ? reason : undefined;
 }
 
-/** Two entries named xl/worksheets/sheet1.xml: the people's and a harmless twin's, in either order. */
-function duplicateSheet(people: BaseTable, twin: BaseTable, peopleAre: 'first' | 'last'): Built {
+const AMBIGUOUS = 'two entries with one name (as OPC compares names): an ambiguous container is blocked as corrupt (issue 9)';
+
+/** The people's sheet and a harmless twin's, both as xl/worksheets/sheet1.xml, arranged in the package by `arrange`. */
+function twinSheets(people: BaseTable, twin: BaseTable, arrange: (people: Entry, harmless: Entry) => Entry[], mustBlock: string): Built {
   const entries = xlsxEntries([sheet(people)], { strings: 'inline' });
   const sheetName = 'xl/worksheets/sheet1.xml';
   const twinSheet = xlsxEntries([sheet(twin)], { strings: 'inline' }).find((e) => e.name === sheetName)!;
   const at = entries.findIndex((e) => e.name === sheetName);
-  const pair = peopleAre === 'first' ? [entries[at]!, twinSheet] : [twinSheet, entries[at]!];
-  return {
-    ext: 'xlsx',
-    bytes: zip([...entries.slice(0, at), ...pair, ...entries.slice(at + 1)]),
-    mustBlock: 'two entries with one name: an ambiguous container is blocked as corrupt (issue 9)',
-  };
+  return { ext: 'xlsx', bytes: zip([...entries.slice(0, at), ...arrange(entries[at]!, twinSheet), ...entries.slice(at + 1)]), mustBlock };
+}
+
+function reformatBsn(rows: Cell[][], format: (bsn: string) => string): Cell[][] {
+  return rows.map((row, r) => (r === 0 ? row : [format(String(row[0])), ...row.slice(1)]));
 }
 
 function docxWithEmbedding(embedded: Uint8Array): Uint8Array {
@@ -265,16 +285,16 @@ function hash(name: string): number {
   return h >>> 0;
 }
 
-/** Every variant for a seed: each shape applied to the people and to both harmless tables. */
+/** Every variant for a seed: each shape applied to both lists of people and to both harmless tables. */
 export function makeVariants(seed: number, only?: ReadonlySet<string>): Variant[] {
-  const people = peopleTable(seed);
-  const tables = [people, catalogueTable(seed), municipalitiesTable(seed)];
+  const tables = [peopleTable(seed), peopleWithoutBsnTable(seed), catalogueTable(seed), municipalitiesTable(seed)];
+  const twin = tables[2]!;
   const variants: Variant[] = [];
   for (const shape of SHAPES) {
     for (const table of tables) {
       const name = `${shape.name}/${table.name}`;
-      if ((shape.peopleOnly && table.content !== 'people') || (only && !only.has(name))) continue;
-      const context: Context = { table, twin: tables[1]!, junk: (length) => pseudoRandomBytes(length, (seed ^ hash(name)) >>> 0) };
+      if ((shape.only && !shape.only(table)) || (only && !only.has(name))) continue;
+      const context: Context = { table, twin, junk: (length) => pseudoRandomBytes(length, (seed ^ hash(name)) >>> 0) };
       const built = shape.build(context);
       variants.push({ name, content: table.content, markers: table.markers, ...built });
     }

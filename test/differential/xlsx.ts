@@ -27,6 +27,8 @@ export interface XlsxOptions {
   sheetPath?: (i: number) => string;
   /** Relationship targets written as absolute part names (/xl/...), as some writers do. */
   absoluteTargets?: boolean;
+  /** A dimension element that claims less than the sheet holds (readers may trust it). */
+  dimension?: string;
   /** Rows kept only in a pivot cache (no sheet shows them). */
   pivotCache?: Cell[][];
   /** Rows kept only as the cached values of a linked workbook. */
@@ -81,7 +83,7 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
     return el('c', { r: ref, t: 's' }, el('v', {}, String(index)));
   };
   const worksheet = (rows: Cell[][]) =>
-    el('worksheet', {}, el('sheetData', {}, ...rows.map((row, r) =>
+    el('worksheet', {}, ...(options.dimension ? [el('dimension', { ref: options.dimension })] : []), el('sheetData', {}, ...rows.map((row, r) =>
       el('row', { r: options.omitRefs ? undefined : r + 1 }, ...row.flatMap((value, c) => cell(value, r, c) ?? [])))));
 
   const entries: Entry[] = [];

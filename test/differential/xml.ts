@@ -7,10 +7,10 @@ export interface XmlStyle {
   /** The prefix of the part's main namespace ('' for a default namespace). */
   prefix: string;
   /** How text and attribute values are written. */
-  text: 'escape' | 'cdata' | 'charref' | 'split-comment';
+  text: 'escape' | 'cdata' | 'charref' | 'split-comment' | 'dtd-entity';
   /** Comments and processing instructions between elements. */
   misc: boolean;
-  encoding: 'utf-8' | 'utf-16';
+  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16';
 }
 
 export const PLAIN: XmlStyle = { quote: '"', equals: '=', prefix: '', text: 'escape', misc: false, encoding: 'utf-8' };
@@ -28,12 +28,17 @@ export function el(name: string, attrs: XmlElement['attrs'] = {}, ...children: (
 /** Serialises `root` in namespace `ns` (its elements take the style's prefix); `others` are further prefixes. */
 export function xml(root: XmlElement, ns: string, others: Record<string, string>, style: XmlStyle): Uint8Array {
   const declarations = { [style.prefix ? `xmlns:${style.prefix}` : 'xmlns']: ns, ...Object.fromEntries(Object.entries(others).map(([p, uri]) => [`xmlns:${p}`, uri])) };
-  const body = element({ ...root, attrs: { ...declarations, ...root.attrs } }, style);
-  const text = `<?xml version="1.0" encoding="${style.encoding === 'utf-16' ? 'UTF-16' : 'UTF-8'}" standalone="yes"?>\r\n${body}`;
-  return style.encoding === 'utf-16' ? utf16le(`\ufeff${text}`) : new TextEncoder().encode(text);
+  const entities = new Map<string, string>();
+  const body = element({ ...root, attrs: { ...declarations, ...root.attrs } }, style, entities);
+  // Internal entities: a conforming parser replaces each reference with the text declared here.
+  const doctype = entities.size === 0 ? '' :
+    `<!DOCTYPE ${style.prefix ? `${style.prefix}:` : ''}${root.name} [\r\n${[...entities].map(([value, name]) => `<!ENTITY ${name} "${escape(value).replace(/"/g, '&#34;').replace(/%/g, '&#37;')}">`).join('\r\n')}\r\n]>\r\n`;
+  const text = `<?xml version="1.0" encoding="${style.encoding === 'utf-16' ? 'UTF-16' : 'UTF-8'}" standalone="yes"?>\r\n${doctype}${body}`;
+  if (style.encoding === 'utf-16') return utf16le(`\ufeff${text}`);
+  return new TextEncoder().encode(style.encoding === 'utf-8-bom' ? `\ufeff${text}` : text);
 }
 
-function element(node: XmlElement, style: XmlStyle): string {
+function element(node: XmlElement, style: XmlStyle, entities: Map<string, string>): string {
   const name = style.prefix && !node.name.includes(':') ? `${style.prefix}:${node.name}` : node.name;
   const attrs = Object.entries(node.attrs)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
@@ -41,7 +46,7 @@ function element(node: XmlElement, style: XmlStyle): string {
     .join('');
   const misc = style.misc ? '<!-- geen opmerking --><?export-guard variant?>' : '';
   if (node.children.length === 0) return `<${name}${attrs}/>${misc}`;
-  const inner = node.children.map((child) => (typeof child === 'string' ? text(child, style) : element(child, style))).join('');
+  const inner = node.children.map((child) => (typeof child === 'string' ? text(child, style, entities) : element(child, style, entities))).join('');
   return `<${name}${attrs}>${misc}${inner}</${name}>${misc}`;
 }
 
@@ -58,7 +63,7 @@ function attribute(value: string, style: XmlStyle): string {
   return escape(value).replace(style.quote === '"' ? /"/g : /'/g, style.quote === '"' ? '&quot;' : '&apos;');
 }
 
-function text(value: string, style: XmlStyle): string {
+function text(value: string, style: XmlStyle, entities: Map<string, string>): string {
   switch (style.text) {
     case 'escape':
       return escape(value);
@@ -70,6 +75,10 @@ function text(value: string, style: XmlStyle): string {
       // A comment and a processing instruction inside the text: a conforming parser joins the halves.
       const half = Math.ceil(value.length / 2);
       return `${escape(value.slice(0, half))}<!--x--><?pi ?>${escape(value.slice(half))}`;
+    }
+    case 'dtd-entity': {
+      if (!entities.has(value)) entities.set(value, `w${entities.size}`);
+      return `&${entities.get(value)!};`;
     }
   }
 }

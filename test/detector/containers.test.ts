@@ -10,7 +10,9 @@ import { ReadSession } from '../../shared/detector/read/session.js';
 import { readWithSheetJs } from '../../shared/detector/read/sheetjs.js';
 import type { Limits } from '../../shared/policy/types.js';
 import { concat, delimited, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
-import { exportTable } from '../../scripts/fixtures/catalogue.js';
+import { exportTable, pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
+import { detect } from '../../shared/detector/index.js';
+import { fixtureBytes } from '../helpers/fixtures.js';
 import { unzipSync } from 'fflate';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -196,3 +198,39 @@ function storedZip(entries: { name: string; data: Uint8Array; at: number }[], bo
   v.setUint32(16, body.length, true);
   return concat([body, directory, end]);
 }
+
+describe('content sniffing never ends in allow on a prefix', () => {
+  const blocked = async (bytes: Uint8Array, label: string) => {
+    const verdict = await detect(bytes);
+    expect(verdict.verdict, `${label}: ${verdict.kind} ${verdict.reasons.map((r) => r.code).join(', ')}`).toBe('block');
+    expect(verdict.reasons.some((r) => r.code.startsWith('file-')), `${label} blocked for its people, not as unreadable`).toBe(false);
+  };
+  const lines = () => new TextDecoder().decode(peopleCsv()).split('\r\n').filter(Boolean);
+  const text = (rows: string[]) => ascii(rows.join('\r\n') + '\r\n');
+
+  it('blocks the people csv with a zip end record appended', async () => {
+    await blocked(concat([peopleCsv(), EMPTY_ZIP_END]), 'zip end record');
+    await blocked(concat([peopleCsv(), zipArchive([{ name: 'leesmij.txt', data: ascii('Niets bijzonders hier.') }])]), 'a harmless zip appended');
+  });
+
+  it('blocks the people csv with %PDF- in a cell or GIF89a as its first header cell', async () => {
+    const [header, ...rest] = lines();
+    await blocked(text([header!, ...rest.slice(0, 2).map((line) => `${line};%PDF-1.7`), ...rest.slice(2)]), '%PDF- in a cell');
+    await blocked(text([`GIF89a;${header}`, ...rest.map((line) => `x;${line}`)]), 'GIF89a header');
+  });
+
+  it('blocks the people csv with a VT or NUL at the end of each line', async () => {
+    for (const control of ['\v', '\0']) await blocked(text(lines().map((line) => line + control)), `control ${JSON.stringify(control)}`);
+  });
+
+  it('blocks the people csv behind a binary prefix (random bytes, a PNG header)', async () => {
+    await blocked(concat([pseudoRandomBytes(2048, 5), peopleCsv()]), 'random prefix');
+    const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 32, 0, 0, 0, 24, 8, 6, 0, 0, 0);
+    await blocked(concat([png, peopleCsv()]), 'PNG header');
+  });
+
+  it('lets random bytes, a real PDF, an image and a Word document pass', async () => {
+    for (const name of ['letter.pdf', 'photo.png', 'notes.docx'] as const) expect((await detect(await fixtureBytes(name))).verdict, name).toBe('allow');
+    for (const seed of [1, 2, 3]) expect((await detect(pseudoRandomBytes(300_000, seed))).verdict).toBe('allow');
+  });
+});

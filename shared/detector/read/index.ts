@@ -31,6 +31,7 @@ import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
 import { sniff } from './sniff.js';
 import { readTextDocument } from './text-formats.js';
+import { textRuns } from './text-runs.js';
 import { readXlsx } from './xlsx-fast.js';
 import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
 
@@ -99,7 +100,7 @@ class Reader {
       case 'image':
       case 'other':
         this.found(path, sniffed.format);
-        return;
+        return this.readTextInside(bytes, path);
     }
   }
 
@@ -115,6 +116,8 @@ class Reader {
     }
     const kind = zipKind(zip);
     this.found(path, kind);
+    // Text before, between or after the zip's parts opens as a table in a text editor or spreadsheet.
+    for (const run of zip.foreign) this.readTextInside(run, path);
     switch (kind) {
       case 'xlsx':
       case 'xlsm':
@@ -142,6 +145,14 @@ class Reader {
         return;
       default:
         return;
+    }
+  }
+
+  /** Reads the text found inside bytes that are no text file (text-runs.ts) as any text is read. */
+  private readTextInside(bytes: Uint8Array, path: string): void {
+    for (const text of textRuns(bytes)) {
+      const { kind, sheets } = readTextDocument(text, path, this.session);
+      this.add(kind, path, sheets);
     }
   }
 

@@ -22,14 +22,10 @@ const ZERO = 48, NINE = 57, UPPER_A = 65, UPPER_Z = 90;
 const B = 98, C = 99, D = 100, E = 101, I = 105, N = 110, R = 114, S = 115, T = 116;
 
 export function scanWorksheet(xml: string, context: CellContext, where: string, checkpoint: () => void): CellValue[][] {
-  const sheetData = /<(\w+:)?sheetData\b/.exec(xml);
-  if (!sheetData) return noCells(xml, where);
-  const prefix = sheetData[1] ?? '';
-  const cellClose = `</${prefix}c>`;
-  const valueOpen = `<${prefix}v`;
-  const dataEnd = xml.indexOf(`</${prefix}sheetData>`, sheetData.index);
+  const sheetData = xml.indexOf('<sheetData');
+  if (sheetData < 0) return noCells(xml, where);
+  const dataEnd = xml.indexOf('</sheetData>', sheetData);
   const limit = dataEnd < 0 ? xml.length : dataEnd;
-  const nameAt = 1 + prefix.length;
 
   const rows: CellValue[][] = [];
   let row: CellValue[] = [];
@@ -37,15 +33,14 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
   let rowsSeen = 0;
   let cells = 0;
   let column = -1;
-  let pos = sheetData.index + 1;
+  let pos = sheetData + 1;
   for (;;) {
     const lt = xml.indexOf('<', pos);
     if (lt < 0 || lt >= limit) break;
     const tagEnd = xml.indexOf('>', lt);
     if (tagEnd < 0) break;
     pos = tagEnd + 1;
-    if (prefix !== '' && !xml.startsWith(prefix, lt + 1)) continue;
-    const name = lt + nameAt;
+    const name = lt + 1;
     const first = xml.charCodeAt(name);
     if (first === R && xml.startsWith('row', name) && endsName(xml.charCodeAt(name + 3))) {
       const r = attribute(xml, 'r=', name, tagEnd);
@@ -61,11 +56,11 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
     column = ref < 0 ? column + 1 : columnAt(xml, ref);
     if (column >= MAX_COLUMNS) stop('corrupt', where, `cell column ${column + 1} outside the sheet`);
     if (xml.charCodeAt(tagEnd - 1) === SLASH) continue;
-    const close = xml.indexOf(cellClose, pos);
+    const close = xml.indexOf('</c>', pos);
     const end = close < 0 ? limit : close;
-    const value = cellValue(xml, name, tagEnd, end, valueOpen, context, where);
+    const value = cellValue(xml, name, tagEnd, end, context, where);
     // Past the closing tag: it is no row or cell, so looking at it would only cost time.
-    pos = close < 0 ? limit : close + cellClose.length;
+    pos = close < 0 ? limit : close + 4;
     if (value !== null) {
       if (rowIndex < 0) row = rows[(rowIndex = 0)] ??= [];
       row[column] = value;
@@ -88,7 +83,7 @@ function noCells(xml: string, where: string): CellValue[][] {
 
 /** <dimension ref="A1:E91"/>: a range of more than one cell means the sheet was written with content. */
 function declaresCells(xml: string): boolean {
-  const range = /<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"/.exec(xml.slice(0, 4096));
+  const range = /<dimension\b[^>]*\sref="([A-Z]+\d+):([A-Z]+\d+)"/.exec(xml.slice(0, 4096));
   return range !== null && range[1] !== range[2];
 }
 
@@ -125,21 +120,23 @@ function columnAt(xml: string, at: number): number {
   return column - 1;
 }
 
-function cellValue(xml: string, name: number, tagEnd: number, end: number, valueOpen: string, context: CellContext, where: string): CellValue {
+function cellValue(xml: string, name: number, tagEnd: number, end: number, context: CellContext, where: string): CellValue {
   const typeAt = attribute(xml, 't=', name, tagEnd);
   const type = typeAt < 0 ? N : xml.charCodeAt(typeAt);
   const typeIsStr = type === S && xml.charCodeAt(typeAt + 1) === T;
   if (type === I) return emptyToNull(runsText(xml.slice(tagEnd + 1, end)));
-  const start = valueStart(xml, tagEnd + 1, end, valueOpen);
+  const start = valueStart(xml, tagEnd + 1, end);
   if (start < 0) return null;
+  const valueEnd = Math.min(end, indexOrEnd(xml, '<', start));
   if (type === S && !typeIsStr) {
-    const text = context.strings[integerAt(xml, start)];
+    const text = context.strings[sharedStringIndex(xml, start, valueEnd)];
     if (text === undefined) stop('corrupt', where, 'a cell refers to a shared string that does not exist');
     return emptyToNull(text);
   }
-  const valueEnd = Math.min(end, indexOrEnd(xml, '<', start));
-  const raw = xml.slice(start, valueEnd);
-  if (typeIsStr) return emptyToNull(xmlText(raw));
+  // A value written with references ('&#49;2') or spaces is rare: decoded only then.
+  const written = xml.slice(start, valueEnd);
+  const raw = written.includes('&') ? xmlText(written) : written;
+  if (typeIsStr) return emptyToNull(raw);
   if (type === B) return raw === '1' || raw === 'true';
   if (type === E) return null;
   if (type === D) return isoFromText(raw);
@@ -149,12 +146,22 @@ function cellValue(xml: string, name: number, tagEnd: number, end: number, value
   return style >= 0 && context.dateStyles[integerAt(xml, style)] ? serialToIso(number, context.date1904) : number;
 }
 
+/** The index in '<v>12</v>'; the digits alone are read without a substring. */
+function sharedStringIndex(xml: string, start: number, end: number): number {
+  let index = 0;
+  let at = start;
+  for (let code = xml.charCodeAt(at); at < end && code >= ZERO && code <= NINE; code = xml.charCodeAt(++at)) index = index * 10 + code - ZERO;
+  if (at === end && end > start) return index;
+  const value = xmlText(xml.slice(start, end)).trim();
+  return /^\d+$/.test(value) ? Number(value) : NaN;
+}
+
 /** Where the text of the cell's <v> element starts (it may carry attributes), or -1 when there is none. */
-function valueStart(xml: string, from: number, end: number, valueOpen: string): number {
+function valueStart(xml: string, from: number, end: number): number {
   for (let open = xml.indexOf('<', from); open >= 0 && open < end; open = xml.indexOf('<', open + 1)) {
-    if (!xml.startsWith(valueOpen, open)) continue;
-    const after = xml.charCodeAt(open + valueOpen.length);
-    if (after === GREATER) return open + valueOpen.length + 1;
+    if (!xml.startsWith('<v', open)) continue;
+    const after = xml.charCodeAt(open + 2);
+    if (after === GREATER) return open + 3;
     if (endsName(after)) {
       const close = xml.indexOf('>', open);
       // <v/>: an empty value.

@@ -1,4 +1,5 @@
-// Text inside OOXML: entities, the _xHHHH_ escapes of characters XML cannot hold, and runs.
+// Text inside OOXML: entities, the _xHHHH_ escapes of characters XML cannot hold, and runs, in
+// parts already in plain shape (xml-canonical.ts: SpreadsheetML unprefixed).
 const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));|_x([0-9a-fA-F]{4})_/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -11,8 +12,8 @@ export function xmlText(text: string): string {
   });
 }
 
-const PHONETIC_RUN = /<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g;
-const TEXT_RUN = /<(?:\w+:)?t\b[^>]*?(?:\/>|>([^<]*)<\/(?:\w+:)?t>)/g;
+const PHONETIC_RUN = /<rPh\b[\s\S]*?<\/rPh>/g;
+const TEXT_RUN = /<t\b[^>]*?(?:\/>|>([^<]*)<\/t>)/g;
 
 /** The visible text of a string item (<si>, <is>): all <t> runs, without phonetic (furigana) runs. */
 export function runsText(xml: string): string {

@@ -1,0 +1,230 @@
+// The xlsx and ods readers on XML written the many ways XML allows, and on the parts beyond the
+// sheets that hold cells. Each variant is built by hand (fflate), and the oracles (SheetJS,
+// LibreOffice) say what a person sees in it: the detector must read the same people, or block.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { strToU8, zipSync } from 'fflate';
+import * as XLSX from '@e965/xlsx';
+import { readDocuments } from '../../shared/detector/read/index.js';
+import { canonicalXml, isPlain, SPREADSHEET_ML } from '../../shared/detector/read/xml-canonical.js';
+import { rowsOf } from '../../shared/detector/table.js';
+import type { CellValue } from '../../shared/detector/types.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import { makeJobSeekers } from '../../scripts/fixtures/people.js';
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const PKG = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const TYPE = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+const context = () => ({ limits: DEFAULT_POLICY.limits, deadline: Date.now() + 60_000 });
+const read = (bytes: Uint8Array) => readDocuments(bytes, context());
+
+/** The people as the sheet shows them: a header row, then name and BSN per row. */
+function people(count: number): string[][] {
+  return [['Naam', 'BSN'], ...makeJobSeekers(count, 9).map((p) => [`${p.firstName} ${p.surname}`, p.bsn])];
+}
+
+interface XlsxParts {
+  sheet: string | Uint8Array;
+  strings?: string;
+  workbook?: string;
+  /** More parts, and relationships of the workbook to them (type, target). */
+  extra?: Record<string, string | Uint8Array>;
+  workbookRels?: [string, string][];
+}
+
+function xlsx({ sheet, strings, workbook, extra = {}, workbookRels = [] }: XlsxParts): Uint8Array {
+  const rels = [['worksheet', 'worksheets/sheet1.xml'], ...(strings ? [['sharedStrings', 'sharedStrings.xml']] : []), ...workbookRels];
+  const files: Record<string, Uint8Array> = {
+    '[Content_Types].xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
+        (strings ? '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' : '') +
+        '</Types>',
+    ),
+    '_rels/.rels': strToU8(`<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${TYPE}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+    'xl/workbook.xml': strToU8(workbook ?? `<?xml version="1.0"?><workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      `<?xml version="1.0"?><Relationships xmlns="${PKG}">${rels.map(([type, target], i) => `<Relationship Id="rId${i + 1}" Type="${TYPE}/${type}" Target="${target}"/>`).join('')}</Relationships>`,
+    ),
+    'xl/worksheets/sheet1.xml': typeof sheet === 'string' ? strToU8(sheet) : sheet,
+  };
+  if (strings) files['xl/sharedStrings.xml'] = strToU8(strings);
+  for (const [name, content] of Object.entries(extra)) files[name] = typeof content === 'string' ? strToU8(content) : content;
+  return zipSync(files);
+}
+
+const column = (i: number) => String.fromCharCode(65 + i);
+
+/** A worksheet of the rows with cells written by `cell` (its text, reference and shared-string index). */
+function sheetXml(rows: string[][], cell: (text: string, ref: string, index: number) => string, root = `<worksheet xmlns="${MAIN}">`, close = '</worksheet>'): string {
+  let index = 0;
+  const body = rows.map((row, r) => `<row r="${r + 1}">${row.map((text, c) => cell(text, `${column(c)}${r + 1}`, index++)).join('')}</row>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${root}<sheetData>${body}</sheetData>${close}`;
+}
+
+function stringsXml(rows: string[][], item: (text: string) => string): string {
+  return `<?xml version="1.0"?><sst xmlns="${MAIN}">${rows.flat().map((text) => `<si>${item(text)}</si>`).join('')}</sst>`;
+}
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const charRefs = (text: string) => [...text].map((c) => `&#${c.codePointAt(0)};`).join('');
+
+/** Variants of one people list: each writes the same cells in XML a conforming parser reads alike. */
+function variants(rows: string[][]): Record<string, XlsxParts> {
+  const shared = (item: (text: string) => string, cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`) => ({
+    sheet: sheetXml(rows, (_, ref, index) => cell(ref, index)),
+    strings: stringsXml(rows, item),
+  });
+  return {
+    'shared strings, as Excel writes them': shared((t) => `<t>${escape(t)}</t>`),
+    'shared strings in CDATA sections': shared((t) => `<t><![CDATA[${t}]]></t>`),
+    'inline strings in CDATA sections': { sheet: sheetXml(rows, (t, ref) => `<c r="${ref}" t="inlineStr"><is><t><![CDATA[${t}]]></t></is></c>`) },
+    'text split by comments and processing instructions': shared((t) => `<t>${escape(t.slice(0, 2))}<!-- x --><?pi y?>${escape(t.slice(2))}</t>`),
+    'character references in text, values and attributes': shared(
+      (t) => `<t>${charRefs(t)}</t>`,
+      (ref, index) => `<c r="${charRefs(ref)}" t="&#115;"><v>${charRefs(String(index))}</v></c>`,
+    ),
+    "single quotes and spaces around '='": shared((t) => `<t xml:space = 'preserve'>${escape(t)}</t>`, (ref, index) => `<c r = '${ref}'\n t\t=\t's' ><v >${index}</v ></c >`),
+    'a prefix bound to SpreadsheetML': {
+      sheet: sheetXml(rows, (_, ref, index) => `<x:c r="${ref}" t="s"><x:v>${index}</x:v></x:c>`, `<x:worksheet xmlns:x="${MAIN}">`, '</x:worksheet>').replace(/<(\/?)(sheetData|row)/g, '<$1x:$2'),
+      strings: `<?xml version="1.0"?><s:sst xmlns:s="${MAIN}">${rows.flat().map((t) => `<s:si><s:t>${escape(t)}</s:t></s:si>`).join('')}</s:sst>`,
+    },
+    'the default namespace redeclared on sheetData': {
+      sheet: sheetXml(rows, (_, ref, index) => `<c r="${ref}" t="s"><v>${index}</v></c>`, `<x:worksheet xmlns:x="${MAIN}" xmlns="urn:elsewhere">`, '</x:worksheet>').replace('<sheetData>', `<sheetData xmlns="${MAIN}">`),
+      strings: stringsXml(rows, (t) => `<t>${escape(t)}</t>`),
+    },
+    "a '>' inside another attribute's value": shared(
+      (t) => `<t>${escape(t)}</t>`,
+      (ref, index) => `<c r="${ref}" xmlns:z="urn:z" z:note="a>b" t="s"><v>${index}</v></c>`,
+    ),
+  };
+}
+
+const encodings: Record<string, (xml: string) => Uint8Array> = {
+  'UTF-8 with BOM': (xml) => new Uint8Array([0xef, 0xbb, 0xbf, ...strToU8(xml)]),
+  'UTF-16LE with BOM': (xml) => new Uint8Array([0xff, 0xfe, ...new Uint8Array(Uint16Array.from(xml.replace('UTF-8', 'UTF-16'), (c) => c.charCodeAt(0)).buffer)]),
+  'UTF-16BE with BOM': (xml) => {
+    const units = [...xml.replace('UTF-8', 'UTF-16')].flatMap((c) => [c.charCodeAt(0) >> 8, c.charCodeAt(0) & 0xff]);
+    return new Uint8Array([0xfe, 0xff, ...units]);
+  },
+  'ISO-8859-1 declared': (xml) => Uint8Array.from(xml.replace('UTF-8', 'ISO-8859-1'), (c) => c.charCodeAt(0)),
+};
+
+const ACCENTS = [['Naam', 'Plaats'], ['Jürgen Müller', 'Den Bosch'], ['Zoë Çelik', 'Ede']];
+
+function encodedXlsx(encode: (xml: string) => Uint8Array): Uint8Array {
+  return xlsx({ sheet: encode(sheetXml(ACCENTS, (t, ref) => `<c r="${ref}" t="inlineStr"><is><t>${escape(t)}</t></is></c>`)) });
+}
+
+function firstSheetRows(outcome: Awaited<ReturnType<typeof read>>): CellValue[][] {
+  expect(outcome.failure).toBeUndefined();
+  return rowsOf(outcome.documents[0]!.sheets[0]!.table);
+}
+
+const sheetJsRows = (bytes: Uint8Array) => XLSX.utils.sheet_to_json<CellValue[]>(XLSX.read(bytes, { type: 'array' }).Sheets.Blad1!, { header: 1, raw: true, defval: null });
+
+describe('xlsx parts written every way XML allows', () => {
+  // 20 people stay under the size below which parts are always canonicalised; 1,500 take the
+  // fast path's plainness test first.
+  for (const count of [20, 1500]) {
+    const rows = people(count);
+    it.each(Object.entries(variants(rows)))(`${count} people, %s: read as written`, async (_, parts) => {
+      expect(firstSheetRows(await read(xlsx(parts)))).toEqual(rows);
+    });
+  }
+
+  it.each(Object.entries(encodings))('a worksheet in %s is decoded as XML says', async (_, encode) => {
+    expect(firstSheetRows(await read(encodedXlsx(encode)))).toEqual(ACCENTS);
+  });
+
+  it('SheetJS reads what we read where it parses XML as XML', async () => {
+    const rows = people(20);
+    // SheetJS keeps comments and PIs inside text as characters ('Yo<!-- x -->ussef'), reads
+    // neither references in a cell reference ('invalid column') nor a tab around '=' ("type
+    // '\t's'"), ends a tag at a '>' inside a value (the names become their string indexes, as
+    // they did in our fast path before), and decodes neither UTF-16BE nor a declared encoding:
+    // there LibreOffice below is the oracle.
+    const parsedAsXml = ([name]: [string, XlsxParts]) => !/comments|references|quotes|'>'/.test(name);
+    for (const [name, parts] of Object.entries(variants(rows)).filter(parsedAsXml)) {
+      const bytes = xlsx(parts);
+      expect(sheetJsRows(bytes), name).toEqual(firstSheetRows(await read(bytes)));
+    }
+  });
+
+  it('LibreOffice shows the same people in every variant and encoding', () => {
+    const rows = people(20);
+    const files = Object.fromEntries([
+      ...Object.values(variants(rows)).map((parts, i) => [`v${i}.xlsx`, { bytes: xlsx(parts), rows }] as const),
+      ...Object.values(encodings).map((encode, i) => [`e${i}.xlsx`, { bytes: encodedXlsx(encode), rows: ACCENTS }] as const),
+    ]);
+    const csv = libreOfficeCsv(Object.fromEntries(Object.entries(files).map(([name, { bytes }]) => [name, bytes])));
+    for (const [name, { rows: expected }] of Object.entries(files)) {
+      expect(csv[name]!.trim().split('\n').map((line) => line.split(',')), name).toEqual(expected);
+    }
+  }, 240_000);
+
+  it('blocks what it cannot read with certainty, never reads it as empty', async () => {
+    const cell = (body: string) => xlsx({ sheet: `<?xml version="1.0"?>${body}` });
+    const cases = {
+      'entity declarations': cell(`<!DOCTYPE worksheet [<!ENTITY p "Jansen">]><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&p;</t></is></c></row></sheetData></worksheet>`),
+      'an undeclared prefix': cell(`<x:worksheet><x:sheetData/></x:worksheet>`),
+      'an unclosed element': cell(`<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>`),
+      'an unknown encoding': xlsx({ sheet: `<?xml version="1.0" encoding="x-unheard-of"?><worksheet xmlns="${MAIN}"/>` }),
+      'bytes that are not UTF-8': xlsx({ sheet: new Uint8Array([...strToU8(`<worksheet xmlns="${MAIN}"><sheetData><row><c t="inlineStr"><is><t>`), 0xff, 0xfe, ...strToU8('</t></is></c></row></sheetData></worksheet>')]) }),
+    };
+    for (const [name, bytes] of Object.entries(cases)) expect((await read(bytes)).failure?.code, name).toBe('corrupt');
+  });
+});
+
+describe('the plainness test', () => {
+  const plain = (body: string) => isPlain(`<?xml version="1.0"?><worksheet xmlns="${MAIN}" xmlns:r="${REL}">${body}</worksheet>`, SPREADSHEET_ML);
+
+  it('passes what Excel writes, and text that only looks like markup', () => {
+    expect(plain('<sheetData><row r="1" spans="1:2"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1"><f>IF(A1 = 2,"a","b")</f><v>1</v></c></row></sheetData>')).toBe(true);
+  });
+
+  it.each([
+    ['a comment', '<!-- x -->'],
+    ['CDATA', '<sheetData><![CDATA[x]]></sheetData>'],
+    ['a processing instruction', '<?pi x?>'],
+    ['single quotes', "<sheetData><row r='1'/></sheetData>"],
+    ["space around '='", '<sheetData><row r = "1"/></sheetData>'],
+    ['a tab before a value', '<sheetData><row r=\t"1"/></sheetData>'],
+    ["'>' in a value", '<sheetData><row r="1" x="a>b"/></sheetData>'],
+    ['an attribute inside a value', '<sheetData><c r="A1" x=" t="s"><v>0</v></c></sheetData>'],
+    ['a reference in a value', '<sheetData><c r="A1" t="&#115;"><v>0</v></c></sheetData>'],
+    ['space in an end tag', '<sheetData><c r="A1"><v>0</v></c ></sheetData>'],
+    ['a namespace declared below the root', `<sheetData xmlns="${MAIN}"/>`],
+  ])('sends %s to the canonicaliser', (_, body) => {
+    expect(plain(body)).toBe(false);
+  });
+
+  it('the canonical form of a part is plain', () => {
+    const xml = `<?xml version="1.0"?><x:worksheet xmlns:x="${MAIN}" xmlns:q="${REL}"><!-- c --><x:sheetData><x:row r = '1'><x:c r="A1" t="inlineStr"><x:is><x:t><![CDATA[a<b & "c"]]></x:t></x:is></x:c></x:row></x:sheetData><x:drawing q:id="rId1"/></x:worksheet>`;
+    const canonical = canonicalXml(xml, SPREADSHEET_ML, 'test');
+    expect(canonical).toBe('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b &amp; "c"</t></is></c></row></sheetData><drawing r:id="rId1"/></worksheet>');
+    expect(isPlain(canonical, SPREADSHEET_ML)).toBe(true);
+  });
+});
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** LibreOffice's reading of each file's first sheet, as csv text; one soffice run for all of them. */
+export function libreOfficeCsv(files: Record<string, Uint8Array>): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'eg-xml-parts-'));
+  dirs.push(dir);
+  const paths = Object.entries(files).map(([name, bytes]) => {
+    writeFileSync(join(dir, name), bytes);
+    return join(dir, name);
+  });
+  execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', join(dir, 'out'), ...paths], { timeout: 180_000, stdio: 'ignore' });
+  return Object.fromEntries(Object.keys(files).map((name) => [name, readFileSync(join(dir, 'out', name.replace(/\.[^.]+$/, '.csv')), 'utf8')]));
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import * as XLSX from '@e965/xlsx';
+import { detect } from '../../shared/detector/index.js';
 import { readDocuments } from '../../shared/detector/read/index.js';
 import { canonicalXml, isPlain, SPREADSHEET_ML } from '../../shared/detector/read/xml-canonical.js';
 import { rowsOf } from '../../shared/detector/table.js';
@@ -211,6 +212,94 @@ describe('the plainness test', () => {
     const canonical = canonicalXml(xml, SPREADSHEET_ML, 'test');
     expect(canonical).toBe('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&lt;b &amp; "c"</t></is></c></row></sheetData><drawing r:id="rId1"/></worksheet>');
     expect(isPlain(canonical, SPREADSHEET_ML)).toBe(true);
+  });
+});
+
+describe('cells kept beside the sheets', () => {
+  const seekers = makeJobSeekers(40, 21);
+  const places = [...new Set(seekers.map((p) => p.place))];
+  /** The visible sheet: a harmless count of people per place. */
+  const countPerPlace = sheetXml([['Plaats', 'Aantal'], ...places.map((place) => [place, String(seekers.filter((p) => p.place === place).length)])], (t, ref) =>
+    /^\d+$/.test(t) ? `<c r="${ref}"><v>${t}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${escape(t)}</t></is></c>`,
+  );
+  const workbookWith = (inner: string) =>
+    `<?xml version="1.0"?><workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets>${inner}</workbook>`;
+  const fields = ['Naam', 'BSN', 'Plaats', 'Geboren'];
+
+  function pivotCache({ records = true, linked = true }: { records?: boolean; linked?: boolean }): XlsxParts {
+    const placeItems = places.map((p) => `<s v="${escape(p)}"/>`).join('');
+    // Without records, Excel still keeps every distinct value of each field as a shared item.
+    const ownItems = (values: string[], kind: string) => (records ? '' : values.map((v) => `<${kind} v="${escape(v)}"/>`).join(''));
+    const definition =
+      `<?xml version="1.0"?><pivotCacheDefinition xmlns="${MAIN}" xmlns:r="${REL}" ${records ? 'r:id="rId1"' : 'saveData="0"'} recordCount="${seekers.length}">` +
+      '<cacheSource type="worksheet"><worksheetSource ref="A1:D41" sheet="Bron"/></cacheSource><cacheFields count="4">' +
+      `<cacheField name="Naam" numFmtId="0"><sharedItems>${ownItems(seekers.map((p) => `${p.firstName} ${p.surname}`), 's')}</sharedItems></cacheField>` +
+      `<cacheField name="BSN" numFmtId="0"><sharedItems containsNumber="1">${ownItems(seekers.map((p) => p.bsn), 'n')}</sharedItems></cacheField>` +
+      `<cacheField name="Plaats" numFmtId="0"><sharedItems count="${places.length}">${placeItems}</sharedItems></cacheField>` +
+      `<cacheField name="Geboren" numFmtId="14"><sharedItems containsDate="1">${ownItems(seekers.map((p) => `${p.birthDate}T00:00:00`), 'd')}</sharedItems></cacheField>` +
+      '</cacheFields></pivotCacheDefinition>';
+    const rows = seekers.map((p) => `<r><s v="${escape(`${p.firstName} ${p.surname}`)}"/><n v="${p.bsn}"/><x v="${places.indexOf(p.place)}"/><d v="${p.birthDate}T00:00:00"/></r>`);
+    return {
+      sheet: countPerPlace,
+      workbook: workbookWith(linked ? '<pivotCaches><pivotCache cacheId="1" r:id="rId2"/></pivotCaches>' : ''),
+      workbookRels: linked ? [['pivotCacheDefinition', 'pivotCache/pivotCacheDefinition1.xml']] : [],
+      extra: {
+        'xl/pivotCache/pivotCacheDefinition1.xml': definition,
+        ...(records && {
+          'xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels': `<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${TYPE}/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>`,
+          'xl/pivotCache/pivotCacheRecords1.xml': `<?xml version="1.0"?><pivotCacheRecords xmlns="${MAIN}" count="${seekers.length}">${rows.join('')}</pivotCacheRecords>`,
+        }),
+      },
+    };
+  }
+
+  const cacheRows = async (parts: XlsxParts) => {
+    const outcome = await read(xlsx(parts));
+    expect(outcome.failure).toBeUndefined();
+    const cache = outcome.documents[0]!.sheets.find((s) => s.name.startsWith('pivot cache'));
+    expect(cache?.visibility).toBe('very-hidden');
+    return rowsOf(cache!.table);
+  };
+
+  it('the visible count per place alone passes', async () => {
+    expect((await detect(xlsx({ sheet: countPerPlace }))).verdict).toBe('allow');
+  });
+
+  it('a pivot cache is read record by record, with its field names as header, and blocks', async () => {
+    const parts = pivotCache({});
+    expect(await cacheRows(parts)).toEqual([fields, ...seekers.map((p) => [`${p.firstName} ${p.surname}`, Number(p.bsn), p.place, p.birthDate])]);
+    expect((await detect(xlsx(parts))).verdict).toBe('block');
+  });
+
+  it('a cache saved without records still lists every value of each field, and blocks', async () => {
+    const rows = await cacheRows(pivotCache({ records: false }));
+    expect(rows[0]).toEqual(fields);
+    expect(rows.slice(1).map((r) => r[1])).toEqual(seekers.map((p) => Number(p.bsn)));
+    expect((await detect(xlsx(pivotCache({ records: false })))).verdict).toBe('block');
+  });
+
+  it('a cache no relationship points to is read by its name', async () => {
+    expect((await cacheRows(pivotCache({ linked: false }))).length).toBe(seekers.length + 1);
+  });
+
+  it("a linked workbook's cached cells are read, each sheet at its cells' positions", async () => {
+    const cells = seekers.map((p, i) => `<row r="${i + 2}"><cell r="B${i + 2}" t="s"><v>${escape(`${p.firstName} ${p.surname}`)}</v></cell><cell r="C${i + 2}"><v>${p.bsn}</v></cell></row>`);
+    const link =
+      `<?xml version="1.0"?><externalLink xmlns="${MAIN}" xmlns:r="${REL}"><externalBook r:id="rId1"><sheetNames><sheetName val="Klanten"/></sheetNames>` +
+      `<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="B1" t="s"><v>Naam</v></cell><cell r="C1" t="s"><v>BSN</v></cell></row>${cells.join('')}</sheetData></sheetDataSet></externalBook></externalLink>`;
+    const parts: XlsxParts = { sheet: countPerPlace, workbookRels: [['externalLink', 'externalLinks/externalLink1.xml']], extra: { 'xl/externalLinks/externalLink1.xml': link } };
+    const outcome = await read(xlsx(parts));
+    const linked = outcome.documents[0]!.sheets.find((s) => s.name.includes('Klanten'));
+    expect(rowsOf(linked!.table).slice(0, 2)).toEqual([[null, 'Naam', 'BSN'], [null, `${seekers[0]!.firstName} ${seekers[0]!.surname}`, Number(seekers[0]!.bsn)]]);
+    expect((await detect(xlsx(parts))).verdict).toBe('block');
+  });
+
+  it('cell comments are read in the cells they belong to', async () => {
+    const comments = seekers.map((p, i) => `<comment ref="C${i + 2}" authorId="0"><text><r><t>${escape(`${p.firstName} ${p.surname}`)}</t></r><r><t xml:space="preserve">, BSN ${p.bsn}</t></r></text></comment>`);
+    const xml = `<?xml version="1.0"?><comments xmlns="${MAIN}"><authors><author>Consulent</author></authors><commentList>${comments.join('')}</commentList></comments>`;
+    const outcome = await read(xlsx({ sheet: countPerPlace, extra: { 'xl/comments1.xml': xml } }));
+    const notes = outcome.documents[0]!.sheets.find((s) => s.name.startsWith('comments'));
+    expect(rowsOf(notes!.table)[1]).toEqual([null, null, `${seekers[0]!.firstName} ${seekers[0]!.surname}, BSN ${seekers[0]!.bsn}`]);
   });
 });
 

@@ -21,9 +21,11 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
   const identity = object(sections.identity ?? {}, 'config.identity');
   knownKeys(identity, ['usersFile', 'ssoHeader', 'ssoTrustedSources', 'extensionOrigins'], 'config.identity');
   const approval = object(sections.approval ?? {}, 'config.approval');
-  knownKeys(approval, ['sendRoutes', 'threshold', 'validMinutes'], 'config.approval');
+  knownKeys(approval, ['sendRoutes', 'methodOverride', 'threshold', 'validMinutes'], 'config.approval');
   const store = object(sections.store ?? {}, 'config.store');
   knownKeys(store, ['sqlite'], 'config.store');
+  const methodOverride = object(approval.methodOverride ?? {}, 'config.approval.methodOverride');
+  knownKeys(methodOverride, ['headers', 'fields'], 'config.approval.methodOverride');
   const threshold = object(approval.threshold ?? {}, 'config.approval.threshold');
   knownKeys(threshold, ['minRecipientsWithAttachment', 'maxRecipientsWithoutApproval'], 'config.approval.threshold');
   const defaults = DEFAULT_APPROVAL_RULE;
@@ -41,6 +43,10 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
     extensionOrigins,
     approval: {
       sendRoutes: approval.sendRoutes === undefined ? defaults.sendRoutes : sendRoutes(approval.sendRoutes),
+      methodOverride: {
+        headers: methodOverride.headers === undefined ? defaults.methodOverride.headers : strings(methodOverride.headers, 'config.approval.methodOverride.headers').map((h) => h.toLowerCase()),
+        fields: methodOverride.fields === undefined ? defaults.methodOverride.fields : strings(methodOverride.fields, 'config.approval.methodOverride.fields'),
+      },
       threshold: {
         minRecipientsWithAttachment: count(threshold.minRecipientsWithAttachment ?? defaults.threshold.minRecipientsWithAttachment, 'config.approval.threshold.minRecipientsWithAttachment'),
         maxRecipientsWithoutApproval: count(threshold.maxRecipientsWithoutApproval ?? defaults.threshold.maxRecipientsWithoutApproval, 'config.approval.threshold.maxRecipientsWithoutApproval'),

@@ -7,6 +7,7 @@ import type { Step } from '../pipeline.js';
 import type { Store } from '../store/types.js';
 import { sendEvent, type Approvals, type SendCheck } from '../approval/approvals.js';
 import { sendJson } from '../respond.js';
+import { requestMethods } from '../request/method-override.js';
 
 export interface RequireApprovalDeps {
   approvals: Approvals;
@@ -28,12 +29,15 @@ const EXPLAIN: Record<Exclude<SendCheck, 'ok'>, { nl: string; en: string }> = {
 export function requireApprovalStep({ approvals, rule, store }: RequireApprovalDeps): Step {
   return async (ctx) => {
     const method = ctx.req.method ?? '';
-    // The raw target, not a parsed URL: '//api/messages' must not parse into another path.
+    // The forwarded target (normalise-target), not a parsed URL: '//api/messages' must not parse into another path.
     const target = ctx.req.url ?? '/';
-    const route = findSendRoute(rule.sendRoutes, method, target);
+    const route = requestMethods(ctx.req, ctx.url, ctx.content, rule.methodOverride)
+      .map((candidate) => findSendRoute(rule.sendRoutes, candidate, target))
+      .find((found) => found !== undefined);
     if (!route) return 'continue';
     const body = ctx.body ?? Buffer.alloc(0);
-    const facts = readSendFacts(route, body.toString('utf8'));
+    // The facts as the portal reads them: with any Content-Encoding undone.
+    const facts = readSendFacts(route, (ctx.content ?? body).toString('utf8'));
     if ('error' in facts) {
       // A send the rule cannot read could be a bulk send: it does not pass (fail closed).
       sendJson(ctx.res, 400, { error: 'malformed-send', message: facts.error });

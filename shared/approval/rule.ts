@@ -21,8 +21,18 @@ export interface ApprovalThreshold {
   maxRecipientsWithoutApproval: number;
 }
 
+/** Where a framework lets a request stand for another method (Rails, Laravel, Express's method-override, ...). */
+export interface MethodOverride {
+  /** Header names, lower case. */
+  headers: string[];
+  /** Query or form field names (urlencoded, multipart or top-level JSON). */
+  fields: string[];
+}
+
 export interface ApprovalRule {
   sendRoutes: SendRoute[];
+  /** A request naming another method here is matched against the send routes as that method too. */
+  methodOverride: MethodOverride;
   threshold: ApprovalThreshold;
   /** How long a pending request and a granted approval stay valid. */
   validMinutes: number;
@@ -32,6 +42,7 @@ export const DEFAULT_APPROVAL_RULE: ApprovalRule = {
   // The demo portal's send route; an office config names its own portal's.
   sendRoutes: [{ method: 'POST', path: '/api/messages', recipients: 'recipientIds', attachments: 'attachmentIds', subject: 'subject', body: 'body' }],
   // The agency's own limit was 100 recipients "for system stability"; five of the nine leaks went past it.
+  methodOverride: { headers: ['x-http-method-override', 'x-http-method', 'x-method-override'], fields: ['_method'] },
   threshold: { minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 100 },
   validMinutes: 30,
 };
@@ -46,23 +57,35 @@ export interface SendFacts {
 
 /**
  * Matches a request target against the send routes the way a lenient server would route it:
- * doubled slashes, dot segments, percent-encoding, a trailing slash or other letter case must
- * not let a send slip past as "another" path.
+ * the absolute form ('http://portal/api/messages'), doubled slashes, dot segments,
+ * percent-encoding (also twice over), path parameters (';jsessionid=...'), a format suffix
+ * ('.json'), a trailing slash or other letter case must not let a send slip past as "another"
+ * path. Matching too much only costs an approval check; matching too little skips one.
  */
 export function findSendRoute(routes: readonly SendRoute[], method: string, target: string): SendRoute | undefined {
   const path = canonicalPath(target);
   return routes.find((r) => r.method.toUpperCase() === method.toUpperCase() && canonicalPath(r.path) === path);
 }
 
+/** Percent-decoding rounds: a server behind another server may decode once more. */
+const DECODE_ROUNDS = 3;
+
 function canonicalPath(target: string): string {
-  let path = target.split(/[?#]/)[0]!.replace(/\\/g, '/').replace(/\/{2,}/g, '/');
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    // Malformed percent-encoding: compare the raw path; a server would refuse it anyway.
+  let path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*/i, '').split(/[?#]/)[0]!;
+  for (let round = 0; round < DECODE_ROUNDS; round += 1) {
+    try {
+      const decoded = decodeURIComponent(path);
+      if (decoded === path) break;
+      path = decoded;
+    } catch {
+      // Malformed percent-encoding: compare what was decoded so far; a server would refuse it anyway.
+      break;
+    }
   }
-  path = new URL(path.replace(/\/{2,}/g, '/'), 'http://site.invalid').pathname;
-  return path.replace(/\/+$/, '').toLowerCase() || '/';
+  // Servlet containers drop ';name=value' from every segment; Spring and Rails route '/x.json' as '/x'.
+  path = path.replace(/\\/g, '/').replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/');
+  path = new URL(path, 'http://site.invalid').pathname;
+  return path.replace(/\/+$/, '').replace(/\.[a-z0-9]+$/i, '').replace(/\/+$/, '').toLowerCase() || '/';
 }
 
 /** Reads the facts of a send, or says why the body is not a send this rule can judge. */

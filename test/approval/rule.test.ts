@@ -32,7 +32,12 @@ describe('approval rule', () => {
   });
 
   it('finds the send route behind the spellings a lenient server routes alike', () => {
-    for (const target of ['/api/messages', '/api/messages?draft=0', '//api/messages', '/api/messages/', '/API/Messages', '/api/%6Dessages', '/api/x/../messages', '/api/./messages']) {
+    for (const target of [
+      '/api/messages', '/api/messages?draft=0', '//api/messages', '/api/messages/', '/API/Messages', '/api/%6Dessages', '/api/x/../messages', '/api/./messages',
+      // The absolute form http-proxy forwards as its path, servlet path parameters, format suffixes, encoding twice over.
+      'http://portal.example/api/messages', 'HTTPS://portal.example:8443/api/messages?x=1', '/api/messages;jsessionid=0F3C2A', '/api;x=1/messages',
+      '/api/messages.json', '/api/messages.JSON/', '/api/%256Dessages', '/api%2Fmessages', '/api\\messages',
+    ]) {
       expect(findSendRoute(sendRoutes, 'post', target), target).toBe(route);
     }
     expect(findSendRoute(sendRoutes, 'GET', '/api/messages')).toBeUndefined();

@@ -1,11 +1,17 @@
-// The proxy is a short list of named steps run in order for each request to the protected site:
-//   identify -> read body -> scan files -> require approval -> forward
+// The proxy is a short list of named steps run in order for each request to the protected site,
+// built here and nowhere else (buildSteps):
+//   normalise target -> identify -> read body -> find files -> scan files -> require approval -> forward
 // Each step is a function of the request context, tested alone. A step either lets the request
 // continue or answers it itself (a 4xx refusal); nothing reaches the upstream unless every step
 // said 'continue'.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../shared/api.js';
 import type { Verdict } from '../shared/detector/types.js';
+import { normaliseTargetStep } from './steps/normalise-target.js';
+import { readBodyStep, type BodyBudget } from './steps/read-body.js';
+import { findFilesStep } from './steps/find-files.js';
+import { scanFiles, type ScanFilesDeps } from './steps/scan-files.js';
+import { forward, type ForwardDeps } from './steps/forward.js';
 
 /** A file found in a request body (a multipart part, a raw body, base64 inside JSON). */
 export interface FoundFile {
@@ -13,6 +19,8 @@ export interface FoundFile {
   /** Where in the request: 'multipart:attachment', 'body', 'json:$.files[0].content'. */
   location: string;
   bytes: Uint8Array;
+  /** A reading of text the request carries (a field, the body, joined fields), not an upload of its own. */
+  text?: boolean;
   verdict?: Verdict;
 }
 
@@ -24,6 +32,8 @@ export interface RequestContext {
   user?: UserInfo;
   /** The whole request body, when a step needed to read it (uploads and sends are read; GETs are not). */
   body?: Buffer;
+  /** The body with its Content-Encoding undone: what the portal's parsers read. */
+  content?: Buffer;
   files: FoundFile[];
   /** Per-request id for logs and audit entries. */
   requestId: string;
@@ -33,9 +43,36 @@ export type StepResult = 'continue' | 'handled';
 
 export type Step = (ctx: RequestContext) => Promise<StepResult>;
 
-export async function runSteps(steps: readonly Step[], ctx: RequestContext): Promise<StepResult> {
+export interface NamedStep {
+  name: string;
+  run: Step;
+}
+
+export interface PipelineDeps {
+  /** The four-eyes feature's steps (proxy/approval/index.ts). */
+  identify: Step;
+  requireApproval: Step;
+  maxBodyBytes: number;
+  bodies: BodyBudget;
+  scan: ScanFilesDeps;
+  forward: ForwardDeps;
+}
+
+export function buildSteps(deps: PipelineDeps): NamedStep[] {
+  return [
+    { name: 'normalise target', run: normaliseTargetStep() },
+    { name: 'identify', run: deps.identify },
+    { name: 'read body', run: readBodyStep(deps.maxBodyBytes, deps.bodies) },
+    { name: 'find files', run: findFilesStep(deps.maxBodyBytes) },
+    { name: 'scan files', run: scanFiles(deps.scan) },
+    { name: 'require approval', run: deps.requireApproval },
+    { name: 'forward', run: forward(deps.forward) },
+  ];
+}
+
+export async function runSteps(steps: readonly NamedStep[], ctx: RequestContext): Promise<StepResult> {
   for (const step of steps) {
-    if ((await step(ctx)) === 'handled') return 'handled';
+    if ((await step.run(ctx)) === 'handled') return 'handled';
   }
   return 'continue';
 }

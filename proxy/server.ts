@@ -16,13 +16,10 @@ import { createLogger, type Logger } from './log.js';
 import { ProxyEvents } from './events.js';
 import { Registry } from './ops/metrics.js';
 import { answerHealth } from './ops/health.js';
-import { runSteps, type RequestContext, type Step } from './pipeline.js';
+import { buildSteps, runSteps, type RequestContext } from './pipeline.js';
 import { ScanPool } from './scan-pool/pool.js';
 import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
-import { BodyBudget, readBody } from './steps/read-body.js';
-import { findFiles } from './steps/find-files.js';
-import { scanFiles } from './steps/scan-files.js';
-import { forward } from './steps/forward.js';
+import { BodyBudget } from './steps/read-body.js';
 import { sendJson } from './respond.js';
 import { startFourEyes } from './approval/index.js';
 import { parseFourEyesConfig } from './approval/config.js';
@@ -81,24 +78,25 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const proxy = HttpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: config.changeOrigin });
   const forwarded = new WeakSet<IncomingMessage>();
 
-  const steps: Step[] = [
-    fourEyes.identify,
-    readBody(policy.limits.maxFileBytes, bodies),
-    findFiles(policy.limits.maxFileBytes),
-    scanFiles({ scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } }),
-    fourEyes.requireApproval,
-    forward({
+  const steps = buildSteps({
+    identify: fourEyes.identify,
+    requireApproval: fourEyes.requireApproval,
+    maxBodyBytes: policy.limits.maxFileBytes,
+    bodies,
+    scan: { scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } },
+    forward: {
       proxy,
       target: config.target,
       log,
       onUpstreamResponse: (ctx, upstream) => {
         forwarded.add(ctx.req);
-        recordUploadAnswer(upstream, ctx.files, config.uploads.attachmentIdField, ctx.user?.id, (entry) => {
+        // The portal's answer names the uploads, not the texts that were read beside them.
+        recordUploadAnswer(upstream, ctx.files.filter((file) => !file.text), config.uploads.attachmentIdField, ctx.user?.id, (entry) => {
           ledger.record(entry).catch((error: unknown) => log.error('ledger-write-failed', { requestId: ctx.requestId, message: String(error) }));
         });
       },
-    }),
-  ];
+    },
+  });
 
   let shuttingDown = false;
   const startedAt = Date.now();

@@ -26,7 +26,7 @@ export class BodyBudget {
   }
 }
 
-export function readBody(maxBytes: number, budget: BodyBudget): Step {
+export function readBodyStep(maxBytes: number, budget: BodyBudget): Step {
   return async (ctx) => {
     const { req, res } = ctx;
     if (!hasBody(req)) return 'continue';

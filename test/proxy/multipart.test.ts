@@ -28,21 +28,49 @@ describe('parseMultipart', () => {
     expect(parts[2]!.data.byteLength).toBe(0);
   });
 
-  it('ignores a preamble and reads a quoted boundary and RFC 5987 file names', () => {
-    const body = Buffer.from('preamble\r\n--a b\r\nContent-Disposition: form-data; name="f"; filename*=UTF-8\'\'na%C3%AFef.csv\r\n\r\nx;y\r\n--a b--\r\n');
+  it('reads a quoted boundary and RFC 5987 file names', () => {
+    const body = Buffer.from('--a b\r\nContent-Disposition: form-data; name="f"; filename*=UTF-8\'\'na%C3%AFef.csv\r\n\r\nx;y\r\n--a b--\r\n');
     const [part] = parseMultipart(body, 'multipart/form-data; boundary="a b"');
     expect(part).toMatchObject({ name: 'f', filename: 'naïef.csv' });
     expect(part!.data.toString()).toBe('x;y');
   });
 
-  it('reads other multipart types too: parts named by position, transfer encodings undone', () => {
-    const body = Buffer.from('--m\r\nContent-Type: text/csv\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nNa=C3=AFef;B=\r\nSN\r\n--m\r\nContent-Transfer-Encoding: base64\r\n\r\nQlNOOzEyMw==\r\n--m--');
+  it('reads other multipart types too, their parts named by position', () => {
+    const body = Buffer.from('--m\r\nContent-Type: text/csv\r\n\r\nNaam;BSN\r\n--m\r\ncontent-transfer-encoding: 8BIT\r\n\r\nBSN;123\r\n--m--');
     const parts = parseMultipart(body, 'multipart/related; boundary=m');
     expect(parts.map((p) => p.name)).toEqual(['part-1', 'part-2']);
-    expect(parts[0]!.data.toString('utf8')).toBe('Naïef;BSN');
-    expect(parts[1]!.data.toString('utf8')).toBe('BSN;123');
+    expect(parts.map((p) => p.data.toString('utf8'))).toEqual(['Naam;BSN', 'BSN;123']);
     expect(() => parseMultipart(body, 'multipart/form-data; boundary=m')).toThrow(/Content-Disposition: form-data/);
   });
+
+  const field = (headers: string, content = 'x') => `--B\r\nContent-Disposition: form-data; name="f"${headers}\r\n\r\n${content}\r\n--B--\r\n`;
+  const refusals: Array<[string, string, string, RegExp]> = [
+    ['a preamble', 'multipart/form-data; boundary=B', `preamble\r\n${field('')}`, /preamble/],
+    ['an epilogue', 'multipart/form-data; boundary=B', `${field('')}--B\r\nContent-Disposition: form-data; name="g"\r\n\r\ny\r\n--B--`, /epilogue/],
+    ['two boundaries', 'multipart/form-data; boundary=B; boundary=C', field(''), /boundary/],
+    ['a look-alike boundary parameter', 'multipart/form-data; xboundary=F; boundary=B', field(''), /boundary/],
+    ['a boundary inside another parameter', 'multipart/form-data; note="boundary=F"; boundary=B', field(''), /boundary/],
+    ['an escaped quote in the boundary', 'multipart/form-data; boundary="AAA\\"BBB"', field(''), /boundary/],
+    ['a space after the boundary', 'multipart/form-data; boundary=B ;charset=utf-8', field(''), /name=value/],
+    ['a space around =', 'multipart/form-data; boundary = B', field(''), /name=value/],
+    ['an unknown transfer encoding', 'multipart/form-data; boundary=B', field('\r\nContent-Transfer-Encoding: x-uuencode'), /Content-Transfer-Encoding 'x-uuencode'/],
+    ['a base64 transfer encoding (busboy keeps the bytes, undici and formidable decode them apart)', 'multipart/mixed; boundary=B', field('\r\nContent-Transfer-Encoding: Base64', 'QlNOOzEyMw=='), /Content-Transfer-Encoding 'Base64'/],
+    ['a quoted-printable transfer encoding', 'multipart/form-data; boundary=B', field('\r\nContent-Transfer-Encoding: quoted-printable', 'a=3Db'), /Content-Transfer-Encoding/],
+    ['a folded header', 'multipart/form-data; boundary=B', field('\r\nContent-Type: text/plain;\r\n charset=utf-8'), /folded/],
+    ['a bare CR in the headers', 'multipart/form-data; boundary=B', field('\rContent-Type: text/plain'), /bare CR/],
+    ['a bare LF in the headers', 'multipart/form-data; boundary=B', field('\nContent-Type: text/plain'), /bare CR/],
+    ['LF-only line ends', 'multipart/form-data; boundary=B', field('').replace(/\r\n/g, '\n'), /line break|end of headers/],
+    ['CR-only line ends', 'multipart/form-data; boundary=B', field('').replace(/\r\n/g, '\r'), /line break|end of headers/],
+    ['a field named twice in one part', 'multipart/form-data; boundary=B', field('; name="g"'), /twice/],
+    ['a header given twice', 'multipart/form-data; boundary=B', field('\r\nContent-Type: text/plain\r\ncontent-type: text/csv'), /twice/],
+    ['padding after the boundary', 'multipart/form-data; boundary=B', field('').replace('--B\r\n', '--B  \r\n'), /line break/],
+    ['no final boundary', 'multipart/form-data; boundary=B', field('').replace('\r\n--B--\r\n', ''), /not closed/],
+  ];
+  for (const [what, contentType, body, reason] of refusals) {
+    it(`refuses ${what}, which parsers read apart`, () => {
+      expect(() => parseMultipart(Buffer.from(body, 'latin1'), contentType)).toThrow(reason);
+    });
+  }
 
   it('refuses a body whose last part is cut off', async () => {
     const form = new FormData();

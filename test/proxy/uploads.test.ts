@@ -48,8 +48,8 @@ const SHAPES: Record<string, Shape> = {
     body: Buffer.concat([Buffer.from('--b2\r\nContent-Disposition: form-data; name="upload"\r\n\r\n'), bytes, Buffer.from('\r\n--b2--\r\n')]),
     contentType: 'multipart/form-data; boundary=b2',
   }),
-  'base64 part of multipart/mixed': async (name, bytes) => ({
-    body: Buffer.from(`--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64(bytes).replace(/(.{76})/g, '$1\r\n')}\r\n--b1--\r\n`),
+  'binary part of multipart/mixed': async (_name, bytes) => ({
+    body: Buffer.concat([Buffer.from('--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n'), bytes, Buffer.from('\r\n--b1--\r\n')]),
     contentType: 'multipart/mixed; boundary=b1',
   }),
   'base64 inside XML': async (name, bytes) => ({

@@ -1,6 +1,7 @@
 // What the proxy decided about each uploaded file, for whoever keeps the evidence (the audit log
 // subscribes here). Names, sizes, hashes, codes and column headers only: never cell values.
 import { EventEmitter } from 'node:events';
+import type { PolicyException } from '../shared/policy/types.js';
 
 export interface UploadEvent {
   requestId: string;
@@ -18,6 +19,8 @@ export interface UploadEvent {
   reasonCodes: string[];
   /** Headers of the columns that triggered a block. */
   columns: string[];
+  /** For a passed file that the detector would block: the exception that allowed it. */
+  exception?: PolicyException;
 }
 
 export interface ProxyEventMap {

@@ -5,7 +5,7 @@ import type { Policy } from '../../shared/policy/types.js';
 import type { AttachmentLedger } from '../attachments.js';
 import { createApiHandler, type ApiHandler } from '../api/index.js';
 import { auditGrantedExceptions } from '../audit/record-exceptions.js';
-import { auditBlockedUploads } from '../audit/record-uploads.js';
+import { auditUploads } from '../audit/record-uploads.js';
 import type { ProxyEvents } from '../events.js';
 import { UserDirectory } from '../identity/directory.js';
 import type { Logger } from '../log.js';
@@ -63,7 +63,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
       );
     },
   });
-  auditBlockedUploads(deps.events, store, deps.log);
+  auditUploads(deps.events, store, deps.log);
   for (const { sha256, allowedBy, expiresAt } of await auditGrantedExceptions(deps.policy, store)) {
     deps.log.info('exception-granted', { sha256, allowedBy, expiresAt });
   }

@@ -11,7 +11,8 @@ export type AuditType =
   | 'send-passed'
   | 'send-refused'
   | 'false-block-reported'
-  | 'exception-granted';
+  | 'exception-granted'
+  | 'exception-used';
 
 export interface AuditFacts {
   /** User id of whoever caused the entry ('' when unknown, e.g. an unauthenticated send). */

@@ -1,13 +1,14 @@
-// Every upload the proxy blocks goes into the audit log, from the proxy's own events.
-import type { ProxyEvents } from '../events.js';
+// Every upload the proxy blocks goes into the audit log, from the proxy's own events; so does
+// every upload an exception let through, since the detector would have blocked it.
+import type { ProxyEvents, UploadEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 
-export function auditBlockedUploads(events: ProxyEvents, store: Store, log: Logger): void {
-  events.on('upload-blocked', (upload) => {
+export function auditUploads(events: ProxyEvents, store: Store, log: Logger): void {
+  const record = (type: 'upload-blocked' | 'exception-used', upload: UploadEvent): void => {
     store
       .appendAudit({
-        type: 'upload-blocked',
+        type,
         at: new Date().toISOString(),
         // The file name is left out on purpose: a name like 'bsn-jansen.xlsx' is personal data.
         facts: {
@@ -23,5 +24,7 @@ export function auditBlockedUploads(events: ProxyEvents, store: Store, log: Logg
         },
       })
       .catch((error: unknown) => log.error('audit-write-failed', { requestId: upload.requestId, message: String(error) }));
-  });
+  };
+  events.on('upload-blocked', (upload) => record('upload-blocked', upload));
+  events.on('upload-passed', (upload) => upload.exception && record('exception-used', upload));
 }

@@ -23,6 +23,8 @@ export interface GrantedException {
   allowedAt: string;
   why: string;
   expiresAt: string;
+  /** Uploads it let through in the period. */
+  uses: number;
 }
 
 export interface AuditReport {
@@ -52,6 +54,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
   const refused = new Map<string, number>();
   const minutes: number[] = [];
   const reported = new Map<string, ReportedFile & { reporters: Set<string> }>();
+  const uses = new Map<string, number>();
   const report: AuditReport = {
     since: since?.toISOString(),
     entries: chosen.length,
@@ -118,9 +121,17 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
         break;
       }
       case 'exception-granted':
-        report.exceptions.push({ sha256: facts.sha256?.[0] ?? '', allowedBy: facts.user, allowedAt: facts.allowedAt ?? at, why: facts.why ?? '', expiresAt: facts.expiresAt ?? '' });
+        report.exceptions.push({ sha256: facts.sha256?.[0] ?? '', allowedBy: facts.user, allowedAt: facts.allowedAt ?? at, why: facts.why ?? '', expiresAt: facts.expiresAt ?? '', uses: 0 });
+        break;
+      case 'exception-used':
+        uses.set(facts.sha256?.[0] ?? '', (uses.get(facts.sha256?.[0] ?? '') ?? 0) + 1);
         break;
     }
+  }
+  // A file's uses count under its newest grant: a renewed exception is the same decision, extended.
+  for (const [sha256, count] of uses) {
+    const grant = report.exceptions.filter((e) => e.sha256 === sha256).at(-1);
+    if (grant) grant.uses = count;
   }
   report.reportedFiles = [...reported.values()]
     .map(({ reporters, ...file }) => {
@@ -162,7 +173,7 @@ function toText(r: AuditReport): string {
     ),
     '',
     `Exceptions granted: ${r.exceptions.length}`,
-    ...r.exceptions.map((e) => `  ${e.sha256}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}, until ${e.expiresAt}: ${e.why}`),
+    ...r.exceptions.map((e) => `  ${e.sha256}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}, until ${e.expiresAt}, used ${e.uses}x: ${e.why}`),
   ];
   return lines.join('\n');
 }
@@ -179,7 +190,9 @@ function toCsv(r: AuditReport): string {
   for (const f of r.reportedFiles) {
     rows.push(['reported', isoWeek(new Date(f.lastAt)), `${f.sha256} ${f.kind} ${f.reasonCodes.join(' ')}`, f.reports]);
   }
-  for (const e of r.exceptions) rows.push(['exception', isoWeek(new Date(e.allowedAt)), `${e.sha256} by ${e.allowedBy} until ${e.expiresAt}`, e.why]);
+  for (const e of r.exceptions) {
+    rows.push(['exception', isoWeek(new Date(e.allowedAt)), `${e.sha256} by ${e.allowedBy} until ${e.expiresAt}`, e.why], ['exception-uses', '', e.sha256, e.uses]);
+  }
   return rows.map((row) => row.map(csvField).join(',')).join('\n');
 }
 

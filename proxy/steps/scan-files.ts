@@ -1,6 +1,8 @@
 // Scans every file found in the request in the worker pool. One blocked file refuses the whole
-// request (422) and the upstream sees none of it.
-import type { Verdict } from '../../shared/detector/types.js';
+// request (422) and the upstream sees none of it. A file let through by the privacy officer's
+// exception is said so in its event, so the audit log shows each use of an exception.
+import type { DecidedVerdict } from '../../shared/policy/exceptions.js';
+import type { PolicyException } from '../../shared/policy/types.js';
 import type { ProxyEvents, UploadEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Counter, Histogram } from '../ops/metrics.js';
@@ -8,7 +10,7 @@ import type { FoundFile, RequestContext, Step } from '../pipeline.js';
 import { refuseUpload } from './refuse-upload.js';
 
 export interface ScanFilesDeps {
-  scan(bytes: Uint8Array): Promise<Verdict>;
+  scan(bytes: Uint8Array): Promise<DecidedVerdict>;
   events: ProxyEvents;
   log: Logger;
   metrics: { scanSeconds: Histogram; blocks: Counter };
@@ -17,15 +19,18 @@ export interface ScanFilesDeps {
 export function scanFiles(deps: ScanFilesDeps): Step {
   return async (ctx) => {
     if (ctx.files.length === 0) return 'continue';
+    const exceptions = new Map<FoundFile, PolicyException>();
     await Promise.all(
       ctx.files.map(async (file) => {
-        file.verdict = await deps.scan(file.bytes);
-        deps.metrics.scanSeconds.observe(file.verdict.elapsedMs / 1000, { kind: file.verdict.kind });
+        const verdict = await deps.scan(file.bytes);
+        file.verdict = verdict;
+        if (verdict.exception) exceptions.set(file, verdict.exception);
+        deps.metrics.scanSeconds.observe(verdict.elapsedMs / 1000, { kind: verdict.kind });
       }),
     );
     const blocked = ctx.files.filter((file) => file.verdict?.verdict === 'block');
     if (blocked.length === 0) {
-      for (const file of ctx.files) deps.events.emit('upload-passed', uploadEvent(ctx, file));
+      for (const file of ctx.files) deps.events.emit('upload-passed', { ...uploadEvent(ctx, file), exception: exceptions.get(file) });
       return 'continue';
     }
     for (const file of blocked) {

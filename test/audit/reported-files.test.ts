@@ -17,6 +17,7 @@ const HISTORY: AuditEvent[] = [
   event('false-block-reported', '2026-03-03', { user: 'bram', source: 'extension', team: 'A', sha256: [PLACES], fileKind: 'xlsx', reasonCodes: ['people-list'], size: 5120 }),
   event('false-block-reported', '2026-03-04', { source: 'extension', team: 'A', sha256: [PHONE_BOOK], fileKind: 'csv', reasonCodes: ['direct-identifier-with-personal-data'], size: 900 }),
   event('exception-granted', '2026-03-05', { user: 'Fatima (FG)', sha256: [PLACES], why: '=list of airports, no people', allowedAt: at('2026-03-05'), expiresAt: '2026-06-01T00:00:00.000Z' }),
+  event('exception-used', '2026-03-06', { user: 'bram', source: 'proxy', sha256: [PLACES], fileKind: 'xlsx', reasonCodes: ['people-list'] }),
 ];
 
 let dir: string;
@@ -44,7 +45,7 @@ describe('reported files and exceptions in the audit report', () => {
       { sha256: PLACES, kind: 'xlsx', reasonCodes: ['people-list'], reports: 2, users: 2, firstAt: at('2026-03-02'), lastAt: at('2026-03-03'), allowedUntil: '2026-06-01T00:00:00.000Z' },
       { sha256: PHONE_BOOK, kind: 'csv', reasonCodes: ['direct-identifier-with-personal-data'], reports: 1, users: 1, firstAt: at('2026-03-04'), lastAt: at('2026-03-04') },
     ]);
-    expect(json.exceptions).toEqual([{ sha256: PLACES, allowedBy: 'Fatima (FG)', allowedAt: at('2026-03-05'), why: '=list of airports, no people', expiresAt: '2026-06-01T00:00:00.000Z' }]);
+    expect(json.exceptions).toEqual([{ sha256: PLACES, allowedBy: 'Fatima (FG)', allowedAt: at('2026-03-05'), why: '=list of airports, no people', expiresAt: '2026-06-01T00:00:00.000Z', uses: 1 }]);
     // A report is not a block: the block count is unchanged by it.
     expect(json.blocks.total).toBe(1);
   });
@@ -54,7 +55,7 @@ describe('reported files and exceptions in the audit report', () => {
     expect(text).toContain('Reported as not an export: 2 files');
     expect(text).toContain(`  ${PLACES}  xlsx  people-list  reported 2x by 2 user(s), last 2026-03-03  allowed until 2026-06-01T00:00:00.000Z`);
     expect(text).toContain(`  ${PHONE_BOOK}  csv  direct-identifier-with-personal-data  reported 1x by 1 user(s), last 2026-03-04  still blocked`);
-    expect(text).toContain(`Exceptions granted: 1\n  ${PLACES}  by Fatima (FG) on 2026-03-05, until 2026-06-01T00:00:00.000Z: =list of airports, no people`);
+    expect(text).toContain(`Exceptions granted: 1\n  ${PLACES}  by Fatima (FG) on 2026-03-05, until 2026-06-01T00:00:00.000Z, used 1x: =list of airports, no people`);
   });
 
   it('csv: one row per reported file and per exception; free text cannot become a formula', async () => {
@@ -62,5 +63,6 @@ describe('reported files and exceptions in the audit report', () => {
     expect(rows).toContain(`reported,2026-W10,${PLACES} xlsx people-list,2`);
     expect(rows).toContain(`reported,2026-W10,${PHONE_BOOK} csv direct-identifier-with-personal-data,1`);
     expect(rows).toContain(`exception,2026-W10,${PLACES} by Fatima (FG) until 2026-06-01T00:00:00.000Z,"'=list of airports, no people"`);
+    expect(rows).toContain(`exception-uses,,${PLACES},1`);
   });
 });

@@ -55,7 +55,7 @@ async function scan(bytes: Uint8Array, policy: Policy, started: number, signal: 
     if (bytes.byteLength > policy.limits.maxFileBytes) {
       return { kind, outcome: { code: 'too-large', path: '', detail: `${bytes.byteLength} bytes` } };
     }
-    const context = { limits: policy.limits, deadline: started + policy.limits.maxScanMs, signal };
+    const context = { limits: policy.limits, deadline: started + policy.limits.maxScanMs, signal, uninspectableArchives: policy.archives.uninspectable };
     const read = await readDocuments(bytes, context);
     kind = read.kind;
     if (read.failure) return { kind, outcome: read.failure };

@@ -18,6 +18,11 @@ export type FileKind =
   | 'xml'
   | 'zip'
   | 'gzip'
+  | 'tar'
+  | 'bzip2'
+  | 'xz'
+  /** An archive the detector cannot open (7z, rar, cab, ...). */
+  | 'archive'
   | 'pdf'
   | 'docx'
   | 'image'
@@ -57,6 +62,8 @@ export type ReadFailureCode =
   | 'archive-too-many-entries'
   | 'archive-too-large'
   | 'archive-ratio'
+  /** An archive format the detector cannot open (7z, rar, cab, ...); the policy may allow it. */
+  | 'archive-uninspectable'
   | 'timeout'
   | 'cancelled'
   | 'internal-error';

@@ -13,6 +13,8 @@ export const DEFAULT_POLICY: Policy = {
     maxScanMs: 20_000,
     archive: { maxDepth: 3, maxEntries: 1000, maxInflatedBytes: 200 * MB, maxRatio: 100 },
   },
+  // An archive the detector cannot open may hold anything: blocked, like any file it cannot read.
+  archives: { uninspectable: 'block' },
   thresholds: {
     // Three values: a couple of chance hits (1 in 11 random numbers passes the elfproef) decide nothing.
     // Under a header that names them, one BSN is enough (the BSN recognizer's own threshold).

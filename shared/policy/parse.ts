@@ -20,11 +20,12 @@ type Json = Record<string, unknown>;
 
 /** A complete policy from a partial one: what the file leaves out comes from DEFAULT_POLICY. */
 export function parsePolicy(raw: unknown): Policy {
-  const policy = object(raw, 'policy', ['version', 'limits', 'thresholds', 'rules', 'protectedSites', 'exceptions', 'privacyContact']);
+  const policy = object(raw, 'policy', ['version', 'limits', 'archives', 'thresholds', 'rules', 'protectedSites', 'exceptions', 'privacyContact']);
   if (policy.version !== undefined && policy.version !== 1) fail('policy.version', 'must be 1');
   return {
     version: 1,
     limits: policy.limits === undefined ? DEFAULT_POLICY.limits : limits(policy.limits),
+    archives: policy.archives === undefined ? DEFAULT_POLICY.archives : archives(policy.archives),
     thresholds: policy.thresholds === undefined ? DEFAULT_POLICY.thresholds : thresholds(policy.thresholds),
     rules: policy.rules === undefined ? DEFAULT_POLICY.rules : array(policy.rules, 'policy.rules').map(rule),
     protectedSites:
@@ -51,6 +52,13 @@ function exception(raw: unknown, index: number): PolicyException {
 function privacyContact(raw: unknown): Policy['privacyContact'] {
   const given = object(raw, 'policy.privacyContact', ['nl', 'en']);
   return { nl: text(given.nl, 'policy.privacyContact.nl'), en: text(given.en, 'policy.privacyContact.en') };
+}
+
+function archives(raw: unknown): Policy['archives'] {
+  const given = object(raw, 'policy.archives', ['uninspectable']);
+  const uninspectable = given.uninspectable ?? DEFAULT_POLICY.archives.uninspectable;
+  if (uninspectable !== 'block' && uninspectable !== 'allow') fail('policy.archives.uninspectable', "must be 'block' or 'allow'");
+  return { uninspectable };
 }
 
 function limits(raw: unknown): Limits {

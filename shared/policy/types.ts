@@ -56,9 +56,16 @@ export interface Rule {
   message?: { nl: string; en: string };
 }
 
+/** What to do with an archive the detector cannot open (7z, rar, cab, ...). */
+export interface ArchivePolicy {
+  /** 'block' (default): nobody can say what it holds. 'allow': for offices that decide otherwise. */
+  uninspectable: 'block' | 'allow';
+}
+
 export interface Policy {
   version: 1;
   limits: Limits;
+  archives: ArchivePolicy;
   thresholds: Thresholds;
   /** Any rule that matches a sheet blocks the file. */
   rules: Rule[];

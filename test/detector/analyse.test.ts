@@ -373,6 +373,7 @@ describe('unreadable files', () => {
     'archive-too-many-entries': 'archive-too-many-entries',
     'archive-too-large': 'archive-too-large',
     'archive-ratio': 'archive-ratio',
+    'archive-uninspectable': 'archive-uninspectable',
     timeout: 'scan-timeout',
     cancelled: 'scan-cancelled',
     'internal-error': 'scan-error',

@@ -1,7 +1,9 @@
 // Containers read by their structure: what a zip, an OLE2 file or an archive is, is decided by
 // the structure that readers go by, never by a signature found somewhere; an ambiguous container
 // is blocked; text inside other bytes is read as a table.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import * as XLSX from '@e965/xlsx';
 import { readDocuments, type ReadContext } from '../../shared/detector/read/index.js';
 import { biffValueRecords, xlsbValueRecords } from '../../shared/detector/read/cell-records.js';
@@ -12,9 +14,11 @@ import type { Limits } from '../../shared/policy/types.js';
 import { concat, delimited, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
 import { exportTable, pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
 import { detect } from '../../shared/detector/index.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import { parsePolicy } from '../../shared/policy/parse.js';
 import { fixtureBytes } from '../helpers/fixtures.js';
 import { unzipSync } from 'fflate';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from '../../shared/detector/read/crc32.js';
 
@@ -232,5 +236,112 @@ describe('content sniffing never ends in allow on a prefix', () => {
   it('lets random bytes, a real PDF, an image and a Word document pass', async () => {
     for (const name of ['letter.pdf', 'photo.png', 'notes.docx'] as const) expect((await detect(await fixtureBytes(name))).verdict, name).toBe('allow');
     for (const seed of [1, 2, 3]) expect((await detect(pseudoRandomBytes(300_000, seed))).verdict).toBe('allow');
+  });
+});
+
+describe('archives: tar, bzip2 and xz are read with the caps of zip and gzip; others are uninspectable', () => {
+  const work = mkdtempSync(join(tmpdir(), 'export-guard-archives-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  /** Runs a real archiver on files written in the temp folder; returns the bytes of its output. */
+  const tool = (command: string, args: string[], output: string) => {
+    execFileSync(command, args, { cwd: work, stdio: 'ignore' });
+    return new Uint8Array(readFileSync(join(work, output)));
+  };
+  const file = (name: string, data: Uint8Array) => writeFileSync(join(work, name), data);
+  const blocksPeople = async (bytes: Uint8Array, label: string) => {
+    const verdict = await detect(bytes);
+    expect(verdict.verdict, label).toBe('block');
+    expect(verdict.reasons.some((r) => r.code.startsWith('file-') || r.code.startsWith('archive-')), `${label}: ${verdict.reasons.map((r) => r.code)}`).toBe(false);
+    return verdict;
+  };
+
+  it('reads the people csv in tar (ustar, gnu, pax, with a long name), tar.gz, tar.bz2, tar.xz, bz2 and xz', async () => {
+    file('export.csv', peopleCsv());
+    const long = `${'lange-map-'.repeat(12)}/export.csv`;
+    mkdirSync(join(work, long, '..'), { recursive: true });
+    file(long, peopleCsv());
+    for (const format of ['ustar', 'gnu', 'pax']) {
+      const verdict = await blocksPeople(tool('tar', [`--format=${format}`, '-cf', `e-${format}.tar`, 'export.csv', long], `e-${format}.tar`), `tar ${format}`);
+      expect(verdict.kind).toBe('tar');
+      expect(verdict.reasons.some((r) => r.path?.endsWith('export.csv'))).toBe(true);
+    }
+    expect((await blocksPeople(tool('tar', ['-czf', 'e.tgz', 'export.csv'], 'e.tgz'), 'tar.gz')).kind).toBe('gzip');
+    expect((await blocksPeople(tool('tar', ['-cjf', 'e.tbz', 'export.csv'], 'e.tbz'), 'tar.bz2')).kind).toBe('bzip2');
+    expect((await blocksPeople(tool('tar', ['-cJf', 'e.txz', 'export.csv'], 'e.txz'), 'tar.xz')).kind).toBe('xz');
+    expect((await blocksPeople(tool('bzip2', ['-kf', 'export.csv'], 'export.csv.bz2'), 'bz2')).kind).toBe('bzip2');
+    expect((await blocksPeople(tool('xz', ['-kf', 'export.csv'], 'export.csv.xz'), 'xz')).kind).toBe('xz');
+  });
+
+  it('reads two bzip2 streams one after the other as one file, and blocks a damaged or cut-off one', async () => {
+    const [header, ...rest] = new TextDecoder().decode(peopleCsv()).split('\r\n');
+    file('a.csv', ascii(`${header}\r\n${rest.slice(0, 20).join('\r\n')}\r\n`));
+    file('b.csv', ascii(`${rest.slice(20).join('\r\n')}\r\n`));
+    const joined = concat([tool('bzip2', ['-kf', 'a.csv'], 'a.csv.bz2'), tool('bzip2', ['-kf', 'b.csv'], 'b.csv.bz2')]);
+    const outcome = await read(joined);
+    expect(outcome.failure).toBeUndefined();
+    expect(rowCount(outcome)).toBe(PEOPLE.length);
+    const damaged = joined.slice();
+    damaged[60] = (damaged[60] as number) ^ 0x10;
+    expect(['corrupt', 'truncated']).toContain((await read(damaged)).failure?.code);
+    expect(['corrupt', 'truncated']).toContain((await read(joined.subarray(0, joined.length - 30))).failure?.code);
+  });
+
+  it('blocks a bzip2 or xz bomb on the total cap, having produced little more than the cap', async () => {
+    file('nullen', new Uint8Array(12 * 1024 * 1024));
+    const small = context({ archive: { ...LIMITS.archive, maxInflatedBytes: 4 * 1024 * 1024, maxRatio: 1e9 } });
+    for (const [command, output] of [['bzip2', 'nullen.bz2'], ['xz', 'nullen.xz']] as const) {
+      const outcome = await read(tool(command, ['-kf', 'nullen'], output), small);
+      expect(outcome.failure?.code, command).toBe('archive-too-large');
+    }
+  });
+
+  it('blocks a damaged xz and counts the depth of tar inside xz', async () => {
+    file('export.csv', peopleCsv());
+    const xz = tool('xz', ['-kf', 'export.csv'], 'export.csv.xz');
+    const damaged = xz.slice();
+    damaged[40] = (damaged[40] as number) ^ 0xff;
+    expect((await read(damaged)).failure?.code).toBe('corrupt');
+    const txz = tool('tar', ['-cJf', 'd.txz', 'export.csv'], 'd.txz');
+    expect((await read(txz, context({ archive: { ...LIMITS.archive, maxDepth: 1 } }))).failure?.code).toBe('archive-too-deep');
+    expect((await read(txz, context({ archive: { ...LIMITS.archive, maxDepth: 2 } }))).failure).toBeUndefined();
+  });
+
+  it('blocks tar entries beyond the entry cap and a tar with a damaged header', async () => {
+    for (let i = 0; i < 12; i++) file(`e${i}.csv`, ascii('a;b\r\n1;2\r\n'));
+    const tar = tool('tar', ['-cf', 'many.tar', ...Array.from({ length: 12 }, (_, i) => `e${i}.csv`)], 'many.tar');
+    expect((await read(tar, context({ archive: { ...LIMITS.archive, maxEntries: 10 } }))).failure?.code).toBe('archive-too-many-entries');
+    const damaged = tar.slice();
+    damaged[1024 + 2] = 0x21; // the second header's name: its checksum no longer matches
+    expect((await read(damaged)).failure?.code).toBe('corrupt');
+  });
+
+  it('blocks 7z, rar, cab, zstd, lz4, arj and lzh as uninspectable, unless the policy allows them', async () => {
+    file('export.csv', peopleCsv());
+    const archives: Record<string, Uint8Array> = {
+      '7z': concat([Uint8Array.of(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4), new Uint8Array(24)]),
+      rar: concat([ascii('Rar!'), Uint8Array.of(0x1a, 0x07, 0x01, 0x00), new Uint8Array(24)]),
+      cab: concat([ascii('MSCF'), new Uint8Array(32)]),
+      zstd: tool('zstd', ['-qf', 'export.csv', '-o', 'export.csv.zst'], 'export.csv.zst'),
+      lz4: tool('lz4', ['-qf', 'export.csv', 'export.csv.lz4'], 'export.csv.lz4'),
+      arj: concat([Uint8Array.of(0x60, 0xea, 0x26, 0x00), new Uint8Array(40)]),
+      lzh: concat([Uint8Array.of(0x24, 0x00), ascii('-lh5-'), new Uint8Array(30)]),
+    };
+    for (const [name, bytes] of Object.entries(archives)) {
+      const verdict = await detect(bytes);
+      expect(verdict, name).toMatchObject({ verdict: 'block', kind: 'archive' });
+      expect(verdict.reasons.map((r) => r.code), name).toEqual(['archive-uninspectable']);
+      expect(verdict.reasons[0]!.nl).toMatch(/archief/);
+      const allowed = await detect(bytes, { policy: { ...DEFAULT_POLICY, archives: { uninspectable: 'allow' } } });
+      expect(allowed.verdict, name).toBe('allow');
+    }
+    // Allowed unread, a 7z that stores the csv uncompressed is still read as text.
+    const stored = concat([archives['7z']!, peopleCsv()]);
+    expect((await detect(stored, { policy: { ...DEFAULT_POLICY, archives: { uninspectable: 'allow' } } })).verdict).toBe('block');
+  });
+
+  it('reads the policy switch archives.uninspectable', () => {
+    expect(parsePolicy({}).archives.uninspectable).toBe('block');
+    expect(parsePolicy({ archives: { uninspectable: 'allow' } }).archives.uninspectable).toBe('allow');
+    expect(() => parsePolicy({ archives: { uninspectable: 'maybe' } })).toThrow(/policy.archives.uninspectable/);
   });
 });

@@ -80,6 +80,11 @@ const FAILURES: Record<ReadFailureCode, { code: string } & Text> = {
     nl: 'Het archief is verdacht sterk ingepakt (mogelijk een zip-bom).',
     en: 'The archive is suspiciously highly compressed (possibly a zip bomb).',
   },
+  'archive-uninspectable': {
+    code: 'archive-uninspectable',
+    nl: 'Het bestand is een archief (zoals 7z, rar of cab) dat niet kan worden gecontroleerd.',
+    en: 'The file is an archive (such as 7z, rar or cab) that cannot be checked.',
+  },
   timeout: {
     code: 'scan-timeout',
     nl: 'De controle van het bestand duurde te lang.',

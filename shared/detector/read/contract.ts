@@ -7,6 +7,8 @@ export interface ReadContext {
   /** Epoch milliseconds after which reading stops with a 'timeout' failure. */
   deadline: number;
   signal?: AbortSignal;
+  /** The policy's archives.uninspectable: what to do with a 7z, rar, cab, ... (default 'block'). */
+  uninspectableArchives?: 'block' | 'allow';
 }
 
 export interface ReadOutcome {

@@ -12,8 +12,11 @@
 //   rows, and a row of more than 16,384 fields (wider than any spreadsheet) is 'too-large'. Its
 //   name is the archive entry name, or '' for the input itself. Kind 'csv' when a delimiter was
 //   found, else 'text' (one column: one value per line).
-// - pdf, Word documents, images and unrecognised binary data ('other') are no documents: they
-//   pass. What looks like a spreadsheet container but cannot be read is a failure: fail closed.
+// - pdf, Word documents, images and unrecognised binary data ('other') are no documents, but the
+//   text inside them (and around a zip's parts) is read as text: a table hidden there is found.
+//   What looks like a spreadsheet container but cannot be read is a failure: fail closed.
+// - Archives: zip, gzip, tar, bzip2 and xz are opened, within the same caps; an archive format
+//   that cannot be opened (7z, rar, cab, ...) is 'archive-uninspectable' unless the policy allows it.
 // - Deadline and cancellation are cooperative: checked every 1000-2000 rows, every inflate step,
 //   per sheet and per archive entry (the event loop runs between entries, so an abort message can
 //   arrive). One SheetJS parse (xls, xlsb, ods) cannot be interrupted: checked before and after.
@@ -22,6 +25,7 @@ import type { Document, FileKind, Sheet } from '../types.js';
 import type { ReadContext, ReadOutcome } from './contract.js';
 import { kindFromNames, zipKind } from './container-kind.js';
 import { decodeText } from './encoding.js';
+import { bunzip2Bounded } from './bzip2.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
 import { readOds, readOdsXml } from './ods-fast.js';
@@ -31,7 +35,9 @@ import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
 import { sniff } from './sniff.js';
 import { readTextDocument } from './text-formats.js';
+import { readTar } from './tar.js';
 import { textRuns } from './text-runs.js';
+import { unxzBounded } from './xz.js';
 import { readXlsx } from './xlsx-fast.js';
 import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
 
@@ -75,6 +81,27 @@ class Reader {
         const inner = gunzipBounded(bytes, path, this.session);
         return this.read(inner, join(path, gzipName(bytes) || 'content'), depth + 1);
       }
+      case 'bzip2':
+        this.found(path, 'bzip2');
+        this.enterArchive(path, depth);
+        return this.read(bunzip2Bounded(bytes, path, this.session), join(path, 'content'), depth + 1);
+      case 'xz':
+        this.found(path, 'xz');
+        this.enterArchive(path, depth);
+        return this.read(await unxzBounded(bytes, path, this.session), join(path, 'content'), depth + 1);
+      case 'tar':
+        this.found(path, 'tar');
+        this.enterArchive(path, depth);
+        for (const entry of readTar(bytes, path, this.session)) {
+          await this.read(entry.data, join(path, entry.name), depth + 1);
+          await this.session.breathe(path);
+        }
+        return;
+      case 'uninspectable':
+        this.found(path, 'archive');
+        if (!this.session.allowsUninspectableArchives) stop('archive-uninspectable', path, `a ${sniffed.name} archive cannot be opened`);
+        // Allowed unread; what it stores uncompressed is still read as text.
+        return this.readTextInside(bytes, path);
       case 'ole2': {
         const { kind, workbook } = classifyOle2(bytes, path);
         this.found(path, kind);

@@ -31,6 +31,10 @@ export class ReadSession {
     return this.ctx.limits;
   }
 
+  get allowsUninspectableArchives(): boolean {
+    return this.ctx.uninspectableArchives === 'allow';
+  }
+
   checkpoint(path: string): void {
     if (this.ctx.signal?.aborted) stop('cancelled', path, 'the scan was cancelled');
     if (Date.now() > this.ctx.deadline) stop('timeout', path, `no result within ${this.ctx.limits.maxScanMs} ms`);

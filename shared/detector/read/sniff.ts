@@ -1,13 +1,18 @@
 // What the bytes are, from their content alone (magic numbers, then structure). File names and
 // declared types are never consulted: an xlsx renamed to .pdf is still an xlsx.
+import { isBzip2 } from './bzip2.js';
 import { isGzip } from './gzip.js';
 import { isOle2 } from './ole2.js';
+import { isTar } from './tar.js';
+import { uninspectableArchive } from './uninspectable.js';
+import { isXz } from './xz.js';
 import { isZip } from './zip.js';
 import { sniffTextEncoding, type TextEncodingName } from './encoding.js';
 import { markupSpreadsheet, type MarkupKind } from './markup.js';
 
 export type Sniffed =
-  | { format: 'zip' | 'gzip' | 'ole2' | 'pdf' | 'image' | 'biff' | 'other' }
+  | { format: 'zip' | 'gzip' | 'bzip2' | 'xz' | 'tar' | 'ole2' | 'pdf' | 'image' | 'biff' | 'other' }
+  | { format: 'uninspectable'; name: string }
   | { format: 'markup-spreadsheet'; kind: MarkupKind; encoding: TextEncodingName }
   | { format: 'text'; encoding: TextEncodingName };
 
@@ -17,6 +22,11 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (isOle2(bytes)) return { format: 'ole2' };
   if (isZip(bytes)) return { format: 'zip' };
   if (isGzip(bytes)) return { format: 'gzip' };
+  if (isBzip2(bytes)) return { format: 'bzip2' };
+  if (isXz(bytes)) return { format: 'xz' };
+  const archive = uninspectableArchive(bytes);
+  if (archive) return { format: 'uninspectable', name: archive };
+  if (isTar(bytes)) return { format: 'tar' };
   if (isPdf(bytes)) return { format: 'pdf' };
   if (isImage(bytes)) return { format: 'image' };
   if (isBiffWorkbook(bytes)) return { format: 'biff' };

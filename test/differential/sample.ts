@@ -16,6 +16,7 @@ export const CONTROLS = [
 export const SAMPLE_VARIANTS = [
   ...CONTROLS,
   'ods/plain/people',
+  'xlsx/sheetjs/people-no-bsn',
   'xls/sheetjs-biff8/people',
   // XML parts spelled as XML allows.
   'xlsx/cdata/people',
@@ -28,15 +29,23 @@ export const SAMPLE_VARIANTS = [
   'xlsx/utf16-parts/people',
   'xlsx/strict/people',
   'xlsx/no-refs/people',
+  'xlsx/rich-text-runs/people',
+  'xlsx/upper-case-names/people',
   // The package around them, and what else it holds.
   'xlsx/data-descriptors/people',
   'xlsx/stored/catalogue',
   'xlsx/duplicate-entry-people-first/people',
+  'xlsx/case-twin-entries/people',
+  'xlsx/unlisted-local-entry/people',
   'xlsx/very-hidden-sheet/people',
   'xlsx/pivot-cache/people',
+  'docx/embedded-xlsx/people',
+  'xlsx/far-below-harmless/people-no-bsn',
   'ods/encrypted/people',
   'ods/repeated/people',
   'ods/flat/people',
+  'ods/masked-values/people',
+  'ods/prefixes/catalogue',
   // Text that starts or ends like something else, or bends the lines.
   'csv/vt-line-ends/people',
   'csv/nul-line-ends/people',
@@ -49,6 +58,7 @@ export const SAMPLE_VARIANTS = [
   'csv/utf16le-bom-tab/people',
   'csv/transposed/people',
   'csv/one-line/people',
+  'csv/one-line/people-no-bsn',
   // Other formats and archives.
   'text/sylk/people',
   'text/dif/people',

@@ -72,8 +72,9 @@ export function municipalitiesTable(seed: number): BaseTable {
 
 /** A harmless count per place, made from the people: what a pivot table over them shows. */
 export function countPerPlace(people: BaseTable): Cell[][] {
+  const place = people.rows[0]!.indexOf('Woonplaats');
   const counts = new Map<string, number>();
-  for (const row of people.rows.slice(1)) counts.set(String(row[5]), (counts.get(String(row[5])) ?? 0) + 1);
+  for (const row of people.rows.slice(1)) counts.set(String(row[place]), (counts.get(String(row[place])) ?? 0) + 1);
   return [['Woonplaats', 'Aantal'], ...[...counts].sort(([a], [b]) => a.localeCompare(b))];
 }
 

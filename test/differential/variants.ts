@@ -1,4 +1,4 @@
-// The variants: each shape writes a table (people, or one of two harmless tables) the way some
+// The variants: each shape writes a table (a list of people, or a harmless table) the way some
 // program, or someone who wants a file out, would write it. Deterministic for a seed. A variant
 // name is `shape/table`, e.g. 'xlsx/cdata/people'; lists of names select a sample.
 import { concat, encodeText, workbook, type TextEncoding } from '../../scripts/fixtures/formats.js';
@@ -88,7 +88,7 @@ function withFirstColumn(rows: Cell[][], header: string): Cell[][] {
 }
 
 function archived(inner: Built, wrap: (bytes: Uint8Array, name: string) => Uint8Array, ext: string): Built {
-  return { ext, bytes: wrap(inner.bytes, `export.${inner.ext}`), opened: { bytes: inner.opened?.bytes ?? inner.bytes, ext: inner.ext } };
+  return { ext, bytes: wrap(inner.bytes, `export.${inner.ext}`), opened: { bytes: inner.bytes, ext: inner.ext } };
 }
 
 const RECORDS_READER = 'Excel opens it (Data > Get Data > From JSON / From XML); issue 9 lists it';
@@ -125,22 +125,22 @@ const SHAPES: Shape[] = [
   {
     name: 'xlsx/duplicate-entry-people-first',
     only: people,
-    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [people, harmless], AMBIGUOUS),
+    build: ({ table, twin }) => twinSheets(table, twin, (mine, theirs) => [mine, theirs], AMBIGUOUS),
   },
   {
     name: 'xlsx/duplicate-entry-people-last',
     only: people,
-    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [harmless, people], AMBIGUOUS),
+    build: ({ table, twin }) => twinSheets(table, twin, (mine, theirs) => [theirs, mine], AMBIGUOUS),
   },
   {
     name: 'xlsx/case-twin-entries',
     only: people,
-    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [people, { ...harmless, name: harmless.name.toUpperCase() }], AMBIGUOUS),
+    build: ({ table, twin }) => twinSheets(table, twin, (mine, theirs) => [mine, { ...theirs, name: theirs.name.toUpperCase() }], AMBIGUOUS),
   },
   {
     name: 'xlsx/unlisted-local-entry',
     only: people,
-    build: ({ table, twin }) => twinSheets(table, twin, (people, harmless) => [{ ...people, unlisted: true }, harmless],
+    build: ({ table, twin }) => twinSheets(table, twin, (mine, theirs) => [{ ...mine, unlisted: true }, theirs],
       'a local entry the central directory does not list: a zip is a zip when its central directory and local headers agree (issue 10), and a streaming reader sees the people'),
   },
   // xlsx: where in the workbook the table is.
@@ -250,8 +250,8 @@ function peopleReason(table: BaseTable, reason: string): string | undefined {
 const AMBIGUOUS = 'two entries with one name (as OPC compares names): an ambiguous container is blocked as corrupt (issue 9)';
 
 /** The people's sheet and a harmless twin's, both as xl/worksheets/sheet1.xml, arranged in the package by `arrange`. */
-function twinSheets(people: BaseTable, twin: BaseTable, arrange: (people: Entry, harmless: Entry) => Entry[], mustBlock: string): Built {
-  const entries = xlsxEntries([sheet(people)], { strings: 'inline' });
+function twinSheets(table: BaseTable, twin: BaseTable, arrange: (mine: Entry, theirs: Entry) => Entry[], mustBlock: string): Built {
+  const entries = xlsxEntries([sheet(table)], { strings: 'inline' });
   const sheetName = 'xl/worksheets/sheet1.xml';
   const twinSheet = xlsxEntries([sheet(twin)], { strings: 'inline' }).find((e) => e.name === sheetName)!;
   const at = entries.findIndex((e) => e.name === sheetName);

@@ -58,7 +58,8 @@ async function refresh(): Promise<PolicyInForce> {
     if (askedAt !== settingsVersion) return policyInForce();
     if (!isPolicy(reply?.policy)) throw new Error('the proxy answered without a valid policy');
     const next: PolicyInForce = {
-      policy: reply.policy,
+      // A proxy of an earlier version leaves out the fields added since: theirs are the defaults.
+      policy: { ...DEFAULT_POLICY, ...reply.policy },
       approval: isApprovalRule(reply.approval) ? reply.approval : DEFAULT_APPROVAL_RULE,
       source: 'proxy',
     };

@@ -43,7 +43,9 @@ interface Candidate {
 
 /**
  * A column's values with how often each occurs, for a recognizer's check on the whole column. A
- * tally's values come first, with their counts; the values tested one by one after it occur once.
+ * tally's values come first, with their counts; the values tested one by one after it occur once,
+ * up to a bound: a check judges the shape of a column (unique, repeated, places or people), which
+ * its first few thousand values tell as well as all 100,000, at a fraction of the time and memory.
  */
 class ValueBag implements ColumnValues {
   readonly values: CellValue[] = [];
@@ -57,6 +59,7 @@ class ValueBag implements ColumnValues {
   }
 
   add(value: CellValue): void {
+    if (this.values.length - this.counts.length >= LISTED_LIMIT) return;
     this.values.push(value);
     this.total++;
   }
@@ -95,6 +98,8 @@ interface Column {
 const PRUNE_EVERY = 512;
 /** Distinct values a column may tally before it is taken to be mostly unique. */
 const TALLY_LIMIT = 1024;
+/** Values a column check sees one by one after the tally's. */
+const LISTED_LIMIT = 8192;
 
 export function profileSheet(
   table: Table,

@@ -54,7 +54,7 @@ export const email: Recognizer = {
       if (isFunctional(value as string)) functional += times;
     });
     if (functional > FUNCTIONAL_SHARE * addresses) return false;
-    return column.total < REPEATS_FROM || dominantShare(column, isEmail) <= DOMINANT_SHARE;
+    return column.total < REPEATS_FROM || dominantShare(column) <= DOMINANT_SHARE;
   },
   examples: {
     values: {

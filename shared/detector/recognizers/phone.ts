@@ -55,7 +55,7 @@ export const phone: Recognizer = {
       if (isMobile(value)) mobile += times;
     });
     if (!byHeader && stored > MAJORITY * numbers) return false;
-    if (column.total >= REPEATS_FROM && dominantShare(column, isPhone) > MAJORITY) return false;
+    if (column.total >= REPEATS_FROM && dominantShare(column) > MAJORITY) return false;
     return mobile > MAJORITY * numbers || 'with-people';
   },
   examples: {

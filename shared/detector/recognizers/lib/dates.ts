@@ -14,6 +14,12 @@ function eightDigitDate(digits: string): boolean {
   return plausible(n(0, 4), n(4, 6), n(6, 8)) || plausible(n(4, 8), n(2, 4), n(0, 2));
 }
 
+function leadingDigits(text: string): number {
+  let count = 0;
+  while (count < text.length && text.charCodeAt(count) >= 48 && text.charCodeAt(count) <= 57) count++;
+  return count;
+}
+
 /**
  * Whether a cell is a date rather than a number: '2025-01-13', '13-01-2025', '13.1.2025',
  * '2014/02/16', 20140216 or '20140216'. A real BSN of eight digits (its leading zero lost)
@@ -23,7 +29,10 @@ export function looksLikeDate(value: string | number): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 10_000_000 && value <= 99_999_999 && eightDigitDate(String(value));
   if (value.length < 6 || value.length > 25) return false;
   const trimmed = value.trim();
-  if (trimmed.length === 8 && /^\d{8}$/.test(trimmed)) return eightDigitDate(trimmed);
+  const digits = leadingDigits(trimmed);
+  if (digits === trimmed.length) return digits === 8 && eightDigitDate(trimmed);
+  // A date's first separator follows one to four digits: most BSNs and amounts stop here.
+  if (digits === 0 || digits > 4) return false;
   const parts = SEPARATED.exec(trimmed);
   if (!parts) return false;
   const [first, , middle, last] = [parts[1]!, parts[2], Number(parts[3]), parts[4]!];

@@ -8,22 +8,19 @@ import type { CellValue } from '../../types.js';
  * (Boyer-Moore) finds the only value that can be more than half, then it is counted exactly.
  * Below one half the answer is only known to be below it, which is all a caller asks.
  */
-export function dominantShare(column: ColumnValues, counts: (value: CellValue) => boolean = () => true): number {
+export function dominantShare(column: ColumnValues): number {
+  if (column.total === 0) return 0;
   let leader: CellValue = null;
   let lead = 0;
-  let total = 0;
   column.values.forEach((value, index) => {
-    if (!counts(value)) return;
     const times = column.times(index);
-    total += times;
     if (lead > 0 && value === leader) lead += times;
     else if (lead >= times) lead -= times;
     else [leader, lead] = [value, times - lead];
   });
-  if (total === 0) return 0;
   let leaderTimes = 0;
-  column.values.forEach((value, index) => value === leader && counts(value) && (leaderTimes += column.times(index)));
-  return leaderTimes / total;
+  column.values.forEach((value, index) => value === leader && (leaderTimes += column.times(index)));
+  return leaderTimes / column.total;
 }
 
 /** Whether at least `wanted` different values pass `counts`, stopping as soon as they do. */

@@ -202,6 +202,13 @@ describe('what a column means depends on its sheet (issue 10)', () => {
     expect(entities(book(perPerson))).toEqual({ BSN: 'bsn', 'Aantal dagen ziek': 'special-category' });
   });
 
+  test('counts per postcode and age are statistics; people with a birth date and a count are people', () => {
+    const groups = [['Postcode', 'Leeftijd', 'Aantal uitkeringen'], ...people.slice(0, 60).map((p, i) => [p.postcode, p.age, 3 + (i % 20)])];
+    expect(codes(book(groups))).toEqual([]);
+    const persons = [['Geboortedatum', 'Postcode', 'Aantal kinderen'], ...people.slice(0, 60).map((p, i) => [p.birthDate, p.postcode, i % 4])];
+    expect(codes(book(persons))).toEqual(['quasi-identifier-combination']);
+  });
+
   test('a constant date, or a column of dates, is no BSN column; distinct BSNs are', () => {
     const dates = [['Regio', 'Peildatum'], ...['Noord', 'Oost', 'Zuid', 'West', 'Midden'].map((region) => [region, '2025-01-13'])];
     expect(codes(book(dates))).toEqual([]);

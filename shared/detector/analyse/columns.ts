@@ -20,6 +20,8 @@ export interface SheetProfile {
    * ('Aantal WIA-uitkeringen' per municipality is statistics). See context.ts.
    */
   conditional: ReadonlySet<ColumnFinding>;
+  /** A column's header says it counts, sums or averages: its rows may be groups, not people. */
+  counts: boolean;
   /** Rows below the header (all rows when there is none). */
   dataRows: number;
 }
@@ -143,7 +145,9 @@ export function profileSheet(
 
   const findings: ColumnFinding[] = [];
   const conditional = new Set<ColumnFinding>();
+  let counts = false;
   for (const column of columns) {
+    counts ||= column?.aggregate === true;
     const decided = column?.decided;
     if (decided) {
       const finding: ColumnFinding = {
@@ -162,7 +166,7 @@ export function profileSheet(
       if (decided.withPeople || column.aggregate) conditional.add(finding);
     }
   }
-  return { findings, conditional, dataRows: Math.max(0, table.rowCount - first) };
+  return { findings, conditional, counts, dataRows: Math.max(0, table.rowCount - first) };
 }
 
 /**

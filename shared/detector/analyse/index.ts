@@ -37,7 +37,7 @@ export function analyse(documents: readonly Document[], policy: Policy, checkpoi
         const where = { path: document.path, sheet: sheet.name, columnName };
         const profile = profileSheet(table, RECOGNIZERS, policy.thresholds, where, () => checkpoint(document.path));
         sheetRows = Math.max(sheetRows, profile.dataRows);
-        const found = inContext(profile.findings, profile.conditional);
+        const found = inContext(profile);
         findings.push(...found);
         reasons.push(...matchRules(policy.rules, found).map(ruleReason));
       }

@@ -72,8 +72,12 @@ export async function readWithLibreOffice(inputs: OracleInput[], workDir: string
 
 /** ssconvert converts one file per run; it starts fast, so two run at a time. */
 export async function readWithGnumeric(inputs: OracleInput[], workDir: string): Promise<Map<string, Reading>> {
-  const inDir = join(workDir, 'gnumeric-in');
   const outDir = join(workDir, 'gnumeric-out');
+  await convertWithGnumeric(inputs, join(workDir, 'gnumeric-in'), outDir, (input, path) => ['-S', '-T', 'Gnumeric_stf:stf_csv', path, join(outDir, `${input.id}.%n.csv`)]);
+  return collect(inputs, outDir, (id, file) => file.startsWith(`${id}.`));
+}
+
+async function convertWithGnumeric(inputs: OracleInput[], inDir: string, outDir: string, args: (input: OracleInput, path: string) => string[]): Promise<void> {
   mkdirSync(inDir, { recursive: true });
   mkdirSync(outDir, { recursive: true });
   const queue = [...inputs];
@@ -81,11 +85,43 @@ export async function readWithGnumeric(inputs: OracleInput[], workDir: string): 
     for (let input = queue.shift(); input; input = queue.shift()) {
       const path = join(inDir, `${input.id}.${input.ext}`);
       writeFileSync(path, input.bytes);
-      await run('ssconvert', ['-S', '-T', 'Gnumeric_stf:stf_csv', path, join(outDir, `${input.id}.%n.csv`)], 60_000);
+      await run('ssconvert', args(input, path), 60_000);
     }
   };
   await Promise.all([worker(), worker()]);
-  return collect(inputs, outDir, (id, file) => file.startsWith(`${id}.`));
+}
+
+/** The formats LibreOffice and Gnumeric write workbooks in, as the receivers' own programs save them. */
+export const WRITTEN_FORMATS = ['xlsx', 'xls', 'ods'] as const;
+export type WrittenFormat = (typeof WRITTEN_FORMATS)[number];
+
+/** Each input saved again by LibreOffice or Gnumeric in each format; what a writer could not write is left out. */
+export async function rewrite(inputs: OracleInput[], writer: 'libreoffice' | 'gnumeric', workDir: string): Promise<{ id: string; format: WrittenFormat; bytes: Uint8Array }[]> {
+  const written: { id: string; format: WrittenFormat; bytes: Uint8Array }[] = [];
+  for (const format of WRITTEN_FORMATS) {
+    const outDir = join(workDir, `${writer}-${format}`);
+    if (writer === 'libreoffice') {
+      const inDir = join(workDir, 'rewrite-in');
+      mkdirSync(inDir, { recursive: true });
+      const paths = inputs.map((input) => {
+        const path = join(inDir, `${input.id}.${input.ext}`);
+        writeFileSync(path, input.bytes);
+        return path;
+      });
+      const profile = pathToFileURL(join(workDir, 'lo-profile')).href;
+      await run('soffice', ['--headless', '--norestore', `-env:UserInstallation=${profile}`, '--convert-to', format, '--outdir', outDir, ...paths], 600_000);
+    } else {
+      await convertWithGnumeric(inputs, join(workDir, 'rewrite-in'), outDir, (input, path) => [path, join(outDir, `${input.id}.${format}`)]);
+    }
+    for (const input of inputs) {
+      try {
+        written.push({ id: input.id, format, bytes: new Uint8Array(readFileSync(join(outDir, `${input.id}.${format}`))) });
+      } catch {
+        // Not written: the writer could not save this input in this format.
+      }
+    }
+  }
+  return written;
 }
 
 function collect(inputs: OracleInput[], outDir: string, belongs: (id: string, file: string) => boolean): Map<string, Reading> {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import * as XLSX from '@e965/xlsx';
 import { detect } from '../../shared/detector/index.js';
 import { readDocuments } from '../../shared/detector/read/index.js';
@@ -302,6 +302,114 @@ describe('cells kept beside the sheets', () => {
     expect(rowsOf(notes!.table)[1]).toEqual([null, null, `${seekers[0]!.firstName} ${seekers[0]!.surname}, BSN ${seekers[0]!.bsn}`]);
   });
 });
+
+const ODF = (name: string) => `urn:oasis:names:tc:opendocument:xmlns:${name}:1.0`;
+
+function ods(content: string | Uint8Array, more: Record<string, string> = {}): Uint8Array {
+  const manifest =
+    `<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="${ODF('manifest')}" manifest:version="1.2">` +
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>' +
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>';
+  return zipSync({
+    mimetype: [strToU8('application/vnd.oasis.opendocument.spreadsheet'), { level: 0 }],
+    'META-INF/manifest.xml': strToU8(manifest),
+    'content.xml': typeof content === 'string' ? strToU8(content) : content,
+    ...Object.fromEntries(Object.entries(more).map(([name, text]) => [name, strToU8(text)])),
+  });
+}
+
+/** content.xml of one table; `cell` writes each cell's text:p content. */
+function odsContent(rows: string[][], cell: (text: string) => string = escape, table = 'Blad1'): string {
+  const body = rows.map((row) => `<table:table-row>${row.map((t) => `<table:table-cell office:value-type="string"><text:p>${cell(t)}</text:p></table:table-cell>`).join('')}</table:table-row>`);
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="${ODF('office')}" xmlns:table="${ODF('table')}" xmlns:text="${ODF('text')}" office:version="1.2">` +
+    `<office:body><office:spreadsheet><table:table table:name="${table}">${body.join('')}</table:table></office:spreadsheet></office:body></office:document-content>`
+  );
+}
+
+function odsVariants(rows: string[][]): Record<string, string> {
+  const plain = odsContent(rows);
+  return {
+    'as LibreOffice writes it': plain,
+    'text in CDATA sections': odsContent(rows, (t) => `<![CDATA[${t}]]>`),
+    'text split by comments': odsContent(rows, (t) => `${escape(t.slice(0, 1))}<!-- x -->${escape(t.slice(1))}`),
+    'character references': odsContent(rows, charRefs),
+    'other prefixes': Object.entries({ office: 'o', table: 't', text: 'x' }).reduce((xml, [from, to]) => xml.replace(new RegExp(`(<\\/?|\\s|\\sxmlns:)${from}(?=[:=])`, 'g'), `$1${to}`), plain),
+    "single quotes and spaces around '='": plain.replace(/ (office:value-type|table:name)="([^"]*)"/g, "\n $1 = '$2'"),
+  };
+}
+
+describe('ods parts written every way XML allows', () => {
+  const rows = people(20);
+
+  it.each(Object.entries(odsVariants(rows)))('%s: read as written', async (_, content) => {
+    expect(firstSheetRows(await read(ods(content)))).toEqual(rows);
+  });
+
+  it('LibreOffice shows the same people in every variant', () => {
+    const files = Object.fromEntries(Object.values(odsVariants(rows)).map((content, i) => [`o${i}.ods`, ods(content)]));
+    for (const [name, csv] of Object.entries(libreOfficeCsv(files))) expect(csv.trim().split('\n').map((line) => line.split(',')), name).toEqual(rows);
+  }, 240_000);
+
+  it('a spreadsheet embedded as an object is read with the main one', async () => {
+    const bytes = ods(odsContent([['Plaats', 'Aantal'], ['Ede', '3']]), { 'Object 1/content.xml': odsContent(rows, escape, 'Klanten') });
+    const outcome = await read(bytes);
+    const embedded = outcome.documents[0]!.sheets.find((s) => s.name === 'Object 1/Klanten');
+    expect(rowsOf(embedded!.table)).toEqual(rows);
+    expect((await detect(bytes)).verdict).toBe('block');
+  });
+
+  it('blocks content.xml that is missing, no XML, or no OpenDocument content, never reads it as empty', async () => {
+    const cases = {
+      missing: zipSync({ mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'), 'META-INF/manifest.xml': strToU8('<manifest/>'), 'styles.xml': strToU8('<x/>') }),
+      'no XML': ods(new Uint8Array([0x8f, 0x02, 0xff, 0x13, 0x00, 0x99])),
+      'another root': ods('<?xml version="1.0"?><spreadsheet><row><cell>Jan</cell></row></spreadsheet>'),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      const outcome = await read(bytes);
+      expect(outcome.failure?.code, name).toBe('corrupt');
+      expect((await detect(bytes)).verdict, name).toBe('block');
+    }
+  });
+
+  it('a password-protected ods written by LibreOffice is blocked as encrypted', async () => {
+    const bytes = libreOfficeEncryptedOds(ods(odsContent(rows)));
+    // What LibreOffice writes: every part encrypted, said so in the manifest.
+    expect(new TextDecoder().decode(unzipSync(bytes)['META-INF/manifest.xml'])).toContain('manifest:encryption-data');
+    const outcome = await read(bytes);
+    expect(outcome.kind).toBe('ods');
+    expect(outcome.failure?.code).toBe('encrypted');
+    expect((await detect(bytes)).verdict).toBe('block');
+  }, 240_000);
+});
+
+/** The file saved by LibreOffice with the password 'geheim' (a Basic macro in a private profile: soffice has no command-line switch for it). */
+function libreOfficeEncryptedOds(plain: Uint8Array): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'eg-xml-parts-'));
+  dirs.push(dir);
+  const soffice = (...args: string[]) => execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, ...args], { timeout: 180_000, stdio: 'ignore' });
+  writeFileSync(join(dir, 'plain.ods'), plain);
+  // A first run creates the profile, whose Standard library then gets the macro.
+  soffice('--convert-to', 'csv', '--outdir', join(dir, 'out'), join(dir, 'plain.ods'));
+  writeFileSync(
+    join(dir, 'profile/user/basic/Standard/Module1.xba'),
+    `<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Encrypt(source As String, target As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = "Hidden" : load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), "_blank", 0, load())
+  Dim store(1) As New com.sun.star.beans.PropertyValue
+  store(0).Name = "FilterName" : store(0).Value = "calc8"
+  store(1).Name = "Password" : store(1).Value = "geheim"
+  doc.storeToURL(ConvertToURL(target), store())
+  doc.close(True)
+End Sub
+</script:module>`,
+  );
+  soffice(`macro:///Standard.Module1.Encrypt("${join(dir, 'plain.ods')}","${join(dir, 'secret.ods')}")`);
+  return new Uint8Array(readFileSync(join(dir, 'secret.ods')));
+}
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -1,11 +1,14 @@
 // The fast path for OpenDocument spreadsheets: scans content.xml by hand (indexOf, no DOM), with
 // memory proportional to the cells, where SheetJS needs about six times the XML's size. Repeated
 // empty rows and cells (LibreOffice writes a million of them) only move the position. Flat
-// OpenDocument (.fods) is the same markup in one file.
+// OpenDocument (.fods) is the same markup in one file. The XML is first brought into plain shape
+// (xml-canonical.ts: the usual prefixes, double quotes, no CDATA or comments). Embedded objects
+// (Object 1/content.xml: a spreadsheet or chart inside the spreadsheet) hold tables too.
 // test/detector/read-crosscheck.test.ts holds it to the same tables as SheetJS.
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { serialToIso } from './dates.js';
 import { stop, type ReadSession } from './session.js';
+import { OPEN_DOCUMENT, plainXml, xmlPart } from './xml-canonical.js';
 import { xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
 import { RowsTable } from '../table.js';
@@ -20,11 +23,27 @@ const MS_PER_DAY = 86_400_000;
 const MAX_COPIES = 1000;
 
 export function readOds(zip: ZipContainer, session: ReadSession): Sheet[] {
-  return readOdsXml(zip.text('content.xml'), zip.path, session);
+  const part = (name: string) => xmlPart(zip.read(name), OPEN_DOCUMENT, join(zip.path, name));
+  const manifest = zip.entries.has('META-INF/manifest.xml') ? part('META-INF/manifest.xml') : '';
+  // LibreOffice encrypts each part of a password-protected file and says so here; content.xml is
+  // then no XML at all.
+  if (manifest.includes('<manifest:encryption-data')) stop('encrypted', zip.path, 'password-protected OpenDocument file');
+  const sheets = readContent(part('content.xml'), zip.path, session);
+  const objects = [...zip.entries.keys()].filter((name) => name.endsWith('/content.xml') && name !== 'content.xml');
+  for (const name of objects) {
+    const folder = name.slice(0, -'/content.xml'.length);
+    sheets.push(...readContent(part(name), join(zip.path, folder), session).map((sheet) => ({ ...sheet, name: `${folder}/${sheet.name}` })));
+  }
+  return sheets;
 }
 
-/** content.xml of a zipped OpenDocument file, or a whole flat one (.fods): the same markup. */
+/** A whole flat OpenDocument file (.fods), decoded: the markup of content.xml inside one document. */
 export function readOdsXml(xml: string, path: string, session: ReadSession): Sheet[] {
+  return readContent(plainXml(xml, OPEN_DOCUMENT, path), path, session);
+}
+
+function readContent(xml: string, path: string, session: ReadSession): Sheet[] {
+  if (findTag(xml, 'office:document-content', 0) < 0 && findTag(xml, 'office:document', 0) < 0) stop('corrupt', path, 'no OpenDocument content');
   const hidden = hiddenTableStyles(xml);
   const dateStyles = dateCellStyles(xml);
   const sheets: Sheet[] = [];

@@ -35,6 +35,7 @@ const EDGE_CASES = [
   '"Jansen"x;"A1";"twee\nregels"',
   ' ;\t;"  "',
   'Bakker;"";',
+  '="012";=+"A""1";\x00Visser\x0b',
   'Jansen;A1;"open',
 ].join('\r\n');
 
@@ -47,8 +48,14 @@ describe('reading delimited text', () => {
       ['Jansenx', 'A1', 'twee\nregels'],
       [' ', '\t', '  '],
       ['Bakker', null, null],
+      ['012', 'A"1', 'Visser'],
       ['Jansen', 'A1', 'open'],
     ]);
+  });
+
+  it('shows a formula of one constant as its value, and drops control characters before a value and before a line break', () => {
+    const text = '\x00="123456782";=0123;=A1+1;x\x0b\r\n"=""9""";a\x1a\n\x0bb;"c"\x00\rd;e';
+    expect(rowsOf(readDelimited(text, ';', '', () => {}))).toEqual([['123456782', '123', '=A1+1', 'x'], ['9', 'a'], ['b', 'c'], ['d', 'e']]);
   });
 
   it('drops empty lines and lines of one empty quoted field, and reads \\r line breaks', () => {

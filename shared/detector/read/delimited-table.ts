@@ -42,6 +42,18 @@ export class FieldList {
     this.values.push(value);
   }
 
+  /** Replaces the value of the last field read by what `revise` makes of it. */
+  reviseLast(revise: (value: string) => string): void {
+    const field = this.count - 1;
+    if (field < this.rowFirst[this.rows]!) return;
+    const start = this.starts[field]!;
+    const value = start < 0 ? this.values[-1 - start]! : this.text.slice(start, this.ends[field]!);
+    const revised = revise(value);
+    if (revised === value) return;
+    this.count--;
+    this.value(revised);
+  }
+
   /** Ends the row being read; a line holding one empty field is no row. Returns the rows so far. */
   endRow(): number {
     const first = this.rowFirst[this.rows]!;

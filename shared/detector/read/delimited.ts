@@ -100,7 +100,9 @@ export function readDelimited(text: string, delimiter: string | undefined, path:
       }
     } else {
       const end = boundaries.next(i);
-      if (text.charCodeAt(i) === 61 /* = */) fields.value(shownValue(text.slice(i, end)));
+      const first = text.charCodeAt(i);
+      // A formula, or a control character before the value: what a cell shows differs from the text.
+      if (end > i && (first === 61 /* = */ || first < 32)) fields.value(shownValue(visible(text.slice(i, end))));
       else fields.span(i, end);
       i = end;
     }
@@ -110,7 +112,9 @@ export function readDelimited(text: string, delimiter: string | undefined, path:
       if (i >= n) fields.span(n, n);
       continue;
     }
-    // A line break: \r\n, \n or \r.
+    // A line break: \r\n, \n or \r. A control character before it (a tool's or a trick's, on
+    // every line) is no part of the row's last value; looked for once a row, not once a field.
+    if (text.charCodeAt(i - 1) < 32) fields.reviseLast(visible);
     if (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10) i++;
     i++;
     if (fields.endRow() % ROWS_PER_CHECKPOINT === 0) checkpoint();
@@ -142,8 +146,17 @@ function quotedField(text: string, from: number, boundaries: Boundaries, fields:
   }
   // Anything between the closing quote and the delimiter is kept, as spreadsheet programs do.
   const tail = boundaries.next(i);
-  fields.value(shownValue(value + text.slice(i, tail)));
+  fields.value(shownValue(visible(value + text.slice(i, tail))));
   return tail;
+}
+
+/** Control characters other than tab and line ends: a cell shows nothing of them. */
+export const INVISIBLE_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const INVISIBLE_CONTROLS = new RegExp(INVISIBLE_CONTROL.source, 'g');
+
+/** The text without invisible control characters. */
+export function visible(text: string): string {
+  return INVISIBLE_CONTROL.test(text) ? text.replace(INVISIBLE_CONTROLS, '') : text;
 }
 
 const FORMULA_TEXT = /^=\+?"((?:[^"]|"")*)"$/;

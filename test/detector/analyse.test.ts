@@ -254,6 +254,13 @@ describe('a table read as a person reads it (issue 9)', () => {
     expect(codes(book(people.slice(0, 40).map((p) => [`="${p.bsn}"`])))).toEqual(['bsn-column']);
   });
 
+  test('a table of people far below and to the right of a harmless one is read under its own header', () => {
+    const rows: CellValue[][] = [['Artikel', 'Prijs'], ...Array.from({ length: 300 }, (_, i) => [`Artikel ${i}`, i + 0.5])];
+    rows.push([null, null, null, 'Achternaam', 'Geboortedatum', 'Postcode'], ...people.slice(0, 30).map((p) => [null, null, null, p.surname, p.birthDate, p.postcode]));
+    expect(entities(book(rows))).toMatchObject({ Achternaam: 'person-name', Geboortedatum: 'birth-date', Postcode: 'postcode' });
+    expect(codes(book(rows))).toContain('quasi-identifier-combination');
+  });
+
   test('harmless tables stay harmless read on their side or folded', () => {
     const months = [['Maand', 'jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'], ['Instroom', ...Array.from({ length: 12 }, (_, i) => 1000 + i * 37)], ['Uitstroom', ...Array.from({ length: 12 }, (_, i) => 900 + i * 41)]];
     expect(codes(book(months))).toEqual([]);

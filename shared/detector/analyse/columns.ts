@@ -74,6 +74,8 @@ class ValueBag implements ColumnValues {
 interface Column {
   index: number;
   header: string;
+  /** Its first data row: below the table's header, or below its own. */
+  from: number;
   /** The header says the column counts or sums: per row a figure about a group, unless rows are people. */
   aggregate: boolean;
   /** Non-empty values below the header, known once the first pass is done. */
@@ -118,10 +120,18 @@ export function profileSheet(
   // A column is set up when the first pass meets its first value: a column without values costs
   // nothing, so one cell in column XFD does not set up 16,384 columns (in each of 1,000 sheets).
   const columns: (Column | undefined)[] = new Array<Column | undefined>(width).fill(undefined);
-  const setUp = (c: number): Column => {
-    const header = cellText(table.cell(headerRow, c));
+  const setUp = (c: number, r: number): Column => {
+    let header = cellText(table.cell(headerRow, c));
+    let from = first;
+    // A column that starts below the table's first row, under no header of the table's, is
+    // another table's (people 2,000 rows below a catalogue): its first cell heads it when it
+    // names something we know.
+    if (header === '' && r > first && namesSomething(table.cell(r, c), recognizers)) {
+      header = cellText(table.cell(r, c));
+      from = r + 1;
+    }
     const [testing = [], ...waiting] = tiersOf(candidatesFor(header, recognizers, thresholds));
-    const column: Column = { index: c, header, aggregate: namesAggregate(header), nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, tally: undefined, decided: undefined };
+    const column: Column = { index: c, header, from, aggregate: namesAggregate(header), nonEmpty: 0, seen: 0, touchedIn: -1, testing, countsEvery: false, waiting, tally: undefined, decided: undefined };
     startTesting(column, testing);
     if (!column.countsEvery) column.tally = table.tally(TALLY_LIMIT);
     return column;
@@ -224,7 +234,7 @@ function testPass(
   table: Table,
   first: number,
   active: (Column | undefined)[],
-  setUp: ((c: number) => Column) | undefined,
+  setUp: ((c: number, r: number) => Column) | undefined,
   checkpoint: () => void,
 ): void {
   const counting = setUp !== undefined;
@@ -244,8 +254,9 @@ function testPass(
       let column = active[c];
       if (column === undefined) {
         if (setUp === undefined || table.isBlank(r, c)) continue;
-        column = active[c] = setUp(c);
-      } else if (table.isBlank(r, c)) continue;
+        column = active[c] = setUp(c, r);
+        if (column.from > r) continue;
+      } else if (table.isBlank(r, c) || r < column.from) continue;
       column.seen++;
       if (column.tally) {
         if (column.tally.add(r, c)) continue;
@@ -369,6 +380,11 @@ function passes(candidate: Candidate, nonEmpty: number): boolean {
  */
 function tier(recognizer: Recognizer, byHeader: boolean): number {
   return (recognizer.category === 'special-category' ? 0 : 4) + (byHeader ? 2 : 0);
+}
+
+function namesSomething(value: CellValue, recognizers: readonly Recognizer[]): boolean {
+  if (typeof value !== 'string' || value.length > 60) return false;
+  return recognizersNamed(normalizeHeader(value), recognizers).length > 0;
 }
 
 function cellText(value: CellValue | undefined): string {

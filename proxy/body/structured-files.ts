@@ -54,7 +54,8 @@ export function filesInJsonLiterals(text: string): FoundFile[] {
 export function filesInFields(fields: ReadonlyArray<readonly [name: string, value: string]>, where: string): FoundFile[] {
   const found: FoundFile[] = [];
   for (const [name, value] of fields) {
-    if (value !== '') found.push({ name, location: `${where}:${name}`, bytes: Buffer.from(value, 'utf8'), text: true });
+    // One line is no table, unless it is JSON: its rows need no line breaks.
+    if (/^\s*[[{]/.test(value)) found.push({ name, location: `${where}:${name}`, bytes: Buffer.from(value, 'utf8'), text: true });
     for (const bytes of embeddedFiles(name)) found.push({ name, location: `${where}-name:${name}`, bytes, text: true });
     for (const bytes of embeddedFiles(value)) found.push({ name, location: `${where}:${name}`, bytes, text: true });
   }

@@ -1,6 +1,7 @@
 // The four-eyes rule end to end: the demo portal behind the proxy, real tokens, a real database.
 // The job seekers' inboxes show whether a send really went out.
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.js';
 import { portalLogin } from '../demo-portal/login.js';
@@ -49,6 +50,32 @@ describe('four-eyes approval of bulk sends', () => {
     for (const path of ['//api/messages', '/api/messages/', '/API/Messages', '/api/%6Dessages']) {
       const response = await fetch(`${h.proxy.url}${path}`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json', 'x-export-guard-token': h.tokens.anna! }, body: sendBody(recipients, [attachmentId]) });
       expect(response.status, path).toBe(428);
+    }
+  });
+
+  it('the absolute form, path parameters, suffixes and method overrides do not get past the rule', async () => {
+    const body = sendBody(recipients, [attachmentId]);
+    const tries: Array<[method: string, path: string, headers?: Record<string, string>]> = [
+      ['POST', 'http://portal.example/api/messages'],
+      ['POST', '/api/messages;jsessionid=0F3C2A9E'],
+      ['POST', '/api/messages.json'],
+      ['PUT', '/api/messages', { 'x-http-method-override': 'POST' }],
+      ['PATCH', '/api/messages', { 'X-HTTP-Method': 'post' }],
+      ['PUT', '/api/messages', { 'x-method-override': 'POST' }],
+      ['PUT', '/api/messages?_method=POST'],
+    ];
+    for (const [method, path, headers = {}] of tries) {
+      // A raw request: fetch cannot send an absolute-form target.
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(h.proxy.url);
+        const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: { cookie: session, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-export-guard-token': h.tokens.anna!, ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(428);
     }
   });
 

@@ -130,3 +130,41 @@ export function bzip2(data: Uint8Array): Uint8Array {
 export function xz(data: Uint8Array): Uint8Array {
   return new Uint8Array(execFileSync('xz', ['-c', '-6', '-T1'], { input: data }));
 }
+
+/** A 7z archive as 7-Zip writes it by default: one file in one LZMA2 folder (the stream from xz's raw mode). */
+export function sevenZip(name: string, data: Uint8Array): Uint8Array {
+  const packed = new Uint8Array(execFileSync('xz', ['--format=raw', '--lzma2=dict=8MiB', '-c', '-T1'], { input: data }));
+  const utf16 = Uint8Array.from([...name, '\0'].flatMap((ch) => [ch.charCodeAt(0) & 0xff, ch.charCodeAt(0) >> 8]));
+  const header = Uint8Array.from([
+    0x01, // Header
+    0x04, // MainStreamsInfo
+    0x06, ...number(0), ...number(1), 0x09, ...number(packed.length), 0x00, // PackInfo: one stream at 0
+    0x07, 0x0b, ...number(1), 0x00, // UnpackInfo: one folder, inline
+    ...number(1), 0x21, 0x21, ...number(1), 22, // one coder: LZMA2 (id 0x21), dictionary property 22 = 8 MiB
+    0x0c, ...number(data.length), 0x00, // unpacked size; end of UnpackInfo
+    0x00, // end of MainStreamsInfo
+    0x05, ...number(1), 0x11, ...number(utf16.length + 1), 0x00, ...utf16, 0x00, // FilesInfo: one name
+    0x00, // end of Header
+  ]);
+  const start = new Uint8Array(20);
+  const view = new DataView(start.buffer);
+  view.setBigUint64(0, BigInt(packed.length), true);
+  view.setBigUint64(8, BigInt(header.length), true);
+  view.setUint32(16, crc32(header), true);
+  const signature = new Uint8Array(12);
+  signature.set([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]);
+  new DataView(signature.buffer).setUint32(8, crc32(start), true);
+  return concat([signature, start, packed, header]);
+}
+
+/** 7z's variable-length number: leading one bits in the first byte count the little-endian bytes after it. */
+function number(value: number): number[] {
+  for (let extra = 0; extra < 4; extra++) {
+    if (value < 2 ** (7 * (extra + 1))) {
+      const high = Math.floor(value / 2 ** (8 * extra));
+      const mask = (0xff00 >> extra) & 0xff;
+      return [mask | high, ...Array.from({ length: extra }, (_, i) => Math.floor(value / 2 ** (8 * i)) & 0xff)];
+    }
+  }
+  throw new Error(`7z number too large: ${value}`);
+}

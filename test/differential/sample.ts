@@ -69,6 +69,7 @@ export const SAMPLE_VARIANTS = [
   'bzip2/csv/people',
   'xz/csv/people',
   'tar/csv/people',
+  '7z/csv/people',
   'gzip/csv/catalogue',
   // Harmless statistics per municipality (issue 10: a count of benefits is not a person's health).
   'csv/semicolon/municipalities',

@@ -39,6 +39,7 @@ export const SAMPLE_VARIANTS = [
   'xlsx/unlisted-local-entry/people',
   'xlsx/very-hidden-sheet/people',
   'xlsx/pivot-cache/people',
+  'xlsx/chart-cache/people',
   'docx/embedded-xlsx/people',
   'xlsx/far-below-harmless/people-no-bsn',
   'ods/encrypted/people',

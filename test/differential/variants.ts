@@ -157,6 +157,15 @@ const SHAPES: Shape[] = [
     }),
   },
   {
+    name: 'xlsx/chart-cache',
+    only: people,
+    build: ({ table }) => ({
+      ext: 'xlsx',
+      bytes: zip(xlsxEntries([{ name: 'Overzicht', rows: countPerPlace(table) }], { chartCache: table.rows })),
+      mustBlock: "a chart's cache is data, like a pivot cache: the source sheet may be gone, its values stay (issue 9: caches)",
+    }),
+  },
+  {
     name: 'xlsx/external-link-cache',
     only: people,
     build: ({ table }) => ({

@@ -33,6 +33,8 @@ export interface XlsxOptions {
   pivotCache?: Cell[][];
   /** Rows kept only as the cached values of a linked workbook. */
   externalLink?: Cell[][];
+  /** Rows kept only in the category caches of a chart on the first sheet (one series per column). */
+  chartCache?: Cell[][];
 }
 
 const TRANSITIONAL = {
@@ -46,6 +48,7 @@ const STRICT = {
   type: 'http://purl.oclc.org/ooxml/officeDocument/relationships/',
 };
 const PACKAGE_RELS = 'http://schemas.openxmlformats.org/package/2006/relationships';
+const DRAWING = { a: 'http://schemas.openxmlformats.org/drawingml/2006/main', c: 'http://schemas.openxmlformats.org/drawingml/2006/chart', xdr: 'http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing' };
 const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.';
 
 export function column(index: number): string {
@@ -82,9 +85,10 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
     }
     return el('c', { r: ref, t: 's' }, el('v', {}, String(index)));
   };
-  const worksheet = (rows: Cell[][]) =>
+  const worksheet = (rows: Cell[][], drawing: boolean) =>
     el('worksheet', {}, ...(options.dimension ? [el('dimension', { ref: options.dimension })] : []), el('sheetData', {}, ...rows.map((row, r) =>
-      el('row', { r: options.omitRefs ? undefined : r + 1 }, ...row.flatMap((value, c) => cell(value, r, c) ?? [])))));
+      el('row', { r: options.omitRefs ? undefined : r + 1 }, ...row.flatMap((value, c) => cell(value, r, c) ?? [])))),
+    ...(drawing ? [el('drawing', { 'r:id': 'rId1' })] : []));
 
   const entries: Entry[] = [];
   const overrides: [string, string][] = [];
@@ -99,11 +103,19 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
 
   const sheetPath = options.sheetPath ?? ((i: number) => `worksheets/sheet${i}.xml`);
   sheets.forEach((sheet, i) => {
-    add(`xl/${sheetPath(i + 1)}`, part(worksheet(sheet.rows)), `${CONTENT_TYPE}worksheet+xml`);
+    const drawing = i === 0 && options.chartCache !== undefined;
+    add(`xl/${sheetPath(i + 1)}`, part(worksheet(sheet.rows, drawing)), `${CONTENT_TYPE}worksheet+xml`);
     workbookRels.push({ type: `${ns.type}worksheet`, target: sheetPath(i + 1) });
   });
   const sheetList = el('sheets', {}, ...sheets.map((sheet, i) =>
     el('sheet', { name: sheet.name, sheetId: i + 1, state: sheet.state, 'r:id': `rId${i + 1}` })));
+
+  if (options.chartCache) {
+    add('xl/worksheets/_rels/sheet1.xml.rels', rels([{ type: `${ns.type}drawing`, target: '../drawings/drawing1.xml' }]));
+    add('xl/drawings/drawing1.xml', xml(drawingWithChart(), DRAWING.xdr, { a: DRAWING.a, r: ns.r, c: DRAWING.c }, { ...PLAIN, prefix: 'xdr' }), 'application/vnd.openxmlformats-officedocument.drawing+xml');
+    add('xl/drawings/_rels/drawing1.xml.rels', rels([{ type: `${ns.type}chart`, target: '../charts/chart1.xml' }]));
+    add('xl/charts/chart1.xml', xml(chart(options.chartCache), DRAWING.c, { a: DRAWING.a, r: ns.r }, { ...PLAIN, prefix: 'c' }), 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml');
+  }
 
   const workbookChildren: XmlElement[] = [sheetList];
   if (options.externalLink) {
@@ -142,6 +154,29 @@ export function xlsxEntries(sheets: SheetSpec[], options: XlsxOptions = {}): Ent
     ...overrides.map(([name, type]) => el('Override', { PartName: name, ContentType: type }))), 'http://schemas.openxmlformats.org/package/2006/content-types'));
   // Excel writes [Content_Types].xml first; readers must not depend on it.
   return [entries[entries.length - 1]!, ...entries.slice(0, -1)];
+}
+
+function drawingWithChart(): XmlElement {
+  const at = (col: number, row: number) => [el('col', {}, String(col)), el('colOff', {}, '0'), el('row', {}, String(row)), el('rowOff', {}, '0')];
+  return el('wsDr', {}, el('twoCellAnchor', {}, el('from', {}, ...at(3, 1)), el('to', {}, ...at(10, 20)),
+    el('graphicFrame', { macro: '' },
+      el('nvGraphicFramePr', {}, el('cNvPr', { id: 2, name: 'Grafiek 1' }), el('cNvGraphicFramePr')),
+      el('xfrm', {}, el('a:off', { x: 0, y: 0 }), el('a:ext', { cx: 0, cy: 0 })),
+      el('a:graphic', {}, el('a:graphicData', { uri: DRAWING.c }, el('c:chart', { 'r:id': 'rId1' })))),
+    el('clientData')));
+}
+
+/** A bar chart with a series per column, each column's values in its category cache (what Excel keeps when the source sheet is gone). */
+function chart(rows: Cell[][]): XmlElement {
+  const [header = [], ...body] = rows;
+  const points = (values: string[]) => [el('ptCount', { val: values.length }), ...values.map((v, i) => el('pt', { idx: i }, el('v', {}, v)))];
+  const series = header.map((name, c) => el('ser', {}, el('idx', { val: c }), el('order', { val: c }), el('tx', {}, el('v', {}, String(name))),
+    el('cat', {}, el('strRef', {}, el('f', {}, `Gegevens!$${column(c)}$2:$${column(c)}$${body.length + 1}`), el('strCache', {}, ...points(body.map((row) => String(row[c] ?? '')))))),
+    el('val', {}, el('numRef', {}, el('f', {}, `Overzicht!$B$2:$B$${body.length + 1}`), el('numCache', {}, el('formatCode', {}, 'General'), ...points(body.map(() => '1')))))));
+  return el('chartSpace', {}, el('chart', {}, el('plotArea', {}, el('layout'),
+    el('barChart', {}, el('barDir', { val: 'col' }), el('grouping', { val: 'clustered' }), ...series, el('axId', { val: 1 }), el('axId', { val: 2 })),
+    el('catAx', {}, el('axId', { val: 1 }), el('scaling', {}, el('orientation', { val: 'minMax' })), el('axPos', { val: 'b' }), el('crossAx', { val: 2 })),
+    el('valAx', {}, el('axId', { val: 2 }), el('scaling', {}, el('orientation', { val: 'minMax' })), el('axPos', { val: 'l' }), el('crossAx', { val: 1 })))));
 }
 
 function externalLink(rows: Cell[][]): XmlElement {

@@ -10,8 +10,8 @@ import type { Verdict } from '../shared/detector/types.js';
 import { normaliseTargetStep } from './steps/normalise-target.js';
 import { readBodyStep, type BodyBudget } from './steps/read-body.js';
 import { findFilesStep } from './steps/find-files.js';
-import { scanFiles, type ScanFilesDeps } from './steps/scan-files.js';
-import { forward, type ForwardDeps } from './steps/forward.js';
+import { scanFilesStep, type ScanFilesDeps } from './steps/scan-files.js';
+import { forwardStep, type ForwardDeps } from './steps/forward.js';
 
 /** A file found in a request body (a multipart part, a raw body, base64 inside JSON). */
 export interface FoundFile {
@@ -64,9 +64,9 @@ export function buildSteps(deps: PipelineDeps): NamedStep[] {
     { name: 'identify', run: deps.identify },
     { name: 'read body', run: readBodyStep(deps.maxBodyBytes, deps.bodies) },
     { name: 'find files', run: findFilesStep(deps.maxBodyBytes) },
-    { name: 'scan files', run: scanFiles(deps.scan) },
+    { name: 'scan files', run: scanFilesStep(deps.scan) },
     { name: 'require approval', run: deps.requireApproval },
-    { name: 'forward', run: forward(deps.forward) },
+    { name: 'forward', run: forwardStep(deps.forward) },
   ];
 }
 

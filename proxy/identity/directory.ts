@@ -66,11 +66,21 @@ export class UserDirectory {
   authenticate(req: IncomingMessage): UserInfo | undefined {
     const token = req.headers[HEADERS.token];
     if (typeof token === 'string' && token !== '') return this.byToken(token);
-    const { ssoHeader, ssoTrustedSources } = this.config;
+    const { ssoHeader } = this.config;
     if (!ssoHeader) return undefined;
     const ssoUser = req.headers[ssoHeader.toLowerCase()];
-    if (typeof ssoUser !== 'string' || !ssoTrustedSources.includes(normaliseAddress(req.socket.remoteAddress))) return undefined;
+    if (typeof ssoUser !== 'string' || !this.fromSsoGateway(req)) return undefined;
     return this.byId(ssoUser);
+  }
+
+  /** The SSO header's name when the request carries it from an address that is not the gateway's. */
+  forgedSsoHeader(req: IncomingMessage): string | undefined {
+    const header = this.config.ssoHeader?.toLowerCase();
+    return header !== undefined && req.headers[header] !== undefined && !this.fromSsoGateway(req) ? header : undefined;
+  }
+
+  private fromSsoGateway(req: IncomingMessage): boolean {
+    return this.config.ssoTrustedSources.includes(normaliseAddress(req.socket.remoteAddress));
   }
 }
 

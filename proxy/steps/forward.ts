@@ -15,7 +15,7 @@ export interface ForwardDeps {
   onUpstreamResponse(ctx: RequestContext, upstream: IncomingMessage): void;
 }
 
-export function forward(deps: ForwardDeps): Step {
+export function forwardStep(deps: ForwardDeps): Step {
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
   deps.proxy.on('proxyRes', (upstream, req) => {
     const ctx = contexts.get(req);

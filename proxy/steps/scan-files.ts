@@ -16,7 +16,7 @@ export interface ScanFilesDeps {
   metrics: { scanSeconds: Histogram; blocks: Counter };
 }
 
-export function scanFiles(deps: ScanFilesDeps): Step {
+export function scanFilesStep(deps: ScanFilesDeps): Step {
   return async (ctx) => {
     if (ctx.files.length === 0) return 'continue';
     const exceptions = new Map<FoundFile, PolicyException>();

@@ -1,0 +1,195 @@
+// Each step of the proxy's pipeline alone, on a stub context around a real request and response
+// (the answer is written to a buffer instead of a socket), and the order buildSteps puts them in.
+import { describe, expect, it } from 'vitest';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import HttpProxy from 'http-proxy';
+import { buildSteps, type RequestContext } from '../../proxy/pipeline.js';
+import { normaliseTargetStep } from '../../proxy/steps/normalise-target.js';
+import { identifyStep } from '../../proxy/steps/identify.js';
+import { BodyBudget, readBodyStep } from '../../proxy/steps/read-body.js';
+import { findFilesStep } from '../../proxy/steps/find-files.js';
+import { scanFilesStep } from '../../proxy/steps/scan-files.js';
+import { requireApprovalStep } from '../../proxy/steps/require-approval.js';
+import { forwardStep } from '../../proxy/steps/forward.js';
+import { UserDirectory } from '../../proxy/identity/directory.js';
+import { Approvals } from '../../proxy/approval/approvals.js';
+import { SqliteStore } from '../../proxy/store/sqlite.js';
+import { ProxyEvents } from '../../proxy/events.js';
+import { Registry } from '../../proxy/ops/metrics.js';
+import { createLogger } from '../../proxy/log.js';
+import { DEFAULT_APPROVAL_RULE } from '../../shared/approval/rule.js';
+import { detect } from '../../shared/detector/index.js';
+import { leak4Export } from '../../scripts/fixtures/catalogue.js';
+import { startUpstream } from './upstream.js';
+
+interface Stub {
+  ctx: RequestContext;
+  /** What the step answered, once it has: status line and body. */
+  answer(): { status: number; body: string };
+}
+
+function stubContext({ method = 'POST', url = '/api/attachments', headers = {}, body }: { method?: string; url?: string; headers?: Record<string, string>; body?: Buffer }): Stub {
+  const req = new IncomingMessage(new Socket());
+  req.method = method;
+  req.url = url;
+  req.headers = { ...headers, ...(body ? { 'content-length': String(body.byteLength) } : {}) };
+  if (body) req.push(body);
+  req.push(null);
+  const res = new ServerResponse(req);
+  const written: Buffer[] = [];
+  res.assignSocket(new Writable({ write: (chunk: Buffer, _encoding, done) => void (written.push(Buffer.from(chunk)), done()) }) as unknown as Socket);
+  const ctx: RequestContext = { req, res, url: new URL(`http://proxy.invalid${url.startsWith('/') ? url : '/'}`), files: [], requestId: 'test' };
+  return {
+    ctx,
+    answer: () => {
+      const text = Buffer.concat(written).toString('latin1');
+      return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf('\r\n\r\n') + 4) };
+    },
+  };
+}
+
+const silent = createLogger('error', () => {});
+
+describe('normalise target', () => {
+  it('judges and forwards the path http-proxy sends for an absolute-form target', async () => {
+    const { ctx } = stubContext({ url: 'http://portal.example/api/messages?draft=0' });
+    expect(await normaliseTargetStep()(ctx)).toBe('continue');
+    expect(ctx.req.url).toBe('/api/messages?draft=0');
+    expect(ctx.url.pathname).toBe('/api/messages');
+  });
+
+  it('keeps a doubled slash a path, and turns backslashes into the slashes http-proxy sends', async () => {
+    const { ctx } = stubContext({ url: '//api\\messages' });
+    await normaliseTargetStep()(ctx);
+    expect(ctx.req.url).toBe('//api/messages');
+    expect(ctx.url.pathname).toBe('//api/messages');
+  });
+
+  it('refuses a target without a path', async () => {
+    const stub = stubContext({ url: '*' });
+    expect(await normaliseTargetStep()(stub.ctx)).toBe('handled');
+    expect(stub.answer().status).toBe(400);
+  });
+});
+
+describe('identify', () => {
+  it('removes the proxy token, and an SSO header that did not come from the gateway', async () => {
+    const directory = new UserDirectory({ ssoHeader: 'x-remote-user', ssoTrustedSources: ['10.1.2.3'] });
+    const { ctx } = stubContext({ headers: { 'x-export-guard-token': 'secret', 'x-remote-user': 'carla' } });
+    expect(await identifyStep(directory)(ctx)).toBe('continue');
+    expect(ctx.user).toBeUndefined();
+    expect(ctx.req.headers['x-export-guard-token']).toBeUndefined();
+    expect(ctx.req.headers['x-remote-user']).toBeUndefined();
+  });
+});
+
+describe('read body', () => {
+  it('holds the body for the steps after it', async () => {
+    const { ctx } = stubContext({ body: Buffer.from('hallo') });
+    expect(await readBodyStep(1000, new BodyBudget(10_000))(ctx)).toBe('continue');
+    expect(ctx.body?.toString()).toBe('hallo');
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const stub = stubContext({ body: Buffer.alloc(2000) });
+    expect(await readBodyStep(1000, new BodyBudget(10_000))(stub.ctx)).toBe('handled');
+    expect(stub.answer().status).toBe(413);
+  });
+});
+
+describe('find files', () => {
+  it('finds every part of a compressed multipart body, and keeps the decoded content', async () => {
+    const multipart = Buffer.from('--B\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nx;y\r\n--B\r\nContent-Disposition: form-data; name="s"\r\n\r\n{"rows":[[1,2]]}\r\n--B--\r\n');
+    const { ctx } = stubContext({ headers: { 'content-type': 'multipart/form-data; boundary=B', 'content-encoding': 'gzip' } });
+    ctx.body = gzipSync(multipart);
+    expect(await findFilesStep(1_000_000)(ctx)).toBe('continue');
+    expect(ctx.content?.equals(multipart)).toBe(true);
+    expect(ctx.files.map((f) => [f.location, f.bytes.toString()])).toEqual([
+      ['multipart:file', 'x;y'],
+      ['multipart:s', '{"rows":[[1,2]]}'],
+    ]);
+  });
+
+  it('refuses a body the portal could read otherwise with 400 and the reason', async () => {
+    const stub = stubContext({ headers: { 'content-type': 'multipart/form-data; xboundary=F; boundary=B' } });
+    stub.ctx.body = Buffer.from('--B--\r\n');
+    expect(await findFilesStep(1_000_000)(stub.ctx)).toBe('handled');
+    expect(stub.answer()).toMatchObject({ status: 400, body: expect.stringContaining('boundary') });
+  });
+});
+
+describe('scan files', () => {
+  const deps = () => {
+    const metrics = new Registry();
+    return { scan: (bytes: Uint8Array) => detect(bytes), events: new ProxyEvents(), log: silent, metrics: { scanSeconds: metrics.histogram('s', 's', [1]), blocks: metrics.counter('b', 'b') } };
+  };
+
+  it('refuses the request with 422 when one file is an export', async () => {
+    const stub = stubContext({});
+    stub.ctx.files = [{ name: 'a.txt', location: 'body', bytes: Buffer.from('hallo') }, { name: 'export.csv', location: 'multipart:file', bytes: leak4Export(300, 'csv') }];
+    expect(await scanFilesStep(deps())(stub.ctx)).toBe('handled');
+    expect(stub.answer().status).toBe(422);
+  });
+
+  it('lets clean files continue', async () => {
+    const { ctx } = stubContext({});
+    ctx.files = [{ name: 'a.txt', location: 'body', bytes: Buffer.from('hallo') }];
+    expect(await scanFilesStep(deps())(ctx)).toBe('continue');
+  });
+});
+
+describe('require approval', () => {
+  it('matches a send whose method is overridden, and refuses it without approval (428)', async () => {
+    const store = new SqliteStore(':memory:');
+    const approvals = new Approvals({ store, rule: DEFAULT_APPROVAL_RULE, checkAttachment: async () => { throw new Error('not reached'); }, approversOf: () => [] });
+    const step = requireApprovalStep({ approvals, rule: DEFAULT_APPROVAL_RULE, store });
+    const send = Buffer.from(JSON.stringify({ recipientIds: ['a', 'b', 'c'], attachmentIds: ['up-1'] }));
+    const overridden = stubContext({ method: 'PUT', url: '/api/messages', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    overridden.ctx.body = overridden.ctx.content = send;
+    overridden.ctx.req.headers['x-http-method-override'] = 'post';
+    expect(await step(overridden.ctx)).toBe('handled');
+    expect(overridden.answer().status).toBe(428);
+    const plain = stubContext({ method: 'PUT', url: '/api/messages' });
+    plain.ctx.body = plain.ctx.content = send;
+    expect(await step(plain.ctx)).toBe('continue');
+    await store.close();
+  });
+});
+
+describe('forward', () => {
+  it('replays the body it read to the upstream, exactly', async () => {
+    const upstream = await startUpstream();
+    const proxy = HttpProxy.createProxyServer({});
+    try {
+      const stub = stubContext({ url: '/api/attachments', body: Buffer.from('x') });
+      stub.ctx.body = Buffer.from([0, 1, 2, 3, 255]);
+      stub.ctx.req.headers['content-length'] = '5';
+      const answered = new Promise<void>((resolve) => stub.ctx.res.on('finish', resolve));
+      expect(await forwardStep({ proxy, target: new URL(upstream.url), log: silent, onUpstreamResponse: () => {} })(stub.ctx)).toBe('handled');
+      await answered;
+      expect(stub.answer().status).toBe(200);
+      expect(upstream.received.at(-1)!.body).toEqual(Buffer.from([0, 1, 2, 3, 255]));
+    } finally {
+      proxy.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('the pipeline', () => {
+  it('runs its steps in this order', () => {
+    const noop = async () => 'continue' as const;
+    const steps = buildSteps({
+      identify: noop,
+      requireApproval: noop,
+      maxBodyBytes: 1,
+      bodies: new BodyBudget(1),
+      scan: { scan: detect, events: new ProxyEvents(), log: silent, metrics: { scanSeconds: new Registry().histogram('s', 's', [1]), blocks: new Registry().counter('b', 'b') } },
+      forward: { proxy: HttpProxy.createProxyServer({}), target: new URL('http://127.0.0.1:1'), log: silent, onUpstreamResponse: () => {} },
+    });
+    expect(steps.map((s) => s.name)).toEqual(['normalise target', 'identify', 'read body', 'find files', 'scan files', 'require approval', 'forward']);
+  });
+});

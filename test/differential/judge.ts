@@ -21,9 +21,13 @@ export interface Outcome {
   why: string;
 }
 
-/** At least half of the BSNs, as numbers in the oracle's text (a leading zero may be gone, digits may be grouped). */
+/**
+ * At least half of the BSNs, as numbers in the oracle's text as a person reads it: a leading zero
+ * may be gone, digits may be grouped or carry invisible characters, and may be written full width.
+ */
 export function readsPeople(markers: string[], text: string): boolean {
-  const grouped = text.replace(/(\d)[ .](?=\d)/g, '$1');
+  text = text.normalize('NFKC');
+  const grouped = text.replace(/(\d)[ .\u00a0\u200b\u200c\u200d\u2060\ufeff]+(?=\d)/g, '$1');
   const numbers = new Set([...(text.match(/\d+/g) ?? []), ...(grouped.match(/\d+/g) ?? [])].map((n) => n.replace(/^0+/, '')));
   return markers.filter((bsn) => numbers.has(bsn.replace(/^0+/, ''))).length * 2 >= markers.length;
 }

@@ -227,6 +227,8 @@ const SHAPES: Shape[] = [
   { name: 'csv/far-below-harmless', only: people, build: ({ table, twin }) => csv({ ...table, rows: farBelow(twin.rows, table.rows) }, { delimiter: ';' }) },
   { name: 'csv/bsn-dotted', only: withBsn, build: ({ table }) => csv({ ...table, rows: reformatBsn(table.rows, (b) => `${b.slice(0, 3)}.${b.slice(3, 6)}.${b.slice(6)}`) }, { delimiter: ';' }) },
   { name: 'csv/bsn-spaced', only: withBsn, build: ({ table }) => csv({ ...table, rows: reformatBsn(table.rows, (b) => `${b.slice(0, 4)} ${b.slice(4, 6)} ${b.slice(6)}`) }, { delimiter: ';' }) },
+  { name: 'csv/bsn-zero-width', only: withBsn, build: ({ table }) => csv({ ...table, rows: reformatBsn(table.rows, (b) => [...b].join('\u200b')) }, { delimiter: ';' }) },
+  { name: 'csv/bsn-full-width', only: withBsn, build: ({ table }) => csv({ ...table, rows: reformatBsn(table.rows, (b) => b.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))) }, { delimiter: ';' }) },
   { name: 'csv/transposed', build: ({ table }) => csv({ ...table, rows: transpose(table.rows) }, { delimiter: ';' }) },
   { name: 'csv/one-line', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.join(';')).join(';')) }) },
 

@@ -1,7 +1,10 @@
 // Names of people (every leak; leak 9 was surnames and row-IDs). Capitalised words look like
 // names but also like places and products ('Bureaustoel'), so without a header that says 'naam'
 // the column needs what only Dutch personal names have: lower-case tussenvoegsels ('de Vries',
-// 'Jan van der Berg', 'Vries, de') or initials ('J. Jansen') in a good part of its values.
+// 'Jan van der Berg', 'Vries, de') or initials ('J. Jansen') in a good part of its values. Header
+// or not, a column is no list of people when a fifth of it are places, organisations or products
+// (airports under 'Code name', 'Gaz de France Distribution', 'Hoekstra B.V.', 'GRT Gaz') or when
+// one value fills most of it.
 import type { CellValue } from '../types.js';
 import type { Recognizer } from './types.js';
 import { LEGAL_FORMS, ORGANISATION_WORDS, vocabularyKey } from './lib/organisations.js';

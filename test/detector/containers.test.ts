@@ -345,3 +345,52 @@ describe('archives: tar, bzip2 and xz are read with the caps of zip and gzip; ot
     expect(() => parsePolicy({ archives: { uninspectable: 'maybe' } })).toThrow(/policy.archives.uninspectable/);
   });
 });
+
+describe('documents embedded in Office packages', () => {
+  const withParts = (bytes: Uint8Array, parts: Record<string, Uint8Array>) =>
+    zipArchive(Object.entries({ ...unzipSync(bytes), ...parts }).map(([name, data]) => ({ name, data })));
+  const oleObject = (streams: Record<string, Uint8Array>) => {
+    const cfb = XLSX.CFB.utils.cfb_new();
+    for (const [name, data] of Object.entries(streams)) XLSX.CFB.utils.cfb_add(cfb, name, data);
+    return new Uint8Array(XLSX.CFB.write(cfb, { type: 'array' }) as number[]);
+  };
+  /** An OLE 1.0 package stream around a file, as Office writes a packaged file. */
+  const ole10Native = (name: string, data: Uint8Array) => {
+    const strings = ascii(`${name}\0C:\\${name}\0`);
+    const temp = ascii(`C:\\Temp\\${name}\0`);
+    const body = concat([Uint8Array.of(2, 0), strings, Uint8Array.of(0, 0, 3, 0), u32(temp.length), temp, u32(data.length), data]);
+    return concat([u32(body.length), body]);
+  };
+  const u32 = (n: number) => {
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setUint32(0, n, true);
+    return bytes;
+  };
+  const harmless = () => workbook([{ name: 'Vacatures', rows: [['Functie', 'Uren'], ['Monteur', 32], ['Kok', 24]] }], 'xlsx');
+
+  it('blocks a Word document or a harmless workbook that embeds the people as a workbook', async () => {
+    const people = workbook([{ name: 'Blad1', rows: PEOPLE }], 'xlsx');
+    const docx = withParts(await fixtureBytes('notes.docx'), { 'word/embeddings/Microsoft_Excel_Worksheet.xlsx': people });
+    const verdict = await detect(docx);
+    expect(verdict).toMatchObject({ verdict: 'block', kind: 'docx' });
+    expect(verdict.reasons.some((r) => r.path === 'word/embeddings/Microsoft_Excel_Worksheet.xlsx')).toBe(true);
+    const xls = workbook([{ name: 'Blad1', rows: PEOPLE }], 'xls');
+    expect((await detect(withParts(harmless(), { 'xl/embeddings/oleObject1.bin': xls }))).verdict).toBe('block');
+  });
+
+  it('reads an OLE object that packages a csv or an xlsx', async () => {
+    const packaged = oleObject({ '\u0001Ole10Native': ole10Native('export.csv', peopleCsv()) });
+    expect((await detect(withParts(harmless(), { 'xl/embeddings/oleObject1.bin': packaged }))).verdict).toBe('block');
+    const xlsxObject = oleObject({ Package: workbook([{ name: 'Blad1', rows: PEOPLE }], 'xlsx') });
+    expect((await detect(withParts(harmless(), { 'xl/embeddings/oleObject2.bin': xlsxObject }))).verdict).toBe('block');
+  });
+
+  it('lets a harmless embedded workbook pass, blocks an embedded object it cannot read, and counts depth', async () => {
+    expect((await detect(withParts(await fixtureBytes('notes.docx'), { 'word/embeddings/Microsoft_Excel_Worksheet.xlsx': harmless() }))).verdict).toBe('allow');
+    const unknown = oleObject({ Onbekend: ascii('geen bekend document') });
+    expect((await read(withParts(harmless(), { 'xl/embeddings/oleObject1.bin': unknown }))).failure).toMatchObject({ code: 'corrupt', path: 'xl/embeddings/oleObject1.bin' });
+    const nested = withParts(harmless(), { 'xl/embeddings/a.xlsx': withParts(harmless(), { 'xl/embeddings/b.xlsx': harmless() }) });
+    expect((await read(nested, context({ archive: { ...LIMITS.archive, maxDepth: 1 } }))).failure?.code).toBe('archive-too-deep');
+    expect((await read(nested, context({ archive: { ...LIMITS.archive, maxDepth: 2 } }))).failure).toBeUndefined();
+  });
+});

@@ -30,13 +30,22 @@ export function xlsbValueRecords(part: Uint8Array): number {
 const BIFF_VALUE_RECORDS = new Set([0x0203, 0x027e, 0x00fd, 0x0204, 0x00d6, 0x0205, 0x0006, 0x0206, 0x0406, 0x0002, 0x0003, 0x0004, 0x0005, 0x007e]);
 const BIFF_MULRK = 0x00bd;
 
+/** BIFF5/8 substreams start with a BOF record that says what they are; chart data is no cells. */
+const BIFF8_BOF = 0x0809;
+const WORKSHEET_SUBSTREAM = 0x0010;
+
 export function biffValueRecords(stream: Uint8Array): number {
   const view = new DataView(stream.buffer, stream.byteOffset, stream.byteLength);
   let count = 0;
+  // Bare BIFF2-4 files have no BIFF5/8 BOF: every record is the one worksheet's.
+  let inWorksheet = true;
   for (let at = 0; at + 4 <= stream.length; ) {
     const type = view.getUint16(at, true);
     const size = view.getUint16(at + 2, true);
-    if (BIFF_VALUE_RECORDS.has(type)) count++;
+    if (type === BIFF8_BOF && at + 8 <= stream.length) inWorksheet = view.getUint16(at + 6, true) === WORKSHEET_SUBSTREAM;
+    else if (!inWorksheet) {
+      // Globals, charts, macro and module substreams hold no cells a sheet shows.
+    } else if (BIFF_VALUE_RECORDS.has(type)) count++;
     // MULRK: row, first column, 6 bytes per cell, last column.
     else if (type === BIFF_MULRK && size >= 6) count += Math.floor((size - 6) / 6);
     at += 4 + size;

@@ -43,6 +43,9 @@ import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
 
 export type { ReadContext, ReadOutcome } from './contract.js';
 
+/** Where OOXML packages keep embedded objects and packages (ECMA-376 part 1, 15.2.11-15.2.12). */
+const EMBEDDINGS = /^(?:xl|word|ppt)\/embeddings\/[^/]+$/i;
+
 export interface ReadOptions {
   /** 'sheetjs' reads xlsx and ods with SheetJS instead of the fast paths: the reference for the cross-check. */
   reader?: 'fast' | 'sheetjs';
@@ -103,10 +106,14 @@ class Reader {
         // Allowed unread; what it stores uncompressed is still read as text.
         return this.readTextInside(bytes, path);
       case 'ole2': {
-        const { kind, workbook } = classifyOle2(bytes, path);
+        const { kind, workbook, payload } = classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
         if (workbook) this.add(kind, path, readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
+        if (payload) {
+          this.enterArchive(path, depth);
+          await this.read(payload, join(path, 'object'), depth + 1);
+        }
         return;
       }
       case 'biff':
@@ -149,11 +156,11 @@ class Reader {
       case 'xlsx':
       case 'xlsm':
         this.add(kind, path, this.options.reader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readXlsx(zip, this.session));
-        return;
+        break;
       case 'ods':
         this.add(kind, path, this.options.reader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readOds(zip, this.session));
         return;
-      case 'xlsb':
+      case 'xlsb': {
         // SheetJS inflates without our caps: inflate every part once within them first, so that
         // a part whose header lies about its size is caught here.
         let valueRecords = 0;
@@ -162,7 +169,8 @@ class Reader {
           if (/^xl\/worksheets\/[^/]+\.bin$/i.test(name)) valueRecords += xlsbValueRecords(part);
         }
         this.add(kind, path, readWithSheetJs(bytes, path, this.session, valueRecords));
-        return;
+        break;
+      }
       case 'zip':
         this.enterArchive(path, depth);
         for (const name of zip.entries.keys()) {
@@ -171,7 +179,22 @@ class Reader {
         }
         return;
       default:
-        return;
+        break;
+    }
+    await this.readEmbedded(zip, path, depth);
+  }
+
+  /**
+   * Documents embedded in an Office package (an xlsx in a docx, an xls object in an xlsx, a
+   * packaged csv) are files of their own, read as any file, one level deeper.
+   */
+  private async readEmbedded(zip: ZipContainer, path: string, depth: number): Promise<void> {
+    const embedded = [...zip.entries.keys()].filter((name) => EMBEDDINGS.test(name));
+    if (embedded.length === 0) return;
+    this.enterArchive(path, depth);
+    for (const name of embedded) {
+      await this.read(zip.read(name), join(path, name), depth + 1);
+      await this.session.breathe(path);
     }
   }
 

@@ -10,27 +10,45 @@ const BIFF_BOF = 0x0809;
 
 /** The part of SheetJS's (untyped) CFB module used here. */
 interface CompoundFile {
-  FileIndex: unknown[];
+  FileIndex: CompoundEntry[];
+  FullPaths: string[];
 }
 interface CompoundEntry {
   content?: Uint8Array | number[];
 }
 const CFB = XLSX.CFB as {
   read(data: Uint8Array, options: { type: 'array' }): CompoundFile;
-  find(container: CompoundFile, name: string): CompoundEntry | null;
 };
+
+/**
+ * A stream at the root of the compound file, by name as Office compares them (case-insensitive).
+ * Streams deeper down belong to embedded objects (a Word file's ObjectPool), not to the file.
+ */
+function rootStream(container: CompoundFile, name: string): CompoundEntry | undefined {
+  const wanted = name.toLowerCase();
+  const index = container.FullPaths.findIndex((full) => {
+    const parts = full.split('/');
+    return parts.length === 2 && parts[1]!.toLowerCase() === wanted;
+  });
+  return index < 0 ? undefined : container.FileIndex[index];
+}
 
 export function isOle2(bytes: Uint8Array): boolean {
   return SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-/** Streams that mark a compound file as a document that is not a spreadsheet. */
-const OTHER_DOCUMENT_STREAMS = ['WordDocument', 'PowerPoint Document', 'VisioDocument', '__properties_version1.0'];
+/** Streams that mark a compound file as a document that is not a spreadsheet (an equation object neither). */
+const OTHER_DOCUMENT_STREAMS = ['WordDocument', 'PowerPoint Document', 'VisioDocument', '__properties_version1.0', 'Equation Native'];
 
 export interface Ole2Content {
   kind: FileKind;
   /** The Workbook (BIFF8) or Book (BIFF5) stream of an 'xls'. */
   workbook?: Uint8Array;
+  /**
+   * The file an OLE object carries (kind 'other'): an embedded xlsx or docx ('Package'), a
+   * packaged file of any type ('\x01Ole10Native'), a PDF ('CONTENTS'). It is read as a file.
+   */
+  payload?: Uint8Array;
 }
 
 /**
@@ -45,15 +63,41 @@ export function classifyOle2(bytes: Uint8Array, path: string): Ole2Content {
   } catch (error) {
     return stop('corrupt', path, `damaged compound file: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const stream = (name: string) => CFB.find(container, name);
+  const stream = (name: string) => rootStream(container, name);
   if (stream('EncryptionInfo') || stream('EncryptedPackage')) return { kind: 'encrypted-office' };
   const workbookStream = stream('Workbook') ?? stream('Book');
   if (workbookStream) {
     const workbook = toBytes(workbookStream.content);
     return hasFilepass(workbook) ? { kind: 'encrypted-office' } : { kind: 'xls', workbook };
   }
+  const packaged = stream('Package') ?? stream('CONTENTS');
+  if (packaged) return { kind: 'other', payload: toBytes(packaged.content) };
+  const native = stream('\x01Ole10Native');
+  if (native) return { kind: 'other', payload: ole10Native(toBytes(native.content), path) };
   if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return { kind: 'other' };
   return stop('corrupt', path, 'compound file without a workbook or a known document stream');
+}
+
+/**
+ * An OLE 1.0 package: total size, type, label and file name (NUL-terminated), 4 bytes, the
+ * temporary path (length-prefixed), then the file's size and bytes.
+ */
+function ole10Native(stream: Uint8Array, path: string): Uint8Array {
+  const view = new DataView(stream.buffer, stream.byteOffset, stream.byteLength);
+  const damaged = () => stop('corrupt', path, 'damaged packaged object (Ole10Native)');
+  let at = 6;
+  for (let strings = 0; strings < 2; strings++) {
+    const end = stream.indexOf(0, at);
+    if (end < 0) damaged();
+    at = end + 1;
+  }
+  at += 4;
+  if (at + 4 > stream.length) damaged();
+  at += 4 + view.getUint32(at, true);
+  if (at + 4 > stream.length) damaged();
+  const size = view.getUint32(at, true);
+  if (at + 4 + size > stream.length) damaged();
+  return stream.subarray(at + 4, at + 4 + size);
 }
 
 function toBytes(content: CompoundEntry['content']): Uint8Array {

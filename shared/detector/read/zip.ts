@@ -2,6 +2,7 @@
 // caps checked twice: on the sizes the directory declares before anything is inflated, and on the
 // bytes really produced while inflating, so a lying header cannot make us inflate a bomb.
 import { Inflate, inflateSync } from 'fflate';
+import { crc32 } from './crc32.js';
 import { ReadStop, stop, type ReadSession } from './session.js';
 
 export interface ZipEntry {
@@ -10,6 +11,7 @@ export interface ZipEntry {
   encrypted: boolean;
   compressedSize: number;
   size: number;
+  crc: number;
   localHeaderOffset: number;
 }
 
@@ -111,6 +113,7 @@ function listZip(bytes: Uint8Array, path: string, session: ReadSession): { direc
       encrypted: (view.getUint16(offset + 8, true) & 1) === 1,
       compressedSize: view.getUint32(offset + 20, true),
       size: view.getUint32(offset + 24, true),
+      crc: view.getUint32(offset + 16, true),
       localHeaderOffset: view.getUint32(offset + 42, true),
     };
     applyZip64Extra(entry, view, offset + 46 + nameLength, extraLength);
@@ -285,8 +288,21 @@ export function join(path: string, name: string): string {
   return path === '' ? name : `${path}/${name}`;
 }
 
+/**
+ * Parts up to this size have their CRC-32 checked: a damaged workbook.xml or relationship part can
+ * still inflate and parse, and then hide every sheet. Larger parts (sheet data) show damage in
+ * their own reading, and a checksum over them would cost more than reading them.
+ */
+const CRC_CHECKED_BYTES = 256 * 1024;
+
 /** The inflated bytes of one entry; never more than its declared size (a lying header is 'corrupt'). */
 function readEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession): Uint8Array {
+  const inflated = inflateEntry(data, entry, where, session);
+  if (inflated.length <= CRC_CHECKED_BYTES && crc32(inflated) !== entry.crc) stop('corrupt', where, 'the part does not match its checksum');
+  return inflated;
+}
+
+function inflateEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession): Uint8Array {
   if (entry.method === 0) {
     if (data.length !== entry.size) stop('corrupt', where, 'stored entry size does not match its header');
     session.addInflated(data.length);

@@ -184,6 +184,8 @@ const SHAPES: Shape[] = [
   { name: 'xls/sheetjs-biff8', build: ({ table }) => ({ ext: 'xls', bytes: workbook([sheet(table)], 'xls') }) },
   { name: 'xls/sheetjs-biff5', build: ({ table }) => ({ ext: 'xls', bytes: workbook([sheet(table)], 'biff5') }) },
   { name: 'xlsb/sheetjs', build: ({ table }) => ({ ext: 'xlsb', bytes: workbook([sheet(table)], 'xlsb') }) },
+  { name: 'xls/sheetjs-hidden-sheet', build: ({ table }) => ({ ext: 'xls', bytes: workbook([NOTE, { ...sheet(table), name: 'Gegevens', visibility: 'hidden' }], 'xls') }) },
+  { name: 'xlsb/sheetjs-very-hidden-sheet', build: ({ table }) => ({ ext: 'xlsb', bytes: workbook([NOTE, { ...sheet(table), name: 'Gegevens', visibility: 'very-hidden' }], 'xlsb') }) },
 
   // OpenDocument.
   { name: 'ods/plain', build: ({ table }) => ({ ext: 'ods', bytes: zip(odsEntries([sheet(table)])) }) },

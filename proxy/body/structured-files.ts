@@ -59,9 +59,10 @@ export function filesInFields(fields: ReadonlyArray<readonly [name: string, valu
     for (const bytes of embeddedFiles(name)) found.push({ name, location: `${where}-name:${name}`, bytes, text: true });
     for (const bytes of embeddedFiles(value)) found.push({ name, location: `${where}:${name}`, bytes, text: true });
   }
+  // All values, one per line, in one scan: a one-line value is read here, as a row among the others.
   const values = fields.map(([, value]) => value);
-  const rows = tableText(values.join('\n'));
-  if (fields.length >= 2 && rows !== undefined) found.push({ name: 'form fields', location: `${where}:*`, bytes: Buffer.from(rows, 'utf8'), text: true });
+  const together = values.join('\n');
+  if (together.trim() !== '') found.push({ name: 'form fields', location: `${where}:*`, bytes: Buffer.from(tableText(together) ?? together, 'utf8'), text: true });
   // Base64 split into several fields is decoded once the pieces are joined.
   if (fields.length >= 2) for (const bytes of encodedFiles(values.join('').trim())) found.push({ name: 'form fields', location: `${where}:*`, bytes, text: true });
   return found;

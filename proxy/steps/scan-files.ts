@@ -28,6 +28,7 @@ export function scanFilesStep(deps: ScanFilesDeps): Step {
         deps.metrics.scanSeconds.observe(verdict.elapsedMs / 1000, { kind: verdict.kind });
       }),
     );
+    allowReadingsOfAllowedBody(ctx.files, exceptions);
     const blocked = ctx.files.filter((file) => file.verdict?.verdict === 'block');
     if (blocked.length === 0) {
       for (const file of ctx.files) deps.events.emit('upload-passed', { ...uploadEvent(ctx, file), exception: exceptions.get(file) });
@@ -42,6 +43,20 @@ export function scanFilesStep(deps: ScanFilesDeps): Step {
     refuseUpload(ctx, blocked);
     return 'handled';
   };
+}
+
+/**
+ * The proxy also reads a body in other ways (its lines, text found inside it), each scanned as a
+ * file of its own. When the body itself is a file the privacy officer allowed, those readings are
+ * that same file: the exception covers them, also when the body's own reading found nothing. Its
+ * use is recorded once, for the body.
+ */
+function allowReadingsOfAllowedBody(files: readonly FoundFile[], exceptions: ReadonlyMap<FoundFile, PolicyException>): void {
+  const body = files.find((file) => file.location === 'body');
+  if (!body || !exceptions.has(body)) return;
+  for (const file of files) {
+    if (file.verdict?.verdict === 'block') file.verdict = { ...file.verdict, verdict: 'allow' };
+  }
 }
 
 function uploadEvent(ctx: RequestContext, file: FoundFile): UploadEvent {

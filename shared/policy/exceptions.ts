@@ -4,9 +4,9 @@
 import type { Verdict } from '../detector/types.js';
 import type { PolicyException } from './types.js';
 
-/** The detector's verdict as the policy decides it: allowed after all when an exception applied. */
+/** The detector's verdict as the policy decides it: allowed whatever was found when an exception applies. */
 export interface DecidedVerdict extends Verdict {
-  /** The exception that turned a block into 'allow'; the reasons stay, as what was found. */
+  /** The exception in force for these bytes; a block it turned into 'allow' keeps its reasons, as what was found. */
   exception?: PolicyException;
 }
 
@@ -18,8 +18,11 @@ export function exceptionFor(sha256: string, exceptions: readonly PolicyExceptio
   return exceptions.find((exception) => exception.sha256 === hash && now.getTime() < Date.parse(exception.expiresAt));
 }
 
+/**
+ * Named even on a file the detector allows: a caller that reads the same bytes in other ways too
+ * (the proxy reads a body's lines apart) lets those readings share the file's exception.
+ */
 export function applyExceptions(verdict: Verdict, exceptions: readonly PolicyException[], now: Date): DecidedVerdict {
-  if (verdict.verdict !== 'block') return verdict;
   const exception = exceptionFor(verdict.sha256, exceptions, now);
   return exception ? { ...verdict, verdict: 'allow', exception } : verdict;
 }

@@ -56,9 +56,10 @@ describe('applyExceptions', () => {
     expect(applyExceptions({ ...blocked, sha256: '' }, [exception('')], NOW).verdict).toBe('block');
   });
 
-  it('leaves an allowed file as it is', () => {
+  it('leaves an allowed file allowed, naming an exception for it', () => {
     expect(clean.verdict).toBe('allow');
-    expect(applyExceptions(clean, [exception(clean.sha256)], NOW)).toEqual(clean);
+    expect(applyExceptions(clean, [exception(clean.sha256)], NOW)).toEqual({ ...clean, exception: exception(clean.sha256) });
+    expect(applyExceptions(clean, [exception(blocked.sha256)], NOW)).toEqual(clean);
   });
 });
 

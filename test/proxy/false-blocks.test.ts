@@ -107,16 +107,33 @@ describe('exceptions in the proxy', () => {
     const seen = upstream.received.length;
     const before = (await audit()).length;
 
+    // A text body is also read as lines and as text inside it: readings of the allowed file, allowed with it.
     expect((await upload(proxy, export3)).status).toBe(200);
     expect(upstream.received.length).toBe(seen + 1);
     // Each use of an exception is evidence too: what the detector found, who uploaded it.
     const used = await waitForEntry('exception-used', before);
     expect(used.facts).toMatchObject({ user: 'anna', source: 'proxy', sha256: [sha256(export3)], reasonCodes: ['bsn-column'] });
 
+    // The same file as a multipart attachment, as a portal's upload form sends it.
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(export3)]), 'lijst.csv');
+    expect((await fetch(`${proxy.url}/upload`, { method: 'POST', headers: { [HEADERS.token]: token }, body: form })).status).toBe(200);
+
     expect((await upload(proxy, export1)).status).toBe(422);
     expect((await upload(proxy, new Uint8Array([...export3, 10]))).status).toBe(422);
-    expect(upstream.received.length).toBe(seen + 1);
+    expect(upstream.received.length).toBe(seen + 2);
     await proxy.close();
+  }, 40_000);
+
+  it('covers the other readings the proxy takes of an allowed body', async () => {
+    // Lines broken by U+2028: read as it is, one line that passes; read as lines, the BSN column.
+    const oddLines = new TextEncoder().encode(new TextDecoder().decode(export3).split(/\r?\n/).join('\u2028'));
+    const strict = await start();
+    expect((await upload(strict, oddLines)).status).toBe(422);
+    await strict.close();
+    const allowing = await start([allow(oddLines, new Date(Date.now() + 3_600_000))]);
+    expect((await upload(allowing, oddLines)).status).toBe(200);
+    await allowing.close();
   }, 40_000);
 
   it('audits each granted exception once, also across restarts, and a changed one again', async () => {

@@ -294,6 +294,14 @@ describe('cells kept beside the sheets', () => {
     expect((await detect(xlsx(parts))).verdict).toBe('block');
   });
 
+  it('a worksheet part the workbook does not list is read too', async () => {
+    const hidden = sheetXml(people(40), (t, ref) => `<c r="${ref}" t="inlineStr"><is><t>${escape(t)}</t></is></c>`);
+    const bytes = xlsx({ sheet: countPerPlace, extra: { 'xl/worksheets/sheet2.xml': hidden } });
+    const unlisted = (await read(bytes)).documents[0]!.sheets.find((s) => s.name === 'unlisted xl/worksheets/sheet2.xml');
+    expect(rowsOf(unlisted!.table)).toEqual(people(40));
+    expect((await detect(bytes)).verdict).toBe('block');
+  });
+
   it('cell comments are read in the cells they belong to', async () => {
     const comments = seekers.map((p, i) => `<comment ref="C${i + 2}" authorId="0"><text><r><t>${escape(`${p.firstName} ${p.surname}`)}</t></r><r><t xml:space="preserve">, BSN ${p.bsn}</t></r></text></comment>`);
     const xml = `<?xml version="1.0"?><comments xmlns="${MAIN}"><authors><author>Consulent</author></authors><commentList>${comments.join('')}</commentList></comments>`;

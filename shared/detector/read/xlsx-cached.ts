@@ -1,7 +1,7 @@
-// Cells an xlsx keeps beside its worksheets: pivot caches (pivot-cache.ts), the cached values of
-// linked workbooks, and cell comments. A recipient sees them (a comment in its cell, linked
-// values in Data > Edit Links, a cache by double-clicking a pivot total) or unpacks them, so each
-// is read as a very hidden sheet. Parts are found by relationship, as Excel finds them, and by
+// Cells an xlsx keeps beside its listed worksheets: pivot caches (pivot-cache.ts), the cached
+// values of linked workbooks, cell comments, and worksheet parts the workbook does not list. A
+// recipient sees them (a comment in its cell, linked values in Data > Edit Links, a cache by
+// double-clicking a pivot total) or unpacks them, so each is read as a very hidden sheet. Parts are found by relationship, as Excel finds them, and by
 // their usual names, so that a part nothing points to is read too.
 import type { CellValue, Sheet } from '../types.js';
 import { RowsTable } from '../table.js';
@@ -9,14 +9,15 @@ import { fillGaps, GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { attribute, relationships, spreadsheetPart, targetsOfType, type Relationship } from './opc.js';
 import { pivotCacheSheet } from './pivot-cache.js';
 import { stop, type ReadSession } from './session.js';
+import { scanWorksheet, type CellContext } from './xlsx-worksheet.js';
 import { runsText, xmlText } from './xml-text.js';
 import { join, type ZipContainer } from './zip.js';
 
 export interface WorkbookParts {
-  workbook: string;
   rels: Map<string, Relationship>;
   /** The worksheet parts, whose relationships lead to their comments. */
   worksheets: string[];
+  cells: CellContext;
 }
 
 export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: ReadSession): Sheet[] {
@@ -27,7 +28,13 @@ export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: R
     ...found('pivotCacheDefinition', /^xl\/pivotCache\/pivotCacheDefinition[^/]*\.xml$/i, [parts.rels]).map((path) => pivotCacheSheet(zip, path, session)),
     ...found('externalLink', /^xl\/externalLinks\/externalLink[^/]*\.xml$/i, [parts.rels]).flatMap((path) => externalLinkSheets(zip, path)),
     ...found('comments', /^xl\/comments[^/]*\.xml$/i, sheetRels).map((path) => commentsSheet(zip, path)),
+    ...[...zip.entries.keys()].filter((name) => /^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/i.test(name) && !parts.worksheets.includes(name)).map((path) => unlistedSheet(zip, path, parts.cells, session)),
   ];
+}
+
+function unlistedSheet(zip: ZipContainer, path: string, cells: CellContext, session: ReadSession): Sheet {
+  const where = join(zip.path, path);
+  return { name: `unlisted ${path}`, visibility: 'very-hidden', table: new RowsTable(scanWorksheet(spreadsheetPart(zip, path), cells, where, () => session.checkpoint(where))) };
 }
 
 /** A linked workbook's values as Excel cached them: one sheet per <sheetData> of the <sheetDataSet>. */

@@ -26,6 +26,7 @@ export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
   const dateStyles = stylesPath ? dateStyleFlags(spreadsheetPart(zip, stylesPath)) : [];
   const date1904 = /<workbookPr\b[^>]*\sdate1904="(?:1|true)"/.test(workbook);
 
+  const cells = { strings, dateStyles, date1904 };
   const sheets: Sheet[] = [];
   const worksheets: string[] = [];
   for (const tag of workbook.match(/<sheet\b[^>]*>/g) ?? []) {
@@ -36,11 +37,11 @@ export function readXlsx(zip: ZipContainer, session: ReadSession): Sheet[] {
     if (isType(rel, 'chartsheet') || isType(rel, 'dialogsheet')) continue;
     if (!isType(rel, 'worksheet') && !isType(rel, 'xlMacrosheet')) stop('corrupt', join(zip.path, name), `unknown sheet type ${rel.type}`);
     const where = join(zip.path, name);
-    const rows = scanWorksheet(spreadsheetPart(zip, rel.target), { strings, dateStyles, date1904 }, where, () => session.checkpoint(where));
+    const rows = scanWorksheet(spreadsheetPart(zip, rel.target), cells, where, () => session.checkpoint(where));
     sheets.push({ name, visibility: visibility(attribute(tag, 'state')), table: new RowsTable(rows) });
     worksheets.push(rel.target);
   }
-  return [...sheets, ...cachedSheets(zip, { workbook: workbookPath, rels, worksheets }, session)];
+  return [...sheets, ...cachedSheets(zip, { rels, worksheets, cells }, session)];
 }
 
 function officeDocumentPath(zip: ZipContainer): string {

@@ -394,3 +394,19 @@ describe('documents embedded in Office packages', () => {
     expect((await read(nested, context({ archive: { ...LIMITS.archive, maxDepth: 2 } }))).failure).toBeUndefined();
   });
 });
+
+describe('text appended to a compound file', () => {
+  it('blocks the people csv appended to a Word document or an xls, and reads the plain ones without text', async () => {
+    const cfb = XLSX.CFB.utils.cfb_new();
+    XLSX.CFB.utils.cfb_add(cfb, 'WordDocument', new Uint8Array(5000).fill(0x20));
+    const doc = new Uint8Array(XLSX.CFB.write(cfb, { type: 'array' }) as number[]);
+    expect((await detect(doc)).verdict).toBe('allow');
+    expect((await read(doc)).documents).toEqual([]);
+    const verdict = await detect(concat([doc, peopleCsv()]));
+    expect(verdict.verdict, verdict.reasons.map((r) => r.code).join()).toBe('block');
+    expect(verdict.reasons.some((r) => r.code.startsWith('file-'))).toBe(false);
+    const xls = workbook([{ name: 'Blad1', rows: [['Functie'], ['Monteur']] }], 'xls');
+    expect((await read(xls)).documents).toHaveLength(1);
+    expect((await detect(concat([xls, peopleCsv()]))).verdict).toBe('block');
+  });
+});

@@ -106,7 +106,7 @@ class Reader {
         // Allowed unread; what it stores uncompressed is still read as text.
         return this.readTextInside(bytes, path);
       case 'ole2': {
-        const { kind, workbook, payload } = classifyOle2(bytes, path);
+        const { kind, workbook, payload, appended } = classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
         if (workbook) this.add(kind, path, readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
@@ -114,6 +114,7 @@ class Reader {
           this.enterArchive(path, depth);
           await this.read(payload, join(path, 'object'), depth + 1);
         }
+        if (appended) this.readTextInside(appended, path);
         return;
       }
       case 'biff':

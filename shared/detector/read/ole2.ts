@@ -15,6 +15,10 @@ interface CompoundFile {
 }
 interface CompoundEntry {
   content?: Uint8Array | number[];
+  /** 2: stream, 5: root (whose sectors hold the mini stream). */
+  type?: number;
+  start?: number;
+  size?: number;
 }
 const CFB = XLSX.CFB as {
   read(data: Uint8Array, options: { type: 'array' }): CompoundFile;
@@ -49,6 +53,8 @@ export interface Ole2Content {
    * packaged file of any type ('\x01Ole10Native'), a PDF ('CONTENTS'). It is read as a file.
    */
   payload?: Uint8Array;
+  /** Bytes appended after the compound file's last sector, read as text. */
+  appended?: Uint8Array;
 }
 
 /**
@@ -65,16 +71,18 @@ export function classifyOle2(bytes: Uint8Array, path: string): Ole2Content {
   }
   const stream = (name: string) => rootStream(container, name);
   if (stream('EncryptionInfo') || stream('EncryptedPackage')) return { kind: 'encrypted-office' };
+  const appended = bytesAfterSectors(bytes, container);
+  const content = (found: Omit<Ole2Content, 'appended'>): Ole2Content => (appended ? { ...found, appended } : found);
   const workbookStream = stream('Workbook') ?? stream('Book');
   if (workbookStream) {
     const workbook = toBytes(workbookStream.content);
-    return hasFilepass(workbook) ? { kind: 'encrypted-office' } : { kind: 'xls', workbook };
+    return hasFilepass(workbook) ? { kind: 'encrypted-office' } : content({ kind: 'xls', workbook });
   }
   const packaged = stream('Package') ?? stream('CONTENTS');
-  if (packaged) return { kind: 'other', payload: toBytes(packaged.content) };
+  if (packaged) return content({ kind: 'other', payload: toBytes(packaged.content) });
   const native = stream('\x01Ole10Native');
-  if (native) return { kind: 'other', payload: ole10Native(toBytes(native.content), path) };
-  if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return { kind: 'other' };
+  if (native) return content({ kind: 'other', payload: ole10Native(toBytes(native.content), path) });
+  if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return content({ kind: 'other' });
   return stop('corrupt', path, 'compound file without a workbook or a known document stream');
 }
 
@@ -102,6 +110,46 @@ function ole10Native(stream: Uint8Array, path: string): Uint8Array {
 
 function toBytes(content: CompoundEntry['content']): Uint8Array {
   return content instanceof Uint8Array ? content : Uint8Array.from(content ?? []);
+}
+
+/** The header lists the first 109 FAT sectors itself; larger files list the rest elsewhere. */
+const HEADER_FAT_SECTORS = 109;
+/** Streams smaller than this live in the mini stream, not in sectors of their own. */
+const MINI_STREAM_CUTOFF = 4096;
+const MAX_REGULAR_SECTOR = 0xfffffffa;
+
+/**
+ * Bytes after the last sector the compound file uses: no Office reader sees them, a text editor
+ * or a spreadsheet's text import does (a csv appended to a .doc). The used sectors are those of
+ * the chains that start at the header's structures and at each stream; undefined when there are
+ * no bytes after them, or the file is too large for its header to list every FAT sector.
+ */
+function bytesAfterSectors(bytes: Uint8Array, container: CompoundFile): Uint8Array | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sectorSize = 2 ** view.getUint16(30, true);
+  const fatSectors = view.getUint32(44, true);
+  if (sectorSize < 512 || sectorSize > 4096 || fatSectors > HEADER_FAT_SECTORS) return undefined;
+  const sectorStart = (sector: number) => (sector + 1) * sectorSize;
+  const fat = (sector: number): number => {
+    const entriesPerSector = sectorSize / 4;
+    const fatSector = view.getUint32(76 + Math.floor(sector / entriesPerSector) * 4, true);
+    const at = sectorStart(fatSector) + (sector % entriesPerSector) * 4;
+    return at + 4 <= bytes.length ? view.getUint32(at, true) : MAX_REGULAR_SECTOR + 1;
+  };
+  const capacity = fatSectors * (sectorSize / 4);
+  let last = -1;
+  const follow = (start: number) => {
+    for (let sector = start, steps = 0; sector < MAX_REGULAR_SECTOR && sector < capacity && steps < capacity; sector = fat(sector), steps++) last = Math.max(last, sector);
+  };
+  for (let i = 0; i < fatSectors; i++) follow(view.getUint32(76 + i * 4, true));
+  follow(view.getUint32(48, true)); // directory
+  follow(view.getUint32(60, true)); // mini FAT
+  for (const entry of container.FileIndex) {
+    const isRoot = entry.type === 5;
+    if (entry.type === 2 || isRoot) if (isRoot || (entry.size ?? 0) >= MINI_STREAM_CUTOFF) follow(entry.start ?? MAX_REGULAR_SECTOR);
+  }
+  const end = sectorStart(last + 1);
+  return bytes.length > end ? bytes.subarray(end) : undefined;
 }
 
 /** Excel writes FILEPASS among the first records of the workbook globals when a password is set. */

@@ -17,6 +17,8 @@
 //   What looks like a spreadsheet container but cannot be read is a failure: fail closed.
 // - Archives: zip, gzip, tar, bzip2 and xz are opened, within the same caps; an archive format
 //   that cannot be opened (7z, rar, cab, ...) is 'archive-uninspectable' unless the policy allows it.
+// - Documents embedded in Office packages (xl/, word/, ppt/embeddings/) and the file an OLE object
+//   carries are read as files, one archive level deeper; what cannot be read blocks.
 // - Deadline and cancellation are cooperative: checked every 1000-2000 rows, every inflate step,
 //   per sheet and per archive entry (the event loop runs between entries, so an abort message can
 //   arrive). One SheetJS parse (xls, xlsb, ods) cannot be interrupted: checked before and after.

@@ -86,7 +86,8 @@ export async function runDifferential(variants: Variant[], oracles: readonly Ora
 export function describeOutcome(outcome: Outcome): string {
   const { verdict } = outcome;
   const reasons = verdict.reasons.map((r) => r.code).join(', ') || 'no reasons';
-  return `${outcome.variant.name}: expected ${outcome.expected} (${outcome.why}), got ${verdict.verdict} (kind ${verdict.kind}, ${verdict.rows} rows, ${reasons})`;
+  const detail = outcome.variant.detail ? ` [${outcome.variant.detail}]` : '';
+  return `${outcome.variant.name}${detail}: expected ${outcome.expected} (${outcome.why}), got ${verdict.verdict} (kind ${verdict.kind}, ${verdict.rows} rows, ${reasons})`;
 }
 
 /** One line per variant: what each oracle read (P people, H the harmless table, o something else, - nothing) and our verdict. */

@@ -3,6 +3,7 @@
 // name is `shape/table`, e.g. 'xlsx/cdata/people'; lists of names select a sample.
 import { concat, encodeText, workbook, type TextEncoding } from '../../scripts/fixtures/formats.js';
 import { pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
+import { seededRandom, type Random } from '../../scripts/fixtures/random.js';
 import { bzip2, endRecord, gzip, sevenZip, tar, xz, zip, type Entry, type ZipOptions } from './containers.js';
 import { odsEntries, fods, type OdsOptions } from './ods.js';
 import { catalogueTable, countPerPlace, municipalitiesTable, peopleTable, peopleWithoutBsnTable, transpose, type BaseTable, type Cell } from './tables.js';
@@ -22,20 +23,19 @@ export interface Variant {
   opened?: { bytes: Uint8Array; ext: string };
   /** Blocked whatever the oracles show, with the reason from issue 9 (a cache is data, encrypted is unreadable, ...). */
   mustBlock?: string;
+  /** For seeded combinations: the choices the seed made, so that a report says what the variant is. */
+  detail?: string;
 }
 
-interface Built {
-  ext: string;
-  bytes: Uint8Array;
-  opened?: Variant['opened'];
-  mustBlock?: string;
-}
+type Built = Omit<Variant, 'name' | 'content' | 'markers'>;
 
 interface Context {
   table: BaseTable;
   /** A harmless table to stand beside or in front of the people. */
   twin: BaseTable;
   junk(length: number): Uint8Array;
+  /** Seeded by the run's seed and the variant's name. */
+  random: Random;
 }
 
 interface Shape {
@@ -234,6 +234,10 @@ const SHAPES: Shape[] = [
   { name: 'csv/transposed', build: ({ table }) => csv({ ...table, rows: transpose(table.rows) }, { delimiter: ';' }) },
   { name: 'csv/one-line', build: ({ table }) => ({ ext: 'csv', bytes: bytesOf(table.rows.map((r) => r.join(';')).join(';')) }) },
 
+  // Seeded combinations of the switches above: other seeds, other combinations.
+  ...Array.from({ length: 6 }, (_, k): Shape => ({ name: `csv/combo-${k + 1}`, build: ({ table, random, junk }) => comboCsv(table, random, junk) })),
+  ...Array.from({ length: 6 }, (_, k): Shape => ({ name: `xlsx/combo-${k + 1}`, build: ({ table, random }) => comboXlsx(table, random) })),
+
   // Other formats a spreadsheet application opens.
   { name: 'text/sylk', build: ({ table }) => ({ ext: 'slk', bytes: bytesOf(sylk(table.rows)) }) },
   { name: 'text/dif', build: ({ table }) => ({ ext: 'dif', bytes: bytesOf(dif(table.rows)) }) },
@@ -273,6 +277,40 @@ function twinSheets(table: BaseTable, twin: BaseTable, arrange: (mine: Entry, th
   return { ext: 'xlsx', bytes: zip([...entries.slice(0, at), ...arrange(entries[at]!, twinSheet), ...entries.slice(at + 1)]), mustBlock };
 }
 
+function comboCsv(table: BaseTable, random: Random, junk: (length: number) => Uint8Array): Built {
+  const options: DelimitedOptions = {
+    delimiter: random.pick([';', ',', '\t', '|']),
+    eol: random.pick(['\r\n', '\n', '\r'] as const),
+    lineEnd: random.pick(['', '', '\v', '\0', ' ']),
+    excelText: random.chance(0.3),
+    sepLine: random.chance(0.3),
+  };
+  const encoding = random.pick(['utf-8', 'utf-8-bom', 'utf-16le-bom', 'windows-1252'] as const);
+  const transposed = random.chance(0.2);
+  const prefix = random.chance(0.2) ? concat([junk(200), bytesOf('\n')]) : new Uint8Array(0);
+  const suffix = random.chance(0.2) ? endRecord(0, 0, 0) : new Uint8Array(0);
+  const body = csv({ ...table, rows: transposed ? transpose(table.rows) : table.rows }, options, encoding).bytes;
+  return { ext: 'csv', bytes: concat([prefix, body, suffix]), detail: JSON.stringify({ ...options, encoding, transposed, prefix: prefix.length > 0, eocd: suffix.length > 0 }) };
+}
+
+function comboXlsx(table: BaseTable, random: Random): Built {
+  const options: XlsxOptions = {
+    style: {
+      quote: random.pick(['"', "'"] as const),
+      equals: random.pick(['=', ' = ', '\n=\t']),
+      prefix: random.pick(['', 'x', 'ss']),
+      text: random.pick(['escape', 'cdata', 'charref', 'split-comment'] as const),
+      misc: random.chance(0.5),
+      encoding: random.pick(['utf-8', 'utf-8-bom', 'utf-16'] as const),
+    },
+    strings: random.pick(['shared', 'inline', 'rich', 'formula'] as const),
+    omitRefs: random.chance(0.3),
+    strict: random.chance(0.2),
+  };
+  const zipOptions: ZipOptions = { method: random.pick(['store', 'deflate'] as const), dataDescriptor: random.chance(0.3) };
+  return { ...xlsx(table, options, zipOptions), detail: JSON.stringify({ ...options, ...zipOptions }) };
+}
+
 function reformatBsn(rows: Cell[][], format: (bsn: string) => string): Cell[][] {
   return rows.map((row, r) => (r === 0 ? row : [format(String(row[0])), ...row.slice(1)]));
 }
@@ -309,7 +347,8 @@ export function makeVariants(seed: number, only?: ReadonlySet<string>): Variant[
     for (const table of tables) {
       const name = `${shape.name}/${table.name}`;
       if ((shape.only && !shape.only(table)) || (only && !only.has(name))) continue;
-      const context: Context = { table, twin, junk: (length) => pseudoRandomBytes(length, (seed ^ hash(name)) >>> 0) };
+      const stream = (seed ^ hash(name)) >>> 0;
+      const context: Context = { table, twin, junk: (length) => pseudoRandomBytes(length, stream), random: seededRandom(stream) };
       const built = shape.build(context);
       variants.push({ name, content: table.content, markers: table.markers, ...built });
     }

@@ -1,6 +1,6 @@
 // The office proxy: composes the pipeline steps (proxy/pipeline.ts) in front of the protected
 // portal, serves /healthz and /metrics, hands its own API prefix to the approval feature, and
-// passes WebSocket upgrades through untouched.
+// relays WebSockets with every client message scanned (proxy/websocket.ts).
 import { createServer as createHttpServer, Agent as HttpAgent, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttpsServer, Agent as HttpsAgent } from 'node:https';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +21,7 @@ import { ScanPool } from './scan-pool/pool.js';
 import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
 import { BodyBudget } from './steps/read-body.js';
 import { sendJson } from './respond.js';
+import { webSocketRelay } from './websocket.js';
 import { startFourEyes } from './approval/index.js';
 import { parseFourEyesConfig } from './approval/config.js';
 
@@ -141,11 +142,12 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
 
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
 
+  const relayWebSocket = webSocketRelay({ target: config.target, changeOrigin: config.changeOrigin, scan: (bytes) => pool.scan(bytes), events, log, maxMessageBytes: policy.limits.maxFileBytes });
   const upgraded = new Set<Socket>();
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     upgraded.add(socket);
     socket.on('close', () => upgraded.delete(socket));
-    proxy.ws(req, socket, head, { target: config.target }, () => socket.destroy());
+    relayWebSocket(req, socket, head);
   });
 
   try {

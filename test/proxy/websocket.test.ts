@@ -1,0 +1,68 @@
+// WebSocket messages to the protected site are scanned: an export closes the connection with 1008
+// before the portal receives it, and clean messages pass both ways byte for byte.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { leak4Export } from '../../scripts/fixtures/catalogue.js';
+import type { UploadEvent } from '../../proxy/events.js';
+import { patternBytes, sha256, startUpstream, type Upstream } from './upstream.js';
+import { startTestProxy, type TestProxy } from './start.js';
+
+let upstream: Upstream;
+let proxy: TestProxy;
+const blocked: UploadEvent[] = [];
+beforeAll(async () => {
+  upstream = await startUpstream();
+  proxy = await startTestProxy(upstream.url);
+  proxy.events.on('upload-blocked', (event) => blocked.push(event));
+});
+afterAll(async () => {
+  await proxy.close();
+  await upstream.close();
+});
+
+async function connect(): Promise<{ socket: WebSocket; replies: Buffer[]; closed: Promise<number> }> {
+  const socket = new WebSocket(`${proxy.url.replace('http', 'ws')}/ws`);
+  const replies: Buffer[] = [];
+  socket.on('message', (data: Buffer) => replies.push(data));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return { socket, replies, closed };
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 600 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+};
+
+describe('WebSocket messages', () => {
+  it('pass clean, both ways, byte for byte and in order', async () => {
+    const { socket, replies } = await connect();
+    const binary = patternBytes(70_000);
+    socket.send('hallo');
+    socket.send(binary);
+    socket.send(JSON.stringify({ type: 'typing', text: 'Beste werkzoekende' }));
+    await until(() => replies.length === 3);
+    socket.close();
+    expect(replies).toHaveLength(3);
+    expect(replies[0]!.toString()).toBe('hallo');
+    expect(sha256(replies[1]!)).toBe(sha256(binary));
+    expect(JSON.parse(replies[2]!.toString())).toEqual({ type: 'typing', text: 'Beste werkzoekende' });
+  }, 60_000);
+
+  for (const [shape, message] of [
+    ['a csv as text', () => Buffer.from(leak4Export(300, 'csv')).toString('utf8')],
+    ['an xlsx as binary', () => Buffer.from(leak4Export(300, 'xlsx'))],
+    ['an xlsx as base64 in JSON', () => JSON.stringify({ type: 'attach', data: Buffer.from(leak4Export(300, 'xlsx')).toString('base64') })],
+  ] as const) {
+    it(`holding an export (${shape}) close the connection with 1008 before the portal sees it`, async () => {
+      const before = blocked.length;
+      const { socket, replies, closed } = await connect();
+      socket.send(message());
+      socket.send('after');
+      expect(await closed).toBe(1008);
+      // The upstream echoes what it receives: nothing came back, so nothing reached it.
+      expect(replies).toEqual([]);
+      expect(blocked.length).toBeGreaterThan(before);
+      expect(blocked.at(-1)).toMatchObject({ location: 'websocket', method: 'WEBSOCKET' });
+    }, 60_000);
+  }
+});

@@ -174,6 +174,7 @@ describe('OpenDocument', () => {
         visibility: 'visible',
         rows: [['twee  spaties', null, null, 42], ['x', 'x'], ['x', 'x'], [], [], [], ['regel 1\nregel 2', null, 0.25, true, '1980-01-26']],
       },
+      { name: 'comments Zicht & co', visibility: 'very-hidden', rows: [[], [], [], [], [], [], ['notitie']] },
       { name: 'Verborgen', visibility: 'hidden', rows: [['123456782']] },
     ]);
   });

@@ -367,6 +367,15 @@ describe('ods parts written every way XML allows', () => {
     expect((await detect(bytes)).verdict).toBe('block');
   });
 
+  it('cell comments (annotations) are read at their cells, apart from the cell text', async () => {
+    const note = (t: string) => `<office:annotation><dc:creator>Consulent</dc:creator><text:p>${escape(t)}</text:p></office:annotation>`;
+    const content = odsContent(rows, (t) => escape(t)).replace(/<text:p>([^<]*)<\/text:p>/g, (cell, t: string) => `${note(`over ${t}`)}${cell}`).replace('xmlns:text=', 'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:text=');
+    const [sheet, comments] = (await read(ods(content))).documents[0]!.sheets;
+    expect(rowsOf(sheet!.table)).toEqual(rows);
+    expect(comments!.name).toBe('comments Blad1');
+    expect(rowsOf(comments!.table)).toEqual(rows.map((row) => row.map((t) => `over ${t}`)));
+  });
+
   it('blocks content.xml that is missing, no XML, or no OpenDocument content, never reads it as empty', async () => {
     const cases = {
       missing: zipSync({ mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'), 'META-INF/manifest.xml': strToU8('<manifest/>'), 'styles.xml': strToU8('<x/>') }),

@@ -46,6 +46,7 @@ function readContent(xml: string, path: string, session: ReadSession): Sheet[] {
   if (findTag(xml, 'office:document-content', 0) < 0 && findTag(xml, 'office:document', 0) < 0) stop('corrupt', path, 'no OpenDocument content');
   const hidden = hiddenTableStyles(xml);
   const dateStyles = dateCellStyles(xml);
+  const annotated = xml.includes('<office:annotation');
   const sheets: Sheet[] = [];
   let pos = 0;
   for (;;) {
@@ -58,7 +59,10 @@ function readContent(xml: string, path: string, session: ReadSession): Sheet[] {
     const name = xmlText(attribute(tag, 'table:name') ?? '');
     const where = join(path, name);
     const visibility: SheetVisibility = hidden.has(attribute(tag, 'table:style-name') ?? '') ? 'hidden' : 'visible';
-    sheets.push({ name, visibility, table: new RowsTable(scanTable(xml, tagEnd + 1, end, dateStyles, where, () => session.checkpoint(where))) });
+    const scan = (value: CellReader) => new RowsTable(scanTable(xml, tagEnd + 1, end, value, where, () => session.checkpoint(where)));
+    sheets.push({ name, visibility, table: scan((cellTag, content) => cellValue(cellTag, content, dateStyles)) });
+    // Comments (annotations) show when the mouse is over their cell: read at their cells' positions.
+    if (annotated && xml.slice(tagEnd, end).includes('<office:annotation')) sheets.push({ name: `comments ${name}`, visibility: 'very-hidden', table: scan((_, content) => annotationText(content)) });
     pos = end;
   }
   if (sheets.length === 0 && xml.includes('table-cell')) stop('corrupt', path, 'cells outside any readable table');
@@ -107,7 +111,10 @@ function attribute(tag: string, name: string): string | undefined {
   return tag.slice(start, tag.indexOf('"', start));
 }
 
-function scanTable(xml: string, from: number, end: number, dateStyles: Set<string>, where: string, checkpoint: () => void): CellValue[][] {
+/** A cell's value from its start tag and content. */
+type CellReader = (tag: string, content: string) => CellValue;
+
+function scanTable(xml: string, from: number, end: number, value: CellReader, where: string, checkpoint: () => void): CellValue[][] {
   const rows: CellValue[][] = [];
   const budget = new GridBudget(where);
   let rowIndex = 0;
@@ -125,7 +132,7 @@ function scanTable(xml: string, from: number, end: number, dateStyles: Set<strin
     }
     const rowEnd = xml.indexOf('</table:table-row>', rowTagEnd);
     if (rowEnd < 0 || rowEnd > end) stop('corrupt', where, 'a row is not closed');
-    const { row, cells } = scanRow(xml, rowTagEnd + 1, rowEnd, dateStyles, where);
+    const { row, cells } = scanRow(xml, rowTagEnd + 1, rowEnd, value, where);
     if (row.length > 0) {
       if (rowIndex + repeat > MAX_ROWS) stop('corrupt', where, 'rows beyond the sheet');
       const copies = Math.min(repeat, MAX_COPIES);
@@ -150,7 +157,7 @@ function count(value: string | undefined, where: string): number {
 }
 
 /** One row's cells by column, gaps left as holes until the grid is known to be sane, and how many it holds. */
-function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>, where: string): { row: CellValue[]; cells: number } {
+function scanRow(xml: string, from: number, end: number, read: CellReader, where: string): { row: CellValue[]; cells: number } {
   const row: CellValue[] = [];
   let cells = 0;
   let column = 0;
@@ -172,7 +179,7 @@ function scanRow(xml: string, from: number, end: number, dateStyles: Set<string>
       content = xml.slice(pos, close);
       pos = close;
     }
-    const value = cellValue(tag, content, dateStyles);
+    const value = read(tag, content);
     if (value !== null) {
       if (column + repeat > MAX_COLUMNS) stop('corrupt', where, 'cells beyond the sheet');
       const copies = Math.min(repeat, MAX_COPIES);
@@ -218,13 +225,23 @@ function isoTime(value: string | undefined): string | number | null {
   return serialToIso(((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 / MS_PER_DAY, false);
 }
 
+const ANNOTATION = /<office:annotation\b[\s\S]*?<\/office:annotation>/g;
+
 /** The cell's paragraphs joined by line breaks, without annotations; '' is no value. */
 function text(content: string): string | null {
   if (content === '') return null;
-  const body = content.includes('office:annotation') ? content.replace(/<office:annotation\b[\s\S]*?<\/office:annotation>/g, '') : content;
-  const paragraphs: string[] = [];
-  for (const match of body.matchAll(/<text:p\b[^>]*?(?:\/>|>([\s\S]*?)<\/text:p>)/g)) paragraphs.push(inline(match[1] ?? ''));
-  const joined = paragraphs.join('\n');
+  return paragraphs(content.includes('office:annotation') ? content.replace(ANNOTATION, '') : content);
+}
+
+/** The text of the cell's comments, without their author and date. */
+function annotationText(content: string): string | null {
+  return paragraphs((content.match(ANNOTATION) ?? []).join(''));
+}
+
+function paragraphs(body: string): string | null {
+  const lines: string[] = [];
+  for (const match of body.matchAll(/<text:p\b[^>]*?(?:\/>|>([\s\S]*?)<\/text:p>)/g)) lines.push(inline(match[1] ?? ''));
+  const joined = lines.join('\n');
   return joined === '' ? null : joined;
 }
 

@@ -70,13 +70,17 @@ function reportAction(report: () => Promise<{ delivered: boolean }>, contact: st
   const hint = h('p', {}, t('block_report_hint', contact));
   const status = h('p', { role: 'status' });
   const button = h('button', { type: 'button', class: 'secondary' }, t('block_report'));
+  // aria-disabled, not disabled: a disabled button loses focus, and a keyboard user's focus would
+  // fall out of the dialog.
+  const busy = (on: boolean) => (on ? button.setAttribute('aria-disabled', 'true') : button.removeAttribute('aria-disabled'));
   button.addEventListener('click', () => {
-    button.disabled = true;
+    if (button.hasAttribute('aria-disabled')) return;
+    busy(true);
     report().then(
       ({ delivered }) => (status.textContent = t(delivered ? 'block_reported' : 'block_report_queued', contact)),
       (error: unknown) => {
         status.textContent = t('block_report_failed', error instanceof Error ? error.message : String(error));
-        button.disabled = false;
+        busy(false);
       },
     );
   });

@@ -40,7 +40,7 @@ ul { padding-left: 1.25rem; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; justify-content: flex-end; padding: 1rem 1.5rem 1.25rem; }
 button { font: inherit; padding: 0.5rem 1.25rem; border-radius: 0.25rem; border: 0; background: #1c1b1f; color: #fff; cursor: pointer; }
 button.secondary { background: #fff; color: #1c1b1f; box-shadow: inset 0 0 0 1px #79747e; }
-button:disabled { cursor: default; opacity: 0.6; }
+button[aria-disabled='true'] { cursor: default; opacity: 0.6; }
 button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 `;
 

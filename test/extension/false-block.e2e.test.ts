@@ -91,8 +91,12 @@ describe('reporting a false block from the block dialog', () => {
     expect(text).toContain('Twijfelt u? Vraag het aan de functionaris gegevensbescherming.');
     expect(text).toContain('Meld het dan: de functionaris gegevensbescherming bekijkt het');
 
-    await (await page.waitForSelector(REPORT_BUTTON, { timeout: 10_000 }))!.click();
+    const button = (await page.waitForSelector(REPORT_BUTTON, { timeout: 10_000 }))!;
+    await button.click();
     await waitFor(dialogText, (t) => t.includes('Gemeld. Tot de functionaris gegevensbescherming het bestand toestaat, blijft het tegengehouden.'), 'the report status');
+    // One report per dialog; the button keeps the focus, so a keyboard user stays in the dialog.
+    await button.click();
+    expect((await page.accessibility.snapshot({ root: button }))?.focused).toBe(true);
 
     const entries = await audit();
     const block = entries.find((e) => e.type === 'upload-blocked' && e.facts.source === 'extension');
@@ -117,7 +121,7 @@ describe('reporting a false block from the block dialog', () => {
     expect(await page.$$eval('#attachments li', (items) => items.length)).toBe(0);
     await page.keyboard.press('Escape');
     await page.waitForSelector(DIALOG_HOST, { hidden: true });
-  });
+  }, 90_000);
 });
 
 describe('a file the privacy officer allowed', () => {
@@ -127,5 +131,5 @@ describe('a file the privacy officer allowed', () => {
     expect(await page.$(DIALOG_HOST)).toBeNull();
     const granted = (await audit()).filter((e) => e.type === 'exception-granted');
     expect(granted.map((e) => e.facts.sha256)).toEqual([[await sha256Of(ALLOWED)]]);
-  });
+  }, 60_000);
 });

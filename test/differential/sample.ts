@@ -52,6 +52,7 @@ export const SAMPLE_VARIANTS = [
   'csv/nul-line-ends/people',
   'csv/excel-text-values/people',
   'csv/eocd-appended/people',
+  'csv/utf16-eocd-appended/people-no-bsn',
   'csv/pdf-first-cell/people',
   'csv/gif-first-cell/people',
   'csv/binary-prefix/people',

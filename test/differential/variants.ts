@@ -218,6 +218,7 @@ const SHAPES: Shape[] = [
   csvShape('sep-line-pipe', { delimiter: '|', sepLine: true }),
   csvShape('excel-text-values', { delimiter: ';', excelText: true }),
   { name: 'csv/eocd-appended', build: ({ table }) => ({ ext: 'csv', bytes: concat([csv(table, { delimiter: ';' }).bytes, endRecord(0, 0, 0)]) }) },
+  { name: 'csv/utf16-eocd-appended', build: ({ table }) => ({ ext: 'csv', bytes: concat([csv(table, { delimiter: '\t' }, 'utf-16le-bom').bytes, endRecord(0, 0, 0)]) }) },
   { name: 'csv/pdf-first-cell', build: ({ table }) => csv({ ...table, rows: withFirstColumn(table.rows, '%PDF-1.7') }, { delimiter: ',' }) },
   { name: 'csv/pdf-in-cell', build: ({ table }) => csv({ ...table, rows: withColumn(table.rows, 'Bijlage', (r) => (r === 3 ? '%PDF-1.7' : '')) }, { delimiter: ';' }) },
   { name: 'csv/gif-first-cell', build: ({ table }) => csv({ ...table, rows: withFirstColumn(table.rows, 'GIF89a') }, { delimiter: ',' }) },

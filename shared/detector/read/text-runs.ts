@@ -17,17 +17,15 @@ const MAX_HIGH_GROUP = 3;
 /** Fewer consecutive control bytes are dropped; more end the run. */
 const MAX_DROPPED_CONTROLS = 2;
 
-const enum Byte {
-  Printable,
-  Control,
-  High,
-}
+const PRINTABLE = 0;
+const CONTROL = 1;
+const HIGH = 2;
 
-function classify(byte: number): Byte {
-  if (byte >= 0x80) return Byte.High;
-  if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) return Byte.Printable;
-  return Byte.Control;
-}
+/** Each byte's class, looked up: this loop runs over every byte of every binary file. */
+const CLASS = Uint8Array.from({ length: 256 }, (_, byte) => {
+  if (byte >= 0x80) return HIGH;
+  return (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d ? PRINTABLE : CONTROL;
+});
 
 /** A run of several lines this long is read on its own: a table does not take the lines of random scraps. */
 const OWN_TEXT_CHARS = 64;
@@ -39,36 +37,33 @@ const OWN_TEXT_CHARS = 64;
 export function textRuns(bytes: Uint8Array): string[] {
   const runs: string[] = [];
   const scraps: string[] = [];
-  // The current run as pieces of the input (dropped control bytes split it).
-  let pieces: Uint8Array[] = [];
+  // The current run as [from, to) pairs of the input: dropped control bytes split it.
+  let pieces: number[] = [];
   let length = 0;
   let high = 0;
-  const keep = (from: number, to: number) => {
-    pieces.push(bytes.subarray(from, to));
-    length += to - from;
-  };
   const flush = () => {
     if (length >= MIN_RUN_CHARS && high <= length * MAX_HIGH_SHARE) {
-      const text = decodeRun(pieces.length === 1 ? (pieces[0] as Uint8Array) : joined(pieces, length));
+      const text = decodeRun(pieces.length === 2 ? bytes.subarray(pieces[0], pieces[1]) : joined(bytes, pieces, length));
       (text.length >= OWN_TEXT_CHARS && /[\r\n]./.test(text) ? runs : scraps).push(text);
     }
-    pieces = [];
+    if (length > 0) pieces = [];
     length = 0;
     high = 0;
   };
   for (let at = 0; at < bytes.length; ) {
-    const type = classify(bytes[at] as number);
+    const type = CLASS[bytes[at] as number] as number;
     let end = at + 1;
-    while (end < bytes.length && classify(bytes[end] as number) === type) end++;
-    const betweenText = length > 0 && end < bytes.length && classify(bytes[end] as number) === Byte.Printable;
-    if (type === Byte.Printable) keep(at, end);
-    else if (type === Byte.High && end - at <= MAX_HIGH_GROUP && betweenText) {
-      keep(at, end);
-      high += end - at;
+    while (end < bytes.length && CLASS[bytes[end] as number] === type) end++;
+    const betweenText = length > 0 && end < bytes.length && CLASS[bytes[end] as number] === PRINTABLE;
+    if (type === PRINTABLE || (type === HIGH && end - at <= MAX_HIGH_GROUP && betweenText)) {
+      // Extends the last piece when it ends here.
+      if (pieces.length > 0 && pieces[pieces.length - 1] === at) pieces[pieces.length - 1] = end;
+      else pieces.push(at, end);
+      length += end - at;
+      if (type === HIGH) high += end - at;
+    } else if (!(type === CONTROL && end - at <= MAX_DROPPED_CONTROLS && betweenText)) {
+      flush();
     }
-    else if (type === Byte.Control && end - at <= MAX_DROPPED_CONTROLS && betweenText) {
-      // Dropped: invisible in a cell.
-    } else flush();
     at = end;
   }
   flush();
@@ -76,20 +71,24 @@ export function textRuns(bytes: Uint8Array): string[] {
   return runs;
 }
 
-function joined(pieces: Uint8Array[], length: number): Uint8Array {
+function joined(bytes: Uint8Array, pieces: number[], length: number): Uint8Array {
   const out = new Uint8Array(length);
   let at = 0;
-  for (const piece of pieces) {
+  for (let i = 0; i < pieces.length; i += 2) {
+    const piece = bytes.subarray(pieces[i], pieces[i + 1]);
     out.set(piece, at);
     at += piece.length;
   }
   return out;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const WINDOWS_1252 = new TextDecoder('windows-1252');
+
 function decodeRun(run: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(run);
+    return UTF8.decode(run);
   } catch {
-    return new TextDecoder('windows-1252').decode(run);
+    return WINDOWS_1252.decode(run);
   }
 }

@@ -376,11 +376,13 @@ describe('ods parts written every way XML allows', () => {
     expect(rowsOf(comments!.table)).toEqual(rows.map((row) => row.map((t) => `over ${t}`)));
   });
 
-  it('blocks content.xml that is missing, no XML, or no OpenDocument content, never reads it as empty', async () => {
+  it('blocks content.xml that is missing, no XML, no OpenDocument content, or tables it cannot tell apart, never reads it as empty', async () => {
     const cases = {
       missing: zipSync({ mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'), 'META-INF/manifest.xml': strToU8('<manifest/>'), 'styles.xml': strToU8('<x/>') }),
       'no XML': ods(new Uint8Array([0x8f, 0x02, 0xff, 0x13, 0x00, 0x99])),
       'another root': ods('<?xml version="1.0"?><spreadsheet><row><cell>Jan</cell></row></spreadsheet>'),
+      // Rows after the inner table's end tag would go unread.
+      'a table inside a table': ods(odsContent(rows).replace('<text:p>Naam</text:p>', '<text:p>Naam</text:p><table:table table:name="x"><table:table-row/></table:table>')),
     };
     for (const [name, bytes] of Object.entries(cases)) {
       const outcome = await read(bytes);

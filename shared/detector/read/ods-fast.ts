@@ -58,6 +58,10 @@ function readContent(xml: string, path: string, session: ReadSession): Sheet[] {
     const tag = xml.slice(start, tagEnd);
     const name = xmlText(attribute(tag, 'table:name') ?? '');
     const where = join(path, name);
+    // A table in a text box inside a cell would end this one at its own end tag, and the rows
+    // after it would go unread.
+    const nested = findTag(xml, 'table:table', tagEnd);
+    if (nested >= 0 && nested < end) stop('corrupt', where, 'a table inside a table');
     const visibility: SheetVisibility = hidden.has(attribute(tag, 'table:style-name') ?? '') ? 'hidden' : 'visible';
     const scan = (value: CellReader) => new RowsTable(scanTable(xml, tagEnd + 1, end, value, where, () => session.checkpoint(where)));
     sheets.push({ name, visibility, table: scan((cellTag, content) => cellValue(cellTag, content, dateStyles)) });

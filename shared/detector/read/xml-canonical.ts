@@ -53,15 +53,15 @@ export function plainXml(xml: string, vocabulary: Vocabulary, where: string): st
   return xml.length >= ALWAYS_CANONICAL_BELOW && isPlain(xml, vocabulary) ? xml : canonicalXml(xml, vocabulary, where);
 }
 
-/** Decodes as XML says: a BOM, else UTF-16 by its first '<?', else the declared encoding, else UTF-8. Invalid bytes are damage. */
+/** Decodes as XML says: a BOM, else UTF-16 by its first '<', else the declared encoding, else UTF-8. Invalid bytes are damage. */
 export function decodeXml(bytes: Uint8Array, where: string): string {
   let encoding = 'utf-8';
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   else if (bytes[0] === 0xff && bytes[1] === 0xfe) [encoding, start] = ['utf-16le', 2];
   else if (bytes[0] === 0xfe && bytes[1] === 0xff) [encoding, start] = ['utf-16be', 2];
-  else if (bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] === 0x3f && bytes[3] === 0) encoding = 'utf-16le';
-  else if (bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] === 0x3f) encoding = 'utf-16be';
+  else if (bytes[0] === 0x3c && bytes[1] === 0) encoding = 'utf-16le';
+  else if (bytes[0] === 0 && bytes[1] === 0x3c) encoding = 'utf-16be';
   else encoding = declaredEncoding(bytes) ?? 'utf-8';
   let decoder: TextDecoder;
   try {

@@ -2,8 +2,9 @@
 // Exit status: 0 every file allowed, 1 any file blocked, 2 usage error or unreadable path.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { detect, type Verdict } from '../../shared/detector/index.js';
+import { detect } from '../../shared/detector/index.js';
 import { formatCount } from '../../shared/detector/analyse/reasons.js';
+import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { loadPolicyFile } from '../policy-file.js';
 
@@ -77,7 +78,8 @@ export async function run(argv: string[]): Promise<number> {
       status = 2;
       continue;
     }
-    const verdict = await detect(bytes, { policy });
+    // The policy's exceptions too: `scan` says what the proxy and the extension would do.
+    const verdict = applyExceptions(await detect(bytes, { policy }), policy?.exceptions ?? [], new Date());
     console.log(args.json ? JSON.stringify({ file, ...verdict }) : formatVerdict(file, verdict, args.lang));
     if (verdict.verdict === 'block' && status === 0) status = 1;
   }
@@ -97,12 +99,13 @@ function unreadable(error: NodeJS.ErrnoException, lang: 'nl' | 'en'): string {
 
 const ROW_WORDS = { nl: ['rij', 'rijen'], en: ['row', 'rows'] } as const;
 
-function formatVerdict(file: string, verdict: Verdict, lang: 'nl' | 'en'): string {
+function formatVerdict(file: string, verdict: DecidedVerdict, lang: 'nl' | 'en'): string {
   const label = verdict.verdict === 'block' ? 'BLOCK' : 'ALLOW';
   const [one, other] = ROW_WORDS[lang];
   const rows = verdict.rows > 0 ? `, ${formatCount(verdict.rows, lang)} ${verdict.rows === 1 ? one : other}` : '';
   const head = `${label}  ${file}  (${verdict.kind}${rows})`;
-  return [head, ...verdict.reasons.map((r) => `  - ${r.code}: ${r[lang]}`)].join('\n');
+  const exception = verdict.exception && `  exception: ${verdict.exception.allowedBy}, until ${verdict.exception.expiresAt}: ${verdict.exception.reason}`;
+  return [head, ...(exception ? [exception] : []), ...verdict.reasons.map((r) => `  - ${r.code}: ${r[lang]}`)].join('\n');
 }
 
 async function readStdin(): Promise<Uint8Array> {

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run as exceptions } from '../../cli/commands/exceptions.js';
+import { run as scan } from '../../cli/commands/scan.js';
 import { loadPolicyFile } from '../../cli/policy-file.js';
 import { detect } from '../../shared/detector/index.js';
 import { applyExceptions } from '../../shared/policy/exceptions.js';
-import { fixtureBytes } from '../helpers/fixtures.js';
+import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
 
 let dir: string;
 let policy: string;
@@ -50,6 +51,16 @@ describe('exceptions add', () => {
     const loaded = await loadPolicyFile(policy);
     expect(applyExceptions(verdict, loaded.exceptions, new Date()).verdict).toBe('allow');
     expect(applyExceptions(await detect(await fixtureBytes('leak-7.csv')), loaded.exceptions, new Date()).verdict).toBe('block');
+    // `export-guard scan` with the same policy decides as the proxy: allowed, and says by whom.
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      expect(await scan(['--policy', policy, await fixturePath('leak-3-bsn-only.csv'), await fixturePath('leak-7.csv')])).toBe(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(printed[0]).toMatch(/^ALLOW  .*leak-3-bsn-only\.csv .*\n  exception: Fatima \(FG\), until 2099-02-01T00:00:00\.000Z: checked\n  - bsn-column: /);
+    expect(printed[1]).toMatch(/^BLOCK  .*leak-7\.csv/);
     expect((await cli('list', '--policy', policy)).out).toMatch(new RegExp(`^${verdict.sha256}  in force  until 2099-02-01T00:00:00.000Z  by Fatima \\(FG\\) on \\d{4}-\\d\\d-\\d\\d: checked$`));
   });
 

@@ -72,8 +72,9 @@ describe('parsePolicy and policy.schema.json', () => {
   });
 
   test('the schema lists exactly the entities the recognizers know', () => {
-    expect(schema.$defs.condition.oneOf[2].properties.entity.enum).toEqual(RECOGNIZERS.map((r) => r.id));
-    expect(schema.properties.thresholds.properties.entities.propertyNames.enum).toEqual(RECOGNIZERS.map((r) => r.id));
+    expect(schema.$defs.entity.enum).toEqual(RECOGNIZERS.map((r) => r.id));
+    expect(schema.$defs.condition.oneOf[2].properties.entity.$ref).toBe('#/$defs/entity');
+    expect(schema.properties.thresholds.properties.entities.propertyNames.$ref).toBe('#/$defs/entity');
   });
 
   test('the default limits are those of issue 2', () => {

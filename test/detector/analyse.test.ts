@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { analyse, failureReason } from '../../shared/detector/analyse/index.js';
 import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import { columnLetter } from '../../shared/detector/analyse/columns.js';
+import { namesAggregate } from '../../shared/detector/analyse/header.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
 import type { CellValue, Document, ReadFailureCode, SheetVisibility } from '../../shared/detector/types.js';
@@ -200,6 +201,11 @@ describe('what a column means depends on its sheet (issue 10)', () => {
     expect(codes(book(perPlace))).toEqual([]);
     const perPerson = [['BSN', 'Aantal dagen ziek'], ...people.slice(0, 10).map((p, i) => [p.bsn, i % 4])];
     expect(entities(book(perPerson))).toEqual({ BSN: 'bsn', 'Aantal dagen ziek': 'special-category' });
+  });
+
+  test('a header over a count, sum or share is told from one over a number of a person', () => {
+    for (const header of ['Aantal WIA-uitkeringen', 'Totaal', '% werkhervatting', 'Gemiddelde leeftijd', 'Count']) expect(namesAggregate(header), header).toBe(true);
+    for (const header of ['Phone number', 'Client number', 'Telefoonnummer', 'Account', 'Leeftijd']) expect(namesAggregate(header), header).toBe(false);
   });
 
   test('counts per postcode and age are statistics; people with a birth date and a count are people', () => {

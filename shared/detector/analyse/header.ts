@@ -28,10 +28,13 @@ export function namesOtherSubject(header: string): boolean {
   return header.split(' ').some((word) => OTHER_SUBJECTS.has(word));
 }
 
-/** Words of a header over a count, sum or share: 'Aantal WIA-uitkeringen', 'Totaal', '% werkhervatting'. */
+/**
+ * Words of a header over a count, sum or share: 'Aantal WIA-uitkeringen', 'Totaal', '% werkhervatting'.
+ * Not 'number': 'Phone number' and 'Client number' name a person's.
+ */
 const AGGREGATES = new Set([
   'aantal', 'totaal', 'som', 'gemiddeld', 'gemiddelde', 'percentage', 'procent', 'perc', 'aandeel', 'count', 'total',
-  'sum', 'average', 'mean', 'share', 'number',
+  'sum', 'average', 'mean', 'share',
 ]);
 
 /** Whether a header (as written) heads a count, sum, average or percentage. */

@@ -30,6 +30,14 @@ export function embeddedFiles(text: string): Buffer[] {
  * The bytes of a data: URL (whatever type it declares), of long base64 or hex. A column of BSNs
  * is also valid base64, so a text can have several readings; each is scanned.
  */
+/**
+ * A data: URL, or a string long enough and of the alphabet to be base64 or hex, wrapped at most
+ * (cheap: nothing is decoded). A sentence has spaces, so prose is never taken for one.
+ */
+export function looksEncoded(text: string): boolean {
+  return DATA_URL.test(text) || (text.length >= MIN_BASE64_CHARS && !/[ \t]/.test(text) && BASE64.test(text));
+}
+
 export function encodedFiles(text: string): Buffer[] {
   const dataUrl = DATA_URL.exec(text);
   if (dataUrl) {

@@ -4,7 +4,7 @@
 // a body that is not the JSON it claims to be is read whole and string by string.
 import type { FoundFile } from '../pipeline.js';
 import { MalformedBody, parseMultipart, type Part } from './multipart.js';
-import { tableText } from './embedded-file.js';
+import { looksEncoded, tableText } from './embedded-file.js';
 import { filesInFields, filesInForm, filesInJson, filesInJsonLiterals, filesInText } from './structured-files.js';
 import { jsonText } from './json-text.js';
 
@@ -23,7 +23,9 @@ function filesIn(body: Buffer, contentType: string, name: string): FoundFile[] {
   if (/multipart|boundary=/i.test(contentType)) throw new MalformedBody(`content type '${contentType}' is not multipart but names multipart or a boundary`);
   // The body itself is always read too: a CSV declared as a form or as JSON is still a CSV.
   const whole = rawBody(body, name);
-  if (mediaType === 'application/x-www-form-urlencoded') return [...whole, ...filesInForm(body.toString('utf8'))];
+  // In a form or JSON the uploads are what is inside; the body is text read beside them.
+  const asText = (files: FoundFile[]) => files.map((file) => ({ ...file, text: true }));
+  if (mediaType === 'application/x-www-form-urlencoded') return [...asText(whole), ...filesInForm(body.toString('utf8'))];
   const text = jsonText(body, contentType);
   if (text === undefined) return whole;
   const utf8 = text.utf8 ? [] : [{ name: 'body', location: 'body:utf-8', bytes: Buffer.from(text.value, 'utf8'), text: true }];
@@ -33,8 +35,12 @@ function filesIn(body: Buffer, contentType: string, name: string): FoundFile[] {
   } catch {
     return [...whole, ...utf8, ...filesInJsonLiterals(text.value)];
   }
+  // The structure for the detector (arrays of rows, records), without the encoded files it holds:
+  // those are read as files of their own, and a megabyte of base64 is no table.
+  const skeleton = JSON.stringify(value, (_key, node: unknown) => (typeof node === 'string' && looksEncoded(node) ? '' : node));
+  const structure = { name, location: 'body', bytes: Buffer.from(skeleton, 'utf8'), text: true };
   // filesInJsonLiterals also finds what a duplicate key hid from JSON.parse; distinct() drops the repeats.
-  return [...filesInJson(value), ...whole, ...utf8, ...filesInJsonLiterals(text.value)];
+  return [...filesInJson(value), structure, ...utf8, ...filesInJsonLiterals(text.value)];
 }
 
 /**

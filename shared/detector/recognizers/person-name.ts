@@ -42,7 +42,9 @@ const MAX_KNOWN = 4096;
 
 const TELLING_BIT = 1;
 const LOOKALIKE_BIT = 2;
-const ACRONYM = /(?:^|[\s(])[A-Z]{2,}(?=$|[\s),])/;
+// Capitals without a vowel ('GRT', 'KLM', 'KPN'): no name is spelled so, while 'Jan JANSEN' and
+// 'BOS Anna' are names written the French way.
+const ACRONYM = /(?:^|[\s(])[BCDFGHJKLMNPQRSTVWXZ]{3,6}(?=$|[\s),])/;
 
 /** Whether a name-shaped text is a place, an organisation or a product instead. */
 export function isLookalike(text: string): boolean {
@@ -57,8 +59,7 @@ export function isLookalike(text: string): boolean {
     // Two- and three-letter forms ('BV', 'S.A.') only at the end: at the start they are initials.
     if (LEGAL_FORMS.has(word) && (word.length > 3 || (i === words.length - 1 && i > 0))) return true;
   }
-  // An acronym beside lower-case words ('GRT Gaz', 'UWV Amsterdam'); all capitals is a name shouted.
-  return text !== text.toUpperCase() && ACRONYM.test(text);
+  return ACRONYM.test(text);
 }
 
 function judge(value: CellValue): number {
@@ -146,6 +147,7 @@ export const personName: Recognizer = {
         { values: ['de Vries', 'Jansen', 'Bakker', 'van den Berg', 'Visser', 'Smit'], byHeader: false },
         { values: ['Jansen', 'Bakker', 'Visser', 'Smit', 'Kampen', 'Meijer', 'Mulder', 'Bos', 'Vos', 'Peters'], byHeader: true },
         { values: ['Jan Jansen', 'Sanne de Vries', 'Kees Bakker', 'Emma Visser', 'Noor Smit', 'Daan Mulder'], byHeader: true },
+        { values: ['Jan JANSEN', 'Anna BOS', 'Kees KOK', 'Emma VOS', 'BAKKER Sanne', 'Daan DE VRIES'], byHeader: true },
       ],
       negative: [
         { values: ['Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Mulder'], byHeader: false, reason: 'capitalised words without a header, none with a tussenvoegsel or initials: they could be anything' },
@@ -154,6 +156,7 @@ export const personName: Recognizer = {
         { values: ['Hoekstra B.V.', 'Stichting De Brug', 'Gemeente Utrecht', 'Jansen & Zn V.O.F.', 'Bakker Holding', 'Visser GmbH'], byHeader: true, reason: 'legal forms: organisations' },
         { values: ['Jan Jansen', 'Jan Jansen', 'Jan Jansen', 'Jan Jansen', 'Jan Jansen', 'Kees Bakker'], byHeader: true, reason: "one name repeated: a contact person's name on every row, not a list of people" },
         { values: ['Amsterdam', 'Rotterdam', 'Den Haag', 'Utrecht', 'Tilburg', 'Jansen'], byHeader: true, reason: 'municipalities' },
+        { values: ['GRT Gaz', 'KLM Cargo', 'KPN Zakelijk', 'Jansen', 'Bakker', 'NS Reizigers'], byHeader: true, reason: "companies by their acronyms ('GRT', 'KLM', 'KPN'): capitals without a vowel spell no name" },
       ],
     },
   },

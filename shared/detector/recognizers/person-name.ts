@@ -148,6 +148,7 @@ export const personName: Recognizer = {
         { values: ['Jansen', 'Bakker', 'Visser', 'Smit', 'Kampen', 'Meijer', 'Mulder', 'Bos', 'Vos', 'Peters'], byHeader: true },
         { values: ['Jan Jansen', 'Sanne de Vries', 'Kees Bakker', 'Emma Visser', 'Noor Smit', 'Daan Mulder'], byHeader: true },
         { values: ['Jan JANSEN', 'Anna BOS', 'Kees KOK', 'Emma VOS', 'BAKKER Sanne', 'Daan DE VRIES'], byHeader: true },
+        { values: ['Sofia de Vries', 'Sofia Jansen', 'Florence Bakker', 'Emma Visser', 'Noor Smit'], byHeader: true },
       ],
       negative: [
         { values: ['Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Mulder'], byHeader: false, reason: 'capitalised words without a header, none with a tussenvoegsel or initials: they could be anything' },

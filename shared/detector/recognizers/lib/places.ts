@@ -1,6 +1,7 @@
 // Names of places, so that a column of them is not read as names of people: Dutch municipalities
 // and larger places, and cities and airports abroad that turn up in airline, shipping and travel
-// lists. Written lower case without accents, as `vocabularyKey` turns a cell into.
+// lists. Written lower case without accents, as `vocabularyKey` turns a cell into. Cities that
+// are common first names (Sofia, Florence, Adelaide, Orlando) are left out.
 
 const DUTCH = `
 aa en hunze|aalsmeer|aalten|achtkarspelen|alblasserdam|albrandswaard|alkmaar|almelo|almere|alphen aan den rijn|
@@ -47,12 +48,12 @@ luxembourg|vienna|wien|zurich|geneva|geneve|bern|basel|munich|munchen|frankfurt|
 dusseldorf|stuttgart|dortmund|essen|bremen|hannover|leipzig|dresden|nuremberg|nurnberg|copenhagen|kobenhavn|
 aarhus|aalborg|oslo|bergen|stockholm|gothenburg|goteborg|malmo|helsinki|reykjavik|dublin|cork|edinburgh|
 glasgow|manchester|liverpool|birmingham|leeds|bristol|newcastle|belfast|cardiff|prague|praha|warsaw|warszawa|
-krakow|gdansk|budapest|bucharest|sofia|athens|thessaloniki|istanbul|ankara|izmir|antalya|moscow|st petersburg|
+krakow|gdansk|budapest|bucharest|athens|thessaloniki|istanbul|ankara|izmir|antalya|moscow|st petersburg|
 kiev|kyiv|minsk|riga|tallinn|vilnius|belgrade|zagreb|ljubljana|sarajevo|skopje|tirana|milan|milano|naples|
-napoli|turin|torino|venice|venezia|florence|firenze|bologna|genoa|genova|palermo|barcelona|valencia|seville|
+napoli|turin|torino|venice|venezia|firenze|bologna|genoa|genova|palermo|barcelona|valencia|seville|
 sevilla|malaga|bilbao|porto|marseille|lyon|nice|toulouse|bordeaux|nantes|strasbourg|lille|montpellier|
-new york|los angeles|chicago|houston|phoenix|philadelphia|san antonio|san diego|dallas|san francisco|seattle|
-boston|miami|atlanta|denver|detroit|washington|las vegas|orlando|minneapolis|portland|honolulu|anchorage|
+new york|los angeles|chicago|houston|philadelphia|san antonio|san diego|dallas|san francisco|seattle|
+boston|miami|atlanta|denver|detroit|washington|las vegas|minneapolis|portland|honolulu|anchorage|
 toronto|montreal|vancouver|calgary|ottawa|mexico city|guadalajara|monterrey|cancun|havana|bogota|lima|
 santiago|buenos aires|sao paulo|rio de janeiro|brasilia|caracas|quito|montevideo|asuncion|la paz|
 cairo|casablanca|marrakech|rabat|tunis|algiers|tripoli|lagos|abuja|accra|nairobi|addis ababa|dar es salaam|
@@ -62,7 +63,7 @@ karachi|lahore|islamabad|delhi|new delhi|mumbai|bombay|kolkata|calcutta|chennai|
 hyderabad|dhaka|kathmandu|colombo|bangkok|phuket|hanoi|ho chi minh city|saigon|kuala lumpur|singapore|jakarta|
 denpasar|bali|manila|cebu|hong kong|macau|taipei|seoul|busan|tokyo|osaka|nagoya|sapporo|fukuoka|beijing|
 shanghai|guangzhou|shenzhen|chengdu|chongqing|wuhan|xian|tianjin|nanjing|hangzhou|sydney|melbourne|brisbane|
-perth|adelaide|auckland|wellington|christchurch|darwin|cairns|hobart|canberra|curacao|aruba|bonaire|paramaribo|
+perth|auckland|wellington|christchurch|cairns|hobart|canberra|curacao|aruba|bonaire|paramaribo|
 willemstad|oranjestad|kralendijk|anapa|altay|annaba|abadan|aberdeen|almaty|alicante|ahmedabad|lanzarote|
 tenerife|gran canaria|ibiza|mallorca|palma|faro|funchal|aspen|albany|waterloo|alexandria|aleppo|adana|aswan|
 agadir|ajaccio|ancona|astrakhan|arkhangelsk|yerevan|tbilisi|baku|tashkent|ashgabat|bishkek|ulaanbaatar|

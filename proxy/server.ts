@@ -19,7 +19,7 @@ import { answerHealth } from './ops/health.js';
 import { buildSteps, runSteps, type RequestContext } from './pipeline.js';
 import { ScanPool } from './scan-pool/pool.js';
 import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
-import { BodyBudget } from './steps/read-body.js';
+import { BodyBudget } from './body/budget.js';
 import { sendJson } from './respond.js';
 import { webSocketRelay } from './websocket.js';
 import { startFourEyes } from './approval/index.js';

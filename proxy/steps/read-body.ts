@@ -4,26 +4,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext, Step } from '../pipeline.js';
 import { refuse } from '../respond.js';
+import type { BodyBudget } from '../body/budget.js';
 
-export function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: IncomingMessage): boolean {
   return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-}
-
-/** Bytes of request bodies held at once, across all requests. */
-export class BodyBudget {
-  held = 0;
-
-  constructor(readonly maxBytes: number) {}
-
-  take(bytes: number): boolean {
-    if (this.held + bytes > this.maxBytes) return false;
-    this.held += bytes;
-    return true;
-  }
-
-  give(bytes: number): void {
-    this.held -= bytes;
-  }
 }
 
 export function readBodyStep(maxBytes: number, budget: BodyBudget): Step {

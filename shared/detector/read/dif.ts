@@ -5,6 +5,7 @@ import { RowsTable, type Table } from '../table.js';
 import type { CellValue } from '../types.js';
 import { shownValue } from './delimited.js';
 import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
+import { splitLines } from './lines.js';
 import { stop } from './session.js';
 
 const ROWS_PER_CHECKPOINT = 2000;
@@ -14,7 +15,7 @@ export function isDif(head: string): boolean {
 }
 
 export function readDif(text: string, path: string, checkpoint: () => void): Table {
-  const lines = text.split(/\r\n|\n|\r/);
+  const lines = splitLines(text);
   let i = lines.findIndex((line) => line.trim() === 'DATA');
   if (i === -1) stop('corrupt', path, 'a DIF header without its DATA topic');
   // DATA's own 'type,number' and string lines.
@@ -22,7 +23,10 @@ export function readDif(text: string, path: string, checkpoint: () => void): Tab
   const rows: CellValue[][] = [];
   let row: CellValue[] | undefined;
   for (; i + 1 < lines.length; i += 2) {
-    const [type, number = ''] = lines[i]!.split(',');
+    const line = lines[i]!;
+    const comma = line.indexOf(',');
+    const type = comma === -1 ? line : line.slice(0, comma);
+    const number = comma === -1 ? '' : line.slice(comma + 1);
     const value = lines[i + 1]!;
     if (type === '-1') {
       if (value.trim() === 'EOD') break;
@@ -48,7 +52,9 @@ function numberValue(number: string, indicator: string): CellValue {
 }
 
 function unquoted(value: string): CellValue {
-  const text = value.startsWith('"') && value.endsWith('"') && value.length > 1 ? value.slice(1, -1).replace(/""/g, '"') : value;
+  const quoted = value.startsWith('"') && value.endsWith('"') && value.length > 1;
+  const inner = quoted ? value.slice(1, -1) : value;
+  const text = quoted && inner.includes('""') ? inner.replace(/""/g, '"') : inner;
   // SheetJS writes an ID as '="012345678"' so that Excel keeps its zero: read as Excel shows it.
   return text === '' ? null : shownValue(text);
 }

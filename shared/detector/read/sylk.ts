@@ -6,6 +6,7 @@ import { RowsTable, type Table } from '../table.js';
 import type { CellValue } from '../types.js';
 import { isDateFormat, serialToIso } from './dates.js';
 import { fillGaps, GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
+import { splitLines } from './lines.js';
 import { stop } from './session.js';
 
 const RECORDS_PER_CHECKPOINT = 5000;
@@ -21,7 +22,7 @@ export function readSylk(text: string, path: string, checkpoint: () => void): Ta
   let column = 0;
   let format: string | undefined;
   let date1904 = false;
-  const records = text.split(/\r\n|\n|\r/);
+  const records = splitLines(text);
   for (let r = 0; r < records.length; r++) {
     if (r % RECORDS_PER_CHECKPOINT === 0) checkpoint();
     const fields = splitRecord(records[r]!);
@@ -43,7 +44,8 @@ export function readSylk(text: string, path: string, checkpoint: () => void): Ta
         break;
       case 'C': {
         let value: CellValue | undefined;
-        for (const field of fields.slice(1)) {
+        for (let f = 1; f < fields.length; f++) {
+          const field = fields[f]!;
           if (field[0] === 'X') column = position(field, MAX_COLUMNS, path);
           else if (field[0] === 'Y') row = position(field, MAX_ROWS, path);
           else if (field[0] === 'K') value = cellValue(field.slice(1), format, date1904);

@@ -9,6 +9,7 @@ import type { Table } from '../table.js';
 import { INVISIBLE_CONTROL, plausibleDelimiters, readDelimited, visible } from './delimited.js';
 import { isDif, readDif } from './dif.js';
 import { fixedWidthColumns, readFixedWidth } from './fixed-width.js';
+import { splitLines } from './lines.js';
 import { looksLikeJson, readJsonRecords, type NamedTable } from './json-records.js';
 import type { ReadSession } from './session.js';
 import { isSylk, readSylk } from './sylk.js';
@@ -66,7 +67,7 @@ function readLines(
   const body = sep ? shown.slice(sep[0].length) : shown;
   const delimiters = sep ? [sep[1]!] : plausibleDelimiters(body);
   if (delimiters.length === 0) {
-    const split = body.split(/\r\n|\n|\r/);
+    const split = splitLines(body);
     const columns = fixedWidthColumns(split);
     const lines = () => sheet(readDelimited(body, undefined, path, checkpoint));
     // Both readings: LibreOffice shows the lines until its user sets the column breaks it proposes.

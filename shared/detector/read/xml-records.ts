@@ -25,9 +25,9 @@ interface Open {
   text: string;
   fields: Field[];
   leaf: boolean;
-  /** Child names seen once, and those seen again (their fields are no part of this element's row). */
-  once: Set<string>;
-  repeated: Set<string>;
+  /** Child names seen once, and those seen again (their fields are no part of this element's row); made with the first child. */
+  once?: Set<string>;
+  repeated?: Set<string>;
 }
 
 /** The elements found at one path: rows of fields, or the texts of a text-only element. */
@@ -54,21 +54,23 @@ export function readXmlRecords(text: string, path: string, checkpoint: () => voi
   const close = () => {
     const element = stack.pop()!;
     const parent = stack[stack.length - 1];
-    const bucket = buckets.get(element.path) ?? { name: element.name, records: [], texts: [], repeats: false };
-    buckets.set(element.path, bucket);
+    let bucket = buckets.get(element.path);
+    if (!bucket) buckets.set(element.path, (bucket = { name: element.name, records: [], texts: [], repeats: false }));
     const text = element.text.trim();
     if (element.leaf && element.fields.length === 0) bucket.texts.push(text);
     else bucket.records.push(element.leaf ? [...element.fields, [element.name, text]] : element.fields);
     if (!parent) return;
-    if (parent.once.has(element.name) || parent.repeated.has(element.name)) {
+    const once = (parent.once ??= new Set());
+    if (once.has(element.name)) {
       bucket.repeats = true;
-      if (!parent.repeated.has(element.name)) {
-        parent.repeated.add(element.name);
+      const repeated = (parent.repeated ??= new Set());
+      if (!repeated.has(element.name)) {
+        repeated.add(element.name);
         parent.fields = parent.fields.filter(([name]) => name !== element.name && !name.startsWith(`${element.name}.`));
       }
       return;
     }
-    parent.once.add(element.name);
+    once.add(element.name);
     if (element.leaf) parent.fields.push([element.name, text]);
     for (const [name, value] of element.fields) parent.fields.push([`${element.name}.${name}`, value]);
   };
@@ -124,12 +126,12 @@ export function readXmlRecords(text: string, path: string, checkpoint: () => voi
       if (parent) parent.leaf = false;
       else if (root) break; // Content after the root element is no part of the document.
       const fields: Field[] = [];
-      for (const a of m[2]!.matchAll(ATTRIBUTE)) {
+      if (m[2]) for (const a of m[2].matchAll(ATTRIBUTE)) {
         const attribute = a[1]!;
         if (attribute === 'xmlns' || attribute.startsWith('xmlns:')) continue;
         fields.push([attribute.slice(attribute.indexOf(':') + 1), decode(a[2] ?? a[3] ?? '')]);
       }
-      const open: Open = { qualified, name, path: parent ? `${parent.path}/${name}` : name, text: '', fields, leaf: true, once: new Set(), repeated: new Set() };
+      const open: Open = { qualified, name, path: parent ? `${parent.path}/${name}` : name, text: '', fields, leaf: true };
       root ??= open;
       stack.push(open);
       if (m[3] === '/') close();

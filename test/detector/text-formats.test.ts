@@ -246,6 +246,15 @@ describe('fixed-width text', () => {
     await expectAllowed(utf8(fixedWidth(shown(await harmlessRows()))), 'prn');
   });
 
+  it('PRN written by SheetJS (columns of ten characters, long values cut) blocks, its harmless twin passes', async () => {
+    // Its BSNs run into the cut e-mail addresses before them ('lotte.debo966737854'): no blank
+    // column parts them. The names, postcodes and places beside them still make it a list of people.
+    const verdict = await verdictOf(written(peopleBook(), 'prn'));
+    expect(verdict).toMatchObject({ verdict: 'block', kind: 'prn' });
+    expect(verdict.reasons.map((r) => r.code)).toContain('people-list');
+    await expectAllowed(written(await harmless(), 'prn'));
+  });
+
   it('prose does not become a table', async () => {
     const letter = [
       'Beste mevrouw Jansen,',

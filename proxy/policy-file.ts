@@ -1,4 +1,4 @@
-// Reads a policy JSON file for the command line and the proxy; errors name the file and the field.
+// Reads a policy JSON file for the proxy and the command line; errors name the file and the field.
 import { readFile } from 'node:fs/promises';
 import { parsePolicy } from '../shared/policy/parse.js';
 import type { Policy } from '../shared/policy/types.js';

@@ -10,7 +10,7 @@ import HttpProxy from 'http-proxy';
 import { API_PREFIX, ROUTES } from '../shared/api.js';
 import { DEFAULT_POLICY } from '../shared/policy/defaults.js';
 import type { Policy } from '../shared/policy/types.js';
-import { loadPolicyFile } from '../cli/policy-file.js';
+import { loadPolicyFile } from './policy-file.js';
 import type { ProxyConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { ProxyEvents } from './events.js';

@@ -3,7 +3,7 @@
 // names (the same file the proxy is given); without one, the built-in localhost sites.
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
-import { loadPolicyFile } from '../cli/policy-file.js';
+import { loadPolicyFile } from '../proxy/policy-file.js';
 import { extensionConfig, outDirFor } from '../extension/vite.config.js';
 import type { BrowserTarget } from '../manifest.js';
 

@@ -4,7 +4,7 @@
 // so a hand edit of the file is audited as well as one made here.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadPolicyFile } from '../policy-file.js';
+import { loadPolicyFile } from '../../proxy/policy-file.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
 import type { PolicyException } from '../../shared/policy/types.js';
 

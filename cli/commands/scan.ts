@@ -6,7 +6,7 @@ import { detect } from '../../shared/detector/index.js';
 import { formatCount } from '../../shared/detector/analyse/reasons.js';
 import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
-import { loadPolicyFile } from '../policy-file.js';
+import { loadPolicyFile } from '../../proxy/policy-file.js';
 
 const HELP = `usage: export-guard scan [--json] [--policy FILE] [--lang nl|en] FILE...
 

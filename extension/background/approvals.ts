@@ -8,7 +8,7 @@ import type { ApprovalView } from '../../shared/api.js';
 import { approvalNeededBecause, findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/approval/rule.js';
 import { onExtensionPageMessage, onPageMessage } from './router.js';
 import { proxyClient } from './proxy-client.js';
-import { loadSettings, onSettingsChanged } from './settings.js';
+import { loadSettings, onSettingsChanged } from '../settings-storage.js';
 
 const BADGE_ALARM = 'approvals-badge';
 /** The shortest alarm period Chromium allows; the open popup refreshes faster by itself. */

@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import type { BlockedUploadEvent, FalseBlockReport } from '../../shared/api.js';
 import { proxyClient } from './proxy-client.js';
-import { onSettingsChanged } from './settings.js';
+import { onSettingsChanged } from '../settings-storage.js';
 
 const STORAGE_KEY = 'auditQueue';
 const RETRY_ALARM = 'audit-queue-retry';

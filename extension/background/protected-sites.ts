@@ -10,7 +10,7 @@ import type { ProtectedSite } from '../../shared/messages.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { onPolicyChanged, policyInForce } from './policy.js';
 import { onExtensionPageMessage } from './router.js';
-import { loadSettings, onSettingsChanged } from './settings.js';
+import { loadSettings, onSettingsChanged } from '../settings-storage.js';
 
 type Source = ProtectedSite['sources'][number];
 type Listener = (granted: readonly string[]) => Promise<void>;

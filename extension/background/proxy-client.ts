@@ -14,7 +14,7 @@ import { HEADERS, ROUTES } from '../../shared/api.js';
 import type { ApprovalRule } from '../../shared/approval/rule.js';
 import type { Settings } from '../../shared/messages.js';
 import type { Policy } from '../../shared/policy/types.js';
-import { loadSettings } from './settings.js';
+import { loadSettings } from '../settings-storage.js';
 
 /** The proxy answered with an error status. */
 export class ProxyError extends Error {

@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import { API_PREFIX, HEADERS } from '../../shared/api.js';
 import { escapeRegex, matchPatternToRegex } from '../../shared/match-pattern.js';
 import { grantedSites, onGrantedSitesChanged } from './protected-sites.js';
-import { loadSettings, onSettingsChanged } from './settings.js';
+import { loadSettings, onSettingsChanged } from '../settings-storage.js';
 
 type Rule = browser.DeclarativeNetRequest.Rule;
 

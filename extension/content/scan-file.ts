@@ -3,7 +3,7 @@
 import type { Replies } from '../../shared/messages.js';
 import { askBackground } from '../ask-background.js';
 import { packFileBytes } from '../file-bytes.js';
-import { loadSettings } from '../background/settings.js';
+import { loadSettings } from '../settings-storage.js';
 import { showBlockDialog } from '../ui/block-dialog.js';
 import { resolveLanguage, translator } from '../ui/i18n.js';
 import type { Decision, ScanRequest } from './bridge-protocol.js';

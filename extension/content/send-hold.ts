@@ -5,7 +5,7 @@
 import type { ApiError, ApprovalView, SendPayload } from '../../shared/api.js';
 import { isSendHoldMessage, SEND_HOLD_CHANNEL, type SendHoldMessage } from '../../shared/send-hold-channel.js';
 import { askBackground } from '../ask-background.js';
-import { loadSettings } from '../background/settings.js';
+import { loadSettings } from '../settings-storage.js';
 import { translator, type Translate } from '../ui/i18n.js';
 import { showWaitingPanel, type WaitingPanel } from './waiting-panel.js';
 

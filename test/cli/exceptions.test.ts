@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run as exceptions } from '../../cli/commands/exceptions.js';
 import { run as scan } from '../../cli/commands/scan.js';
-import { loadPolicyFile } from '../../cli/policy-file.js';
+import { loadPolicyFile } from '../../proxy/policy-file.js';
 import { detect } from '../../shared/detector/index.js';
 import { applyExceptions } from '../../shared/policy/exceptions.js';
 import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';

@@ -106,4 +106,5 @@ browser.permissions.onAdded.addListener(() => void showSites());
 browser.permissions.onRemoved.addListener(() => void showSites());
 
 show(await askBackground({ type: 'get-settings' }));
+byId<HTMLFieldSetElement>('fields').disabled = false;
 await showSites();

@@ -170,6 +170,18 @@ describe('a site the proxy policy names, without host access to it', { timeout: 
     chromium = undefined;
   });
 
+  it('the options page cannot be saved before it shows the stored settings', async () => {
+    // Without its script the page stays as it is before the settings arrive.
+    const loading = await chromium!.browser.newPage();
+    await loading.setJavaScriptEnabled(false);
+    await loading.goto(`chrome-extension://${chromium!.extensionId}/options/options.html`);
+    expect(await loading.$eval('#save', (button) => (button as HTMLButtonElement).matches(':disabled'))).toBe(true);
+    await loading.close();
+    const options = await openOptions();
+    expect(await options.$eval('#save', (button) => (button as HTMLButtonElement).matches(':disabled'))).toBe(false);
+    await options.close();
+  });
+
   it('is listed as not checked, with a Grant access button, and is not guarded', async () => {
     const options = await openOptions();
     const sites = await sitesShown(options, (list) => list.some((site) => site.pattern === OTHER_SITE), 'the proxy policy site is not listed');

@@ -116,6 +116,7 @@ const encodings: Record<string, (xml: string) => Uint8Array> = {
     return new Uint8Array([0xfe, 0xff, ...units]);
   },
   'ISO-8859-1 declared': (xml) => Uint8Array.from(xml.replace('UTF-8', 'ISO-8859-1'), (c) => c.charCodeAt(0)),
+  'UTF-8 labelled UTF-16, as .NET writes it': (xml) => strToU8(xml.replace('UTF-8', 'utf-16')),
 };
 
 const ACCENTS = [['Naam', 'Plaats'], ['Jürgen Müller', 'Den Bosch'], ['Zoë Çelik', 'Ede']];
@@ -163,7 +164,10 @@ describe('xlsx parts written every way XML allows', () => {
     const rows = people(20);
     const files = Object.fromEntries([
       ...Object.values(variants(rows)).map((parts, i) => [`v${i}.xlsx`, { bytes: xlsx(parts), rows }] as const),
-      ...Object.values(encodings).map((encode, i) => [`e${i}.xlsx`, { bytes: encodedXlsx(encode), rows: ACCENTS }] as const),
+      // UTF-8 labelled UTF-16 LibreOffice shows as an empty sheet: we read the UTF-8, more than it shows, never less.
+      ...Object.entries(encodings)
+        .filter(([name]) => !name.includes('labelled'))
+        .map(([, encode], i) => [`e${i}.xlsx`, { bytes: encodedXlsx(encode), rows: ACCENTS }] as const),
     ]);
     const csv = libreOfficeCsv(Object.fromEntries(Object.entries(files).map(([name, { bytes }]) => [name, bytes])));
     for (const [name, { rows: expected }] of Object.entries(files)) {

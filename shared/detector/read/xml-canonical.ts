@@ -2,12 +2,13 @@
 //
 // The fast readers find tags with indexOf and expect what Excel and LibreOffice write: UTF-8,
 // double-quoted attributes, no comments, CDATA or processing instructions, each namespace under
-// its usual prefix. Everything else XML allows means the same to Excel, LibreOffice and SheetJS,
-// so a part that is not plain is first rewritten by a small conforming tokenizer: comments and
-// PIs dropped, CDATA turned into escaped text, attribute values normalised and double-quoted,
-// elements and attributes renamed to a canonical prefix per namespace (a foreign namespace gets
-// 'nsN:', so it can never pass for ours). What it cannot read with certainty (entity declarations,
-// an undeclared prefix, unbalanced tags, an unknown encoding) stops the read as corrupt.
+// its usual prefix. Everything else XML allows means the same to a conforming parser (Excel's,
+// LibreOffice's), so a part that is not plain is first rewritten by a small conforming
+// tokenizer: comments and PIs dropped, CDATA turned into escaped text, attribute values
+// normalised and double-quoted, elements and attributes renamed to a canonical prefix per
+// namespace (a foreign namespace gets 'nsN:', so it can never pass for ours). What it cannot read
+// with certainty (entity declarations, an undeclared prefix, unbalanced tags, an unknown
+// encoding) stops the read as corrupt.
 import { stop } from './session.js';
 
 /** Canonical prefix per namespace URI; '' is written without a prefix. */
@@ -63,6 +64,9 @@ export function decodeXml(bytes: Uint8Array, where: string): string {
   else if (bytes[0] === 0x3c && bytes[1] === 0) encoding = 'utf-16le';
   else if (bytes[0] === 0 && bytes[1] === 0x3c) encoding = 'utf-16be';
   else encoding = declaredEncoding(bytes) ?? 'utf-8';
+  // '<?xml' in single bytes labelled UTF-16 (what .NET writes through a StringWriter): libxml2,
+  // and so LibreOffice, reads it as UTF-8.
+  if (start === 0 && bytes[1] !== 0 && /^(?:utf-16|ucs-2)/.test(encoding)) encoding = 'utf-8';
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(encoding, { fatal: true });

@@ -41,8 +41,6 @@ export const OPEN_DOCUMENT: Vocabulary = new Map([
 ]);
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
-/** Below this size a part is always canonicalised: the cost is small, and the one path is then exercised by every small file. */
-const ALWAYS_CANONICAL_BELOW = 64 * 1024;
 
 /** The text of an XML part in plain shape, ready for the fast readers. */
 export function xmlPart(bytes: Uint8Array, vocabulary: Vocabulary, where: string): string {
@@ -51,7 +49,7 @@ export function xmlPart(bytes: Uint8Array, vocabulary: Vocabulary, where: string
 
 /** Decoded XML in plain shape: as it is when it passes the plainness test, else canonicalised. */
 export function plainXml(xml: string, vocabulary: Vocabulary, where: string): string {
-  return xml.length >= ALWAYS_CANONICAL_BELOW && isPlain(xml, vocabulary) ? xml : canonicalXml(xml, vocabulary, where);
+  return isPlain(xml, vocabulary) ? xml : canonicalXml(xml, vocabulary, where);
 }
 
 /** Decodes as XML says: a BOM, else UTF-16 by its first '<', else the declared encoding, else UTF-8. Invalid bytes are damage. */
@@ -107,12 +105,17 @@ export function isPlain(xml: string, vocabulary: Vocabulary): boolean {
   const rootStart = xml.indexOf('<', declaration);
   const rootEnd = xml.indexOf('>', rootStart);
   if (rootStart < 0 || rootEnd < 0 || xml.includes('xmlns', rootEnd)) return false;
+  const root = xml.slice(rootStart, rootEnd);
   const canonical = new Set(vocabulary.values());
-  for (const [, prefix = '', uri = ''] of xml.slice(rootStart, rootEnd).matchAll(/\sxmlns(?::([^=\s]+))?="([^"]*)"/g)) {
+  const declared = new Set<string>();
+  for (const [, prefix = '', uri = ''] of root.matchAll(/\sxmlns(?::([^=\s]+))?="([^"]*)"/g)) {
     const wanted = vocabulary.get(uri);
     if (wanted === undefined ? canonical.has(prefix) : wanted !== prefix) return false;
+    declared.add(prefix);
   }
-  return true;
+  // A root without its namespace (<x:worksheet> with x declared nowhere) is no document Excel or LibreOffice opens.
+  const rootPrefix = /^<([^\s>/:]+):/.exec(root)?.[1];
+  return rootPrefix === undefined || declared.has(rootPrefix);
 }
 
 /** Whether position `at` lies inside a tag (as the fast readers find tags: from '<' to the next '>'). */

@@ -11,6 +11,7 @@ import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
 import { launchWithExtension, logIn, type ExtensionBrowser } from '../helpers/browser.js';
 import { APPROVER, CASEWORKER, configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from './setup.js';
+import { screenshotPath } from '../helpers/screenshots.js';
 
 const RECIPIENTS = 215; // the average group message of BACKGROUND.md
 const FLOW_TIMEOUT_MS = 90_000; // two browsers, a portal and a proxy on two shared cores
@@ -163,7 +164,7 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     expect(panel).toContain('Wacht op goedkeuring');
     expect(panel).toContain(`Kan goedkeuren: ${APPROVER.name}`);
     expect(panel).toContain(`aan ${RECIPIENTS} ontvangers met 1 bijlage`);
-    await page.screenshot({ path: 'docs/screenshots/waiting.png' });
+    await page.screenshot({ path: screenshotPath('waiting.png') });
     expect(await inboxSubjects(recipientIds[0]!)).not.toContain(subject);
 
     const { popup, card } = await requestInPopup(approver!, subject);
@@ -174,7 +175,7 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     expect(await popup.$(`${card} button.approve`)).not.toBeNull();
     expect(await badgeText(approver!, '1')).toBe('1');
     await popup.setViewport({ width: 520, height: 640 });
-    await popup.screenshot({ path: 'docs/screenshots/popup.png' });
+    await popup.screenshot({ path: screenshotPath('popup.png') });
     await popup.click(`${card} button.approve`);
     await popup.waitForFunction((sel) => !document.querySelector(sel), {}, card);
     expect(await badgeText(approver!, '')).toBe('');

@@ -4,8 +4,7 @@
 // upload, file system handles, shadow roots, iframes), a clean file reaches the portal byte for
 // byte, and the block dialog says what was found in the user's language.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { launchWithExtension, openCompose, type ExtensionBrowser } from '../helpers/browser.js';
@@ -13,8 +12,8 @@ import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { ensureExtensionBuilt } from './setup.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
 import { configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
+import { screenshotPath } from '../helpers/screenshots.js';
 
-const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const EXPORT: FixtureName = 'leak-4.xlsx';
 const CLEAN: FixtureName = 'vacancies.xlsx';
 const DIALOG_NL = `aria/Bijlage tegengehouden: ${EXPORT}[role="alertdialog"]`;
@@ -116,8 +115,7 @@ describe('an export chosen with the file picker', () => {
     // Focus is in the dialog, on its close button.
     const focused = await page.$('aria/Sluiten[role="button"]');
     expect((await page.accessibility.snapshot({ root: focused! }))?.focused).toBe(true);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'block-dialog.png') });
+    await page.screenshot({ path: screenshotPath('block-dialog.png') });
 
     // Tab goes round its two buttons and never leaves it.
     const report = await page.$('aria/Dit is geen export: melden[role="button"]');

@@ -57,20 +57,21 @@ export function readXmlRecords(text: string, path: string, checkpoint: () => voi
     let bucket = buckets.get(element.path);
     if (!bucket) buckets.set(element.path, (bucket = { name: element.name, records: [], texts: [], repeats: false }));
     const text = element.text.trim();
-    if (element.leaf && element.fields.length === 0) bucket.texts.push(text);
-    else bucket.records.push(element.leaf ? [...element.fields, [element.name, text]] : element.fields);
-    if (!parent) return;
-    const once = (parent.once ??= new Set());
-    if (once.has(element.name)) {
-      bucket.repeats = true;
-      const repeated = (parent.repeated ??= new Set());
-      if (!repeated.has(element.name)) {
-        repeated.add(element.name);
-        parent.fields = parent.fields.filter(([name]) => name !== element.name && !name.startsWith(`${element.name}.`));
-      }
-      return;
+    const textOnly = element.leaf && element.fields.length === 0;
+    if (!textOnly) bucket.records.push(element.leaf ? [...element.fields, [element.name, text]] : element.fields);
+    const once = parent ? (parent.once ??= new Set()) : undefined;
+    const again = once?.has(element.name) ?? false;
+    if (again && !parent!.repeated?.has(element.name)) {
+      (parent!.repeated ??= new Set()).add(element.name);
+      // The first of these siblings went into the parent's row; its text now starts the column.
+      if (textOnly && !bucket.repeats) bucket.texts.push(parent!.fields.find(([name]) => name === element.name)?.[1] ?? '');
+      parent!.fields = parent!.fields.filter(([name]) => name !== element.name && !name.startsWith(`${element.name}.`));
     }
-    once.add(element.name);
+    bucket.repeats ||= again;
+    // A text element's value is kept for a column only once its name repeats: most are fields of a row.
+    if (textOnly && bucket.repeats) bucket.texts.push(text);
+    if (!parent || again) return;
+    once!.add(element.name);
     if (element.leaf) parent.fields.push([element.name, text]);
     for (const [name, value] of element.fields) parent.fields.push([`${element.name}.${name}`, value]);
   };

@@ -12,6 +12,8 @@ import { jsonText } from './json-text.js';
  * Every reading of a body the portal's parsers could make, each distinct content once. `name`
  * names the body itself (a file name from Content-Disposition, the path's last segment).
  */
+const LINE_BREAKS = /[\r\n\v\f\u0085\u2028\u2029]/;
+
 export function filesInBody(body: Buffer, contentType: string, name: string): FoundFile[] {
   return distinct(filesIn(body, contentType, name));
 }
@@ -25,7 +27,11 @@ function filesIn(body: Buffer, contentType: string, name: string): FoundFile[] {
   const whole = rawBody(body, name);
   // In a form or JSON the uploads are what is inside; the body is text read beside them.
   const asText = (files: FoundFile[]) => files.map((file) => ({ ...file, text: true }));
-  if (mediaType === 'application/x-www-form-urlencoded') return [...asText(whole), ...filesInForm(body.toString('utf8'))];
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    // A form never holds a raw line break (it is %0D%0A there): one that does is a text, a CSV say.
+    const text = body.toString('utf8');
+    return [...(LINE_BREAKS.test(text) ? asText(whole) : []), ...filesInForm(text)];
+  }
   const text = jsonText(body, contentType);
   if (text === undefined) return whole;
   const utf8 = text.utf8 ? [] : [{ name: 'body', location: 'body:utf-8', bytes: Buffer.from(text.value, 'utf8'), text: true }];

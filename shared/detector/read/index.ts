@@ -32,6 +32,7 @@ import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
 import { readOds, readOdsXml } from './ods-fast.js';
 import { biffValueRecords, xlsbValueRecords } from './cell-records.js';
+import { isGraphDataSheet, readGraphDataSheet } from './msgraph.js';
 import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
 import { readWithSheetJs } from './sheetjs.js';
@@ -111,7 +112,7 @@ class Reader {
         const { kind, workbook, payload, appended } = classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
-        if (workbook) this.add(kind, path, readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
+        if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
         if (payload) {
           this.enterArchive(path, depth);
           await this.read(payload, join(path, 'object'), depth + 1);

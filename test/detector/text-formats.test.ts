@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as XLSX from '@e965/xlsx';
 import { detect } from '../../shared/detector/index.js';
 import { readDocuments } from '../../shared/detector/read/index.js';
+import { ReadSession } from '../../shared/detector/read/session.js';
+import { readTextDocument } from '../../shared/detector/read/text-formats.js';
 import { rowsOf } from '../../shared/detector/table.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { exportTable } from '../../scripts/fixtures/catalogue.js';
@@ -75,6 +77,9 @@ describe('csv as Excel and LibreOffice show it', () => {
   it("Excel's sep= line sets the delimiter and is no row", async () => {
     const rows = shown(people()).map((row) => row.join('|'));
     await expectBlocked(utf8(['sep=|', ...rows].join('\r\n')), 'csv');
+    // Text found after other bytes keeps its byte order mark before the sep= line.
+    const found = readTextDocument(['\ufeffsep=,', 'a;b,c'].join('\n'), 'x', new ReadSession({ limits: DEFAULT_POLICY.limits, deadline: Date.now() + 5000 }));
+    expect(rowsOf(found.sheets[0]!.table)).toEqual([['a;b', 'c']]);
     const outcome = await readDocuments(utf8(['sep=,', 'a;b,c', 'd;e,f'].join('\n')), { limits: DEFAULT_POLICY.limits, deadline: Date.now() + 5000 });
     expect(rowsOf(outcome.documents[0]!.sheets[0]!.table)).toEqual([['a;b', 'c'], ['d;e', 'f']]);
   });

@@ -35,7 +35,9 @@ const SEP_LINE = /^sep=([^\r\n])(?:\r\n|\n|\r|$)/i;
  * `onKind` hears the kind as soon as it is known, before the table is read: a reader that stops
  * (a row too wide, the deadline) still leaves the file's kind for the verdict.
  */
-export function readTextDocument(text: string, path: string, session: ReadSession, onKind: (kind: FileKind) => void = () => {}): TextDocument {
+export function readTextDocument(decoded: string, path: string, session: ReadSession, onKind: (kind: FileKind) => void = () => {}): TextDocument {
+  // A byte order mark left in the text (text found after other bytes keeps it) hides a signature or sep= line.
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   const name = path.slice(path.lastIndexOf('/') + 1);
   const sheet = (table: Table, suffix = ''): Sheet => ({ name: name + suffix, visibility: 'visible', table });
   const checkpoint = () => session.checkpoint(path);

@@ -7,11 +7,12 @@
 //   'YYYY-MM-DDTHH:MM:SS' when they have a time of day. Formulas give their cached value.
 // - In a workbook, table.cell(r, c) is row r+1, column c of the sheet (positions are kept: empty
 //   rows have no cells and gaps are null); trailing empty cells and rows are dropped.
-// - Delimited text is one sheet whose every field is a string exactly as written (no number or
-//   date guessing: '012345678' keeps its zero, '03-04-2018' stays day-first); empty lines are no
-//   rows, and a row of more than 16,384 fields (wider than any spreadsheet) is 'too-large'. Its
-//   name is the archive entry name, or '' for the input itself. Kind 'csv' when a delimiter was
-//   found, else 'text' (one column: one value per line).
+// - Text is read in text-formats.ts as the format its first characters show (csv and other
+//   delimited text, SYLK, DIF, fixed-width PRN, JSON or XML records, plain lines); one text may
+//   give several sheets (a delimiter that two programs would pick differently is read both
+//   ways). Delimited fields stay strings exactly as written (no number or date guessing:
+//   '012345678' keeps its zero), except what a spreadsheet shows of them ('="0123"' is 0123);
+//   a row of more than 16,384 fields (wider than any spreadsheet) is 'too-large'.
 // - pdf, Word documents, images and unrecognised binary data ('other') are no documents, but the
 //   text inside them (and around a zip's parts) is read as text: a table hidden there is found.
 //   What looks like a spreadsheet container but cannot be read is a failure: fail closed.
@@ -130,8 +131,8 @@ class Reader {
         return this.add(sniffed.kind, path, flatOds ? readOdsXml(decodeText(bytes, sniffed.encoding), path, this.session) : readWithSheetJs(bytes, path, this.session));
       }
       case 'text': {
-        const { kind, sheets } = readTextDocument(decodeText(bytes, sniffed.encoding), path, this.session);
-        this.found(path, kind);
+        // The kind is known before the table is read: a table too large to read still says what it was.
+        const { kind, sheets } = readTextDocument(decodeText(bytes, sniffed.encoding), path, this.session, (textKind) => this.found(path, textKind));
         return this.add(kind, path, sheets);
       }
       case 'pdf':

@@ -77,14 +77,17 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
 }
 
 function noCells(xml: string, where: string): CellValue[][] {
-  if (declaresCells(xml)) stop('corrupt', where, 'the sheet declares cells but none could be read');
+  if (holdsValues(xml)) stop('corrupt', where, 'the sheet holds cell values but none could be read');
   return [];
 }
 
-/** <dimension ref="A1:E91"/>: a range of more than one cell means the sheet was written with content. */
-function declaresCells(xml: string): boolean {
-  const range = /<dimension\b[^>]*\sref="([A-Z]+\d+):([A-Z]+\d+)"/.exec(xml.slice(0, 4096));
-  return range !== null && range[1] !== range[2];
+/**
+ * Whether the sheet holds a value, inline string or formula element (anywhere: cells outside a
+ * <sheetData> are damage, not an empty sheet). The <dimension> is no evidence: Excel writes
+ * 'A1:N34' for a sheet whose only content is two comments and empty rows.
+ */
+function holdsValues(xml: string): boolean {
+  return /<(?:v|is|f)[\s>/]/.test(xml);
 }
 
 function endsName(code: number): boolean {

@@ -411,3 +411,31 @@ describe('text appended to a compound file', () => {
     expect((await detect(concat([xls, peopleCsv()]))).verdict).toBe('block');
   });
 });
+
+describe('flat OpenDocument by its namespace', () => {
+  const ODF = (name: string) => `urn:oasis:names:tc:opendocument:xmlns:${name}:1.0`;
+  const flat = (office: string, mimetype: string) => {
+    const cell = (value: unknown) => `<t:table-cell ${office}value-type="string"><x:p>${String(value)}</x:p></t:table-cell>`;
+    const rows = PEOPLE.map((row) => `<t:table-row>${row.map(cell).join('')}</t:table-row>`).join('');
+    const declare = office === '' ? `xmlns="${ODF('office')}" xmlns:oo="${ODF('office')}"` : `xmlns:${office.slice(0, -1)}="${ODF('office')}"`;
+    const attr = office === '' ? 'oo:' : office;
+    return ascii(
+      `<?xml version="1.0"?><!-- export --><${office}document ${declare} xmlns:t="${ODF('table')}" xmlns:x="${ODF('text')}" ${attr}mimetype='${mimetype}'>` +
+        `<${office}body><${office}spreadsheet><t:table t:name="Blad1">${rows}</t:table></${office}spreadsheet></${office}body></${office}document>`,
+    );
+  };
+
+  it('reads a flat ODS whose office namespace has another prefix, or none, as a spreadsheet', async () => {
+    for (const office of ['o:', '']) {
+      const outcome = await read(flat(office, 'application/vnd.oasis.opendocument.spreadsheet'));
+      expect(outcome.kind, office).toBe('ods');
+      expect(rowCount(outcome)).toBe(PEOPLE.length);
+      expect((await detect(flat(office, 'application/vnd.oasis.opendocument.spreadsheet'))).verdict).toBe('block');
+    }
+  });
+
+  it('does not take a flat text document, or an element merely named document, for a spreadsheet', async () => {
+    expect((await read(flat('o:', 'application/vnd.oasis.opendocument.text'))).kind).not.toBe('ods');
+    expect((await read(ascii('<o:document xmlns:o="urn:example:other"><o:row>x</o:row></o:document>'))).kind).not.toBe('ods');
+  });
+});

@@ -1,7 +1,7 @@
 // Which kind of document a zip container is, from the names (and two small parts) inside it.
 import type { FileKind } from '../types.js';
 import { OPEN_DOCUMENT, plainXml } from './xml-canonical.js';
-import type { ZipContainer } from './zip.js';
+import { partKey, type ZipContainer } from './zip.js';
 
 /** OpenDocument types that are not spreadsheets. */
 export const OTHER_OPEN_DOCUMENTS = ['text', 'text-master', 'presentation', 'graphics', 'drawing', 'chart', 'formula', 'image'].flatMap((type) => [
@@ -14,9 +14,11 @@ export function zipKind(zip: ZipContainer): FileKind {
   return kindFromNames([...zip.entries.keys()], (name) => (zip.entries.has(name) ? zip.text(name) : ''));
 }
 
+/** Names are compared as OPC parts (see partKey): Office opens 'XL/WORKBOOK.XML' as a workbook. */
 export function kindFromNames(names: string[], text: (name: string) => string): FileKind {
-  const has = (name: string) => names.includes(name);
-  const under = (folder: string) => names.some((n) => n.startsWith(folder));
+  const keys = names.map(partKey);
+  const has = (name: string) => keys.includes(partKey(name));
+  const under = (folder: string) => keys.some((key) => key.startsWith(partKey(folder)));
   if (has('xl/workbook.bin')) return 'xlsb';
   if (has('xl/workbook.xml') || under('xl/')) {
     const macros = has('xl/vbaProject.bin') || (has('[Content_Types].xml') && text('[Content_Types].xml').includes('sheet.macroEnabled.main'));

@@ -11,7 +11,7 @@ import { pivotCacheSheet } from './pivot-cache.js';
 import { stop, type ReadSession } from './session.js';
 import { scanWorksheet, type CellContext } from './xlsx-worksheet.js';
 import { runsText, xmlText } from './xml-text.js';
-import { join, type ZipContainer } from './zip.js';
+import { join, partKey, type ZipContainer } from './zip.js';
 
 export interface WorkbookParts {
   rels: Map<string, Relationship>;
@@ -21,14 +21,18 @@ export interface WorkbookParts {
 }
 
 export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: ReadSession): Sheet[] {
+  // Stored names are matched as OPC part names (case, backslashes), as Excel and SheetJS find them.
+  const keys = [...zip.entries.keys()].map(partKey);
+  const named = (usualName: RegExp) => keys.filter((key) => usualName.test(key));
   const found = (type: string, usualName: RegExp, from: Map<string, Relationship>[]) =>
-    [...new Set([...from.flatMap((rels) => targetsOfType(rels, type)), ...[...zip.entries.keys()].filter((name) => usualName.test(name))])];
+    [...new Map([...from.flatMap((rels) => targetsOfType(rels, type)), ...named(usualName)].map((path) => [partKey(path), path])).values()];
   const sheetRels = parts.worksheets.map((sheet) => relationships(zip, sheet));
+  const listed = new Set(parts.worksheets.map(partKey));
   return [
     ...found('pivotCacheDefinition', /^xl\/pivotCache\/pivotCacheDefinition[^/]*\.xml$/i, [parts.rels]).map((path) => pivotCacheSheet(zip, path, session)),
     ...found('externalLink', /^xl\/externalLinks\/externalLink[^/]*\.xml$/i, [parts.rels]).flatMap((path) => externalLinkSheets(zip, path)),
     ...found('comments', /^xl\/comments[^/]*\.xml$/i, sheetRels).map((path) => commentsSheet(zip, path)),
-    ...[...zip.entries.keys()].filter((name) => /^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/i.test(name) && !parts.worksheets.includes(name)).map((path) => unlistedSheet(zip, path, parts.cells, session)),
+    ...named(/^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/).filter((key) => !listed.has(key)).map((path) => unlistedSheet(zip, path, parts.cells, session)),
   ];
 }
 

@@ -176,7 +176,9 @@ export interface ZipContainer {
 
 /**
  * OPC part names are compared case-insensitively after percent-decoding, and Office finds
- * 'XL/Worksheets/Sheet1.xml' for 'xl/worksheets/sheet1.xml'; so do we.
+ * 'XL/Worksheets/Sheet1.xml' for 'xl/worksheets/sheet1.xml'; so do we. Some Windows zip writers
+ * store 'xl\\worksheets\\sheet1.xml', and SheetJS finds the part under either separator: a
+ * backslash is a slash here too, or such a workbook would pass as a plain zip.
  */
 export function partKey(name: string): string {
   let decoded = name;
@@ -185,7 +187,7 @@ export function partKey(name: string): string {
   } catch {
     // A stray '%' is part of the name.
   }
-  return decoded.replace(/^\//, '').toLowerCase();
+  return decoded.replace(/\\/g, '/').replace(/^\//, '').toLowerCase();
 }
 
 class PartMap extends Map<string, ZipEntry> {

@@ -149,6 +149,39 @@ describe('ambiguous zips are corrupt', () => {
     expect(sheet && rowsOf(sheet.table).length).toBe(PEOPLE.length);
   });
 
+  it('reads an xlsx whose part names are all upper-case or written with backslashes as a workbook, as SheetJS does', async () => {
+    const parts = Object.entries(unzipSync(workbook([{ name: 'Blad1', rows: PEOPLE }], 'xlsx')));
+    for (const rename of [(name: string) => name.toUpperCase(), (name: string) => name.replace(/\//g, '\\')]) {
+      const bytes = zipArchive(parts.map(([name, data]) => ({ name: rename(name), data })));
+      const outcome = await read(bytes);
+      expect(outcome.documents[0]?.kind, rename('xl/workbook.xml')).toBe('xlsx');
+      const sheet = outcome.documents.flatMap((d) => d.sheets).find((s) => s.name === 'Blad1');
+      expect(sheet && rowsOf(sheet.table).length).toBe(PEOPLE.length);
+      expect((await detect(bytes)).verdict).toBe('block');
+    }
+  });
+
+  it('blocks a local entry the directory does not list, before, between or after the listed ones', async () => {
+    const people = peopleCsv();
+    const harmless = ascii('Bijlage;Omschrijving\r\nleesmij;niets\r\n');
+    const unlisted = concat([localHeader('export.csv', people), people]);
+    const listed = concat([localHeader('export.csv', harmless), harmless]);
+    const other = concat([localHeader('leesmij.txt', harmless), harmless]);
+    for (const [body, at] of [
+      [concat([unlisted, listed, other]), [unlisted.length, unlisted.length + listed.length]],
+      [concat([listed, unlisted, other]), [0, listed.length + unlisted.length]],
+      [concat([listed, other, unlisted]), [0, listed.length]],
+    ] as const) {
+      const bytes = storedZip([{ name: 'export.csv', data: harmless, at: at[0] }, { name: 'leesmij.txt', data: harmless, at: at[1] }], body);
+      const failure = (await read(bytes)).failure;
+      expect(failure).toMatchObject({ code: 'corrupt', detail: 'a local entry the central directory does not list' });
+    }
+    // A self-extractor's stub may hold the signature in its code: prepended bytes count only when they start with it.
+    const stub = concat([ascii('MZ stub '), ascii('PK\x03\x04'), new Uint8Array(100)]);
+    const prepended = storedZip([{ name: 'export.csv', data: harmless, at: stub.length }], concat([stub, listed]));
+    expect((await read(prepended)).failure).toBeUndefined();
+  });
+
   it('blocks entries that share bytes, and a directory that disagrees with a local header', async () => {
     // b.csv's local header and data lie inside a.csv's stored data: two entries, one range of bytes.
     const b = peopleCsv();
@@ -232,6 +265,32 @@ describe('content sniffing never ends in allow on a prefix', () => {
     await blocked(concat([pseudoRandomBytes(2048, 5), peopleCsv()]), 'random prefix');
     const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 32, 0, 0, 0, 24, 8, 6, 0, 0, 0);
     await blocked(concat([png, peopleCsv()]), 'PNG header');
+  });
+
+  it('reads a UTF-16 csv (LE or BE, with or without BOM) behind binary bytes or before a zip end record as UTF-16', async () => {
+    const lines = new TextDecoder().decode(peopleCsv()).split('\r\n').filter(Boolean);
+    for (const encoding of ['utf-16le-bom', 'utf-16le', 'utf-16be-bom'] as const) {
+      const csv = delimited(PEOPLE, ';', encoding);
+      for (const [shape, bytes] of [
+        ['zip end record', concat([csv, EMPTY_ZIP_END])],
+        ['odd binary prefix', concat([pseudoRandomBytes(201, 3), csv])],
+      ] as const) {
+        await blocked(bytes, `${encoding}, ${shape}`);
+        // Read as the text it is: every person's row as written, not every other byte of it.
+        const sheets = (await read(bytes)).documents.flatMap((d) => d.sheets);
+        const rows = (s: (typeof sheets)[number]) => new Set(rowsOf(s.table).map((row) => row.join(';')));
+        expect(sheets.some((s) => lines.slice(1).every((line) => rows(s).has(line))), `${encoding}, ${shape}`).toBe(true);
+      }
+    }
+  });
+
+  it('starts the table after the line of binary bytes before it (a stray quote there swallowed it) or at a BOM', async () => {
+    const cr = (bytes: Uint8Array) => ascii(new TextDecoder().decode(bytes).replaceAll('\r\n', '\r'));
+    const prefix = concat([pseudoRandomBytes(200, 8), ascii('xq~Vy"\n')]);
+    await blocked(concat([prefix, cr(peopleCsv())]), 'CR-only lines after a quote in binary bytes');
+    await blocked(concat([prefix, Uint8Array.of(0xef, 0xbb, 0xbf), ascii('sep=|\r\n'), delimited(PEOPLE, '|')]), 'UTF-8 BOM and sep= line after binary bytes');
+    const harmless = delimited([['Artikel', 'Omschrijving', 'Prijs'], ...Array.from({ length: 30 }, (_, i) => [`A-${1000 + i}`, `Moer M${i + 3}`, `${i + 1},25`])], ';', 'utf-16le-bom');
+    expect((await detect(concat([prefix, harmless, EMPTY_ZIP_END]))).verdict).toBe('allow');
   });
 
   it('lets random bytes, a real PDF, an image and a Word document pass', async () => {

@@ -260,18 +260,35 @@ function entrySpan(bytes: Uint8Array, entry: ZipEntry, path: string): Span {
   return { start: local, data, end };
 }
 
-/** The bytes outside every span; overlapping spans make the archive ambiguous. */
+/**
+ * The bytes outside every span. Overlapping spans make the archive ambiguous, and so does a local
+ * entry the directory does not list: a zip is a zip when its directory and local headers agree,
+ * and a streaming unzip reads that entry where Excel reads the listed one.
+ */
 function foreignRuns(bytes: Uint8Array, spans: Span[], path: string): Uint8Array[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const runs: Uint8Array[] = [];
   let covered = 0;
   for (const span of sorted) {
     if (span.start < covered) stop('corrupt', path, 'two entries share bytes');
+    if (holdsLocalHeader(bytes.subarray(covered, span.start), covered === 0)) stop('corrupt', path, 'a local entry the central directory does not list');
     if (span.start - covered > SLACK_BYTES) runs.push(bytes.subarray(covered, span.start));
     covered = span.end;
   }
   if (bytes.length - covered > SLACK_BYTES) runs.push(bytes.subarray(covered));
   return runs;
+}
+
+/**
+ * Whether a run between entries holds a local header. Bytes prepended to the archive (a
+ * self-extractor's stub, which may well hold the signature in its code) count only when they
+ * start with one: that is where a streaming unzip starts.
+ */
+function holdsLocalHeader(run: Uint8Array, prepended: boolean): boolean {
+  const signature = (at: number) => run[at] === 0x50 && run[at + 1] === 0x4b && run[at + 2] === 3 && run[at + 3] === 4;
+  if (prepended) return signature(0);
+  for (let at = run.indexOf(0x50); at >= 0; at = run.indexOf(0x50, at + 1)) if (signature(at)) return true;
+  return false;
 }
 
 /** Rejects the archive on its declared sizes before a single byte is inflated. */

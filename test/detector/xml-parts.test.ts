@@ -310,6 +310,24 @@ describe('cells kept beside the sheets', () => {
     expect((await detect(bytes)).verdict).toBe('block');
   });
 
+  it("a chart's series caches are read as columns headed by the series name, whatever prefix the part uses, and block", async () => {
+    const CHART = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
+    const points = (values: string[]) => `<k:ptCount val="${values.length}"/>${values.map((v, i) => `<k:pt idx="${i}"><k:v>${escape(v)}</k:v></k:pt>`).join('')}`;
+    const series = (name: string, values: string[], i: number) =>
+      `<k:ser><k:idx val="${i}"/><k:order val="${i}"/><k:tx><k:v>${name}</k:v></k:tx>` +
+      `<k:cat><k:strRef><k:f>Bron!$A$2:$A$41</k:f><k:strCache>${points(seekers.map((p) => `${p.firstName} ${p.surname}`))}</k:strCache></k:strRef></k:cat>` +
+      `<k:val><k:numRef><k:f>Bron!$B$2:$B$41</k:f><k:numCache><k:formatCode>General</k:formatCode>${points(values)}</k:numCache></k:numRef></k:val></k:ser>`;
+    const chart =
+      `<?xml version="1.0"?><k:chartSpace xmlns:k="${CHART}"><k:chart><k:plotArea><k:barChart><k:barDir val="col"/>` +
+      `${series('BSN', seekers.map((p) => p.bsn), 0)}${series('Aantal', seekers.map(() => '1'), 1)}</k:barChart></k:plotArea></k:chart></k:chartSpace>`;
+    const bytes = xlsx({ sheet: countPerPlace, extra: { 'xl/charts/chart1.xml': chart } });
+    const cache = (await read(bytes)).documents[0]!.sheets.find((s) => s.name === 'chart cache xl/charts/chart1.xml');
+    expect(cache?.visibility).toBe('very-hidden');
+    // The categories both series share are one column.
+    expect(rowsOf(cache!.table).slice(0, 2)).toEqual([['BSN', 'BSN', 'Aantal'], [`${seekers[0]!.firstName} ${seekers[0]!.surname}`, Number(seekers[0]!.bsn), 1]]);
+    expect((await detect(bytes)).verdict).toBe('block');
+  });
+
   it('cell comments are read in the cells they belong to', async () => {
     const comments = seekers.map((p, i) => `<comment ref="C${i + 2}" authorId="0"><text><r><t>${escape(`${p.firstName} ${p.surname}`)}</t></r><r><t xml:space="preserve">, BSN ${p.bsn}</t></r></text></comment>`);
     const xml = `<?xml version="1.0"?><comments xmlns="${MAIN}"><authors><author>Consulent</author></authors><commentList>${comments.join('')}</commentList></comments>`;

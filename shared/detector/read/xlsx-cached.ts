@@ -1,5 +1,5 @@
-// Cells an xlsx keeps beside its listed worksheets: pivot caches (pivot-cache.ts), the cached
-// values of linked workbooks, cell comments, and worksheet parts the workbook does not list. A
+// Cells an xlsx keeps beside its listed worksheets: pivot caches (pivot-cache.ts), chart series
+// caches (chart-cache.ts), the cached values of linked workbooks, cell comments, and worksheet parts the workbook does not list. A
 // recipient sees them (a comment in its cell, linked values in Data > Edit Links, a cache by
 // double-clicking a pivot total) or unpacks them, so each is read as a very hidden sheet. Parts are found by relationship, as Excel finds them, and by
 // their usual names, so that a part nothing points to is read too.
@@ -7,6 +7,7 @@ import type { CellValue, Sheet } from '../types.js';
 import { RowsTable } from '../table.js';
 import { fillGaps, GridBudget, MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { attribute, relationships, spreadsheetPart, targetsOfType, type Relationship } from './opc.js';
+import { chartCacheSheet } from './chart-cache.js';
 import { pivotCacheSheet } from './pivot-cache.js';
 import { stop, type ReadSession } from './session.js';
 import { scanWorksheet, type CellContext } from './xlsx-worksheet.js';
@@ -28,9 +29,11 @@ export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: R
     [...new Map([...from.flatMap((rels) => targetsOfType(rels, type)), ...named(usualName)].map((path) => [partKey(path), path])).values()];
   const sheetRels = parts.worksheets.map((sheet) => relationships(zip, sheet));
   const listed = new Set(parts.worksheets.map(partKey));
+  const drawingRels = found('drawing', /^xl\/drawings\/drawing[^/]*\.xml$/i, sheetRels).map((drawing) => relationships(zip, drawing));
   return [
     ...found('pivotCacheDefinition', /^xl\/pivotCache\/pivotCacheDefinition[^/]*\.xml$/i, [parts.rels]).map((path) => pivotCacheSheet(zip, path, session)),
     ...found('externalLink', /^xl\/externalLinks\/externalLink[^/]*\.xml$/i, [parts.rels]).flatMap((path) => externalLinkSheets(zip, path)),
+    ...found('chart', /^xl\/charts\/chart[^/]*\.xml$/i, drawingRels).map((path) => chartCacheSheet(zip, path)),
     ...found('comments', /^xl\/comments[^/]*\.xml$/i, sheetRels).map((path) => commentsSheet(zip, path)),
     ...named(/^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/).filter((key) => !listed.has(key)).map((path) => unlistedSheet(zip, path, parts.cells, session)),
   ];

@@ -3,7 +3,7 @@
 // grant itself is audited by the proxy when it loads the policy (proxy/audit/record-exceptions.ts),
 // so a hand edit of the file is audited as well as one made here.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { runActions, UsageError } from '../actions.js';
 import { loadPolicyFile } from '../../proxy/policy-file.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
 import type { PolicyException } from '../../shared/policy/types.js';
@@ -19,48 +19,37 @@ const HELP = `usage: export-guard exceptions <action> --policy FILE [options]
 
 Exit status: 0 done, 2 usage error, unreadable file or an invalid exception.`;
 
-class UsageError extends Error {}
-
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP);
-    return 0;
-  }
-  try {
-    const { positionals, values } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { policy: { type: 'string' }, sha256: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, expires: { type: 'string' } },
-    });
-    const [action, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-    if (!values.policy) throw new UsageError('--policy FILE is required');
-    if (action === 'list') {
-      const now = Date.now();
-      for (const e of (await loadPolicyFile(values.policy)).exceptions) {
-        console.log(`${e.sha256}  ${Date.parse(e.expiresAt) > now ? 'in force' : 'expired '}  until ${e.expiresAt}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}: ${e.reason}`);
-      }
-      return 0;
-    }
-    if (action !== 'add') throw new UsageError(action ? `unknown action '${action}'` : 'no action given');
-    const need = (value: string | undefined, flag: string): string => {
-      if (!value?.trim()) throw new UsageError(`add needs --${flag}`);
-      return value;
-    };
-    const added = addException(values.policy, {
-      sha256: need(values.sha256, 'sha256'),
-      allowedBy: need(values.by, 'by'),
-      allowedAt: new Date().toISOString(),
-      reason: need(values.reason, 'reason'),
-      expiresAt: need(values.expires, 'expires'),
-    });
-    console.log(`allowed ${added.sha256} until ${added.expiresAt}; restart the proxy to put it in force`);
-    return 0;
-  } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(`export-guard exceptions: ${(error as Error).message}${usage ? `\n\n${HELP}` : ''}`);
-    return 2;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runActions(
+    {
+      name: 'exceptions',
+      help: HELP,
+      options: ['policy', 'sha256', 'by', 'reason', 'expires'],
+      // A policy file that cannot be read or does not parse, or an invalid exception.
+      isFailure: (error) => error instanceof Error,
+      async act({ action, values, need }) {
+        const policy = need(values.policy, 'policy');
+        if (action === 'list') {
+          const now = Date.now();
+          for (const e of (await loadPolicyFile(policy)).exceptions) {
+            console.log(`${e.sha256}  ${Date.parse(e.expiresAt) > now ? 'in force' : 'expired '}  until ${e.expiresAt}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}: ${e.reason}`);
+          }
+          return 0;
+        }
+        if (action !== 'add') throw new UsageError(action ? `unknown action '${action}'` : 'no action given');
+        const added = addException(policy, {
+          sha256: need(values.sha256, 'sha256'),
+          allowedBy: need(values.by, 'by'),
+          allowedAt: new Date().toISOString(),
+          reason: need(values.reason, 'reason'),
+          expiresAt: need(values.expires, 'expires'),
+        });
+        console.log(`allowed ${added.sha256} until ${added.expiresAt}; restart the proxy to put it in force`);
+        return 0;
+      },
+    },
+    argv,
+  );
 }
 
 /** Adds the exception to the policy file, checked by the same parser the proxy uses; the rest of the file stays as it was. */

@@ -61,20 +61,24 @@ export function textRuns(bytes: Uint8Array): string[] {
   return runs;
 }
 
-function unitTexts(bytes: Uint8Array): UnitText[] {
+/** The readings of the bytes, one at a time: each holds a class per code unit (as many bytes as the input). */
+function* unitTexts(bytes: Uint8Array): Generator<UnitText> {
+  yield { width: 1, offset: 0, classes: byteClasses(bytes), decode: decodeRun };
+  // Latin text in UTF-16 has a zero byte in every other position; without zero bytes there is none.
+  if (bytes.indexOf(0) < 0) return;
+  // UTF-16BE is UTF-16LE one byte further on: read as little-endian at both alignments, each
+  // text is read once (only letters beyond Latin-1 of a big-endian text come out as other letters).
+  const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+  for (const offset of [0, 1]) yield { width: 2, offset, classes: utf16Classes(bytes, offset), decode: (run) => utf16.decode(run) };
+}
+
+function byteClasses(bytes: Uint8Array): Uint8Array {
   const classes = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) classes[i] = CLASS[bytes[i] as number] as number;
   for (let i = bytes.indexOf(0xef); i >= 0; i = bytes.indexOf(0xef, i + 1)) {
     if (bytes[i + 1] === 0xbb && bytes[i + 2] === 0xbf) classes.fill(TEXT_START, i, i + 3);
   }
-  const texts: UnitText[] = [{ width: 1, offset: 0, classes, decode: decodeRun }];
-  // Latin text in UTF-16 has a zero byte in every other position; without zero bytes there is none.
-  if (bytes.indexOf(0) < 0) return texts;
-  // UTF-16BE is UTF-16LE one byte further on: read as little-endian at both alignments, each
-  // text is read once (only letters beyond Latin-1 of a big-endian text come out as other letters).
-  const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
-  for (const offset of [0, 1]) texts.push({ width: 2, offset, classes: utf16Classes(bytes, offset), decode: (run) => utf16.decode(run) });
-  return texts;
+  return classes;
 }
 
 function utf16Classes(bytes: Uint8Array, offset: number): Uint8Array {

@@ -159,6 +159,10 @@ describe('ambiguous zips are corrupt', () => {
       expect(sheet && rowsOf(sheet.table).length).toBe(PEOPLE.length);
       expect((await detect(bytes)).verdict).toBe('block');
     }
+    // Embedded documents are found under such names too.
+    const harmless = Object.entries(unzipSync(workbook([{ name: 'Blad1', rows: [['Product', 'Prijs'], ['Stoel', '45']] }], 'xlsx')));
+    const embedding = zipArchive([...harmless, ['xl/embeddings/bijlage.xlsx', workbook([{ name: 'Blad1', rows: PEOPLE }], 'xlsx')] as const].map(([name, data]) => ({ name: name.replace(/\//g, '\\'), data })));
+    expect((await read(embedding)).documents.map((d) => d.path)).toContain('xl\\embeddings\\bijlage.xlsx');
   });
 
   it('blocks a local entry the directory does not list, before, between or after the listed ones', async () => {

@@ -43,7 +43,7 @@ import { readTar } from './tar.js';
 import { textRuns } from './text-runs.js';
 import { unxzBounded } from './xz.js';
 import { readXlsx } from './xlsx-fast.js';
-import { join, localHeaderNames, openZip, type ZipContainer } from './zip.js';
+import { join, localHeaderNames, openZip, partKey, type ZipContainer } from './zip.js';
 
 export type { ReadContext, ReadOutcome } from './contract.js';
 
@@ -171,7 +171,7 @@ class Reader {
         let valueRecords = 0;
         for (const name of zip.entries.keys()) {
           const part = zip.read(name);
-          if (/^xl\/worksheets\/[^/]+\.bin$/i.test(name)) valueRecords += xlsbValueRecords(part);
+          if (/^xl\/worksheets\/[^/]+\.bin$/i.test(partKey(name))) valueRecords += xlsbValueRecords(part);
         }
         this.add(kind, path, readWithSheetJs(bytes, path, this.session, valueRecords));
         break;
@@ -194,7 +194,7 @@ class Reader {
    * packaged csv) are files of their own, read as any file, one level deeper.
    */
   private async readEmbedded(zip: ZipContainer, path: string, depth: number): Promise<void> {
-    const embedded = [...zip.entries.keys()].filter((name) => EMBEDDINGS.test(name));
+    const embedded = [...zip.entries.keys()].filter((name) => EMBEDDINGS.test(partKey(name)));
     if (embedded.length === 0) return;
     this.enterArchive(path, depth);
     for (const name of embedded) {

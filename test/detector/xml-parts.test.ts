@@ -328,6 +328,20 @@ describe('cells kept beside the sheets', () => {
     expect((await detect(bytes)).verdict).toBe('block');
   });
 
+  it("an Excel 2016 chart's data blocks (ChartEx) are read as columns headed by the series name, and block", async () => {
+    const CHART_EX = 'http://schemas.microsoft.com/office/drawing/2014/chartex';
+    const level = (values: string[]) => `<cx:lvl ptCount="${values.length}">${values.map((v, i) => `<cx:pt idx="${i}">${escape(v)}</cx:pt>`).join('')}</cx:lvl>`;
+    const chart =
+      `<?xml version="1.0"?><cx:chartSpace xmlns:cx="${CHART_EX}"><cx:chartData><cx:data id="0">` +
+      `<cx:strDim type="cat"><cx:f>Bron!$A$2:$A$41</cx:f>${level(seekers.map((p) => `${p.firstName} ${p.surname}`))}</cx:strDim>` +
+      `<cx:numDim type="val"><cx:f>Bron!$B$2:$B$41</cx:f>${level(seekers.map((p) => p.bsn))}</cx:numDim></cx:data></cx:chartData>` +
+      '<cx:chart><cx:plotArea><cx:plotAreaRegion><cx:series layoutId="treemap"><cx:tx><cx:txData><cx:f>Bron!$B$1</cx:f><cx:v>BSN</cx:v></cx:txData></cx:tx><cx:dataId val="0"/></cx:series></cx:plotAreaRegion></cx:plotArea></cx:chart></cx:chartSpace>';
+    const bytes = xlsx({ sheet: countPerPlace, extra: { 'xl/charts/chartEx1.xml': chart } });
+    const cache = (await read(bytes)).documents[0]!.sheets.find((s) => s.name === 'chart cache xl/charts/chartEx1.xml');
+    expect(rowsOf(cache!.table).slice(0, 2)).toEqual([['BSN', 'BSN'], [`${seekers[0]!.firstName} ${seekers[0]!.surname}`, Number(seekers[0]!.bsn)]]);
+    expect((await detect(bytes)).verdict).toBe('block');
+  });
+
   it('cell comments are read in the cells they belong to', async () => {
     const comments = seekers.map((p, i) => `<comment ref="C${i + 2}" authorId="0"><text><r><t>${escape(`${p.firstName} ${p.surname}`)}</t></r><r><t xml:space="preserve">, BSN ${p.bsn}</t></r></text></comment>`);
     const xml = `<?xml version="1.0"?><comments xmlns="${MAIN}"><authors><author>Consulent</author></authors><commentList>${comments.join('')}</commentList></comments>`;

@@ -23,10 +23,12 @@ export interface WorkbookParts {
 
 export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: ReadSession): Sheet[] {
   // Stored names are matched as OPC part names (case, backslashes), as Excel and SheetJS find them.
-  const keys = [...zip.entries.keys()].map(partKey);
-  const named = (usualName: RegExp) => keys.filter((key) => usualName.test(key));
-  const found = (type: string, usualName: RegExp, from: Map<string, Relationship>[]) =>
-    [...new Map([...from.flatMap((rels) => targetsOfType(rels, type)), ...named(usualName)].map((path) => [partKey(path), path])).values()];
+  const named = (usualName: RegExp) => [...zip.entries.keys()].filter((name) => usualName.test(partKey(name)));
+  const found = (type: string, usualName: RegExp, from: Map<string, Relationship>[]) => {
+    const byKey = new Map<string, string>();
+    for (const path of [...from.flatMap((rels) => targetsOfType(rels, type)), ...named(usualName)]) if (!byKey.has(partKey(path))) byKey.set(partKey(path), path);
+    return [...byKey.values()];
+  };
   const sheetRels = parts.worksheets.map((sheet) => relationships(zip, sheet));
   const listed = new Set(parts.worksheets.map(partKey));
   const drawingRels = found('drawing', /^xl\/drawings\/drawing[^/]*\.xml$/i, sheetRels).map((drawing) => relationships(zip, drawing));
@@ -35,7 +37,7 @@ export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: R
     ...found('externalLink', /^xl\/externalLinks\/externalLink[^/]*\.xml$/i, [parts.rels]).flatMap((path) => externalLinkSheets(zip, path)),
     ...found('chart', /^xl\/charts\/chart[^/]*\.xml$/i, drawingRels).map((path) => chartCacheSheet(zip, path)),
     ...found('comments', /^xl\/comments[^/]*\.xml$/i, sheetRels).map((path) => commentsSheet(zip, path)),
-    ...named(/^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/).filter((key) => !listed.has(key)).map((path) => unlistedSheet(zip, path, parts.cells, session)),
+    ...named(/^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/).filter((name) => !listed.has(partKey(name))).map((path) => unlistedSheet(zip, path, parts.cells, session)),
   ];
 }
 

@@ -70,7 +70,7 @@ async function composeBulkSend(
   if (attach) {
     const input = await page.$('#file-input');
     await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(await fixturePath('vacancies.xlsx'));
-    await page.waitForSelector('#attachments li', { timeout: 15_000 });
+    await page.waitForSelector('#attachments li', { timeout: 45_000 });
   }
   return { page, recipientIds };
 }

@@ -2,7 +2,7 @@
 // (4xx) and the upstream receives nothing, while a harmless request of the same shapes passes byte
 // for byte. The upstream is the recording one; what it receives is also read by busboy,
 // formidable and undici, so a forwarded body is checked in the readings the portal would make.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { exportTable, leak4Export } from '../../scripts/fixtures/catalogue.js';
@@ -10,16 +10,13 @@ import { delimited } from '../../scripts/fixtures/formats.js';
 import { detect } from '../../shared/detector/index.js';
 import { fixtureBytes } from '../helpers/fixtures.js';
 import { readWithAll } from './form-oracles.js';
-import { startUpstream, type Upstream } from './upstream.js';
-import { startTestProxy, type TestProxy } from './start.js';
+import { proxyBeforeAll } from './start.js';
 
 interface Shape {
   headers: Record<string, string>;
   body: Buffer | Buffer[];
 }
 
-let upstream: Upstream;
-let proxy: TestProxy;
 const rows = exportTable(300, 4).map((row) => row.map((cell) => (typeof cell === 'object' && cell !== null && 'date' in cell ? cell.date : cell)));
 const csv = Buffer.from(delimited(exportTable(300, 4), ';'));
 const csvText = csv.toString('utf8');
@@ -27,14 +24,7 @@ const xlsx = Buffer.from(leak4Export(300, 'xlsx'));
 const header = rows[0]!.map(String);
 const records = rows.slice(1).map((row) => Object.fromEntries(row.map((cell, i) => [header[i]!, cell])));
 
-beforeAll(async () => {
-  upstream = await startUpstream();
-  proxy = await startTestProxy(upstream.url);
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
+const stack = proxyBeforeAll();
 
 const part = (headers: string, content: Buffer | string, eol = '\r\n') => Buffer.concat([Buffer.from(`${headers.replace(/\r\n/g, eol)}${eol}${eol}`), Buffer.from(content), Buffer.from(eol)]);
 const multipart = (contentType: string, ...pieces: Array<Buffer | string>): Shape => ({ headers: { 'content-type': contentType }, body: Buffer.concat(pieces.map((p) => Buffer.from(p))) });
@@ -93,7 +83,7 @@ async function send(shape: Shape, path = '/api/attachments'): Promise<{ status: 
   const chunked = Array.isArray(shape.body);
   const sent = Buffer.concat(pieces);
   return new Promise((resolve, reject) => {
-    const req = request(`${proxy.url}${path}`, { method: 'POST', headers: { ...shape.headers, ...(chunked ? {} : { 'content-length': String(sent.byteLength) }) } }, (res) => {
+    const req = request(`${stack.proxy.url}${path}`, { method: 'POST', headers: { ...shape.headers, ...(chunked ? {} : { 'content-length': String(sent.byteLength) }) } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, sent }));
     });
@@ -111,9 +101,9 @@ describe('a 300-person export in every adversarial shape is refused', () => {
 
   for (const [name, shape] of Object.entries(ATTACKS)) {
     it(name, async () => {
-      const seen = upstream.received.length;
+      const seen = stack.upstream.received.length;
       const { status } = await send(shape());
-      const arrived = upstream.received.slice(seen);
+      const arrived = stack.upstream.received.slice(seen);
       // Whatever went through, the readings the portal would make of it must hold no export.
       for (const received of arrived) {
         for (const reading of Object.values(await readWithAll(received.headers, received.body))) {
@@ -146,11 +136,11 @@ describe('harmless requests of the same shapes pass byte for byte', () => {
   };
   for (const [name, shape] of Object.entries(CONTROLS)) {
     it(name, async () => {
-      const seen = upstream.received.length;
+      const seen = stack.upstream.received.length;
       const { status, sent } = await send(shape());
       expect(status).toBe(200);
-      expect(upstream.received.length).toBe(seen + 1);
-      expect(upstream.received.at(-1)!.body.equals(sent)).toBe(true);
+      expect(stack.upstream.received.length).toBe(seen + 1);
+      expect(stack.upstream.received.at(-1)!.body.equals(sent)).toBe(true);
     }, 60_000);
   }
 });

@@ -1,25 +1,15 @@
 // Differential test: multipart variants sent through the proxy to an upstream that reads them with
 // busboy, formidable and undici. A variant is refused (4xx, nothing forwarded) or every file and
 // field any of the three extracts was scanned by the proxy with the same bytes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../scripts/fixtures/random.js';
 import { generateVariant, judge } from './multipart-variants.js';
-import { startUpstream, type Upstream } from './upstream.js';
-import { startTestProxy, type TestProxy } from './start.js';
+import { proxyBeforeAll } from './start.js';
 
 const SEED = 20261203;
 const VARIANTS = 150;
 
-let upstream: Upstream;
-let proxy: TestProxy;
-beforeAll(async () => {
-  upstream = await startUpstream();
-  proxy = await startTestProxy(upstream.url);
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
+const stack = proxyBeforeAll();
 
 describe('multipart as busboy, formidable and undici read it, or refused', () => {
   it(`${VARIANTS} generated variants (seed ${SEED}): nothing a parser extracts goes unscanned`, async () => {
@@ -28,7 +18,7 @@ describe('multipart as busboy, formidable and undici read it, or refused', () =>
     const disagreements: string[] = [];
     for (let i = 0; i < VARIANTS; i += 1) {
       const variant = generateVariant(random);
-      const verdict = await judge(proxy, upstream, variant);
+      const verdict = await judge(stack.proxy, stack.upstream, variant);
       outcomes[verdict.outcome] += 1;
       if (verdict.leaked || verdict.unscanned.length > 0) disagreements.push(`#${i} ${variant.traits.join(' ')}: ${JSON.stringify(verdict)}`);
     }

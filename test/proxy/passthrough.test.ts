@@ -1,26 +1,17 @@
 // Everything that is not an upload passes through byte for byte and is not buffered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'node:http';
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
-import { LARGE_DOWNLOAD_CHUNK, LARGE_DOWNLOAD_CHUNKS, patternBytes, sha256, startUpstream, type Upstream } from './upstream.js';
-import { startTestProxy, type TestProxy } from './start.js';
+import { LARGE_DOWNLOAD_CHUNK, LARGE_DOWNLOAD_CHUNKS, patternBytes, sha256 } from './upstream.js';
+import { proxyBeforeAll, startTestProxy } from './start.js';
 
-let upstream: Upstream;
-let proxy: TestProxy;
 
-beforeAll(async () => {
-  upstream = await startUpstream();
-  proxy = await startTestProxy(upstream.url);
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
+const stack = proxyBeforeAll();
 
 describe('passthrough', () => {
   it('returns a binary response byte for byte, with its headers', async () => {
-    const response = await fetch(`${proxy.url}/binary`);
+    const response = await fetch(`${stack.proxy.url}/binary`);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-upstream')).toBe('yes');
     expect(response.headers.get('content-length')).toBe('1000003');
@@ -28,33 +19,33 @@ describe('passthrough', () => {
   });
 
   it('passes request headers and query strings on unchanged', async () => {
-    const response = await fetch(`${proxy.url}/echo?q=a%20b&x=1`, { headers: { 'x-custom': 'kept' } });
+    const response = await fetch(`${stack.proxy.url}/echo?q=a%20b&x=1`, { headers: { 'x-custom': 'kept' } });
     expect(response.headers.get('x-echo-header')).toBe('kept');
-    expect(upstream.received.at(-1)?.url).toBe('/echo?q=a%20b&x=1');
+    expect(stack.upstream.received.at(-1)?.url).toBe('/echo?q=a%20b&x=1');
   });
 
   it('keeps the Host the browser used, or sends the portal\'s own with changeOrigin', async () => {
-    expect((await fetch(`${proxy.url}/host`)).headers.get('x-echo-host')).toBe(new URL(proxy.url).host);
-    const renaming = await startTestProxy(upstream.url, { changeOrigin: true });
+    expect((await fetch(`${stack.proxy.url}/host`)).headers.get('x-echo-host')).toBe(new URL(stack.proxy.url).host);
+    const renaming = await startTestProxy(stack.upstream.url, { changeOrigin: true });
     try {
-      expect((await fetch(`${renaming.url}/host`)).headers.get('x-echo-host')).toBe(new URL(upstream.url).host);
+      expect((await fetch(`${renaming.url}/host`)).headers.get('x-echo-host')).toBe(new URL(stack.upstream.url).host);
     } finally {
       await renaming.close();
     }
   });
 
   it('streams a chunked response as chunked', async () => {
-    const response = await fetch(`${proxy.url}/chunked`);
+    const response = await fetch(`${stack.proxy.url}/chunked`);
     expect(response.headers.get('transfer-encoding')).toBe('chunked');
     expect(await response.text()).toBe('part 0\npart 1\npart 2\npart 3\npart 4\n');
   });
 
   it('streams a response: the client reads the first chunk before the upstream sends the rest', async () => {
-    const response = await fetch(`${proxy.url}/gate`);
+    const response = await fetch(`${stack.proxy.url}/gate`);
     const reader = response.body!.getReader();
     const first = await reader.read();
     expect(Buffer.from(first.value!).toString()).toBe('first chunk;');
-    upstream.openGate();
+    stack.upstream.openGate();
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString();
     expect(rest).toBe('the rest');
@@ -63,7 +54,7 @@ describe('passthrough', () => {
   it('passes a 50 MB streamed download through intact', async () => {
     const expected = createHash('sha256');
     for (let i = 0; i < LARGE_DOWNLOAD_CHUNKS; i += 1) expected.update(LARGE_DOWNLOAD_CHUNK);
-    const response = await fetch(`${proxy.url}/large`);
+    const response = await fetch(`${stack.proxy.url}/large`);
     const actual = createHash('sha256');
     let size = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -76,11 +67,11 @@ describe('passthrough', () => {
 
   it('keeps connections alive on both sides', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const before = upstream.connections;
+    const before = stack.upstream.connections;
     const clientSockets = new Set<unknown>();
     for (let i = 0; i < 20; i += 1) {
       await new Promise<void>((resolve, reject) => {
-        const req = request(`${proxy.url}/ping-${i}`, { agent }, (res) => {
+        const req = request(`${stack.proxy.url}/ping-${i}`, { agent }, (res) => {
           clientSockets.add(res.socket);
           res.resume().on('end', resolve);
         });
@@ -89,11 +80,11 @@ describe('passthrough', () => {
     }
     agent.destroy();
     expect(clientSockets.size).toBe(1);
-    expect(upstream.connections - before).toBeLessThanOrEqual(1);
+    expect(stack.upstream.connections - before).toBeLessThanOrEqual(1);
   });
 
   it('passes a WebSocket through in both directions', async () => {
-    const socket = new WebSocket(`${proxy.url.replace('http', 'ws')}/ws`);
+    const socket = new WebSocket(`${stack.proxy.url.replace('http', 'ws')}/ws`);
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const binary = patternBytes(70_000);
     const replies: Buffer[] = [];
@@ -112,19 +103,19 @@ describe('passthrough', () => {
   });
 
   it('serves /healthz and /metrics itself', async () => {
-    const health = await fetch(`${proxy.url}/healthz`);
+    const health = await fetch(`${stack.proxy.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', scanWorkers: 2 });
-    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.proxy.url}/metrics`)).text();
     expect(metrics).toMatch(/export_guard_requests_total\{outcome="forwarded",status="200"\} \d+/);
     expect(metrics).toContain('# TYPE export_guard_scan_seconds histogram');
-    expect(upstream.received.some((r) => r.url === '/healthz' || r.url === '/metrics')).toBe(false);
+    expect(stack.upstream.received.some((r) => r.url === '/healthz' || r.url === '/metrics')).toBe(false);
   });
 
   it('keeps the approval API prefix for itself: nothing under it reaches the upstream', async () => {
-    const response = await fetch(`${proxy.url}/__export-guard/api/me`);
+    const response = await fetch(`${stack.proxy.url}/__export-guard/api/me`);
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(((await response.json()) as { error: string }).error).toBeTruthy();
-    expect(upstream.received.some((r) => r.url.startsWith('/__export-guard'))).toBe(false);
+    expect(stack.upstream.received.some((r) => r.url.startsWith('/__export-guard'))).toBe(false);
   });
 });

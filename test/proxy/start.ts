@@ -1,7 +1,9 @@
 // Starts the real proxy in front of a given upstream, with a silent log the test can read.
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../proxy/config.js';
 import { startProxy, type ProxyOptions, type RunningProxy } from '../../proxy/server.js';
 import { createLogger } from '../../proxy/log.js';
+import { startUpstream, type Upstream } from './upstream.js';
 
 export interface TestProxy extends RunningProxy {
   logLines: string[];
@@ -14,4 +16,18 @@ export async function startTestProxy(target: string, config: Record<string, unkn
     ...options,
   });
   return { ...proxy, logLines };
+}
+
+/** A recording upstream with the proxy in front of it, shared by a test file: started before its tests, closed after. */
+export function proxyBeforeAll(): { readonly upstream: Upstream; readonly proxy: TestProxy } {
+  const stack = {} as { upstream: Upstream; proxy: TestProxy };
+  beforeAll(async () => {
+    stack.upstream = await startUpstream();
+    stack.proxy = await startTestProxy(stack.upstream.url);
+  });
+  afterAll(async () => {
+    await stack.proxy?.close();
+    await stack.upstream?.close();
+  });
+  return stack;
 }

@@ -142,7 +142,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
 
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
 
-  const relayWebSocket = webSocketRelay({ target: config.target, changeOrigin: config.changeOrigin, scan: (bytes) => pool.scan(bytes), events, log, maxMessageBytes: policy.limits.maxFileBytes });
+  const relayWebSocket = webSocketRelay({ target: config.target, changeOrigin: config.changeOrigin, identify: (req) => fourEyes.identifyHandshake(req), scan: (bytes) => pool.scan(bytes), events, log, maxMessageBytes: policy.limits.maxFileBytes });
   const upgraded = new Set<Socket>();
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     upgraded.add(socket);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { HEADERS } from '../shared/api.js';
+import type { UserInfo } from '../shared/api.js';
 import type { Verdict } from '../shared/detector/types.js';
 import type { ProxyEvents } from './events.js';
 import type { Logger } from './log.js';
@@ -20,6 +20,8 @@ export interface WebSocketRelayDeps {
   target: URL;
   /** Send the portal its own host name, as config.changeOrigin does for HTTP. */
   changeOrigin: boolean;
+  /** Who opened the socket; takes the proxy's own headers (token, a forged SSO header) off the handshake. */
+  identify(req: IncomingMessage): UserInfo | undefined;
   scan(bytes: Uint8Array): Promise<Verdict>;
   events: ProxyEvents;
   log: Logger;
@@ -29,10 +31,11 @@ export interface WebSocketRelayDeps {
 
 const POLICY_VIOLATION = 1008;
 /** Headers of the client's handshake that belong to that handshake, not to the portal's. */
-const HANDSHAKE_HEADERS = ['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', HEADERS.token];
+const HANDSHAKE_HEADERS = ['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol'];
 
 export function webSocketRelay(deps: WebSocketRelayDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
+    const user = deps.identify(req);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HANDSHAKE_HEADERS.includes(name)));
     if (deps.changeOrigin) delete headers.host;
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
@@ -48,12 +51,12 @@ export function webSocketRelay(deps: WebSocketRelayDeps): (req: IncomingMessage,
     upstream.once('open', () => {
       // The client gets the subprotocol the portal chose.
       const server = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes, perMessageDeflate: false, handleProtocols: () => upstream.protocol || false });
-      server.handleUpgrade(req, socket, head, (client) => relay(client, upstream, req, deps));
+      server.handleUpgrade(req, socket, head, (client) => relay(client, upstream, req, user, deps));
     });
   };
 }
 
-function relay(client: WebSocket, upstream: WebSocket, req: IncomingMessage, deps: WebSocketRelayDeps): void {
+function relay(client: WebSocket, upstream: WebSocket, req: IncomingMessage, user: UserInfo | undefined, deps: WebSocketRelayDeps): void {
   const requestId = randomUUID();
   let checked: Promise<void> = Promise.resolve();
   let refused = false;
@@ -67,7 +70,7 @@ function relay(client: WebSocket, upstream: WebSocket, req: IncomingMessage, dep
       refused = true;
       for (const verdict of blocked) {
         deps.events.emit('upload-blocked', {
-          requestId, user: undefined, method: 'WEBSOCKET', path: new URL(req.url ?? '/', 'http://proxy.invalid').pathname, fileName: 'websocket message', location: 'websocket',
+          requestId, user: user?.id, method: 'WEBSOCKET', path: new URL(req.url ?? '/', 'http://proxy.invalid').pathname, fileName: 'websocket message', location: 'websocket',
           size: bytes.byteLength, sha256: verdict.sha256, kind: verdict.kind, reasonCodes: [...new Set(verdict.reasons.map((r) => r.code))],
           columns: [...new Set(verdict.findings.map((f) => f.header).filter((h) => h !== ''))],
         });

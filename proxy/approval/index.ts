@@ -1,5 +1,7 @@
 // The four-eyes feature as the proxy sees it: two pipeline steps, the API handler and the
 // metrics, built from the config's identity, approval and store sections.
+import type { IncomingMessage } from 'node:http';
+import type { UserInfo } from '../../shared/api.js';
 import type { Verdict } from '../../shared/detector/types.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { AttachmentLedger } from '../attachments.js';
@@ -35,6 +37,8 @@ export interface FourEyesDeps {
 
 export interface FourEyes {
   identify: Step;
+  /** The identify step for a WebSocket handshake, which has no response to carry a context. */
+  identifyHandshake(req: IncomingMessage): UserInfo | undefined;
   requireApproval: Step;
   api: ApiHandler;
   store: Store;
@@ -72,6 +76,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
 
   return {
     identify: identifyStep(directory),
+    identifyHandshake: (req) => directory.identify(req),
     requireApproval: requireApprovalStep({ approvals, rule: config.approval, store }),
     api: createApiHandler({ directory, approvals, store, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
     store,

@@ -63,6 +63,19 @@ export class UserDirectory {
     return this.users.filter((u) => u.team === team && u.roles.includes('approver')).map(publicInfo);
   }
 
+  /**
+   * Who sent the request, with the headers only the proxy may read taken off it: the token is the
+   * proxy's credential (the portal never needs it), and an SSO header that did not come from the
+   * gateway is a forgery the portal might trust. Every request and WebSocket handshake passes here.
+   */
+  identify(req: IncomingMessage): UserInfo | undefined {
+    const user = this.authenticate(req);
+    delete req.headers[HEADERS.token];
+    const forged = this.forgedSsoHeader(req);
+    if (forged) delete req.headers[forged];
+    return user;
+  }
+
   authenticate(req: IncomingMessage): UserInfo | undefined {
     const token = req.headers[HEADERS.token];
     if (typeof token === 'string' && token !== '') return this.byToken(token);
@@ -74,7 +87,7 @@ export class UserDirectory {
   }
 
   /** The SSO header's name when the request carries it from an address that is not the gateway's. */
-  forgedSsoHeader(req: IncomingMessage): string | undefined {
+  private forgedSsoHeader(req: IncomingMessage): string | undefined {
     const header = this.config.ssoHeader?.toLowerCase();
     return header !== undefined && req.headers[header] !== undefined && !this.fromSsoGateway(req) ? header : undefined;
   }

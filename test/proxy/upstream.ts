@@ -16,6 +16,8 @@ export interface Received {
 export interface Upstream {
   url: string;
   received: Received[];
+  /** The headers of each WebSocket handshake the upstream accepted. */
+  handshakes: IncomingHttpHeaders[];
   /** TCP connections the upstream accepted: keep-alive means few. */
   connections: number;
   /** Bytes the upstream read off all its connections, complete requests or not. */
@@ -100,7 +102,11 @@ export async function startUpstream(): Promise<Upstream> {
   });
 
   const wss = new WebSocketServer({ server, path: '/ws' });
-  wss.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
+  const handshakes: IncomingHttpHeaders[] = [];
+  wss.on('connection', (socket, req) => {
+    handshakes.push(req.headers);
+    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+  });
 
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -108,6 +114,7 @@ export async function startUpstream(): Promise<Upstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    handshakes,
     get connections() {
       return state.connections;
     },

@@ -65,4 +65,20 @@ describe('WebSocket messages', () => {
       expect(blocked.at(-1)).toMatchObject({ location: 'websocket', method: 'WEBSOCKET' });
     }, 60_000);
   }
+
+  it('take the proxy token and an SSO header from an untrusted address off the handshake', async () => {
+    // The gateway is elsewhere: a page on this machine naming a user in the SSO header is forging it.
+    const guarded = await startTestProxy(upstream.url, { identity: { ssoHeader: 'X-Remote-User', ssoTrustedSources: ['10.9.9.9'] } });
+    try {
+      const socket = new WebSocket(`${guarded.url.replace('http', 'ws')}/ws`, { headers: { 'x-remote-user': 'chantal', 'x-export-guard-token': 'secret', 'x-kept': 'ja' } });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      socket.close();
+      const handshake = upstream.handshakes.at(-1)!;
+      expect(handshake['x-kept']).toBe('ja');
+      expect(handshake['x-remote-user']).toBeUndefined();
+      expect(handshake['x-export-guard-token']).toBeUndefined();
+    } finally {
+      await guarded.close();
+    }
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ const BADGE_PERIOD_MINUTES = 0.5;
 export function startApprovals(approvalRule: () => Promise<ApprovalRule>): void {
   onPageMessage('approval-needed', async ({ payload }) => {
     const rule = await approvalRule();
-    const route = findSendRoute(rule.sendRoutes, payload.method, payload.path);
+    const route = findSendRoute(rule.sendRoutes, payload.method, payload.path, rule.routeMatching);
     const facts = route && readSendFacts(route, payload.body);
     // Not a send the rule can read: the proxy judges it (and refuses it if it must).
     if (!facts || 'error' in facts) return { needed: false };

@@ -39,7 +39,7 @@ export class Approvals {
   }
 
   async request(sender: UserInfo, payload: SendPayload): Promise<ApprovalRecord | Refusal> {
-    const route = findSendRoute(this.deps.rule.sendRoutes, payload.method, payload.path);
+    const route = findSendRoute(this.deps.rule.sendRoutes, payload.method, payload.path, this.deps.rule.routeMatching);
     if (!route) return { status: 400, error: 'not-a-send-route', message: `${payload.method} ${payload.path.split('?')[0]} is not a send route that needs approval` };
     const facts = readSendFacts(route, payload.body);
     if ('error' in facts) return { status: 400, error: 'malformed-send', message: facts.error };

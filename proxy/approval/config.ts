@@ -2,7 +2,7 @@
 // called from proxy/config.ts's parse. Every error names the field.
 import { resolve } from 'node:path';
 import { DEFAULT_APPROVAL_RULE, type ApprovalRule, type SendRoute } from '../../shared/approval/rule.js';
-import { ConfigError, knownKeys, object, string, strings } from '../config-fields.js';
+import { boolean, ConfigError, knownKeys, object, string, strings } from '../config-fields.js';
 import type { IdentityConfig } from '../identity/directory.js';
 
 /** Firefox gives an add-on a random origin per profile; this entry admits any Firefox add-on's origin. */
@@ -21,9 +21,11 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
   const identity = object(sections.identity ?? {}, 'config.identity');
   knownKeys(identity, ['usersFile', 'ssoHeader', 'ssoTrustedSources', 'extensionOrigins'], 'config.identity');
   const approval = object(sections.approval ?? {}, 'config.approval');
-  knownKeys(approval, ['sendRoutes', 'methodOverride', 'threshold', 'validMinutes'], 'config.approval');
+  knownKeys(approval, ['sendRoutes', 'routeMatching', 'methodOverride', 'threshold', 'validMinutes'], 'config.approval');
   const store = object(sections.store ?? {}, 'config.store');
   knownKeys(store, ['sqlite'], 'config.store');
+  const routeMatching = object(approval.routeMatching ?? {}, 'config.approval.routeMatching');
+  knownKeys(routeMatching, ['ignorePathParameters', 'ignoreFormatSuffixes'], 'config.approval.routeMatching');
   const methodOverride = object(approval.methodOverride ?? {}, 'config.approval.methodOverride');
   knownKeys(methodOverride, ['headers', 'fields'], 'config.approval.methodOverride');
   const threshold = object(approval.threshold ?? {}, 'config.approval.threshold');
@@ -43,6 +45,10 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
     extensionOrigins,
     approval: {
       sendRoutes: approval.sendRoutes === undefined ? defaults.sendRoutes : sendRoutes(approval.sendRoutes),
+      routeMatching: {
+        ignorePathParameters: boolean(routeMatching.ignorePathParameters ?? defaults.routeMatching.ignorePathParameters, 'config.approval.routeMatching.ignorePathParameters'),
+        ignoreFormatSuffixes: boolean(routeMatching.ignoreFormatSuffixes ?? defaults.routeMatching.ignoreFormatSuffixes, 'config.approval.routeMatching.ignoreFormatSuffixes'),
+      },
       methodOverride: {
         headers: methodOverride.headers === undefined ? defaults.methodOverride.headers : strings(methodOverride.headers, 'config.approval.methodOverride.headers').map((h) => h.toLowerCase()),
         fields: methodOverride.fields === undefined ? defaults.methodOverride.fields : strings(methodOverride.fields, 'config.approval.methodOverride.fields'),

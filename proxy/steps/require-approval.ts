@@ -32,7 +32,7 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
     // The forwarded target (normalise-target), not a parsed URL: '//api/messages' must not parse into another path.
     const target = ctx.req.url ?? '/';
     const route = requestMethods(ctx.req, ctx.url, ctx.content, rule.methodOverride)
-      .map((candidate) => findSendRoute(rule.sendRoutes, candidate, target))
+      .map((candidate) => findSendRoute(rule.sendRoutes, candidate, target, rule.routeMatching))
       .find((found) => found !== undefined);
     if (!route) return 'continue';
     const body = ctx.body ?? Buffer.alloc(0);

@@ -29,6 +29,17 @@ export interface MethodOverride {
   fields: string[];
 }
 
+/**
+ * What the portal's router ignores when it picks a route. Ignoring too much only costs an approval
+ * check on a request that was no send; ignoring too little lets a send past, so both default to on.
+ */
+export interface RouteMatching {
+  /** Servlet containers drop ';name=value' (';jsessionid=...') from every path segment. */
+  ignorePathParameters: boolean;
+  /** Spring (suffix pattern matching) and Rails route '/x.json' as '/x'. */
+  ignoreFormatSuffixes: boolean;
+}
+
 export interface ApprovalRule {
   sendRoutes: SendRoute[];
   /** A request naming another method here is matched against the send routes as that method too. */
@@ -41,6 +52,7 @@ export interface ApprovalRule {
 export const DEFAULT_APPROVAL_RULE: ApprovalRule = {
   // The demo portal's send route; an office config names its own portal's.
   sendRoutes: [{ method: 'POST', path: '/api/messages', recipients: 'recipientIds', attachments: 'attachmentIds', subject: 'subject', body: 'body' }],
+  routeMatching: { ignorePathParameters: true, ignoreFormatSuffixes: true },
   // The agency's own limit was 100 recipients "for system stability"; five of the nine leaks went past it.
   methodOverride: { headers: ['x-http-method-override', 'x-http-method', 'x-method-override'], fields: ['_method'] },
   threshold: { minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 100 },
@@ -58,19 +70,19 @@ export interface SendFacts {
 /**
  * Matches a request target against the send routes the way a lenient server would route it:
  * the absolute form ('http://portal/api/messages'), doubled slashes, dot segments,
- * percent-encoding (also twice over), path parameters (';jsessionid=...'), a format suffix
- * ('.json'), a trailing slash or other letter case must not let a send slip past as "another"
- * path. Matching too much only costs an approval check; matching too little skips one.
+ * percent-encoding (also twice over), a trailing slash or other letter case, and where the portal's
+ * router ignores them path parameters (';jsessionid=...') and format suffixes ('.json'), must not
+ * let a send slip past as "another" path.
  */
-export function findSendRoute(routes: readonly SendRoute[], method: string, target: string): SendRoute | undefined {
-  const path = canonicalPath(target);
-  return routes.find((r) => r.method.toUpperCase() === method.toUpperCase() && canonicalPath(r.path) === path);
+export function findSendRoute(routes: readonly SendRoute[], method: string, target: string, matching: RouteMatching = DEFAULT_APPROVAL_RULE.routeMatching): SendRoute | undefined {
+  const path = canonicalPath(target, matching);
+  return routes.find((r) => r.method.toUpperCase() === method.toUpperCase() && canonicalPath(r.path, matching) === path);
 }
 
 /** Percent-decoding rounds: a server behind another server may decode once more. */
 const DECODE_ROUNDS = 3;
 
-function canonicalPath(target: string): string {
+function canonicalPath(target: string, matching: RouteMatching): string {
   let path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*/i, '').split(/[?#]/)[0]!;
   for (let round = 0; round < DECODE_ROUNDS; round += 1) {
     try {
@@ -82,10 +94,11 @@ function canonicalPath(target: string): string {
       break;
     }
   }
-  // Servlet containers drop ';name=value' from every segment; Spring and Rails route '/x.json' as '/x'.
-  path = path.replace(/\\/g, '/').replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/');
-  path = new URL(path, 'http://site.invalid').pathname;
-  return path.replace(/\/+$/, '').replace(/\.[a-z0-9]+$/i, '').replace(/\/+$/, '').toLowerCase() || '/';
+  path = path.replace(/\\/g, '/');
+  if (matching.ignorePathParameters) path = path.replace(/;[^/]*/g, '');
+  path = new URL(path.replace(/\/{2,}/g, '/'), 'http://site.invalid').pathname.replace(/\/+$/, '');
+  if (matching.ignoreFormatSuffixes) path = path.replace(/\.[a-z0-9]+$/i, '').replace(/\/+$/, '');
+  return path.toLowerCase() || '/';
 }
 
 /** Reads the facts of a send, or says why the body is not a send this rule can judge. */

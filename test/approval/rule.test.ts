@@ -44,6 +44,16 @@ describe('approval rule', () => {
     expect(findSendRoute(sendRoutes, 'POST', '/api/messages-archive')).toBeUndefined();
   });
 
+  it("keeps path parameters and format suffixes significant where the portal's router does", () => {
+    const strict = { ignorePathParameters: false, ignoreFormatSuffixes: false };
+    // An Express portal serves '/api/messages.json' as a route of its own, or not at all.
+    expect(findSendRoute(sendRoutes, 'POST', '/api/messages.json', strict)).toBeUndefined();
+    expect(findSendRoute(sendRoutes, 'POST', '/api/messages;jsessionid=0F3C2A', strict)).toBeUndefined();
+    expect(findSendRoute(sendRoutes, 'POST', '/API//messages/', strict)).toBe(route);
+    expect(findSendRoute(sendRoutes, 'POST', '/api/messages.json', { ...strict, ignoreFormatSuffixes: true })).toBe(route);
+    expect(findSendRoute(sendRoutes, 'POST', '/api;v=2/messages', { ...strict, ignorePathParameters: true })).toBe(route);
+  });
+
   it('binds an approval to sender, method, target and every body byte', () => {
     const base = payloadHash('anna', 'POST', '/api/messages', '{"a":1}');
     expect(payloadHash('anna', 'post', '/api/messages', new TextEncoder().encode('{"a":1}'))).toBe(base);

@@ -201,6 +201,8 @@ export interface ApprovalRequiredError extends ApiError {
   error: 'approval-required';
   /** Why the presented approval (if any) was not accepted: missing, not-found, wrong-sender, ... */
   detail: string;
+  /** Names of the colleagues who may approve; `nl` and `en` say how. */
+  approvers: string[];
   howTo: {
     create: string;
     header: string;

@@ -29,7 +29,7 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
   const methodOverride = object(approval.methodOverride ?? {}, 'config.approval.methodOverride');
   knownKeys(methodOverride, ['headers', 'fields'], 'config.approval.methodOverride');
   const threshold = object(approval.threshold ?? {}, 'config.approval.threshold');
-  knownKeys(threshold, ['minRecipientsWithAttachment', 'maxRecipientsWithoutApproval'], 'config.approval.threshold');
+  knownKeys(threshold, ['minRecipientsWithAttachment', 'maxRecipientsWithoutApproval', 'windowHours'], 'config.approval.threshold');
   const defaults = DEFAULT_APPROVAL_RULE;
 
   const extensionOrigins = strings(identity.extensionOrigins ?? [], 'config.identity.extensionOrigins');
@@ -56,8 +56,9 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
       threshold: {
         minRecipientsWithAttachment: count(threshold.minRecipientsWithAttachment ?? defaults.threshold.minRecipientsWithAttachment, 'config.approval.threshold.minRecipientsWithAttachment'),
         maxRecipientsWithoutApproval: count(threshold.maxRecipientsWithoutApproval ?? defaults.threshold.maxRecipientsWithoutApproval, 'config.approval.threshold.maxRecipientsWithoutApproval'),
+        windowHours: positive(threshold.windowHours ?? defaults.threshold.windowHours, 'config.approval.threshold.windowHours', 'hours'),
       },
-      validMinutes: positive(approval.validMinutes ?? defaults.validMinutes, 'config.approval.validMinutes'),
+      validMinutes: positive(approval.validMinutes ?? defaults.validMinutes, 'config.approval.validMinutes', 'minutes'),
     },
     storePath: store.sqlite === undefined ? ':memory:' : resolve(baseDir, string(store.sqlite, 'config.store.sqlite')),
   };
@@ -88,7 +89,7 @@ function count(value: unknown, field: string): number {
   return value;
 }
 
-function positive(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !(value > 0)) throw new ConfigError(`${field}: expected a number of minutes above 0, got ${JSON.stringify(value)}`);
+function positive(value: unknown, field: string, unit: 'minutes' | 'hours'): number {
+  if (typeof value !== 'number' || !(value > 0)) throw new ConfigError(`${field}: expected a number of ${unit} above 0, got ${JSON.stringify(value)}`);
   return value;
 }

@@ -19,6 +19,7 @@ import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { Approvals } from './approvals.js';
 import { attachmentChecker } from './attachment-check.js';
+import { BulkSends } from './bulk-sends.js';
 import type { FourEyesConfig } from './config.js';
 
 /** Expiries are also swept on every approval call; this catches the quiet hours. */
@@ -77,7 +78,13 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
   return {
     identify: identifyStep(directory),
     identifyHandshake: (req) => directory.identify(req),
-    requireApproval: requireApprovalStep({ approvals, rule: config.approval, store }),
+    requireApproval: requireApprovalStep({
+      approvals,
+      rule: config.approval,
+      store,
+      bulkSends: new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await deps.ledger.get(id))?.sha256 }),
+      approversOf: (team) => directory.approversOf(team),
+    }),
     api: createApiHandler({ directory, approvals, store, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
     store,
     close: async () => {

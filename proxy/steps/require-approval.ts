@@ -1,18 +1,23 @@
 // The four-eyes step: a send at or above the threshold goes upstream only with a valid approval
 // in the x-export-guard-approval header, which it then uses up. Every send on a send route is
-// audited, passed or refused.
-import { HEADERS, ROUTES, type ApprovalRequiredError } from '../../shared/api.js';
+// audited, passed or refused. A send below the threshold still counts toward the bulk send it is
+// part of (proxy/approval/bulk-sends.ts), so splitting one does not get past the rule.
+import { HEADERS, ROUTES, type ApprovalRequiredError, type UserInfo } from '../../shared/api.js';
 import { approvalNeededBecause, findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/approval/rule.js';
 import type { Step } from '../pipeline.js';
 import type { Store } from '../store/types.js';
 import { sendEvent, type Approvals, type SendCheck } from '../approval/approvals.js';
-import { sendJson } from '../respond.js';
+import type { BulkSends } from '../approval/bulk-sends.js';
+import { howToApprove } from '../approval/how-to-approve.js';
+import { refuse, sendJson, type Refusal } from '../respond.js';
 import { requestMethods } from '../request/method-override.js';
 
 export interface RequireApprovalDeps {
   approvals: Approvals;
   rule: ApprovalRule;
   store: Store;
+  bulkSends: BulkSends;
+  approversOf: (team: string) => UserInfo[];
 }
 
 const EXPLAIN: Record<Exclude<SendCheck, 'ok'>, { nl: string; en: string }> = {
@@ -26,7 +31,7 @@ const EXPLAIN: Record<Exclude<SendCheck, 'ok'>, { nl: string; en: string }> = {
   'already-used': { nl: 'Deze goedkeuring is al gebruikt.', en: 'This approval was used already.' },
 };
 
-export function requireApprovalStep({ approvals, rule, store }: RequireApprovalDeps): Step {
+export function requireApprovalStep({ approvals, rule, store, bulkSends, approversOf }: RequireApprovalDeps): Step {
   return async (ctx) => {
     const method = ctx.req.method ?? '';
     // The forwarded target (normalise-target), not a parsed URL: '//api/messages' must not parse into another path.
@@ -43,7 +48,7 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
       sendJson(ctx.res, 400, { error: 'malformed-send', message: facts.error });
       return 'handled';
     }
-    const because = approvalNeededBecause(facts, rule.threshold);
+    const because = approvalNeededBecause(facts, rule.threshold) ?? (await bulkSends.count(ctx.user, facts));
     if (!because) {
       await store.appendAudit(sendEvent('send-passed', new Date(), ctx.user, method, route.path, facts));
       return 'continue';
@@ -52,17 +57,24 @@ export function requireApprovalStep({ approvals, rule, store }: RequireApprovalD
     const check: SendCheck = !ctx.user
       ? 'missing'
       : await approvals.useForSend(ctx.user, typeof approvalId === 'string' ? approvalId : undefined, method, target, route.path, body, facts);
-    if (check === 'ok') return 'continue';
+    if (check === 'ok') {
+      await bulkSends.countApproved(ctx.user!, facts, approvalId as string);
+      return 'continue';
+    }
     const detail = ctx.user ? check : 'unauthenticated';
     await store.appendAudit(sendEvent('send-refused', new Date(), ctx.user, method, route.path, facts, undefined, `approval-${detail}`));
-    const refusal: ApprovalRequiredError = {
+    const how = howToApprove(ctx.user, approversOf);
+    const refusal: ApprovalRequiredError & Refusal = {
       error: 'approval-required',
       detail,
       message: `${because}: ${EXPLAIN[check].en}`,
-      ...EXPLAIN[check],
+      nl: `${EXPLAIN[check].nl} ${how.nl}`,
+      en: `${EXPLAIN[check].en} ${how.en}`,
+      approvers: how.approvers,
       howTo: { create: `POST ${ROUTES.approvals}`, header: HEADERS.approval },
     };
-    sendJson(ctx.res, 428, refusal);
+    // A browser without the extension gets a page a person can read; the extension and programs get JSON.
+    refuse(ctx.req, ctx.res, 428, refusal);
     return 'handled';
   };
 }

@@ -1,10 +1,11 @@
 // The embedded store: one SQLite file (WAL), written in transactions that take the write lock
 // first, so two proxies sharing the file still chain audit entries one after another.
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { APPROVAL_STATES, type ApprovalState } from '../../shared/api.js';
 import { chainEntry } from '../audit/chain.js';
 import type { AuditEntry, AuditEvent } from '../audit/entry.js';
-import type { ApprovalFilter, ApprovalRecord, Decision, Store } from './types.js';
+import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, Decision, Store } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS approvals (
@@ -28,6 +29,17 @@ CREATE TABLE IF NOT EXISTS audit (
   hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS reported_events (event_id TEXT PRIMARY KEY);
+-- One row per recipient of a counted send and bulk key; recipient is a keyed fingerprint, never the id.
+CREATE TABLE IF NOT EXISTS bulk_sends (
+  sender TEXT NOT NULL,
+  bulk TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  at TEXT NOT NULL,
+  approval_id TEXT
+);
+CREATE INDEX IF NOT EXISTS bulk_sends_by_bulk ON bulk_sends (sender, bulk, at);
+CREATE INDEX IF NOT EXISTS bulk_sends_by_time ON bulk_sends (at);
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 `;
 
 interface AuditRow {
@@ -65,6 +77,13 @@ export class SqliteStore implements Store {
       due: prepare("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= ?"),
       counts: prepare('SELECT state, COUNT(*) AS n FROM approvals GROUP BY state'),
       saveApproval: prepare('UPDATE approvals SET state = ?, expires_at = ?, record = ? WHERE id = ?'),
+      pruneBulkSends: prepare('DELETE FROM bulk_sends WHERE at < ?'),
+      bulkRecipients: prepare(
+        'SELECT recipient, MAX(approval_id IS NOT NULL) AS covered FROM bulk_sends WHERE sender = ? AND bulk = ? AND at >= ? GROUP BY recipient',
+      ),
+      insertBulkSend: prepare('INSERT INTO bulk_sends (sender, bulk, recipient, at, approval_id) VALUES (?, ?, ?, ?, ?)'),
+      insertSecret: prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)'),
+      secret: prepare('SELECT value FROM secrets WHERE name = ?'),
       insertEventId: prepare('INSERT OR IGNORE INTO reported_events (event_id) VALUES (?)'),
       auditAll: prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position'),
       auditLast: prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position DESC LIMIT 1'),
@@ -137,6 +156,31 @@ export class SqliteStore implements Store {
     const rows = this.sql.counts.all() as { state: ApprovalState; n: number }[];
     for (const { state, n } of rows) counts[state] = n;
     return counts;
+  }
+
+  async countSend(send: CountedSend): Promise<BulkOverThreshold | undefined> {
+    return this.db
+      .transaction(() => {
+        this.sql.pruneBulkSends.run(send.since);
+        if (!send.approvalId) {
+          for (const { key, threshold } of send.bulks) {
+            const earlier = this.sql.bulkRecipients.all(send.sender, key, send.since) as { recipient: string; covered: number }[];
+            const covered = new Set(earlier.filter((row) => row.covered).map((row) => row.recipient));
+            const total = new Set([...earlier.map((row) => row.recipient), ...send.recipients]).size;
+            if (total >= threshold && send.recipients.some((r) => !covered.has(r))) return { key, total, threshold };
+          }
+        }
+        for (const { key } of send.bulks) {
+          for (const recipient of send.recipients) this.sql.insertBulkSend.run(send.sender, key, recipient, send.at, send.approvalId ?? null);
+        }
+        return undefined;
+      })
+      .immediate();
+  }
+
+  async fingerprintSecret(): Promise<Buffer> {
+    this.sql.insertSecret.run('recipient-fingerprint', randomBytes(32));
+    return (this.sql.secret.get('recipient-fingerprint') as { value: Buffer }).value;
   }
 
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {

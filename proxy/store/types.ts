@@ -31,6 +31,27 @@ export interface Decision {
   expiresAt: string;
 }
 
+/** One send counted toward the bulk sends it belongs to (proxy/approval/bulk-sends.ts). */
+export interface CountedSend {
+  sender: string;
+  /** What makes sends one bulk send (an attachment's SHA-256, the subject and body), each with its threshold. */
+  bulks: { key: string; threshold: number }[];
+  /** Keyed fingerprints of the recipients, never their ids. */
+  recipients: string[];
+  at: string;
+  /** Sends before this moment no longer count. */
+  since: string;
+  /** The approval the send carries: its recipients are covered, and it is counted whatever the totals. */
+  approvalId?: string;
+}
+
+/** The bulk send a count would take over its threshold, with the distinct recipients it would then have. */
+export interface BulkOverThreshold {
+  key: string;
+  total: number;
+  threshold: number;
+}
+
 export interface Store {
   createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
@@ -43,6 +64,19 @@ export interface Store {
   /** Moves pending and granted approvals past their expiry to 'expired', auditing each. */
   expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]>;
   countByState(): Promise<Record<ApprovalState, number>>;
+  /**
+   * Atomically (across every proxy sharing the store): the bulk send this send would take to its
+   * threshold with a recipient no approval covers, or else counts the send and returns undefined.
+   * A send carrying an approval is always counted.
+   */
+  countSend(send: CountedSend): Promise<BulkOverThreshold | undefined>;
+  /** The store's own secret for recipient fingerprints, made once and shared by every proxy using the store. */
+  fingerprintSecret(): Promise<Buffer>;
+  appendAudit(event: AuditEvent): Promise<AuditEntry>;
+  /** Appends the event unless its id was recorded before; false for a redelivery. */
+  appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean>;
+  /** In the order they were stored, which `audit verify` checks. */
+  auditEntries(): Promise<AuditEntry[]>;
   appendAudit(event: AuditEvent): Promise<AuditEntry>;
   /** Appends the event unless its id was recorded before; false for a redelivery. */
   appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean>;

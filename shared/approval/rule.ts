@@ -19,6 +19,11 @@ export interface ApprovalThreshold {
   minRecipientsWithAttachment: number;
   /** A send to more than this many recipients needs approval, attachment or not. */
   maxRecipientsWithoutApproval: number;
+  /**
+   * Sends of the same attachment (or the same subject and body) by one sender within this many
+   * hours count as one bulk send: splitting it into small sends does not get past the limits above.
+   */
+  windowHours: number;
 }
 
 /** Where a framework lets a request stand for another method (Rails, Laravel, Express's method-override, ...). */
@@ -55,13 +60,15 @@ export const DEFAULT_APPROVAL_RULE: ApprovalRule = {
   routeMatching: { ignorePathParameters: true, ignoreFormatSuffixes: true },
   // The agency's own limit was 100 recipients "for system stability"; five of the nine leaks went past it.
   methodOverride: { headers: ['x-http-method-override', 'x-http-method', 'x-method-override'], fields: ['_method'] },
-  threshold: { minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 100 },
+  threshold: { minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 100, windowHours: 24 },
   validMinutes: 30,
 };
 
 /** What a send says, read from its JSON body. */
 export interface SendFacts {
   recipientCount: number;
+  /** The distinct recipients: a string or number entry as itself, any other entry as its JSON text. */
+  recipientIds: string[];
   attachmentIds: string[];
   subject: string;
   body: string;
@@ -115,8 +122,10 @@ export function readSendFacts(route: SendRoute, bodyText: string): SendFacts | {
   if (!Array.isArray(attachments) || !attachments.every((a) => typeof a === 'string' || typeof a === 'number')) {
     return { error: `'${route.attachments}' must be a list of attachment ids` };
   }
+  const distinct = [...new Set(recipients.map((r) => JSON.stringify(r)))];
   return {
-    recipientCount: new Set(recipients.map((r) => JSON.stringify(r))).size,
+    recipientCount: distinct.length,
+    recipientIds: distinct.map((json) => (/^"|^-?\d/.test(json) ? String(JSON.parse(json)) : json)),
     attachmentIds: attachments.map(String),
     subject: textAt(json, route.subject),
     body: textAt(json, route.body),

@@ -27,7 +27,7 @@ describe('four-eyes config', () => {
     );
     expect(config.identity).toEqual({ usersFile: '/etc/eg/users.json', ssoHeader: 'x-remote-user', ssoTrustedSources: ['10.0.0.5'] });
     expect(config.approval.sendRoutes[0]).toMatchObject({ method: 'POST', path: '/werkmap/groepsbericht', recipients: 'bericht.ontvangers' });
-    expect(config.approval.threshold).toEqual({ minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 50 });
+    expect(config.approval.threshold).toEqual({ minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 50, windowHours: 24 });
     expect(config.approval.routeMatching).toEqual({ ignorePathParameters: true, ignoreFormatSuffixes: false });
     expect(config.storePath).toBe('/etc/eg/state/eg.db');
   });
@@ -36,6 +36,7 @@ describe('four-eyes config', () => {
     expect(() => parseFourEyesConfig({ approval: { treshold: {} } }, '/')).toThrow('config.approval.treshold: unknown field');
     expect(() => parseFourEyesConfig({ approval: { sendRoutes: [{ method: 'POST', path: 'api/messages', recipients: 'r', attachments: 'a' }] } }, '/')).toThrow('config.approval.sendRoutes[0].path');
     expect(() => parseFourEyesConfig({ approval: { threshold: { minRecipientsWithAttachment: 0 } } }, '/')).toThrow('config.approval.threshold.minRecipientsWithAttachment');
+    expect(() => parseFourEyesConfig({ approval: { threshold: { windowHours: 0 } } }, '/')).toThrow('config.approval.threshold.windowHours: expected a number of hours above 0');
     expect(() => parseFourEyesConfig({ approval: { validMinutes: -1 } }, '/')).toThrow('config.approval.validMinutes');
     expect(() => parseFourEyesConfig({ approval: { routeMatching: { ignoreFormatSuffixes: 'no' } } }, '/')).toThrow('config.approval.routeMatching.ignoreFormatSuffixes');
     expect(() => parseFourEyesConfig({ identity: { extensionOrigins: ['https://intranet.example'] } }, '/')).toThrow("'https://intranet.example' is not chrome-extension://ID");

@@ -35,6 +35,8 @@ export interface Harness {
   audit(): Promise<AuditEntry[]>;
   /** Starts the proxy again on the same database and users file. */
   restart(): Promise<void>;
+  /** Starts another proxy sharing the database and users file, as a second proxy of the office does; closed by close(). */
+  another(): Promise<TestProxy>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startHarness(approval: Record<string, unknown> = {}): Prom
   });
   const portal = await startPortal({ jobSeekers: 300 });
   const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN], ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'] }, store: { sqlite: dbPath }, approval };
+  const others: TestProxy[] = [];
   const harness: Harness = {
     dir,
     dbPath,
@@ -71,7 +74,13 @@ export async function startHarness(approval: Record<string, unknown> = {}): Prom
       harness.proxy = await startTestProxy(portal.url, config);
       harness.proxy.logLines.unshift(...logLines);
     },
+    async another() {
+      const other = await startTestProxy(portal.url, config);
+      others.push(other);
+      return other;
+    },
     async close() {
+      for (const other of others) await other.close();
       await harness.proxy.close();
       await portal.close();
       rmSync(dir, { recursive: true, force: true });
@@ -85,20 +94,20 @@ export function portalSession(h: Harness): Promise<string> {
   return portalLogin(h.proxy.url, 'Anna de Vries');
 }
 
-export async function upload(h: Harness, session: string, user: string, name: string, content: string | Uint8Array): Promise<Response> {
+export async function upload(h: Harness, session: string, user: string, name: string, content: string | Uint8Array, via = h.proxy.url): Promise<Response> {
   const form = new FormData();
   form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
-  return fetch(`${h.proxy.url}/api/attachments`, { method: 'POST', headers: { cookie: session, [HEADERS.token]: h.tokens[user]! }, body: form });
+  return fetch(`${via}/api/attachments`, { method: 'POST', headers: { cookie: session, [HEADERS.token]: h.tokens[user]! }, body: form });
 }
 
 export function sendBody(recipientIds: string[], attachmentIds: string[], subject = 'Uitnodiging banenmarkt'): string {
   return JSON.stringify({ recipientIds, subject, body: 'Graag tot dinsdag.', attachmentIds });
 }
 
-export async function send(h: Harness, session: string, user: string, body: string, approvalId?: string): Promise<Response> {
+export async function send(h: Harness, session: string, user: string, body: string, approvalId?: string, via = h.proxy.url): Promise<Response> {
   const headers: Record<string, string> = { cookie: session, 'content-type': 'application/json', [HEADERS.token]: h.tokens[user]! };
   if (approvalId) headers[HEADERS.approval] = approvalId;
-  return fetch(`${h.proxy.url}/api/messages`, { method: 'POST', headers, body });
+  return fetch(`${via}/api/messages`, { method: 'POST', headers, body });
 }
 
 /** Calls the proxy's API as the extension does: its origin, the user's token. */

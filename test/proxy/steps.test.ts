@@ -17,6 +17,7 @@ import { requireApprovalStep } from '../../proxy/steps/require-approval.js';
 import { forwardStep } from '../../proxy/steps/forward.js';
 import { UserDirectory } from '../../proxy/identity/directory.js';
 import { Approvals } from '../../proxy/approval/approvals.js';
+import { BulkSends } from '../../proxy/approval/bulk-sends.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { ProxyEvents } from '../../proxy/events.js';
 import { Registry } from '../../proxy/ops/metrics.js';
@@ -142,11 +143,13 @@ describe('scan files', () => {
   });
 });
 
+const bulkSends = (store: SqliteStore) => new BulkSends({ store, threshold: DEFAULT_APPROVAL_RULE.threshold, attachmentSha256: async () => undefined });
+
 describe('require approval', () => {
   it('matches a send whose method is overridden, and refuses it without approval (428)', async () => {
     const store = new SqliteStore(':memory:');
     const approvals = new Approvals({ store, rule: DEFAULT_APPROVAL_RULE, checkAttachment: async () => { throw new Error('not reached'); }, approversOf: () => [] });
-    const step = requireApprovalStep({ approvals, rule: DEFAULT_APPROVAL_RULE, store });
+    const step = requireApprovalStep({ approvals, rule: DEFAULT_APPROVAL_RULE, store, bulkSends: bulkSends(store), approversOf: () => [] });
     const send = Buffer.from(JSON.stringify({ recipientIds: ['a', 'b', 'c'], attachmentIds: ['up-1'] }));
     const overridden = stubContext({ method: 'PUT', url: '/api/messages', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     overridden.ctx.body = overridden.ctx.content = send;
@@ -156,6 +159,25 @@ describe('require approval', () => {
     const plain = stubContext({ method: 'PUT', url: '/api/messages' });
     plain.ctx.body = plain.ctx.content = send;
     expect(await step(plain.ctx)).toBe('continue');
+    await store.close();
+  });
+
+  it('refuses a single-recipient send that takes the same attachment to the threshold (428), with who can approve', async () => {
+    const store = new SqliteStore(':memory:');
+    const approvals = new Approvals({ store, rule: DEFAULT_APPROVAL_RULE, checkAttachment: async () => { throw new Error('not reached'); }, approversOf: () => [] });
+    const carla = { id: 'carla', name: 'Carla Bakker', team: 'A', roles: ['approver' as const] };
+    const step = requireApprovalStep({ approvals, rule: DEFAULT_APPROVAL_RULE, store, bulkSends: bulkSends(store), approversOf: () => [carla] });
+    const sendTo = async (recipient: string) => {
+      const stub = stubContext({ method: 'POST', url: '/api/messages' });
+      stub.ctx.user = { id: 'anna', name: 'Anna', team: 'A', roles: ['caseworker'] };
+      stub.ctx.body = stub.ctx.content = Buffer.from(JSON.stringify({ recipientIds: [recipient], attachmentIds: ['up-1'] }));
+      return { result: await step(stub.ctx), answer: stub.answer };
+    };
+    expect((await sendTo('a')).result).toBe('continue');
+    const second = await sendTo('b');
+    expect(second.result).toBe('handled');
+    expect(second.answer()).toMatchObject({ status: 428 });
+    expect(JSON.parse(second.answer().body)).toMatchObject({ approvers: ['Carla Bakker'], nl: expect.stringContaining('Carla Bakker') });
     await store.close();
   });
 });

@@ -1,0 +1,42 @@
+// `npm run bench widgets`: the whole widget matrix of issue 12 (every widget x mode x input/drop x
+// with the extension/proxy only, an export and a harmless workbook each), as a table of what
+// reached the portal. npm test runs a sample of it (test/widgets/widgets.e2e.test.ts).
+// WIDGETS=uppy-tus,flow and GUARDS=proxy narrow it down.
+import { caseName, EXPECTED, startWidgetStack, type Case, type Guard, type Outcome, type Payload } from '../test/widgets/matrix.js';
+import { WIDGETS } from '../test/widgets/widgets.js';
+
+function cell(outcome: Outcome): string {
+  const bytes = outcome.bytesAtUpstream > 0 ? ` ${outcome.bytesAtUpstream} B` : '';
+  return `${outcome.result}${bytes}`;
+}
+
+export async function run(): Promise<void> {
+  const only = process.env.WIDGETS?.split(',');
+  const guards = (process.env.GUARDS?.split(',') ?? ['extension', 'proxy']) as Guard[];
+  const cases: Case[] = WIDGETS.filter((widget) => !only || only.includes(widget.name)).flatMap((widget) =>
+    widget.modes.flatMap((mode) => (['input', 'drop'] as const).flatMap((via) => guards.map((guard) => ({ widget, mode, via, guard })))),
+  );
+  const stack = await startWidgetStack(guards);
+  const rows: string[][] = [];
+  const misses: string[] = [];
+  try {
+    for (const test of cases) {
+      const row = [test.widget.name, test.mode, test.via, test.guard];
+      for (const payload of ['export', 'harmless'] as Payload[]) {
+        const outcome = await stack.run(test, payload);
+        row.push(cell(outcome));
+        if (outcome.result !== EXPECTED[payload]) misses.push(`${caseName(test)}, ${payload}: ${outcome.result}: ${outcome.detail}`);
+      }
+      rows.push(row);
+      console.log(row.join('  '));
+    }
+  } finally {
+    await stack.close();
+  }
+  const header = ['widget', 'mode', 'via', 'guard', 'export (stopped)', 'harmless (arrived)'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((text, i) => text.padEnd(widths[i]!)).join(' | ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}`);
+  const held = rows.length * 2 - misses.length;
+  console.log(`\n${held} of ${rows.length * 2} hold as issue 12 demands${misses.length ? ':\n' : ''}${misses.map((miss) => `  ${miss}`).join('\n')}`);
+}

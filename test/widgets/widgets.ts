@@ -1,0 +1,151 @@
+// The upload widgets portals use, each set up as its documentation's basic example does, with
+// where the test picks a file (its file input) and where it drops one. The page script reports the
+// widget's own verdict through done('success' | 'error', detail) (window.__eg).
+//
+// Modes: 'whole' is the widget's defaults (one request for the widgets that chunk only when asked;
+// resumable.js, flow.js and tus chunk at their default size); 'default-chunks' turns chunking on at
+// the widget's default chunk size where that is a separate switch; 'chunked' uses SMALL_CHUNK, so
+// both test files span several chunks.
+export type Mode = 'whole' | 'default-chunks' | 'chunked';
+
+export const SMALL_CHUNK = 256 * 1024;
+
+export interface Widget {
+  name: string;
+  /** Files under node_modules/ the page loads, in order ('uppy.js' is the portal's bundle of Uppy). */
+  scripts: string[];
+  styles: string[];
+  /** The page's markup for the widget. */
+  html: string;
+  modes: Mode[];
+  /** Page script; CHUNK is the chunk size in bytes for 'chunked', null otherwise, MODE the mode. */
+  init: string;
+  /** The file input a user's file choice goes through. */
+  input: string;
+  dropZone: string;
+}
+
+export const WIDGETS: readonly Widget[] = [
+  {
+    name: 'uppy-xhr',
+    scripts: ['uppy.js'],
+    styles: ['@uppy/core/dist/style.min.css', '@uppy/dashboard/dist/style.min.css'],
+    html: '<div id="widget"></div>',
+    modes: ['whole'],
+    init: `
+      const { Uppy, Dashboard, XHRUpload } = window.UppyKit;
+      const uppy = new Uppy({ autoProceed: true })
+        .use(Dashboard, { inline: true, target: '#widget', height: 300 })
+        .use(XHRUpload, { endpoint: '/upload/form' });
+      uppy.on('upload-success', () => done('success'));
+      uppy.on('upload-error', (file, error) => done('error', error && error.message));`,
+    input: 'input.uppy-Dashboard-input',
+    dropZone: '.uppy-Dashboard-inner',
+  },
+  {
+    name: 'uppy-tus',
+    scripts: ['uppy.js'],
+    styles: ['@uppy/core/dist/style.min.css', '@uppy/dashboard/dist/style.min.css'],
+    html: '<div id="widget"></div>',
+    modes: ['whole', 'chunked'],
+    init: `
+      const { Uppy, Dashboard, Tus } = window.UppyKit;
+      const uppy = new Uppy({ autoProceed: true })
+        .use(Dashboard, { inline: true, target: '#widget', height: 300 })
+        .use(Tus, CHUNK ? { endpoint: '/files/', chunkSize: CHUNK } : { endpoint: '/files/' });
+      uppy.on('upload-success', () => done('success'));
+      uppy.on('upload-error', (file, error) => done('error', error && error.message));`,
+    input: 'input.uppy-Dashboard-input',
+    dropZone: '.uppy-Dashboard-inner',
+  },
+  {
+    name: 'filepond',
+    scripts: ['filepond/dist/filepond.min.js'],
+    styles: ['filepond/dist/filepond.min.css'],
+    html: '<input type="file" class="filepond" name="filepond">',
+    modes: ['whole', 'default-chunks', 'chunked'],
+    init: `
+      const pond = FilePond.create(document.querySelector('input.filepond'), Object.assign(
+        { server: '/upload/filepond', credits: false },
+        MODE === 'whole' ? {} : { chunkUploads: true, chunkForce: true },
+        CHUNK ? { chunkSize: CHUNK } : {},
+      ));
+      pond.on('processfile', (error) => error ? done('error', error.main + ' ' + (error.body || '')) : done('success'));
+      pond.on('error', (error) => done('error', error && (error.main + ' ' + (error.body || ''))));`,
+    input: 'input.filepond--browser',
+    dropZone: '.filepond--drop-label',
+  },
+  {
+    name: 'dropzone',
+    scripts: ['dropzone/dist/dropzone-min.js'],
+    styles: ['dropzone/dist/dropzone.css'],
+    html: '<form id="widget" class="dropzone" action="/upload/form"></form>',
+    modes: ['whole', 'default-chunks', 'chunked'],
+    init: `
+      Dropzone.autoDiscover = false;
+      const zone = new Dropzone('#widget', Object.assign(
+        { url: '/upload/form' },
+        MODE === 'whole' ? {} : { chunking: true, forceChunking: true },
+        CHUNK ? { chunkSize: CHUNK } : {},
+      ));
+      zone.on('success', () => done('success'));
+      zone.on('error', (file, message) => done('error', typeof message === 'string' ? message : JSON.stringify(message)));`,
+    input: 'input.dz-hidden-input',
+    dropZone: '#widget',
+  },
+  {
+    name: 'resumable',
+    scripts: ['resumablejs/resumable.js'],
+    styles: [],
+    html: '<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen <button id="browse">Kies een bestand</button></div>',
+    modes: ['whole', 'chunked'],
+    init: `
+      const r = new Resumable(Object.assign({ target: '/upload/resumable' }, CHUNK ? { chunkSize: CHUNK } : {}));
+      r.assignBrowse(document.getElementById('browse'));
+      r.assignDrop(document.getElementById('widget'));
+      r.on('fileAdded', () => r.upload());
+      r.on('fileSuccess', () => done('success'));
+      r.on('fileError', (file, message) => done('error', message));`,
+    input: '#browse input[type=file]',
+    dropZone: '#widget',
+  },
+  {
+    name: 'flow',
+    scripts: ['@flowjs/flow.js/dist/flow.js'],
+    styles: [],
+    html: '<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen <button id="browse">Kies een bestand</button></div>',
+    modes: ['whole', 'chunked'],
+    init: `
+      const flow = new Flow(Object.assign({ target: '/upload/flow' }, CHUNK ? { chunkSize: CHUNK } : {}));
+      flow.assignBrowse(document.getElementById('browse'));
+      flow.assignDrop(document.getElementById('widget'));
+      flow.on('filesSubmitted', () => flow.upload());
+      flow.on('fileSuccess', () => done('success'));
+      flow.on('fileError', (file, message) => done('error', message));`,
+    input: '#browse input[type=file]',
+    dropZone: '#widget',
+  },
+  {
+    name: 'jquery-file-upload',
+    scripts: ['jquery/dist/jquery.min.js', 'blueimp-file-upload/js/vendor/jquery.ui.widget.js', 'blueimp-file-upload/js/jquery.iframe-transport.js', 'blueimp-file-upload/js/jquery.fileupload.js'],
+    styles: [],
+    html: '<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen <input id="fileupload" type="file" name="files[]"></div>',
+    modes: ['whole', 'chunked'],
+    init: `
+      $('#fileupload').fileupload(Object.assign({
+        url: '/upload/form',
+        dataType: 'json',
+        dropZone: $('#widget'),
+        done: () => done('success'),
+        fail: (e, data) => done('error', data.errorThrown || data.textStatus),
+      }, CHUNK ? { maxChunkSize: CHUNK } : {}));`,
+    input: '#fileupload',
+    dropZone: '#widget',
+  },
+];
+
+export function widgetNamed(name: string): Widget {
+  const widget = WIDGETS.find((w) => w.name === name);
+  if (!widget) throw new Error(`no widget named ${name}`);
+  return widget;
+}

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { boolean, ConfigError, integer, knownKeys, object, string } from './config-fields.js';
+import { parseAuditConfig, type AuditConfig } from './audit/config.js';
 import type { LogLevel } from './log.js';
 
 export { ConfigError };
@@ -44,6 +45,8 @@ export interface ProxyConfig {
   /** How long a shutdown waits for in-flight requests before cutting them off. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** The audit key and checkpoints (proxy/audit/config.ts). */
+  audit: AuditConfig;
   features: Partial<Record<FeatureSection, unknown>>;
   /** Directory that relative paths in feature sections resolve against. */
   baseDir: string;
@@ -51,7 +54,7 @@ export interface ProxyConfig {
 
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', ...FEATURE_SECTIONS];
+const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', ...FEATURE_SECTIONS];
 
 export const USAGE = `usage: export-guard proxy [--config FILE] [--target URL] [--listen HOST:PORT]
 
@@ -177,6 +180,7 @@ export function parseConfig(raw: Record<string, unknown>, baseDir: string): Prox
     },
     shutdownGraceMs: integer(raw.shutdownGraceMs ?? 10_000, 'config.shutdownGraceMs', 0, 600_000),
     logLevel,
+    audit: parseAuditConfig(raw.audit, baseDir),
     features,
     baseDir,
   };

@@ -24,6 +24,8 @@ import { sendJson } from './respond.js';
 import { webSocketRelay } from './websocket.js';
 import { startFourEyes } from './approval/index.js';
 import { parseFourEyesConfig } from './approval/config.js';
+import { readAuditKeyFile } from './audit/key.js';
+import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
 
 /** Extra margin over the policy's maxScanMs for starting a parse and posting the verdict back. */
 const SCAN_DEADLINE_MARGIN_MS = 2_000;
@@ -63,7 +65,15 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   metrics.gauge('export_guard_requests_in_flight', 'Requests being handled.', () => inFlight);
   const bodies = new BodyBudget(config.uploads.maxBufferedBytes);
   metrics.gauge('export_guard_buffered_body_bytes', 'Bytes of request bodies held for scanning.', () => bodies.held);
-  const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log });
+  const auditKey = config.audit.keyFile === undefined ? undefined : readAuditKeyFile(config.audit.keyFile, 'config.audit.keyFile');
+  const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain });
+  let checkpoints: CheckpointWriter | undefined;
+  try {
+    if (auditKey && config.audit.checkpoints) checkpoints = await startCheckpoints(config.audit.checkpoints, auditKey, fourEyes.store, log);
+  } catch (error) {
+    await fourEyes.close();
+    throw error;
+  }
   const apiHandler = options.apiHandler ?? fourEyes.api;
   const tls = config.tls && { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) };
   // Started last of what can fail, so that a failed start leaves no worker threads behind.
@@ -155,6 +165,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   } catch (error) {
     await pool.close();
+    await checkpoints?.close();
     await fourEyes.close();
     throw error;
   }
@@ -176,6 +187,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     await closed;
     clearTimeout(deadline);
     await pool.close();
+    await checkpoints?.close();
     await fourEyes.close();
     proxy.close();
     agent.destroy();

@@ -34,6 +34,8 @@ export interface FourEyesDeps {
   log: Logger;
   /** A store shared with other proxies; by default the config's SQLite file. */
   store?: Store;
+  /** HMAC key that seals the audit entries the default store writes (proxy/audit/key.ts). */
+  auditChainKey?: Buffer;
 }
 
 export interface FourEyes {
@@ -47,7 +49,7 @@ export interface FourEyes {
 }
 
 export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps): Promise<FourEyes> {
-  const store = deps.store ?? new SqliteStore(config.storePath);
+  const store = deps.store ?? new SqliteStore(config.storePath, deps.auditChainKey);
   if (config.storePath === ':memory:' && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
   const directory = new UserDirectory(config.identity);
 

@@ -12,7 +12,8 @@ export type AuditType =
   | 'send-refused'
   | 'false-block-reported'
   | 'exception-granted'
-  | 'exception-used';
+  | 'exception-used'
+  | 'audit-verified';
 
 export interface AuditFacts {
   /** User id of whoever caused the entry ('' when unknown, e.g. an unauthenticated send). */
@@ -39,6 +40,13 @@ export interface AuditFacts {
   why?: string;
   allowedAt?: string;
   expiresAt?: string;
+  /** For a verification of the log: intact or broken, and the kinds of break found (in reasonCodes). */
+  result?: 'intact' | 'broken';
+  /** Entries the verification read. */
+  entries?: number;
+  /** The newest checkpoint it was checked against: when it was written and the entries it names. */
+  checkpointAt?: string;
+  checkpointCount?: number;
 }
 
 export interface AuditEvent {
@@ -50,7 +58,9 @@ export interface AuditEvent {
 
 export interface AuditEntry extends AuditEvent {
   seq: number;
-  /** SHA-256 of the previous entry ('0' x 64 for the first). */
+  /** The previous entry's hash ('0' x 64 for the first). */
   prevHash: string;
+  /** SHA-256 (version 1) or HMAC-SHA-256 under the audit key (version 2) over the entry and prevHash. */
   hash: string;
+  version: 1 | 2;
 }

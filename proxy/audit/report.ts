@@ -27,6 +27,19 @@ export interface GrantedException {
   uses: number;
 }
 
+/** The newest `audit verify` run recorded in the log, and what it was checked against. */
+export interface LastVerification {
+  at: string;
+  by: string;
+  result: 'intact' | 'broken';
+  entries: number;
+  /** The kinds of break found (edited, truncated, rewritten, ...). */
+  problems: string[];
+  /** The newest signed checkpoint it was checked against, if any. */
+  checkpointAt?: string;
+  checkpointCount?: number;
+}
+
 export interface AuditReport {
   since?: string;
   entries: number;
@@ -34,6 +47,8 @@ export interface AuditReport {
   lastAt?: string;
   /** The log's newest entry as SEQ:HASH, to note down for a later `audit verify --head`. */
   head?: string;
+  /** Whatever the period: the newest verification of the whole log. */
+  lastVerified?: LastVerification;
   /** Blocked uploads per ISO week and reason code; a block with two reasons counts for each. */
   blocksPerWeek: { week: string; reason: string; proxy: number; extension: number }[];
   blocks: { total: number; proxy: number; extension: number };
@@ -61,6 +76,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     firstAt: chosen[0]?.at,
     lastAt: chosen[chosen.length - 1]?.at,
     head: entries.length > 0 ? `${entries[entries.length - 1]!.seq}:${entries[entries.length - 1]!.hash}` : undefined,
+    lastVerified: lastVerification(entries),
     blocksPerWeek: [],
     blocks: { total: 0, proxy: 0, extension: 0 },
     approvals: { requested: 0, approved: 0, rejected: 0, expired: 0, used: 0 },
@@ -145,6 +161,21 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
   return report;
 }
 
+function lastVerification(entries: readonly AuditEntry[]): LastVerification | undefined {
+  const entry = entries.findLast((e) => e.type === 'audit-verified');
+  if (!entry) return undefined;
+  const { user, result, reasonCodes, checkpointAt, checkpointCount } = entry.facts;
+  return { at: entry.at, by: user, result: result ?? 'broken', entries: entry.facts.entries ?? 0, problems: reasonCodes ?? [], ...(checkpointAt ? { checkpointAt, checkpointCount } : {}) };
+}
+
+/** One line: when, by whom, the outcome and against which checkpoint. */
+function verificationText(v: LastVerification | undefined): string {
+  if (!v) return 'never (run `export-guard audit verify --config FILE`)';
+  const outcome = v.result === 'intact' ? 'intact' : `BROKEN (${v.problems.join(', ')})`;
+  const against = v.checkpointAt ? `against the signed checkpoint of ${v.checkpointAt} (${v.checkpointCount} entries)` : 'without checkpoints (a cut-back tail could not be seen)';
+  return `${v.at} by ${v.by}: ${outcome}, ${v.entries} entries, ${against}`;
+}
+
 export function formatReport(report: AuditReport, format: 'text' | 'json' | 'csv'): string {
   if (format === 'json') return JSON.stringify(report, null, 2);
   if (format === 'csv') return toCsv(report);
@@ -156,6 +187,7 @@ function toText(r: AuditReport): string {
     'export-guard audit report',
     `period: ${r.since ? `since ${r.since.slice(0, 10)}` : 'whole log'}${r.firstAt ? ` (entries ${r.firstAt} .. ${r.lastAt})` : ''}, ${r.entries} entries`,
     `log head (note it; \`audit verify --head\` checks it later): ${r.head ?? 'empty log'}`,
+    `last verified: ${verificationText(r.lastVerified)}`,
     '',
     `Blocked uploads: ${r.blocks.total} (proxy ${r.blocks.proxy}, extension ${r.blocks.extension})`,
     ...r.blocksPerWeek.map((w) => `  ${w.week}  ${w.reason.padEnd(32)} proxy ${String(w.proxy).padStart(4)}  extension ${String(w.extension).padStart(4)}`),
@@ -179,7 +211,7 @@ function toText(r: AuditReport): string {
 }
 
 function toCsv(r: AuditReport): string {
-  const rows: (string | number)[][] = [['section', 'week', 'key', 'value'], ['log', '', 'head', r.head ?? '']];
+  const rows: (string | number)[][] = [['section', 'week', 'key', 'value'], ['log', '', 'head', r.head ?? ''], ['log', '', 'last verified', r.lastVerified ? verificationText(r.lastVerified) : '']];
   for (const w of r.blocksPerWeek) {
     rows.push(['blocks', w.week, `${w.reason} proxy`, w.proxy], ['blocks', w.week, `${w.reason} extension`, w.extension]);
   }

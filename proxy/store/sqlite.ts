@@ -49,13 +49,15 @@ interface AuditRow {
   facts: string;
   prev_hash: string;
   hash: string;
+  version: 1 | 2;
 }
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql;
 
-  constructor(path: string) {
+  /** chainKey: the audit key's HMAC key (proxy/audit/key.ts); without it entries are sealed with plain SHA-256. */
+  constructor(path: string, private readonly chainKey?: Buffer) {
     try {
       this.db = new Database(path);
     } catch (error) {
@@ -65,6 +67,9 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Logs written before entries carried a version are version 1 (plain SHA-256) throughout.
+    const auditColumns = this.db.pragma('table_info(audit)') as { name: string }[];
+    if (!auditColumns.some((c) => c.name === 'version')) this.db.exec('ALTER TABLE audit ADD COLUMN version INTEGER NOT NULL DEFAULT 1');
     const prepare = (sql: string) => this.db.prepare(sql);
     this.sql = {
       insertApproval: prepare('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -85,9 +90,10 @@ export class SqliteStore implements Store {
       insertSecret: prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)'),
       secret: prepare('SELECT value FROM secrets WHERE name = ?'),
       insertEventId: prepare('INSERT OR IGNORE INTO reported_events (event_id) VALUES (?)'),
-      auditAll: prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position'),
-      auditLast: prepare('SELECT seq, at, type, facts, prev_hash, hash FROM audit ORDER BY position DESC LIMIT 1'),
-      insertAudit: prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+      auditAll: prepare('SELECT seq, at, type, facts, prev_hash, hash, version FROM audit ORDER BY position'),
+      auditLast: prepare('SELECT seq, at, type, facts, prev_hash, hash, version FROM audit ORDER BY position DESC LIMIT 1'),
+      auditCount: prepare('SELECT COUNT(*) AS n FROM audit'),
+      insertAudit: prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash, version) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
   }
 
@@ -203,6 +209,15 @@ export class SqliteStore implements Store {
     return rows.map(toEntry);
   }
 
+  async auditHead(): Promise<{ count: number; head?: AuditEntry }> {
+    return this.db
+      .transaction(() => {
+        const last = this.sql.auditLast.get() as AuditRow | undefined;
+        return { count: (this.sql.auditCount.get() as { n: number }).n, head: last && toEntry(last) };
+      })
+      .deferred();
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
@@ -223,12 +238,12 @@ export class SqliteStore implements Store {
     const last = this.sql.auditLast.get() as
       | AuditRow
       | undefined;
-    const entry = chainEntry(last && toEntry(last), event);
-    this.sql.insertAudit.run(entry.seq, entry.at, entry.type, JSON.stringify(entry.facts), entry.prevHash, entry.hash);
+    const entry = chainEntry(last && toEntry(last), event, this.chainKey);
+    this.sql.insertAudit.run(entry.seq, entry.at, entry.type, JSON.stringify(entry.facts), entry.prevHash, entry.hash, entry.version);
     return entry;
   }
 }
 
 function toEntry(row: AuditRow): AuditEntry {
-  return { seq: row.seq, at: row.at, type: row.type as AuditEntry['type'], facts: JSON.parse(row.facts), prevHash: row.prev_hash, hash: row.hash };
+  return { seq: row.seq, at: row.at, type: row.type as AuditEntry['type'], facts: JSON.parse(row.facts), prevHash: row.prev_hash, hash: row.hash, version: row.version };
 }

@@ -77,10 +77,7 @@ export interface Store {
   appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean>;
   /** In the order they were stored, which `audit verify` checks. */
   auditEntries(): Promise<AuditEntry[]>;
-  appendAudit(event: AuditEvent): Promise<AuditEntry>;
-  /** Appends the event unless its id was recorded before; false for a redelivery. */
-  appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean>;
-  /** In the order they were stored, which `audit verify` checks. */
-  auditEntries(): Promise<AuditEntry[]>;
+  /** How many entries are stored and the newest one, read together: what a checkpoint signs. */
+  auditHead(): Promise<{ count: number; head?: AuditEntry }>;
   close(): Promise<void>;
 }

@@ -5,7 +5,8 @@ import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { boolean, ConfigError, integer, knownKeys, object, string } from './config-fields.js';
+import { parseArgs } from 'node:util';
+import { boolean, ConfigError, failingAs, integer, knownKeys, object, string } from './config-fields.js';
 import { parseAuditConfig, type AuditConfig } from './audit/config.js';
 import type { LogLevel } from './log.js';
 
@@ -98,20 +99,16 @@ function checkReadable(config: ProxyConfig): void {
   }
 }
 
+/** The flags, read as the other commands read theirs (node:util parseArgs, so --listen=HOST:PORT works too). */
 function parseFlags(argv: readonly string[]): Partial<Record<'config' | 'target' | 'listen' | 'policy', string>> {
-  const flags: Partial<Record<'config' | 'target' | 'listen' | 'policy', string>> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const name = flag.replace(/^--/, '');
-    if (name !== 'config' && name !== 'target' && name !== 'listen' && name !== 'policy') {
-      throw new ConfigError(`unknown option '${flag}'\n\n${USAGE}`);
-    }
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new ConfigError(`option '${flag}' needs a value`);
-    flags[name] = value;
-    i += 1;
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: { config: { type: 'string' }, target: { type: 'string' }, listen: { type: 'string' }, policy: { type: 'string' } },
+    }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
   }
-  return flags;
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
@@ -131,6 +128,10 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
 
 /** Validates a parsed config object; relative paths resolve against baseDir. */
 export function parseConfig(raw: Record<string, unknown>, baseDir: string): ProxyConfig {
+  return failingAs((message) => new ConfigError(message), () => configFields(raw, baseDir));
+}
+
+function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfig {
   knownKeys(raw, TOP_LEVEL, 'config');
   const path = (value: unknown, field: string) => resolve(baseDir, string(value, field));
 

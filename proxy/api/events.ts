@@ -3,7 +3,8 @@
 // queue: the eventId makes each count once.
 import { ATTACH_VIA, type BlockedUploadEvent, type EventResponse, type UserInfo } from '../../shared/api.js';
 import type { Store } from '../store/types.js';
-import { BadRequest } from './json.js';
+import { integer, isoTime, oneOf, sha256Hex, string, strings, text } from '../config-fields.js';
+import { parseBody } from './json.js';
 import type { Answer } from './approvals.js';
 
 export async function recordBlockedUpload(store: Store, user: UserInfo, input: unknown): Promise<Answer> {
@@ -27,23 +28,17 @@ export async function recordBlockedUpload(store: Store, user: UserInfo, input: u
 }
 
 function parseEvent(input: unknown): BlockedUploadEvent {
-  const e = input as Partial<Record<keyof BlockedUploadEvent, unknown>> | null;
-  const fail = (message: string): never => {
-    throw new BadRequest(400, 'malformed-event', message);
-  };
-  if (e === null || typeof e !== 'object') fail('expected a BlockedUploadEvent object');
-  if (e!.source !== 'extension') fail("'source' must be 'extension'");
-  for (const field of ['site', 'fileName', 'sha256', 'kind', 'eventId'] as const) {
-    if (typeof e![field] !== 'string') fail(`'${field}' must be a string`);
-  }
-  if (!(ATTACH_VIA as readonly unknown[]).includes(e!.via)) fail(`'via' must be one of ${ATTACH_VIA.join(', ')}`);
-  if (!/^[0-9a-f]{64}$/.test(e!.sha256 as string)) fail("'sha256' must be 64 hex digits");
-  if (typeof e!.size !== 'number' || !Number.isFinite(e!.size) || e!.size < 0) fail("'size' must be a number of bytes");
-  for (const field of ['reasonCodes', 'columns'] as const) {
-    const list = e![field];
-    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) fail(`'${field}' must be a list of strings`);
-  }
-  if (typeof e!.at !== 'string' || Number.isNaN(Date.parse(e!.at))) fail("'at' must be an ISO time");
-  if ((e!.eventId as string).length === 0 || (e!.eventId as string).length > 200) fail("'eventId' must be 1 to 200 characters");
-  return { ...(e as BlockedUploadEvent), at: new Date(e!.at as string).toISOString() };
+  return parseBody(input, 'malformed-event', (e) => ({
+    source: oneOf(e.source, 'source', ['extension'] as const),
+    site: text(e.site, 'site'),
+    fileName: text(e.fileName, 'fileName'),
+    via: oneOf(e.via, 'via', ATTACH_VIA),
+    sha256: sha256Hex(e.sha256, 'sha256'),
+    kind: string(e.kind, 'kind'),
+    size: integer(e.size, 'size', 0, Number.MAX_SAFE_INTEGER),
+    reasonCodes: strings(e.reasonCodes, 'reasonCodes'),
+    columns: strings(e.columns, 'columns', text),
+    at: isoTime(e.at, 'at'),
+    eventId: string(e.eventId, 'eventId', { maxLength: 200 }),
+  }));
 }

@@ -11,7 +11,8 @@ import { readReportLink, type ReportedBlock } from '../report-link.js';
 import { escapeHtml, sendPage } from '../respond.js';
 import type { Store } from '../store/types.js';
 import type { Answer } from './approvals.js';
-import { BadRequest } from './json.js';
+import { FieldError, integer, isoTime, matching, oneOf, sha256Hex, string, strings } from '../config-fields.js';
+import { parseBody } from './json.js';
 
 /** POST ROUTES.falseBlocks from the extension; its queue may deliver a report twice, the eventId counts it once. */
 export async function recordFalseBlock(store: Store, user: UserInfo, input: unknown): Promise<Answer> {
@@ -61,23 +62,19 @@ function reportEvent(report: FalseBlockReport, who: { user: string; team?: strin
   };
 }
 
+// Only these fields reach the log: a client cannot smuggle a file name or cell values into it.
 function parseReport(input: unknown): FalseBlockReport {
-  const r = input as Partial<Record<keyof FalseBlockReport, unknown>> | null;
-  const fail = (message: string): never => {
-    throw new BadRequest(400, 'malformed-report', message);
-  };
-  if (r === null || typeof r !== 'object') fail('expected a FalseBlockReport object');
-  if (r!.type !== 'false-block') fail("'type' must be 'false-block'");
-  if (typeof r!.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r!.sha256)) fail("'sha256' must be 64 hex digits");
-  if (typeof r!.kind !== 'string' || !/^[a-z0-9-]{1,40}$/.test(r!.kind)) fail("'kind' must be a file kind such as 'xlsx'");
-  const codes = r!.reasonCodes;
-  if (!Array.isArray(codes) || codes.length > 50 || !codes.every((c) => typeof c === 'string' && /^[a-z0-9-]{1,80}$/.test(c))) {
-    fail("'reasonCodes' must be a list of reason codes");
-  }
-  if (typeof r!.size !== 'number' || !Number.isFinite(r!.size) || r!.size < 0) fail("'size' must be a number of bytes");
-  if (typeof r!.at !== 'string' || Number.isNaN(Date.parse(r!.at))) fail("'at' must be an ISO time");
-  if (typeof r!.eventId !== 'string' || r!.eventId.length === 0 || r!.eventId.length > 200) fail("'eventId' must be 1 to 200 characters");
-  // Only these fields reach the log: a client cannot smuggle a file name or cell values into it.
-  const { type, sha256, kind, reasonCodes, size, at, eventId } = r as FalseBlockReport;
-  return { type, sha256, kind, reasonCodes, size, at: new Date(at).toISOString(), eventId };
+  return parseBody(input, 'malformed-report', (r) => {
+    const reasonCodes = strings(r.reasonCodes, 'reasonCodes', (code, field) => matching(code, field, /^[a-z0-9-]{1,80}$/, 'a reason code'));
+    if (reasonCodes.length > 50) throw new FieldError(`reasonCodes: expected at most 50, got ${reasonCodes.length}`);
+    return {
+      type: oneOf(r.type, 'type', ['false-block'] as const),
+      sha256: sha256Hex(r.sha256, 'sha256'),
+      kind: matching(r.kind, 'kind', /^[a-z0-9-]{1,40}$/, "a file kind such as 'xlsx'"),
+      reasonCodes,
+      size: integer(r.size, 'size', 0, Number.MAX_SAFE_INTEGER),
+      at: isoTime(r.at, 'at'),
+      eventId: string(r.eventId, 'eventId', { maxLength: 200 }),
+    };
+  });
 }

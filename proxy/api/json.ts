@@ -1,5 +1,6 @@
 // JSON request bodies of the proxy's own API: bounded reads, clear 4xx reasons.
 import type { IncomingMessage } from 'node:http';
+import { failingAs, object } from '../config-fields.js';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
@@ -25,4 +26,12 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch (error) {
     throw new BadRequest(400, 'malformed-json', `request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A parsed body checked with the proxy's field validators (proxy/config-fields.ts): a bad field is
+ * a 400 whose `error` is the given code and whose message names the field.
+ */
+export function parseBody<T>(input: unknown, error: string, parse: (body: Record<string, unknown>) => T): T {
+  return failingAs((message) => new BadRequest(400, error, message), () => parse(object(input, 'body')));
 }

@@ -1,5 +1,6 @@
 // The users file: the embedded identity store. JSON, edited with `export-guard users`, never by hand.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { failingAs, FieldError, knownKeys, object, oneOf, sha256Hex, string, strings } from '../config-fields.js';
 import type { Role, UserInfo } from '../../shared/api.js';
 
 export interface UserRecord extends UserInfo {
@@ -22,29 +23,31 @@ export function parseUsersFile(text: string, source: string): UsersFile {
   } catch (error) {
     throw new UsersFileError(`${source}: not valid JSON (${(error as Error).message})`);
   }
-  const users = (data as { users?: unknown })?.users;
-  if (!Array.isArray(users)) throw new UsersFileError(`${source}: expected { "users": [...] }`);
-  const seen = new Set<string>();
-  return {
-    users: users.map((raw, i) => {
-      const user = parseUser(raw, `${source}: users[${i}]`);
-      if (seen.has(user.id)) throw new UsersFileError(`${source}: users[${i}]: duplicate id '${user.id}'`);
-      seen.add(user.id);
-      return user;
-    }),
-  };
+  // Fields are named after the file: '/etc/export-guard/users.json: users[3].team: ...'.
+  return failingAs((message) => new UsersFileError(message), () => {
+    const file = object(data, source);
+    if (!Array.isArray(file.users)) throw new FieldError(`${source}: users: expected a list of users`);
+    const seen = new Set<string>();
+    return {
+      users: file.users.map((raw, i) => {
+        const user = parseUser(raw, `${source}: users[${i}]`);
+        if (seen.has(user.id)) throw new FieldError(`${source}: users[${i}].id: '${user.id}' is already the id of another user`);
+        seen.add(user.id);
+        return user;
+      }),
+    };
+  });
 }
 
-function parseUser(raw: unknown, where: string): UserRecord {
-  const u = raw as Partial<Record<keyof UserRecord, unknown>>;
-  for (const key of ['id', 'name', 'team', 'tokenSha256'] as const) {
-    if (typeof u?.[key] !== 'string' || u[key] === '') throw new UsersFileError(`${where}: '${key}' must be a non-empty string`);
-  }
-  if (!/^[0-9a-f]{64}$/.test(u.tokenSha256 as string)) throw new UsersFileError(`${where}: 'tokenSha256' must be 64 hex digits`);
-  if (!Array.isArray(u.roles) || u.roles.length === 0 || !u.roles.every((r) => ROLES.includes(r as Role))) {
-    throw new UsersFileError(`${where}: 'roles' must be a non-empty list of ${ROLES.join(', ')}`);
-  }
-  return { id: u.id as string, name: u.name as string, team: u.team as string, roles: u.roles as Role[], tokenSha256: u.tokenSha256 as string };
+function parseUser(raw: unknown, at: string): UserRecord {
+  const user = object(raw, at);
+  knownKeys(user, ['id', 'name', 'team', 'roles', 'tokenSha256'], at);
+  const id = string(user.id, `${at}.id`);
+  const name = string(user.name, `${at}.name`);
+  const team = string(user.team, `${at}.team`);
+  const roles = strings(user.roles, `${at}.roles`, (role, field) => oneOf(role, field, ROLES));
+  if (roles.length === 0) throw new FieldError(`${at}.roles: expected at least one of ${ROLES.join(', ')}`);
+  return { id, name, team, roles: roles as Role[], tokenSha256: sha256Hex(user.tokenSha256, `${at}.tokenSha256`) };
 }
 
 export function readUsersFile(path: string): UsersFile {
@@ -56,6 +59,15 @@ export function readUsersFile(path: string): UsersFile {
     throw new UsersFileError(`${path}: ${(error as Error).message}`);
   }
   return parseUsersFile(text, path);
+}
+
+/**
+ * What IT should hear at start about the configured users file: a missing one is read as no users
+ * (so `export-guard users add` can create it), and then nobody can log in or approve.
+ */
+export function missingUsersFileWarning(path: string): string | undefined {
+  if (existsSync(path)) return undefined;
+  return `config.identity.usersFile: '${path}' does not exist, so nobody can log in or approve a bulk send; create it with \`export-guard users add --file ${path} ...\``;
 }
 
 /** Write via a temporary file and rename, so a running proxy never reads half a file. */

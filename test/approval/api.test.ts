@@ -82,7 +82,7 @@ describe('the approval API', () => {
     expect((await api(h, 'anna', 'POST', ROUTES.events, { ...event('e0'), sha256: 'xyz' })).json).toMatchObject({ error: 'malformed-event' });
     expect((await api(h, 'anna', 'POST', ROUTES.events, { ...event('e0'), via: 'email' })).json).toMatchObject({
       error: 'malformed-event',
-      message: "'via' must be one of picker, drop, paste, script",
+      message: 'via: expected one of picker, drop, paste, script, got other text',
     });
   });
 

@@ -74,7 +74,7 @@ describe('users command and directory', () => {
   it('a damaged users file is a clear error, never an empty directory', () => {
     writeFileSync(file, '{"users": [{"id": "x"}]}');
     expect(() => new UserDirectory({ usersFile: file, ssoTrustedSources: [] })).toThrow(UsersFileError);
-    expect(() => new UserDirectory({ usersFile: file, ssoTrustedSources: [] })).toThrow(/users\[0\]: 'name' must be a non-empty string/);
+    expect(() => new UserDirectory({ usersFile: file, ssoTrustedSources: [] })).toThrow(/users\.json: users\[0\]\.name: expected a non-empty string, got nothing/);
   });
 });
 

@@ -48,6 +48,12 @@ describe('proxy config', () => {
     expect(fourEyes.extensionOrigins).toEqual(expect.arrayContaining([EXTENSION_ORIGIN, 'moz-extension://*']));
   });
 
+  it('reads --flag=value as the other commands do', async () => {
+    const config = await loadConfig(['--target=http://127.0.0.1:3001', '--listen=0.0.0.0:8443']);
+    expect(config.target.origin).toBe('http://127.0.0.1:3001');
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8443 });
+  });
+
   it('lets flags stand alone and override the file', async () => {
     const config = await loadConfig(['--target', 'http://127.0.0.1:3001', '--listen', '[::1]:0']);
     expect(config.target.origin).toBe('http://127.0.0.1:3001');
@@ -84,7 +90,8 @@ describe('proxy config', () => {
     const dir = await mkdtemp(join(tmpdir(), 'eg-config-'));
     await writeFile(join(dir, 'bad.json'), '{ "target": ');
     await expect(loadConfig(['--config', join(dir, 'bad.json')])).rejects.toThrow(/config file '.*bad.json': .*JSON/);
-    await expect(loadConfig(['--taget', 'http://p'])).rejects.toThrow(/unknown option '--taget'/);
-    await expect(loadConfig(['--target'])).rejects.toThrow(/option '--target' needs a value/);
+    await expect(loadConfig(['--taget', 'http://p'])).rejects.toThrow(/Unknown option '--taget'/);
+    await expect(loadConfig(['--target'])).rejects.toThrow(/Option '--target <value>' argument missing/);
+    await expect(loadConfig(['--target', 'http://p', 'extra'])).rejects.toThrow(/Unexpected argument 'extra'[^]*usage: export-guard proxy/);
   });
 });

@@ -2,6 +2,7 @@
 // service worker and popup call it. Everything lives under one reserved prefix so that it can
 // never collide with a route of the protected portal.
 
+import type { RecipientNames } from './approval/recipient-names.js';
 import type { ApprovalRule } from './approval/rule.js';
 import type { Policy } from './policy/types.js';
 
@@ -27,6 +28,12 @@ export const ROUTES = {
   approval: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}`,
   /** POST DecisionRequest. */
   decision: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}/decision`,
+  /**
+   * GET: the bytes of one attachment of a pending request, for the approver's preview; only to a
+   * user who may decide it, `Cache-Control: no-store`. 404 once the proxy no longer holds them.
+   */
+  attachmentBytes: (id: string, attachmentId: string) =>
+    `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`,
   /** POST BlockedUploadEvent: the extension reports what it blocked, for the audit log. */
   events: `${API_PREFIX}/api/events`,
   /** POST FalseBlockReport: the caseworker says a blocked file is not an export. */
@@ -87,6 +94,12 @@ export interface ApprovalView {
   subject: string;
   body: string;
   recipientCount: number;
+  /**
+   * Whom it goes to: the distinct recipient ids of the send, and where the approver's browser
+   * reads their names on the portal. Kept in the proxy's memory only (like the attachments'
+   * bytes), never in the database: absent once that proxy no longer holds them (a restart).
+   */
+  recipients?: { ids: string[]; names?: RecipientNames };
   attachments: AttachmentSummary[];
   /** SHA-256 over the sender and the canonical payload: what the approval is bound to. */
   payloadHash: string;

@@ -5,19 +5,24 @@ import { HEADERS, ROUTES, type MeResponse, type PolicyResponse, type UserInfo } 
 import type { ApprovalRule } from '../../shared/approval/rule.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { Approvals } from '../approval/approvals.js';
+import type { AttachmentLedger } from '../attachments.js';
 import type { UserDirectory } from '../identity/directory.js';
 import type { Store } from '../store/types.js';
 import { createApproval, decideApproval, getApproval, listApprovals, type Answer } from './approvals.js';
+import { answerAttachmentBytes } from './attachment-bytes.js';
 import { checkOrigin, setCorsHeaders } from './cors.js';
 import { recordBlockedUpload } from './events.js';
 import { answerFalseBlockPage, recordFalseBlock } from './false-blocks.js';
 import { sendJson } from '../respond.js';
 import { BadRequest, readJson } from './json.js';
+import { answerUnauthenticated } from './unauthenticated.js';
 
 export interface ApiDeps {
   directory: UserDirectory;
   approvals: Approvals;
   store: Store;
+  /** The uploads the proxy saw, whose bytes an approver may open. */
+  ledger: AttachmentLedger;
   policy: Policy;
   rule: ApprovalRule;
   /** Extension origins allowed to call the API from a browser (see proxy/approval/config.ts). */
@@ -27,6 +32,7 @@ export interface ApiDeps {
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 const APPROVAL_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)(/decision)?$`);
+const ATTACHMENT_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)/attachments/([^/]+)$`);
 
 export function createApiHandler(deps: ApiDeps): ApiHandler {
   return async (req, res) => {
@@ -42,7 +48,9 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
         return;
       }
       const user = origin === 'same-origin' ? tokenUser(req, deps.directory) : deps.directory.authenticate(req);
-      if (!user) throw new BadRequest(401, 'unauthenticated', 'send a valid token in the x-export-guard-token header');
+      if (!user) return answerUnauthenticated(req, res, deps.directory);
+      const attachment = req.method === 'GET' ? ATTACHMENT_PATH.exec(url.pathname) : null;
+      if (attachment) return await answerAttachmentBytes(res, deps.approvals, deps.ledger, user, decodeId(attachment[1]!), decodeId(attachment[2]!));
       const { status, body } = await route(req, url, user, deps);
       sendJson(res, status, body);
     } catch (error) {
@@ -55,7 +63,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
 /** A same-origin browser call counts only with the extension's token, never with an SSO header a page also carries. */
 function tokenUser(req: IncomingMessage, directory: UserDirectory): UserInfo | undefined {
   const token = req.headers[HEADERS.token];
-  return typeof token === 'string' && token !== '' ? directory.byToken(token) : undefined;
+  return typeof token === 'string' && token !== '' ? directory.byRequestToken(req, token) : undefined;
 }
 
 async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDeps): Promise<Answer> {

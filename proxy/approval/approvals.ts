@@ -7,6 +7,10 @@ import { findSendRoute, readSendFacts, type ApprovalRule, type SendFacts } from 
 import type { AuditEvent } from '../audit/entry.js';
 import type { ApprovalRecord, Store } from '../store/types.js';
 import { payloadHash } from './payload-hash.js';
+import { RecipientMemory } from './recipients.js';
+
+/** Recipient ids kept for the approvers (about 20 bytes each): a thousand requests of 200 recipients. */
+const MAX_REMEMBERED_RECIPIENTS = 200_000;
 
 /** Looks an uploaded attachment up and scans it again; 'unknown' when the proxy never saw it. */
 export type AttachmentChecker = (id: string) => Promise<AttachmentSummary>;
@@ -33,6 +37,7 @@ export type SendCheck = 'ok' | 'missing' | 'not-found' | 'wrong-sender' | 'paylo
 
 export class Approvals {
   private readonly now: () => Date;
+  private readonly recipients = new RecipientMemory(MAX_REMEMBERED_RECIPIENTS);
 
   constructor(private readonly deps: ApprovalsDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -63,6 +68,7 @@ export class Approvals {
       attachments,
     };
     await this.deps.store.createApproval(record, this.audit('approval-requested', sender, record));
+    this.recipients.remember(record.id, { ids: facts.recipientIds, names: route.recipientNames });
     this.deps.onChange?.('approval-requested');
     return record;
   }
@@ -131,6 +137,7 @@ export class Approvals {
     const { usedAt: _usedAt, method: _method, path: _path, ...shown } = record;
     return {
       ...shown,
+      recipients: this.recipients.of(record.id),
       canDecide: record.state === 'pending' && whyCannotDecide(viewer, record) === undefined,
       approvers: this.deps.approversOf(record.sender.team).filter((a) => a.id !== record.sender.id).map((a) => a.name),
     };

@@ -1,6 +1,7 @@
 // The config sections of the four-eyes feature (identity, approval, store), validated here and
 // called from proxy/config.ts's parse. Every error names the field.
 import { resolve } from 'node:path';
+import type { RecipientNames } from '../../shared/approval/recipient-names.js';
 import { DEFAULT_APPROVAL_RULE, type ApprovalRule, type SendRoute } from '../../shared/approval/rule.js';
 import { boolean, ConfigError, knownKeys, object, string, strings } from '../config-fields.js';
 import type { IdentityConfig } from '../identity/directory.js';
@@ -69,7 +70,7 @@ function sendRoutes(value: unknown): SendRoute[] {
   return value.map((raw, i) => {
     const field = `config.approval.sendRoutes[${i}]`;
     const route = object(raw, field);
-    knownKeys(route, ['method', 'path', 'recipients', 'attachments', 'subject', 'body'], field);
+    knownKeys(route, ['method', 'path', 'recipients', 'attachments', 'subject', 'body', 'recipientNames'], field);
     const optional = (key: 'subject' | 'body') => (route[key] === undefined ? undefined : string(route[key], `${field}.${key}`));
     const path = string(route.path, `${field}.path`);
     if (!path.startsWith('/') || path.includes('?')) throw new ConfigError(`${field}.path: a path starting with '/', without query`);
@@ -80,8 +81,22 @@ function sendRoutes(value: unknown): SendRoute[] {
       attachments: string(route.attachments, `${field}.attachments`),
       subject: optional('subject'),
       body: optional('body'),
+      recipientNames: route.recipientNames === undefined ? undefined : recipientNames(route.recipientNames, `${field}.recipientNames`),
     };
   });
+}
+
+function recipientNames(value: unknown, field: string): RecipientNames {
+  const names = object(value, field);
+  knownKeys(names, ['path', 'list', 'id', 'name'], field);
+  const path = string(names.path, `${field}.path`);
+  if (!path.startsWith('/')) throw new ConfigError(`${field}.path: a path on the portal starting with '/'`);
+  return {
+    path,
+    list: names.list === undefined ? undefined : string(names.list, `${field}.list`),
+    id: string(names.id, `${field}.id`),
+    name: string(names.name, `${field}.name`),
+  };
 }
 
 function count(value: unknown, field: string): number {

@@ -5,8 +5,11 @@
 import type { ApprovalState, ApprovalView, UserInfo } from '../../shared/api.js';
 import type { AuditEntry, AuditEvent } from '../audit/entry.js';
 
-/** A request as stored: what the API shows of it (less what depends on who asks), and what it is bound to. */
-export interface ApprovalRecord extends Omit<ApprovalView, 'canDecide' | 'approvers'> {
+/**
+ * A request as stored: what the API shows of it (less what depends on who asks, and the recipients,
+ * which stay in the proxy's memory: proxy/approval/recipients.ts), and what it is bound to.
+ */
+export interface ApprovalRecord extends Omit<ApprovalView, 'canDecide' | 'approvers' | 'recipients'> {
   usedAt?: string;
   /** The send it approves; with the payload hash, see proxy/approval/payload-hash.ts. */
   method: string;

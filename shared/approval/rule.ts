@@ -1,5 +1,6 @@
 // When a send needs a second person's approval. Pure and browser-safe: the proxy enforces it and
 // the extension, given the same rule by GET /api/policy, warns before the send is even tried.
+import type { RecipientNames } from './recipient-names.js';
 
 /** A route of the protected site that sends a message, and where in its JSON body the facts are. */
 export interface SendRoute {
@@ -12,6 +13,8 @@ export interface SendRoute {
   attachments: string;
   subject?: string;
   body?: string;
+  /** Where the approver's browser looks up the recipients' names on the portal. */
+  recipientNames?: RecipientNames;
 }
 
 export interface ApprovalThreshold {
@@ -47,6 +50,7 @@ export interface RouteMatching {
 
 export interface ApprovalRule {
   sendRoutes: SendRoute[];
+  routeMatching: RouteMatching;
   /** A request naming another method here is matched against the send routes as that method too. */
   methodOverride: MethodOverride;
   threshold: ApprovalThreshold;
@@ -56,7 +60,12 @@ export interface ApprovalRule {
 
 export const DEFAULT_APPROVAL_RULE: ApprovalRule = {
   // The demo portal's send route; an office config names its own portal's.
-  sendRoutes: [{ method: 'POST', path: '/api/messages', recipients: 'recipientIds', attachments: 'attachmentIds', subject: 'subject', body: 'body' }],
+  sendRoutes: [
+    {
+      method: 'POST', path: '/api/messages', recipients: 'recipientIds', attachments: 'attachmentIds', subject: 'subject', body: 'body',
+      recipientNames: { path: '/api/jobseekers', id: 'id', name: 'name' },
+    },
+  ],
   routeMatching: { ignorePathParameters: true, ignoreFormatSuffixes: true },
   // The agency's own limit was 100 recipients "for system stability"; five of the nine leaks went past it.
   methodOverride: { headers: ['x-http-method-override', 'x-http-method', 'x-method-override'], fields: ['_method'] },
@@ -143,7 +152,7 @@ export function approvalNeededBecause(facts: SendFacts, threshold: ApprovalThres
   return undefined;
 }
 
-function valueAt(json: unknown, path: string): unknown {
+export function valueAt(json: unknown, path: string): unknown {
   let value = json;
   for (const key of path.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;

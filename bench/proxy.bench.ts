@@ -2,17 +2,14 @@
 // passthrough while large uploads are being scanned vs idle, the upload latency of the biggest
 // leak (11,062 rows), and the proxy's peak memory under 20 concurrent 10 MB uploads. The proxy
 // runs as its own process (`export-guard proxy`), as in production, so its memory is its own.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request, Agent, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { Agent } from 'node:http';
 import { fixtureBytes } from '../test/helpers/fixtures.js';
 import { detect } from '../shared/detector/index.js';
-import { concurrently, type Timing } from './load.js';
+import type { Timing } from './load.js';
+import { CONCURRENCY, load, memory, post, startProxyProcess, startUpstream, stopProcess, whileScanning } from './proxy-process.js';
 
 const PASSTHROUGH_REQUESTS = 2_000;
 const ROUNDS = 3;
-const CONCURRENCY = 16;
 const SCANNING_UPLOADS = 4;
 const LEAK_UPLOADS = 5;
 const BIG_UPLOADS = 20;
@@ -34,18 +31,8 @@ export async function run(): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       const direct = await load(`${upstream.url}/page`, PASSTHROUGH_REQUESTS, agent);
       const proxied = await load(`${proxy.url}/page`, PASSTHROUGH_REQUESTS, agent);
-      let scanning = true;
-      const uploaders = Array.from({ length: SCANNING_UPLOADS }, async () => {
-        while (scanning) {
-          const status = await post(`${proxy.url}/upload`, leak);
-          if (status !== 422) throw new Error(`leak-4.xlsx was answered ${status}, expected 422`);
-          scanned += 1;
-        }
-      });
-      await waitForScans(proxy.url);
-      const busy = await load(`${proxy.url}/page`, PASSTHROUGH_REQUESTS, agent);
-      scanning = false;
-      await Promise.all(uploaders);
+      const { timing: busy, refused } = await whileScanning(proxy.url, SCANNING_UPLOADS, leak, () => load(`${proxy.url}/page`, PASSTHROUGH_REQUESTS, agent));
+      scanned += refused;
       rounds.push({ direct, proxied, busy });
     }
     const median = (pick: (r: (typeof rounds)[number]) => Timing, key: keyof Timing) => {
@@ -94,68 +81,6 @@ export async function run(): Promise<void> {
   }
 }
 
-async function startUpstream(): Promise<{ url: string; server: Server }> {
-  const page = Buffer.alloc(2048, 'x');
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/html', 'content-length': page.byteLength });
-        res.end(page);
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id":"a"}');
-      }
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-async function startProxyProcess(target: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'proxy', '--target', target, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const started = buffered.split('\n').map((line) => (line.startsWith('{') ? (JSON.parse(line) as { event: string; url?: string }) : undefined)).find((entry) => entry?.event === 'proxy-started');
-      if (started?.url) resolve(started.url);
-    });
-    child.once('exit', (code) => reject(new Error(`proxy exited with code ${code}`)));
-  });
-  child.stdout!.resume();
-  return { url, child };
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function get(url: string, agent: Agent): Promise<void> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject).end();
-  });
-}
-
-function post(url: string, body: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': body.byteLength } }, (res) => {
-      res.resume().on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject).end(body);
-  });
-}
-
-/** `total` GETs, CONCURRENCY at a time, each timed. */
-function load(url: string, total: number, agent: Agent): Promise<Timing> {
-  return concurrently(CONCURRENCY, total, () => get(url, agent));
-}
-
 async function timeEach(times: number, action: () => Promise<unknown>): Promise<number> {
   const durations: number[] = [];
   for (let i = 0; i < times; i += 1) {
@@ -164,22 +89,4 @@ async function timeEach(times: number, action: () => Promise<unknown>): Promise<
     durations.push(performance.now() - t);
   }
   return durations.sort((a, b) => a - b)[Math.floor(times / 2)]!;
-}
-
-/** Waits until the proxy reports scans running, so the measurement sees real scans. */
-async function waitForScans(proxyUrl: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const metrics = await (await fetch(`${proxyUrl}/metrics`)).text();
-    const busy = Number(/^export_guard_scan_busy (\d+)/m.exec(metrics)?.[1] ?? 0);
-    const queued = Number(/^export_guard_scan_queue (\d+)/m.exec(metrics)?.[1] ?? 0);
-    if (busy > 0 && busy + queued >= 2) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the uploads never reached the scan workers');
-}
-
-function memory(child: ChildProcess): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }

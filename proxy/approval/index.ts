@@ -10,6 +10,7 @@ import { auditGrantedExceptions } from '../audit/record-exceptions.js';
 import { auditUploads } from '../audit/record-uploads.js';
 import type { ProxyEvents } from '../events.js';
 import { UserDirectory } from '../identity/directory.js';
+import { missingUsersFileWarning } from '../identity/users-file.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../ops/metrics.js';
 import type { Step } from '../pipeline.js';
@@ -52,6 +53,9 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
   const store = deps.store ?? new SqliteStore(config.storePath, deps.auditChainKey);
   if (config.storePath === ':memory:' && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
   const directory = new UserDirectory(config.identity);
+  const { usersFile } = config.identity;
+  const noUsersFile = usersFile && missingUsersFileWarning(usersFile);
+  if (noUsersFile) deps.log.warn('users-file-missing', { field: 'config.identity.usersFile', path: usersFile, message: noUsersFile });
 
   let pending = (await store.countByState()).pending;
   deps.metrics.gauge('export_guard_approvals_pending', 'Approval requests waiting for a decision.', () => pending);
@@ -87,7 +91,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
       bulkSends: new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await deps.ledger.get(id))?.sha256 }),
       approversOf: (team) => directory.approversOf(team),
     }),
-    api: createApiHandler({ directory, approvals, store, ledger: deps.ledger, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
+    api: createApiHandler({ directory, approvals, store, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
     store,
     close: async () => {
       clearInterval(sweep);

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS, ROUTES } from '../../shared/api.js';
 import { ConfigError, parseConfig } from '../../proxy/config.js';
-import { missingUsersFileWarning, readUsersFile, UsersFileError } from '../../proxy/identity/users-file.js';
+import { readUsersFile, UsersFileError } from '../../proxy/identity/users-file.js';
+import { startTestProxy } from './start.js';
+import { startUpstream } from './upstream.js';
 import { startHarness, EXTENSION_ORIGIN, type Harness } from '../approval/harness.js';
 
 describe('one validation style', () => {
@@ -26,11 +28,19 @@ describe('one validation style', () => {
     expect(() => readUsersFile(file)).toThrow(`${file}: users[0].tokenSha256: expected 64 hex digits, got other text`);
   });
 
-  it('a configured users file that does not exist is said at start, naming the field and the path', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'eg-fields-')), 'users.json');
-    expect(missingUsersFileWarning(file)).toMatch(new RegExp(`^config\\.identity\\.usersFile: '${file}' does not exist`));
-    await writeFile(file, '{"users": []}');
-    expect(missingUsersFileWarning(file)).toBeUndefined();
+  it('a configured users file that does not exist is a warning at start, naming the field and the path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eg-fields-'));
+    const usersFile = join(dir, 'users.json');
+    const upstream = await startUpstream();
+    const proxy = await startTestProxy(upstream.url, { identity: { usersFile }, store: { sqlite: ':memory:' } });
+    try {
+      const warnings = proxy.logLines.map((line) => JSON.parse(line) as Record<string, string>).filter((line) => line.event === 'users-file-missing');
+      expect(warnings).toEqual([expect.objectContaining({ level: 'warn', field: 'config.identity.usersFile', path: usersFile })]);
+      expect(warnings[0]!.message).toContain(`export-guard users add --file ${usersFile}`);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
   });
 
   describe('API bodies', () => {

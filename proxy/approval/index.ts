@@ -91,7 +91,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
       bulkSends: new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await deps.ledger.get(id))?.sha256 }),
       approversOf: (team) => directory.approversOf(team),
     }),
-    api: createApiHandler({ directory, approvals, store, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
+    api: createApiHandler({ directory, approvals, store, ledger: deps.ledger, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
     store,
     close: async () => {
       clearInterval(sweep);

@@ -1,14 +1,20 @@
 // Page world: asks the isolated content script for the verdict on a file, once per File object.
 // The same File that passed the picker is later uploaded by the page's fetch: it is not scanned
-// twice (the background also caches by SHA-256, for copies of the same bytes).
+// twice (the background also caches by SHA-256, for copies of the same bytes). A slice of a judged
+// file, or a Blob wrapping one, has that file's verdict (blob-provenance.ts): the chunks of a clean
+// file go out without a dialog, the chunks of a blocked one never.
 import type { AttachVia } from '../../shared/api.js';
 import { BRIDGE_CONNECT, type BridgeReply, type Decision, type ScanRequest } from '../content/bridge-protocol.js';
+import { sourceOf } from './blob-provenance.js';
+import { privateWeakMap } from './private-map.js';
 
 /** Without the content script nothing can be checked: after this long every file is blocked. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const waiting = new Map<number, (decision: Decision) => void>();
-const decisions = new WeakMap<Blob, Promise<Decision>>();
+const decisions = privateWeakMap<Blob, Promise<Decision>>();
+/** The browser's own read: a page's Blob subclass may answer arrayBuffer() with other bytes than it uploads. */
+const bytesOf = Function.prototype.call.bind(Blob.prototype.arrayBuffer) as (blob: Blob) => Promise<ArrayBuffer>;
 let nextId = 1;
 let port: Promise<MessagePort | undefined> | undefined;
 
@@ -41,7 +47,7 @@ async function ask(file: Blob, name: string, via: AttachVia): Promise<Decision> 
   if (!line) return 'block';
   let bytes: ArrayBuffer;
   try {
-    bytes = await file.arrayBuffer();
+    bytes = await bytesOf(file);
   } catch {
     // Gone from disk or unreadable: what cannot be checked does not go out.
     return 'block';
@@ -56,10 +62,19 @@ async function ask(file: Blob, name: string, via: AttachVia): Promise<Decision> 
 export function decide(file: Blob, via: AttachVia): Promise<Decision> {
   let decision = decisions.get(file);
   if (!decision) {
-    decision = ask(file, file instanceof File ? file.name : 'upload', via);
+    decision = inherited(file) ?? ask(file, file instanceof File ? file.name : 'upload', via);
     decisions.set(file, decision);
   }
   return decision;
+}
+
+/** The verdict of the nearest Blob this one was cut or wrapped from, if that one was judged. */
+function inherited(blob: Blob): Promise<Decision> | undefined {
+  for (let source = sourceOf(blob); source; source = sourceOf(source)) {
+    const decision = decisions.get(source);
+    if (decision) return decision;
+  }
+  return undefined;
 }
 
 /** 'allow' only when every file is allowed. */

@@ -1,0 +1,55 @@
+// A bare site on 127.0.0.1 (one of the extension's built-in protected sites) for the extension's
+// upload tests: it serves the test's own pages and records every upload request it receives, so a
+// test drives a page script as a widget would and sees exactly the bytes that left the browser.
+// It is no proxy: /__export-guard/api/* answers 404, so the extension scans with its built-in policy.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  method: string;
+  /** Path and query. */
+  path: string;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface UploadPages {
+  url: string;
+  /** Requests under /upload/, in the order they arrived. */
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/** `pages`: path -> HTML. Anything under /upload/ is recorded and answered 201. */
+export async function startUploadPages(pages: Record<string, string>): Promise<UploadPages> {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = request.url ?? '/';
+      if (path.startsWith('/upload/')) {
+        received.push({ method: request.method ?? '', path, contentType: request.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+        response.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}');
+        return;
+      }
+      const page = pages[path];
+      if (page === undefined) response.writeHead(404).end();
+      else response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise((closed) => server.close(() => closed())),
+  };
+}
+
+/** The file part of a multipart body, as the server reads it. */
+export async function multipartFile(request: Received, field: string): Promise<Buffer> {
+  const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': request.contentType } }).formData();
+  const value = form.get(field);
+  if (!(value instanceof Blob)) throw new Error(`${request.path}: no file in field ${field}`);
+  return Buffer.from(await value.arrayBuffer());
+}

@@ -3,6 +3,7 @@
 // page). A held event never reaches the page's handlers; when every file in it is allowed an
 // equivalent event is dispatched at the same target, so the page carries on as if nothing
 // happened. A blocked file is simply gone.
+import { answerAsOriginal, filesOf, readHeldItems, takeItems } from './dropped-entries.js';
 import { decideAll } from './verdicts.js';
 
 /** Events we dispatched ourselves on release: let through untouched. */
@@ -68,16 +69,26 @@ function onPaste(event: ClipboardEvent): void {
   holdTransfer(event, event.clipboardData, 'paste', (transfer) => new ClipboardEvent('paste', { ...eventInit(event), clipboardData: transfer }));
 }
 
-/** Holds a drop or paste until its files are judged; a clean one is replayed with a copy of its data. */
+/**
+ * Holds a drop or paste until its files are judged, every file of a dropped folder included; one
+ * blocked file keeps the whole drop out, as it does for several files dropped at once. A clean one
+ * is replayed with a copy of its data whose items answer as the original's did (dropped-entries.ts).
+ */
 function holdTransfer(event: Event, original: DataTransfer, via: 'drop' | 'paste', replay: (transfer: DataTransfer) => Event): void {
   hold(event);
   // The data store is readable only during dispatch: take everything now.
-  const files = Array.from(original.files);
-  const transfer = transferOf(files, original);
+  const items = takeItems(original);
+  const transfer = transferOf(items.map((item) => item.file), original);
   const target = event.composedPath()[0] ?? window;
-  void decideAll(files, via).then((decision) => {
-    if (decision !== 'block') release(target, replay(transfer));
-  });
+  void readHeldItems(items).then(
+    async (dropped) => {
+      if ((await decideAll(filesOf(dropped), via)) === 'block') return;
+      answerAsOriginal(items, dropped);
+      release(target, replay(transfer));
+    },
+    // A folder that cannot be read to the bottom cannot be checked: it stays out.
+    (error: unknown) => console.warn('export-guard: the dropped folder could not be read, so it is blocked:', error),
+  );
 }
 
 function eventInit(event: Event): EventInit {

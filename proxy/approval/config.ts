@@ -5,12 +5,15 @@ import type { RecipientNames } from '../../shared/approval/recipient-names.js';
 import { DEFAULT_APPROVAL_RULE, type ApprovalRule, type SendRoute } from '../../shared/approval/rule.js';
 import { boolean, ConfigError, knownKeys, object, string, strings } from '../config-fields.js';
 import type { IdentityConfig } from '../identity/directory.js';
+import { DEFAULT_LOCKOUT, type LockoutConfig } from '../identity/rate-limit.js';
 
 /** Firefox gives an add-on a random origin per profile; this entry admits any Firefox add-on's origin. */
 export const ANY_FIREFOX_EXTENSION = 'moz-extension://*';
 
 export interface FourEyesConfig {
   identity: IdentityConfig;
+  /** When wrong tokens lock an address or token prefix out (proxy/identity/rate-limit.ts). */
+  lockout: LockoutConfig;
   /** Extension origins allowed to call the proxy's API from a browser. */
   extensionOrigins: string[];
   approval: ApprovalRule;
@@ -20,7 +23,9 @@ export interface FourEyesConfig {
 
 export function parseFourEyesConfig(sections: { identity?: unknown; approval?: unknown; store?: unknown }, baseDir: string): FourEyesConfig {
   const identity = object(sections.identity ?? {}, 'config.identity');
-  knownKeys(identity, ['usersFile', 'ssoHeader', 'ssoTrustedSources', 'extensionOrigins'], 'config.identity');
+  knownKeys(identity, ['usersFile', 'ssoHeader', 'ssoTrustedSources', 'extensionOrigins', 'lockout'], 'config.identity');
+  const lockout = object(identity.lockout ?? {}, 'config.identity.lockout');
+  knownKeys(lockout, ['failures', 'minutes'], 'config.identity.lockout');
   const approval = object(sections.approval ?? {}, 'config.approval');
   knownKeys(approval, ['sendRoutes', 'routeMatching', 'methodOverride', 'threshold', 'validMinutes'], 'config.approval');
   const store = object(sections.store ?? {}, 'config.store');
@@ -44,6 +49,10 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
       ssoTrustedSources: strings(identity.ssoTrustedSources ?? [], 'config.identity.ssoTrustedSources'),
     },
     extensionOrigins,
+    lockout: {
+      failures: count(lockout.failures ?? DEFAULT_LOCKOUT.failures, 'config.identity.lockout.failures'),
+      minutes: positive(lockout.minutes ?? DEFAULT_LOCKOUT.minutes, 'config.identity.lockout.minutes', 'minutes'),
+    },
     approval: {
       sendRoutes: approval.sendRoutes === undefined ? defaults.sendRoutes : sendRoutes(approval.sendRoutes),
       routeMatching: {

@@ -10,6 +10,7 @@ import { auditGrantedExceptions } from '../audit/record-exceptions.js';
 import { auditUploads } from '../audit/record-uploads.js';
 import type { ProxyEvents } from '../events.js';
 import { UserDirectory } from '../identity/directory.js';
+import { watchedAuthFailures } from '../identity/rate-limit.js';
 import { missingUsersFileWarning } from '../identity/users-file.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../ops/metrics.js';
@@ -52,7 +53,7 @@ export interface FourEyes {
 export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps): Promise<FourEyes> {
   const store = deps.store ?? new SqliteStore(config.storePath, deps.auditChainKey);
   if (config.storePath === ':memory:' && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
-  const directory = new UserDirectory(config.identity);
+  const directory = new UserDirectory(config.identity, watchedAuthFailures(config.lockout, { metrics: deps.metrics, store, log: deps.log }));
   const { usersFile } = config.identity;
   const noUsersFile = usersFile && missingUsersFileWarning(usersFile);
   if (noUsersFile) deps.log.warn('users-file-missing', { field: 'config.identity.usersFile', path: usersFile, message: noUsersFile });

@@ -13,6 +13,8 @@ export type AuditType =
   | 'false-block-reported'
   | 'exception-granted'
   | 'exception-used'
+  | 'approval-withdrawn'
+  | 'auth-locked-out'
   | 'audit-verified';
 
 export interface AuditFacts {
@@ -33,6 +35,8 @@ export interface AuditFacts {
   minutesToDecide?: number;
   method?: string;
   path?: string;
+  /** For a lockout after wrong tokens: the client address it came from (reasonCodes: address or token-prefix). */
+  address?: string;
   /**
    * For a granted exception: the privacy officer's why, as written in the policy file. The one
    * free text the log keeps, because it is the officer's own record of a decision about a file.

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { HEADERS, type UserInfo } from '../../shared/api.js';
+import type { AuthFailures } from './rate-limit.js';
 import { hashToken, tokenMatches } from './tokens.js';
 import { publicInfo, readUsersFile, type UserRecord } from './users-file.js';
 
@@ -19,7 +20,11 @@ export class UserDirectory {
   private users: UserRecord[] = [];
   private loadedVersion = '';
 
-  constructor(private readonly config: IdentityConfig) {
+  /** failures: where failed token checks are counted toward a lockout (proxy/identity/rate-limit.ts). */
+  constructor(
+    private readonly config: IdentityConfig,
+    private readonly failures?: AuthFailures,
+  ) {
     this.refresh();
   }
 
@@ -78,12 +83,27 @@ export class UserDirectory {
 
   authenticate(req: IncomingMessage): UserInfo | undefined {
     const token = req.headers[HEADERS.token];
-    if (typeof token === 'string' && token !== '') return this.byToken(token);
+    if (typeof token === 'string' && token !== '') return this.byRequestToken(req, token);
     const { ssoHeader } = this.config;
     if (!ssoHeader) return undefined;
     const ssoUser = req.headers[ssoHeader.toLowerCase()];
     if (typeof ssoUser !== 'string' || !this.fromSsoGateway(req)) return undefined;
     return this.byId(ssoUser);
+  }
+
+  /** The user of the token a request carries. A failed check counts; from a locked-out address or prefix the token is not checked at all. */
+  byRequestToken(req: IncomingMessage, token: string): UserInfo | undefined {
+    const address = normaliseAddress(req.socket.remoteAddress);
+    if (this.failures && this.failures.retryAfterSeconds(address, token) > 0) return undefined;
+    const user = this.byToken(token);
+    if (!user) this.failures?.fail(address, token);
+    return user;
+  }
+
+  /** Seconds the request's address or token prefix must wait after too many failed tokens; 0 when it need not. */
+  retryAfterSeconds(req: IncomingMessage): number {
+    const token = req.headers[HEADERS.token];
+    return this.failures?.retryAfterSeconds(normaliseAddress(req.socket.remoteAddress), typeof token === 'string' ? token : '') ?? 0;
   }
 
   /** The SSO header's name when the request carries it from an address that is not the gateway's. */

@@ -40,7 +40,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(approval: Record<string, unknown> = {}): Promise<Harness> {
+export async function startHarness(approval: Record<string, unknown> = {}, identity: Record<string, unknown> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-approval-'));
   const usersFile = join(dir, 'users.json');
   const dbPath = join(dir, 'state.db');
@@ -52,7 +52,7 @@ export async function startHarness(approval: Record<string, unknown> = {}): Prom
     }),
   });
   const portal = await startPortal({ jobSeekers: 300 });
-  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN], ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'] }, store: { sqlite: dbPath }, approval };
+  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN], ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'], ...identity }, store: { sqlite: dbPath }, approval };
   const others: TestProxy[] = [];
   const harness: Harness = {
     dir,

@@ -46,7 +46,7 @@ export async function startCheckpoints(
     }
     written = checkpoint;
     log.info('audit-checkpoint', { ...checkpoint });
-    if (syslog && config.syslog) sendSyslog(syslog, config.syslog, checkpoint, log);
+    if (syslog && config.syslog) await sendSyslog(syslog, config.syslog, checkpoint, log);
   }
 
   try {
@@ -75,8 +75,12 @@ export function syslogMessage(checkpoint: Checkpoint, host = hostname()): string
   return `<109>1 ${checkpoint.at} ${host || '-'} export-guard ${process.pid} audit-checkpoint - ${JSON.stringify(checkpoint)}`;
 }
 
-function sendSyslog(socket: Socket, to: { host: string; port: number }, checkpoint: Checkpoint, log: Logger): void {
-  socket.send(syslogMessage(checkpoint), to.port, to.host, (error) => {
-    if (error) log.error('audit-checkpoint-syslog-failed', { host: to.host, port: to.port, message: error.message });
-  });
+/** Resolves once the datagram is handed off (the shutdown one before the socket closes); a failure is logged, the file copy stands. */
+function sendSyslog(socket: Socket, to: { host: string; port: number }, checkpoint: Checkpoint, log: Logger): Promise<void> {
+  return new Promise((resolve) =>
+    socket.send(syslogMessage(checkpoint), to.port, to.host, (error) => {
+      if (error) log.error('audit-checkpoint-syslog-failed', { host: to.host, port: to.port, message: error.message });
+      resolve();
+    }),
+  );
 }

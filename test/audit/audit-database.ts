@@ -4,14 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEvent } from '../../proxy/audit/entry.js';
+import type { AuditEntry, AuditEvent } from '../../proxy/audit/entry.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 
-/** A fresh temporary folder holding state.db, whose audit log holds `events` in order. */
-export async function auditDatabase(events: readonly AuditEvent[]): Promise<{ dir: string; path: string }> {
+/** A fresh temporary folder holding state.db, whose audit log holds `events` in order (sealed when a chain key is given). */
+export async function auditDatabase(events: readonly AuditEvent[], chainKey?: Buffer): Promise<{ dir: string; path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-audit-'));
   const path = join(dir, 'state.db');
-  const store = new SqliteStore(path);
+  const store = new SqliteStore(path, chainKey);
   for (const event of events) await store.appendAudit(event);
   await store.close();
   return { dir, path };
@@ -20,5 +20,16 @@ export async function auditDatabase(events: readonly AuditEvent[]): Promise<{ di
 export function tamper(path: string, sql: string): void {
   const connection = new Database(path);
   connection.exec(sql);
+  connection.close();
+}
+
+/** Replaces the whole audit table with `entries`, as someone rewriting the log with hashes of their own would. */
+export function rewriteAudit(path: string, entries: readonly AuditEntry[]): void {
+  const connection = new Database(path);
+  const insert = connection.prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash, version) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  connection.transaction(() => {
+    connection.exec('DELETE FROM audit');
+    for (const e of entries) insert.run(e.seq, e.at, e.type, JSON.stringify(e.facts), e.prevHash, e.hash, e.version);
+  })();
   connection.close();
 }

@@ -28,6 +28,8 @@ export const ROUTES = {
   approval: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}`,
   /** POST DecisionRequest. */
   decision: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}/decision`,
+  /** POST, no body: the sender withdraws a request still waiting for a decision. */
+  withdraw: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}/withdraw`,
   /**
    * GET: the bytes of one attachment of a pending request, for the approver's preview; only to a
    * user who may decide it, `Cache-Control: no-store`. 404 once the proxy no longer holds them.
@@ -69,7 +71,7 @@ export interface ApprovalCreateRequest {
   payload: SendPayload;
 }
 
-export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired', 'used'] as const;
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired', 'used', 'withdrawn'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
 export interface AttachmentSummary {
@@ -89,6 +91,8 @@ export interface ApprovalView {
   expiresAt: string;
   decidedAt?: string;
   decidedBy?: UserInfo;
+  /** When the sender withdrew it (state 'withdrawn'). */
+  withdrawnAt?: string;
   /** The approver's reason for a rejection (required) or an approval (optional). */
   reason?: string;
   subject: string;

@@ -1,4 +1,4 @@
-// Approval requests over HTTP: file one, list the team's, read one, decide one.
+// Approval requests over HTTP: file one, list the team's, read one, decide one, withdraw one's own.
 import { APPROVAL_PAGE, APPROVAL_STATES, type ApprovalListResponse, type ApprovalResponse, type ApprovalState, type DecisionRequest, type SendPayload, type UserInfo } from '../../shared/api.js';
 import type { Approvals, Refusal } from '../approval/approvals.js';
 import type { ApprovalRecord } from '../store/types.js';
@@ -53,6 +53,10 @@ export async function decideApproval(approvals: Approvals, user: UserInfo, id: s
   }
   if (request.reason !== undefined && typeof request.reason !== 'string') throw new BadRequest(400, 'malformed-request', "'reason' must be a string");
   return answer(approvals, user, await approvals.decide(user, id, { decision: request.decision, reason: request.reason }), 200);
+}
+
+export async function withdrawApproval(approvals: Approvals, user: UserInfo, id: string): Promise<Answer> {
+  return answer(approvals, user, await approvals.withdraw(user, id), 200);
 }
 
 function answer(approvals: Approvals, user: UserInfo, outcome: ApprovalRecord | Refusal, status: number): Answer {

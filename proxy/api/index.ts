@@ -8,7 +8,7 @@ import type { Approvals } from '../approval/approvals.js';
 import type { AttachmentLedger } from '../attachments.js';
 import type { UserDirectory } from '../identity/directory.js';
 import type { Store } from '../store/types.js';
-import { createApproval, decideApproval, getApproval, listApprovals, type Answer } from './approvals.js';
+import { createApproval, decideApproval, getApproval, listApprovals, withdrawApproval, type Answer } from './approvals.js';
 import { answerAttachmentBytes } from './attachment-bytes.js';
 import { checkOrigin, setCorsHeaders } from './cors.js';
 import { recordBlockedUpload } from './events.js';
@@ -31,7 +31,7 @@ export interface ApiDeps {
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-const APPROVAL_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)(/decision)?$`);
+const APPROVAL_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)(/decision|/withdraw)?$`);
 const ATTACHMENT_PATH = new RegExp(`^${ROUTES.approvals}/([^/]+)/attachments/([^/]+)$`);
 
 export function createApiHandler(deps: ApiDeps): ApiHandler {
@@ -79,7 +79,8 @@ async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDe
   if (match) {
     const id = decodeId(match[1]!);
     if (method === 'GET' && !match[2]) return getApproval(deps.approvals, user, id);
-    if (method === 'POST' && match[2]) return decideApproval(deps.approvals, user, id, await readJson(req));
+    if (method === 'POST' && match[2] === '/decision') return decideApproval(deps.approvals, user, id, await readJson(req));
+    if (method === 'POST' && match[2] === '/withdraw') return withdrawApproval(deps.approvals, user, id);
     throw new BadRequest(405, 'method-not-allowed', `${method} is not allowed on ${path}`);
   }
   throw new BadRequest(404, 'not-found', `no API route ${method} ${path}`);

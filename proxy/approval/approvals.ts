@@ -33,7 +33,7 @@ export interface ApprovalsDeps {
 }
 
 /** Why a send's approval was not accepted; the 428 body's `detail`. */
-export type SendCheck = 'ok' | 'missing' | 'not-found' | 'wrong-sender' | 'payload-changed' | 'pending' | 'rejected' | 'expired' | 'already-used';
+export type SendCheck = 'ok' | 'missing' | 'not-found' | 'wrong-sender' | 'payload-changed' | 'pending' | 'rejected' | 'expired' | 'withdrawn' | 'already-used';
 
 export class Approvals {
   private readonly now: () => Date;
@@ -107,6 +107,19 @@ export class Approvals {
     }
     this.deps.onChange?.(audit.type);
     return { ...record, ...decision };
+  }
+
+  /** The sender takes back a request still waiting for a decision; nobody else may. */
+  async withdraw(sender: UserInfo, id: string): Promise<ApprovalRecord | Refusal> {
+    const record = await this.get(sender, id);
+    if (!record) return { status: 404, error: 'not-found', message: `no approval request '${id}' for your team` };
+    if (record.sender.id !== sender.id) return { status: 403, error: 'not-requester', message: 'only the sender may withdraw a request' };
+    const withdrawn = this.now().toISOString();
+    if (record.state !== 'pending' || !(await this.deps.store.withdrawApproval(id, withdrawn, this.audit('approval-withdrawn', sender, record)))) {
+      return { status: 409, error: 'not-pending', message: 'this request was decided or expired meanwhile: it cannot be withdrawn' };
+    }
+    this.deps.onChange?.('approval-withdrawn');
+    return { ...record, state: 'withdrawn', withdrawnAt: withdrawn };
   }
 
   /**

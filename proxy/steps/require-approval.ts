@@ -28,6 +28,7 @@ const EXPLAIN: Record<Exclude<SendCheck, 'ok'>, { nl: string; en: string }> = {
   pending: { nl: 'De goedkeuring is nog niet gegeven.', en: 'The approval has not been granted yet.' },
   rejected: { nl: 'De goedkeuring is geweigerd.', en: 'The approval was rejected.' },
   expired: { nl: 'De goedkeuring is verlopen: vraag opnieuw goedkeuring.', en: 'The approval expired: request approval again.' },
+  withdrawn: { nl: 'Je hebt dit verzoek om goedkeuring ingetrokken.', en: 'You withdrew this request for approval.' },
   'already-used': { nl: 'Deze goedkeuring is al gebruikt.', en: 'This approval was used already.' },
 };
 

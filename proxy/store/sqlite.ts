@@ -131,6 +131,18 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  async withdrawApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const record = this.pendingOrGranted(id, 'pending', now);
+        if (!record) return false;
+        this.save({ ...record, state: 'withdrawn', withdrawnAt: now });
+        this.append(audit);
+        return true;
+      })
+      .immediate();
+  }
+
   async useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
     return this.db
       .transaction(() => {

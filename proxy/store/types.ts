@@ -62,6 +62,8 @@ export interface Store {
   listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]>;
   /** Only a pending, unexpired request can be decided; false when it was not (any more). */
   decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean>;
+  /** Moves a pending, unexpired request to 'withdrawn'; false when it was not (any more). */
+  withdrawApproval(id: string, now: string, audit: AuditEvent): Promise<boolean>;
   /** Marks a granted, unexpired approval used, at most once ever; false when it was not usable. */
   useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean>;
   /** Moves pending and granted approvals past their expiry to 'expired', auditing each. */

@@ -349,6 +349,19 @@ describe('cells kept beside the sheets', () => {
     const notes = outcome.documents[0]!.sheets.find((s) => s.name.startsWith('comments'));
     expect(rowsOf(notes!.table)[1]).toEqual([null, null, `${seekers[0]!.firstName} ${seekers[0]!.surname}, BSN ${seekers[0]!.bsn}`]);
   });
+
+  it("Excel 365's threaded comments are read in their cells, a thread's replies together", async () => {
+    const THREADED = 'http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments';
+    const thread = (p: (typeof seekers)[number], i: number) =>
+      `<threadedComment ref="C${i + 2}" dT="2026-11-02T10:00:00.00" personId="{0}" id="{${i}-1}"><text>${escape(`${p.firstName} ${p.surname}`)}</text></threadedComment>` +
+      `<threadedComment ref="C${i + 2}" dT="2026-11-02T10:05:00.00" personId="{0}" id="{${i}-2}" parentId="{${i}-1}"><text>gebeld</text></threadedComment>` +
+      `<threadedComment ref="D${i + 2}" dT="2026-11-02T10:06:00.00" personId="{0}" id="{${i}-3}"><text>${p.bsn}</text></threadedComment>`;
+    const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<ThreadedComments xmlns="${THREADED}" xmlns:x="${MAIN}">${seekers.map(thread).join('')}</ThreadedComments>`;
+    const bytes = xlsx({ sheet: countPerPlace, extra: { 'xl/threadedComments/threadedComment1.xml': xml } });
+    const notes = (await read(bytes)).documents[0]!.sheets.find((s) => s.name.startsWith('threaded comments'));
+    expect(rowsOf(notes!.table)[1]).toEqual([null, null, `${seekers[0]!.firstName} ${seekers[0]!.surname}\ngebeld`, seekers[0]!.bsn]);
+    expect((await detect(bytes)).verdict).toBe('block');
+  });
 });
 
 const ODF = (name: string) => `urn:oasis:names:tc:opendocument:xmlns:${name}:1.0`;

@@ -1,5 +1,6 @@
 // Cells an xlsx keeps beside its listed worksheets: pivot caches (pivot-cache.ts), chart series
-// caches (chart-cache.ts), the cached values of linked workbooks, cell comments, and worksheet parts the workbook does not list. A
+// caches (chart-cache.ts), the cached values of linked workbooks, cell comments (notes and Excel 365's
+// threaded comments), and worksheet parts the workbook does not list. A
 // recipient sees them (a comment in its cell, linked values in Data > Edit Links, a cache by
 // double-clicking a pivot total) or unpacks them, so each is read as a very hidden sheet. Parts are found by relationship, as Excel finds them, and by
 // their usual names, so that a part nothing points to is read too.
@@ -12,6 +13,7 @@ import { pivotCacheSheet } from './pivot-cache.js';
 import { stop, type ReadSession } from './session.js';
 import { scanWorksheet, type CellContext } from './xlsx-worksheet.js';
 import { runsText, xmlText } from './xml-text.js';
+import { xmlPart, type Vocabulary } from './xml-canonical.js';
 import { join, partKey, type ZipContainer } from './zip.js';
 
 export interface WorkbookParts {
@@ -37,6 +39,7 @@ export function cachedSheets(zip: ZipContainer, parts: WorkbookParts, session: R
     ...found('externalLink', /^xl\/externalLinks\/externalLink[^/]*\.xml$/i, [parts.rels]).flatMap((path) => externalLinkSheets(zip, path)),
     ...found('chart', /^xl\/charts\/chart[^/]*\.xml$/i, drawingRels).map((path) => chartCacheSheet(zip, path)),
     ...found('comments', /^xl\/comments[^/]*\.xml$/i, sheetRels).map((path) => commentsSheet(zip, path)),
+    ...found('threadedComment', /^xl\/threadedComments\/[^/]+\.xml$/i, sheetRels).map((path) => threadedCommentsSheet(zip, path)),
     ...named(/^xl\/(?:worksheets|macrosheets)\/[^/]+\.xml$/).filter((name) => !listed.has(partKey(name))).map((path) => unlistedSheet(zip, path, parts.cells, session)),
   ];
 }
@@ -79,6 +82,24 @@ function commentsSheet(zip: ZipContainer, path: string): Sheet {
     return { ref: attribute(tag, 'ref') ?? '', value: text === '' ? null : text };
   });
   return cachedSheet(`comments ${path}`, cells, join(zip.path, path));
+}
+
+const THREADED_COMMENTS: Vocabulary = new Map([['http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments', '']]);
+
+/**
+ * Excel 365's comments: a thread per cell, shown in full when the cell is hovered. A file written
+ * without the legacy note Excel adds beside each thread still shows the thread.
+ */
+function threadedCommentsSheet(zip: ZipContainer, path: string): Sheet {
+  const xml = xmlPart(zip.read(path), THREADED_COMMENTS, join(zip.path, path));
+  const threads = new Map<string, string[]>();
+  for (const [, tag = '', body = ''] of xml.matchAll(/<threadedComment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/threadedComment>)/g)) {
+    const text = xmlText(/<text\b[^>]*>([\s\S]*?)<\/text>/.exec(body)?.[1] ?? '');
+    const ref = attribute(tag, 'ref') ?? '';
+    if (text !== '') threads.set(ref, [...(threads.get(ref) ?? []), text]);
+  }
+  const cells = [...threads].map(([ref, texts]) => ({ ref, value: texts.join('\n') }));
+  return cachedSheet(`threaded comments ${path}`, cells, join(zip.path, path));
 }
 
 function cachedSheet(name: string, cells: { ref: string; value: CellValue }[], where: string): Sheet {

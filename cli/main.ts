@@ -3,7 +3,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   scan: { summary: 'scan files and say whether each may be attached', load: () => import('./commands/scan.js') },
   proxy: { summary: 'run the office proxy in front of the portal', load: () => import('./commands/proxy.js') },
   users: { summary: 'add, list and remove users of the proxy; issue their tokens', load: () => import('./commands/users.js') },
-  audit: { summary: 'verify the audit log\'s hash chain; report for the privacy officer', load: () => import('./commands/audit.js') },
+  audit: { summary: 'verify the sealed audit log against its checkpoints; report; export as Logboek dataverwerkingen', load: () => import('./commands/audit.js') },
   exceptions: { summary: 'allow a wrongly blocked file by its SHA-256 in the policy file', load: () => import('./commands/exceptions.js') },
 };
 

@@ -1,10 +1,13 @@
 // The approver's desk: the pending requests of the user's team, each with everything the
-// approver must see before deciding (sender, time, subject, body, recipients, attachments and
-// their verdicts), refreshed every two seconds while open. Requests the user may not decide (their
-// own, or outside their role) get no buttons; the proxy refuses such a decision anyway.
+// approver must see before deciding (sender, time, subject, body, whom it goes to, the attachments
+// with their verdicts, each opened as a table preview), refreshed every two seconds while open.
+// Requests the user may not decide (their own, or outside their role) get no buttons; the proxy
+// refuses such a decision anyway.
 import browser from 'webextension-polyfill';
 import type { ApprovalView, AttachmentSummary, UserInfo } from '../../shared/api.js';
 import { askBackground } from '../ask-background.js';
+import { attachmentPreview } from './attachment-preview.js';
+import { recipientsSection } from './recipients.js';
 import { byId, h } from '../ui/element.js';
 import { resolveLanguage, translator } from '../ui/i18n.js';
 
@@ -69,9 +72,10 @@ function requestCard(approval: ApprovalView, me: UserInfo): HTMLElement {
     h('h2', { id: `subject-${approval.id}` }, approval.subject || t('popup_noSubject')),
     h('p', { class: 'meta' }, t('popup_meta', approval.sender.name, formatTime(approval.createdAt), approval.recipientCount)),
     h('div', { class: 'preview' }, preview(approval.body)),
+    recipientsSection(approval, settings, t),
     approval.attachments.length === 0
       ? h('p', { class: 'meta' }, t('popup_noAttachments'))
-      : h('ul', { class: 'attachments', 'aria-label': t('popup_attachments') }, ...approval.attachments.map(attachmentItem)),
+      : h('ul', { class: 'attachments', 'aria-label': t('popup_attachments') }, ...approval.attachments.map((a) => attachmentItem(approval, a))),
   );
   const ownRequest = approval.sender.id === me.id;
   if (ownRequest || !approval.canDecide) {
@@ -111,14 +115,17 @@ function decisionControls(approval: ApprovalView): HTMLElement[] {
   return [h('label', { for: reasonId }, t('popup_reason')), reason, error, h('div', { class: 'actions' }, approve, reject)];
 }
 
-function attachmentItem(attachment: AttachmentSummary): HTMLElement {
+function attachmentItem(approval: ApprovalView, attachment: AttachmentSummary): HTMLElement {
   const reasons = attachment.reasons.map((r) => r[language]).join('; ');
+  // Only who may decide gets the bytes from the proxy; a file it never saw has none to show.
+  const opens = approval.canDecide && attachment.verdict !== 'unknown';
   return h(
     'li',
-    {},
+    { 'data-attachment': attachment.id },
     `${attachment.name} (${formatSize(attachment.size)}) `,
     h('span', { class: `verdict-${attachment.verdict}` }, t(`popup_verdict_${attachment.verdict}`)),
     reasons && ` : ${reasons}`,
+    ...(opens ? [' ', ...attachmentPreview(approval, attachment, settings, language, t)] : []),
   );
 }
 

@@ -1,11 +1,12 @@
 // The evidence must not become a second leak: after an export was blocked, reported and a bulk
 // send approved, no personal value from the export is in the audit log, the database file or
 // the proxy's own log lines.
+import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../demo-portal/job-seekers.js';
-import { ROUTES } from '../../shared/api.js';
-import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from '../approval/harness.js';
+import { HEADERS, ROUTES } from '../../shared/api.js';
+import { EXTENSION_ORIGIN, api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from '../approval/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,14 +40,39 @@ describe('no personal values in the evidence or the logs', () => {
     expect(proxyBlock?.facts.columns?.length).toBeGreaterThan(0);
 
     const personal = people.flatMap((p) => [p.bsn, p.email, `${p.initials} ${p.surname}`, p.id]);
-    const evidence = {
-      'audit log': JSON.stringify(entries),
-      'proxy log': h.proxy.logLines.join(''),
-      'database file': ['', '-wal'].map((suffix) => h.dbPath + suffix).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join(''),
-    };
-    for (const [where, text] of Object.entries(evidence)) {
-      const leaked = personal.filter((value) => text.includes(value));
-      expect(leaked, `${where} holds personal values`).toEqual([]);
-    }
+    await expectNoneInEvidence(personal);
+  });
+
+  it('holds after an approver saw the recipients and opened the preview of an attachment', async () => {
+    const people = h.portal.jobSeekers.slice(100, 140);
+    const session = await portalSession(h);
+    // A harmless table whose cells can be found again anywhere they might have been copied to.
+    const cells = Array.from({ length: 30 }, (_, i) => [`Kok ${randomUUID()}`, ['Tilburg', 'Utrecht', 'Zwolle'][i % 3]!, String(24 + (i % 3) * 8)]);
+    const table = ['Functie;Plaats;Uren', ...cells.map((row) => row.join(';'))].join('\r\n');
+    const uploaded = await upload(h, session, 'anna', 'vacatures.csv', table);
+    expect(uploaded.status).toBe(200);
+    const attachmentId = ((await uploaded.json()) as { id: string }).id;
+    const { json } = await requestApproval(h, 'anna', sendBody(people.map((p) => p.id), [attachmentId]));
+
+    const seen = await api(h, 'carla', 'GET', ROUTES.approval(json.approval.id));
+    expect(seen.json.approval.recipients.ids).toEqual(people.map((p) => p.id));
+    const preview = await fetch(h.proxy.url + ROUTES.attachmentBytes(json.approval.id, attachmentId), { headers: { origin: EXTENSION_ORIGIN, [HEADERS.token]: h.tokens.carla! } });
+    expect(new TextDecoder().decode(await preview.arrayBuffer())).toBe(table);
+    await decide(h, 'carla', json.approval.id, 'approve');
+
+    await expectNoneInEvidence([...cells.map((row) => row[0]!), ...people.flatMap((p) => [p.id, `${p.initials} ${p.surname}`])]);
   });
 });
+
+/** None of these values is in the audit log, the proxy's log lines or the database file. */
+async function expectNoneInEvidence(values: string[]): Promise<void> {
+  const evidence = {
+    'audit log': JSON.stringify(await h.audit()),
+    'proxy log': h.proxy.logLines.join(''),
+    'database file': ['', '-wal'].map((suffix) => h.dbPath + suffix).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join(''),
+  };
+  for (const [where, text] of Object.entries(evidence)) {
+    const leaked = values.filter((value) => text.includes(value));
+    expect(leaked, `${where} holds personal values`).toEqual([]);
+  }
+}

@@ -146,6 +146,47 @@ async function badgeText(chromium: ExtensionBrowser, expected: string): Promise<
   return text;
 }
 
+/** The names the portal gives the recipients are on the card, and the list finds one by name. */
+async function seesRecipients(popup: Page, card: string, recipientIds: string[]): Promise<void> {
+  const people = recipientIds.map((id) => stack!.portal.jobSeekers.find((p) => p.id === id)!);
+  const nameOf = (p: (typeof people)[number]) => `${p.initials} ${p.surname}`;
+  await popup.waitForFunction(
+    (sel, name) => document.querySelector(`${sel} .recipients summary`)?.textContent?.includes(name),
+    { timeout: 15_000 },
+    card,
+    nameOf(people[0]!),
+  );
+  expect(await popup.$eval(`${card} .recipients summary`, (e) => e.textContent)).toMatch(new RegExp(`^${RECIPIENTS} ontvangers: `));
+  await popup.click(`${card} .recipients summary`);
+  const last = people[RECIPIENTS - 1]!;
+  await popup.type(`${card} .recipient-search`, last.id);
+  const found = await popup.$$eval(`${card} .recipient-list li`, (items) => items.map((li) => li.textContent));
+  expect(found).toEqual([`${nameOf(last)} ${last.id}`]);
+  await popup.$eval(`${card} .recipient-search`, (e) => ((e as HTMLInputElement).value = ''));
+  await popup.type(`${card} .recipient-search`, people[1]!.surname);
+  expect(await popup.$$eval(`${card} .recipient-list li .name`, (items) => items.map((li) => li.textContent))).toContain(nameOf(people[1]!));
+}
+
+/** The attachment opens as a table: its first rows, and what the detector found per column. */
+async function opensPreview(popup: Page, card: string): Promise<void> {
+  await popup.click(`${card} button.open-preview`);
+  await popup.waitForSelector(`${card} .table-preview table`, { timeout: 30_000 });
+  const sheet = await popup.$eval(`${card} .table-preview`, (preview) => ({
+    caption: preview.querySelector('h3')?.textContent ?? '',
+    summary: preview.querySelector('.sheet-findings')?.textContent ?? '',
+    letters: [...preview.querySelectorAll('thead tr:first-child th')].map((th) => th.textContent),
+    found: [...preview.querySelectorAll('tr.findings td')].map((td) => td.textContent),
+    rows: preview.querySelectorAll('tbody tr').length,
+    firstCell: preview.querySelector('tbody tr td')?.textContent,
+  }));
+  expect(sheet.caption).toMatch(/^Vacatures: eerste 20 van \d+ rijen$/);
+  expect(sheet.summary).toMatch(/^Gevonden per kolom: D 'Plaats': \d+ woonplaatsen$/);
+  expect(sheet.letters.slice(0, 4)).toEqual(['', 'A', 'B', 'C']);
+  expect(sheet.found.filter(Boolean).join(' ')).toMatch(/plaats/i);
+  expect(sheet.rows).toBe(20);
+  expect(sheet.firstCell).not.toBe('');
+}
+
 async function apiCall(token: string, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(stack!.proxy.url + path, {
     method,
@@ -167,6 +208,10 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     await page.screenshot({ path: screenshotPath('waiting.png') });
     expect(await inboxSubjects(recipientIds[0]!)).not.toContain(subject);
 
+    // The approver works in the portal too: the popup names the recipients with that session.
+    const portal = await approver!.browser.newPage();
+    await logIn(portal, stack!.proxy.url, APPROVER.name);
+    await portal.close();
     const { popup, card } = await requestInPopup(approver!, subject);
     const text = await popup.$eval(card, (e) => e.textContent ?? '');
     expect(text).toContain(CASEWORKER.name);
@@ -174,8 +219,11 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     expect(text).toContain('vacancies.xlsx');
     expect(await popup.$(`${card} button.approve`)).not.toBeNull();
     expect(await badgeText(approver!, '1')).toBe('1');
-    await popup.setViewport({ width: 520, height: 640 });
-    await popup.screenshot({ path: screenshotPath('popup.png') });
+
+    await seesRecipients(popup, card, recipientIds);
+    await opensPreview(popup, card);
+    await popup.setViewport({ width: 560, height: 900 });
+    await popup.screenshot({ path: screenshotPath('popup.png'), fullPage: true });
     await popup.click(`${card} button.approve`);
     await popup.waitForFunction((sel) => !document.querySelector(sel), {}, card);
     expect(await badgeText(approver!, '')).toBe('');

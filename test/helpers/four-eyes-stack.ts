@@ -16,7 +16,8 @@ import type { ExtensionBrowser } from './browser.js';
 
 const TEAM = 'werkzoekenden-noord';
 export const CASEWORKER = { id: 'anna', name: CASEWORKERS[0]!, team: TEAM, roles: ['caseworker' as const] };
-export const APPROVER = { id: 'piet', name: 'Piet Approver', team: TEAM, roles: ['approver' as const] };
+// The approver is a portal user too: the popup looks the recipients' names up with their own portal session.
+export const APPROVER = { id: 'chantal', name: CASEWORKERS[2]!, team: TEAM, roles: ['caseworker' as const, 'approver' as const] };
 
 export interface FourEyesStack {
   portal: Portal;

@@ -170,7 +170,7 @@ function columnName(finding: ColumnFinding, language: 'nl' | 'en', letterCase: '
 }
 
 /** "135 geldige burgerservicenummers", never the values themselves. */
-function counted(finding: ColumnFinding, language: 'nl' | 'en'): string {
+export function counted(finding: ColumnFinding, language: 'nl' | 'en'): string {
   const label = ENTITY_LABELS.get(finding.entity)?.[language] ?? { one: finding.entity, other: finding.entity };
   return `${formatCount(finding.matches, language)} ${finding.matches === 1 ? label.one : label.other}`;
 }

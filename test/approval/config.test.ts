@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ANY_FIREFOX_EXTENSION, parseFourEyesConfig } from '../../proxy/approval/config.js';
 import { checkOrigin } from '../../proxy/api/cors.js';
+import { DEFAULT_LOCKOUT } from '../../proxy/identity/rate-limit.js';
 import { DEFAULT_APPROVAL_RULE } from '../../shared/approval/rule.js';
 
 describe('four-eyes config', () => {
@@ -11,6 +12,7 @@ describe('four-eyes config', () => {
     expect(parseFourEyesConfig({}, '/etc/eg')).toEqual({
       identity: { usersFile: undefined, ssoHeader: undefined, ssoTrustedSources: [] },
       extensionOrigins: [],
+      lockout: DEFAULT_LOCKOUT,
       approval: DEFAULT_APPROVAL_RULE,
       storePath: ':memory:',
     });
@@ -37,6 +39,8 @@ describe('four-eyes config', () => {
     expect(() => parseFourEyesConfig({ approval: { sendRoutes: [{ method: 'POST', path: 'api/messages', recipients: 'r', attachments: 'a' }] } }, '/')).toThrow('config.approval.sendRoutes[0].path');
     expect(() => parseFourEyesConfig({ approval: { threshold: { minRecipientsWithAttachment: 0 } } }, '/')).toThrow('config.approval.threshold.minRecipientsWithAttachment');
     expect(() => parseFourEyesConfig({ approval: { threshold: { windowHours: 0 } } }, '/')).toThrow('config.approval.threshold.windowHours: expected a number of hours above 0');
+    expect(() => parseFourEyesConfig({ identity: { lockout: { failures: 0 } } }, '/')).toThrow('config.identity.lockout.failures');
+    expect(() => parseFourEyesConfig({ identity: { lockout: { after: 3 } } }, '/')).toThrow('config.identity.lockout.after: unknown field');
     expect(() => parseFourEyesConfig({ approval: { validMinutes: -1 } }, '/')).toThrow('config.approval.validMinutes');
     expect(() => parseFourEyesConfig({ approval: { routeMatching: { ignoreFormatSuffixes: 'no' } } }, '/')).toThrow('config.approval.routeMatching.ignoreFormatSuffixes');
     expect(() => parseFourEyesConfig({ identity: { extensionOrigins: ['https://intranet.example'] } }, '/')).toThrow("'https://intranet.example' is not chrome-extension://ID");

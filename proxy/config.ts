@@ -4,7 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { boolean, ConfigError, failingAs, integer, knownKeys, object, string } from './config-fields.js';
 import { parseAuditConfig, type AuditConfig } from './audit/config.js';
@@ -42,6 +42,8 @@ export interface ProxyConfig {
     ledgerMaxBytes: number;
     /** Bytes of request bodies held at once while they are checked; beyond it uploads get 503. */
     maxBufferedBytes: number;
+    /** Chunked and resumable uploads held until their whole file is checked (proxy/uploads/sessions.ts). */
+    sessions: { maxBytes: number; memoryBytes: number; idleSeconds: number; dir: string };
   };
   /** How long a shutdown waits for in-flight requests before cutting them off. */
   shutdownGraceMs: number;
@@ -147,7 +149,9 @@ function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfi
   const scan = object(raw.scan ?? {}, 'config.scan');
   knownKeys(scan, ['workers', 'timeoutMs', 'maxHeapMb'], 'config.scan');
   const uploads = object(raw.uploads ?? {}, 'config.uploads');
-  knownKeys(uploads, ['attachmentIdField', 'ledgerMaxBytes', 'maxBufferedBytes'], 'config.uploads');
+  knownKeys(uploads, ['attachmentIdField', 'ledgerMaxBytes', 'maxBufferedBytes', 'sessions'], 'config.uploads');
+  const sessions = object(uploads.sessions ?? {}, 'config.uploads.sessions');
+  knownKeys(sessions, ['maxBytes', 'memoryBytes', 'idleSeconds', 'dir'], 'config.uploads.sessions');
 
   let tls: ProxyConfig['tls'];
   if (raw.tls !== undefined) {
@@ -178,6 +182,12 @@ function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfi
       attachmentIdField: string(uploads.attachmentIdField ?? 'id', 'config.uploads.attachmentIdField'),
       ledgerMaxBytes: integer(uploads.ledgerMaxBytes ?? 256 * 1024 * 1024, 'config.uploads.ledgerMaxBytes', 0, Number.MAX_SAFE_INTEGER),
       maxBufferedBytes: integer(uploads.maxBufferedBytes ?? 1024 * 1024 * 1024, 'config.uploads.maxBufferedBytes', 1, Number.MAX_SAFE_INTEGER),
+      sessions: {
+        maxBytes: integer(sessions.maxBytes ?? 4 * 1024 * 1024 * 1024, 'config.uploads.sessions.maxBytes', 1, Number.MAX_SAFE_INTEGER),
+        memoryBytes: integer(sessions.memoryBytes ?? 4 * 1024 * 1024, 'config.uploads.sessions.memoryBytes', 0, Number.MAX_SAFE_INTEGER),
+        idleSeconds: integer(sessions.idleSeconds ?? 3600, 'config.uploads.sessions.idleSeconds', 1, 7 * 24 * 3600),
+        dir: sessions.dir === undefined ? tmpdir() : path(sessions.dir, 'config.uploads.sessions.dir'),
+      },
     },
     shutdownGraceMs: integer(raw.shutdownGraceMs ?? 10_000, 'config.shutdownGraceMs', 0, 600_000),
     logLevel,

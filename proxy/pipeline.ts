@@ -1,6 +1,7 @@
 // The proxy is a short list of named steps run in order for each request to the protected site,
 // built here and nowhere else (buildSteps):
-//   normalise target -> identify -> read body -> find files -> scan files -> require approval -> forward
+//   normalise target -> identify -> read body -> find files -> upload sessions -> scan files
+//   -> require approval -> release held chunks -> forward
 // Each step is a function of the request context, tested alone. A step either lets the request
 // continue or answers it itself (a 4xx refusal); nothing reaches the upstream unless every step
 // said 'continue'.
@@ -13,6 +14,7 @@ import type { BodyBudget } from './body/budget.js';
 import { findFilesStep } from './steps/find-files.js';
 import { scanFilesStep, type ScanFilesDeps } from './steps/scan-files.js';
 import { forwardStep, type ForwardDeps } from './steps/forward.js';
+import { releaseHeldChunksStep, uploadSessionsStep, type UploadSessionsDeps } from './steps/upload-sessions.js';
 
 /** A file found in a request body (a multipart part, a raw body, base64 inside JSON). */
 export interface FoundFile {
@@ -36,6 +38,8 @@ export interface RequestContext {
   /** The body with its Content-Encoding undone: what the portal's parsers read. */
   content?: Buffer;
   files: FoundFile[];
+  /** Set when this request completes a chunked upload: sends its earlier chunks on (proxy/steps/upload-sessions.ts). */
+  releaseHeldChunks?: () => Promise<void>;
   /** Per-request id for logs and audit entries. */
   requestId: string;
 }
@@ -56,6 +60,7 @@ export interface PipelineDeps {
   maxBodyBytes: number;
   bodies: BodyBudget;
   scan: ScanFilesDeps;
+  uploadSessions: UploadSessionsDeps;
   forward: ForwardDeps;
 }
 
@@ -65,8 +70,10 @@ export function buildSteps(deps: PipelineDeps): NamedStep[] {
     { name: 'identify', run: deps.identify },
     { name: 'read body', run: readBodyStep(deps.maxBodyBytes, deps.bodies) },
     { name: 'find files', run: findFilesStep(deps.maxBodyBytes) },
+    { name: 'upload sessions', run: uploadSessionsStep(deps.uploadSessions) },
     { name: 'scan files', run: scanFilesStep(deps.scan) },
     { name: 'require approval', run: deps.requireApproval },
+    { name: 'release held chunks', run: releaseHeldChunksStep(deps.forward.log) },
     { name: 'forward', run: forwardStep(deps.forward) },
   ];
 }

@@ -20,6 +20,7 @@ import { buildSteps, runSteps, type RequestContext } from './pipeline.js';
 import { ScanPool } from './scan-pool/pool.js';
 import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
 import { BodyBudget } from './body/budget.js';
+import { UploadSessions } from './uploads/sessions.js';
 import { sendJson } from './respond.js';
 import { webSocketRelay } from './websocket.js';
 import { startFourEyes } from './approval/index.js';
@@ -88,6 +89,10 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const agent = config.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   const proxy = HttpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: config.changeOrigin });
   const forwarded = new WeakSet<IncomingMessage>();
+  const { sessions: sessionLimits } = config.uploads;
+  const uploadSessions = new UploadSessions({ ...sessionLimits, idleMs: sessionLimits.idleSeconds * 1000, maxFileBytes: policy.limits.maxFileBytes }, bodies);
+  metrics.gauge('export_guard_upload_sessions', 'Chunked uploads held until their whole file is checked.', () => uploadSessions.count);
+  metrics.gauge('export_guard_upload_session_bytes', 'Bytes of chunked uploads held, in memory and on disk.', () => uploadSessions.held);
 
   const steps = buildSteps({
     identify: fourEyes.identify,
@@ -95,6 +100,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     maxBodyBytes: policy.limits.maxFileBytes,
     bodies,
     scan: { scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } },
+    uploadSessions: { sessions: uploadSessions, portal: { target: config.target, agent, changeOrigin: config.changeOrigin } },
     forward: {
       proxy,
       target: config.target,
@@ -189,6 +195,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     await pool.close();
     await checkpoints?.close();
     await fourEyes.close();
+    await uploadSessions.close();
     proxy.close();
     agent.destroy();
     log.info('proxy-stopped', {});

@@ -1,7 +1,8 @@
 // Each step of the proxy's pipeline alone, on a stub context around a real request and response
 // (the answer is written to a buffer instead of a socket), and the order buildSteps puts them in.
 import { describe, expect, it } from 'vitest';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +16,8 @@ import { findFilesStep } from '../../proxy/steps/find-files.js';
 import { scanFilesStep } from '../../proxy/steps/scan-files.js';
 import { requireApprovalStep } from '../../proxy/steps/require-approval.js';
 import { forwardStep } from '../../proxy/steps/forward.js';
+import { releaseHeldChunksStep, uploadSessionsStep } from '../../proxy/steps/upload-sessions.js';
+import { UploadSessions } from '../../proxy/uploads/sessions.js';
 import { UserDirectory } from '../../proxy/identity/directory.js';
 import { Approvals } from '../../proxy/approval/approvals.js';
 import { BulkSends } from '../../proxy/approval/bulk-sends.js';
@@ -145,6 +148,42 @@ describe('scan files', () => {
 
 const bulkSends = (store: SqliteStore) => new BulkSends({ store, threshold: DEFAULT_APPROVAL_RULE.threshold, attachmentSha256: async () => undefined });
 
+describe('upload sessions', () => {
+  const chunk = (range: string, body: Buffer) => {
+    const stub = stubContext({ method: 'PUT', url: '/api/attachments', headers: { 'content-range': range } });
+    stub.ctx.body = stub.ctx.content = body;
+    return stub;
+  };
+
+  it('holds a chunk (answering as the protocol expects) and hands the completed file, not the chunk, to the scan', async () => {
+    const upstream = await startUpstream();
+    const sessions = new UploadSessions({ maxFileBytes: 1000, maxBytes: 1000, memoryBytes: 1000, idleMs: 60_000, dir: tmpdir() }, new BodyBudget(10_000));
+    const step = uploadSessionsStep({ sessions, portal: { target: new URL(upstream.url), agent: new Agent(), changeOrigin: false } });
+    try {
+      const first = chunk('bytes 0-4/10', Buffer.from('hallo'));
+      expect(await step(first.ctx)).toBe('handled');
+      expect(first.answer().status).toBe(200);
+      const last = chunk('bytes 5-9/10', Buffer.from('daar!'));
+      expect(await step(last.ctx)).toBe('continue');
+      expect(last.ctx.files.map((file) => [file.location, Buffer.from(file.bytes).toString()])).toEqual([['upload-session:content-range', 'hallodaar!']]);
+      expect(upstream.received).toHaveLength(0);
+      expect(await releaseHeldChunksStep(silent)(last.ctx)).toBe('continue');
+      expect(upstream.received.map((r) => [r.headers['content-range'], r.body.toString()])).toEqual([['bytes 0-4/10', 'hallo']]);
+    } finally {
+      await sessions.close();
+      await upstream.close();
+    }
+  });
+
+  it('refuses a piece of a file that names no upload it can follow (400)', async () => {
+    const sessions = new UploadSessions({ maxFileBytes: 1000, maxBytes: 1000, memoryBytes: 1000, idleMs: 60_000, dir: tmpdir() }, new BodyBudget(10_000));
+    const stub = chunk('bytes 0-99/200', Buffer.from('hallo'));
+    expect(await uploadSessionsStep({ sessions, portal: { target: new URL('http://127.0.0.1:1'), agent: new Agent(), changeOrigin: false } })(stub.ctx)).toBe('handled');
+    expect(stub.answer()).toMatchObject({ status: 400, body: expect.stringContaining('upload-fragment') });
+    await sessions.close();
+  });
+});
+
 describe('require approval', () => {
   it('matches a send whose method is overridden, and refuses it without approval (428)', async () => {
     const store = new SqliteStore(':memory:');
@@ -211,8 +250,9 @@ describe('the pipeline', () => {
       maxBodyBytes: 1,
       bodies: new BodyBudget(1),
       scan: { scan: detect, events: new ProxyEvents(), log: silent, metrics: { scanSeconds: new Registry().histogram('s', 's', [1]), blocks: new Registry().counter('b', 'b') } },
+      uploadSessions: { sessions: new UploadSessions({ maxFileBytes: 1, maxBytes: 1, memoryBytes: 1, idleMs: 1000, dir: tmpdir() }, new BodyBudget(1)), portal: { target: new URL('http://127.0.0.1:1'), agent: new Agent(), changeOrigin: false } },
       forward: { proxy: HttpProxy.createProxyServer({}), target: new URL('http://127.0.0.1:1'), log: silent, onUpstreamResponse: () => {} },
     });
-    expect(steps.map((s) => s.name)).toEqual(['normalise target', 'identify', 'read body', 'find files', 'scan files', 'require approval', 'forward']);
+    expect(steps.map((s) => s.name)).toEqual(['normalise target', 'identify', 'read body', 'find files', 'upload sessions', 'scan files', 'require approval', 'release held chunks', 'forward']);
   });
 });

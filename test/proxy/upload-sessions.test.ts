@@ -1,0 +1,325 @@
+// Chunked and resumable uploads through the real proxy, over real sockets, each protocol sent as
+// its widget sends it with default settings (read from the widget's source: resumable.js and
+// flow.js test each chunk with a GET first and send three at a time; Dropzone and jQuery File
+// Upload one after the other; FilePond asks for an id, then PATCHes; tus by tus-js-client against
+// a real @tus/server). A harmless workbook arrives byte for byte; of an export, 0 bytes reach the
+// portal, whole or chunked, at the default chunk size and a small one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Server as TusServer } from '@tus/server';
+import { FileStore } from '@tus/file-store';
+import { Upload } from 'tus-js-client';
+import { fixtureBytes } from '../helpers/fixtures.js';
+import { sha256, startUpstream, type Received, type Upstream } from './upstream.js';
+import { startTestProxy, type TestProxy } from './start.js';
+import { harmlessWorkbook } from './upload-sessions-fixtures.js';
+
+let upstream: Upstream;
+let proxy: TestProxy;
+let harmless: Buffer;
+let harmlessLarge: Buffer;
+let people: Buffer;
+let peopleLarge: Buffer;
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  proxy = await startTestProxy(upstream.url);
+  harmless = Buffer.from(await fixtureBytes('vacancies.xlsx'));
+  people = Buffer.from(await fixtureBytes('leak-1.xlsx'));
+  peopleLarge = Buffer.from(await fixtureBytes('leak-4.xlsx'));
+  harmlessLarge = harmlessWorkbook(peopleLarge.byteLength);
+}, 120_000);
+afterAll(async () => {
+  await proxy?.close();
+  await upstream?.close();
+});
+
+/** Sends a request through the proxy; the answer's status, headers and text. */
+async function send(path: string, init: Omit<RequestInit, 'body'> & { body?: Buffer | FormData }, base = proxy.url): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(`${base}${path}`, { ...init, body: Buffer.isBuffer(init.body) ? new Uint8Array(init.body) : (init.body as FormData | undefined) });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+const form = (fields: Record<string, string | number>, file?: { name: string; field: string; bytes: Buffer }): FormData => {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, String(value));
+  if (file) data.append(file.field, new Blob([new Uint8Array(file.bytes)]), file.name);
+  return data;
+};
+
+/** The chunks of a file as a widget cuts them: `floor` lets the last chunk take the rest (resumable.js, flow.js). */
+function cut(size: number, chunkSize: number, floor: boolean): Array<{ start: number; end: number }> {
+  const count = floor ? Math.max(1, Math.floor(size / chunkSize)) : Math.max(1, Math.ceil(size / chunkSize));
+  return Array.from({ length: count }, (_, i) => ({ start: i * chunkSize, end: i === count - 1 ? size : (i + 1) * chunkSize }));
+}
+
+interface Outcome {
+  /** Status of every chunk request, in the order sent. */
+  statuses: number[];
+}
+
+/** resumable.js / flow.js defaults: a GET test before each chunk, then a multipart POST; three chunks at a time. */
+async function counted(prefix: 'resumable' | 'flow', path: string, bytes: Buffer, name: string, chunkSize: number): Promise<Outcome> {
+  const identifier = `${bytes.byteLength}-${name.replace(/[^0-9a-zA-Z_-]/g, '')}-${Math.random().toString(36).slice(2)}`;
+  const chunks = cut(bytes.byteLength, chunkSize, true);
+  const statuses: number[] = [];
+  const one = async (index: number) => {
+    const { start, end } = chunks[index]!;
+    const fields = {
+      [`${prefix}ChunkNumber`]: index + 1,
+      [`${prefix}ChunkSize`]: chunkSize,
+      [`${prefix}CurrentChunkSize`]: end - start,
+      [`${prefix}TotalSize`]: bytes.byteLength,
+      [`${prefix}Identifier`]: identifier,
+      [`${prefix}Filename`]: name,
+      [`${prefix}RelativePath`]: name,
+      [`${prefix}TotalChunks`]: chunks.length,
+    };
+    const query = new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+    const test = await send(`${path}?${query}`, { method: 'GET' });
+    if (test.status === 200) return;
+    const sent = await send(`${path}${prefix === 'resumable' ? `?${query}` : ''}`, { method: 'POST', body: form(fields, { name, field: 'file', bytes: bytes.subarray(start, end) }) });
+    statuses.push(sent.status);
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 3 }, async () => {
+      while (next < chunks.length) await one(next++);
+    }),
+  );
+  return { statuses };
+}
+
+/** Dropzone with chunking on: one multipart POST per chunk, in turn. */
+async function dropzone(path: string, bytes: Buffer, name: string, chunkSize: number): Promise<Outcome> {
+  const uuid = crypto.randomUUID();
+  const chunks = cut(bytes.byteLength, chunkSize, false);
+  const statuses: number[] = [];
+  for (const [index, { start, end }] of chunks.entries()) {
+    const fields = { dzuuid: uuid, dzchunkindex: index, dztotalfilesize: bytes.byteLength, dzchunksize: chunkSize, dztotalchunkcount: chunks.length, dzchunkbyteoffset: start };
+    const sent = await send(path, { method: 'POST', body: form(fields, { name, field: 'file', bytes: bytes.subarray(start, end) }) });
+    statuses.push(sent.status);
+    if (sent.status !== 200) break;
+  }
+  return { statuses };
+}
+
+/** jQuery File Upload with maxChunkSize: a multipart POST per chunk with Content-Range and Content-Disposition. */
+async function jqueryFileUpload(path: string, bytes: Buffer, name: string, chunkSize: number): Promise<Outcome> {
+  const statuses: number[] = [];
+  let uploaded = 0;
+  while (uploaded < bytes.byteLength) {
+    const end = Math.min(bytes.byteLength, uploaded + chunkSize);
+    const sent = await send(path, {
+      method: 'POST',
+      headers: { 'content-range': `bytes ${uploaded}-${end - 1}/${bytes.byteLength}`, 'content-disposition': `attachment; filename="${encodeURI(name)}"` },
+      body: form({}, { name: 'blob', field: 'files[]', bytes: bytes.subarray(uploaded, end) }),
+    });
+    statuses.push(sent.status);
+    if (sent.status !== 200) break;
+    // The plugin resumes from the Range header's last byte, else adds the chunk's size.
+    const range = sent.headers.get('range');
+    uploaded = range ? Number(range.split('-')[1]) + 1 : end;
+  }
+  return { statuses };
+}
+
+/** FilePond with chunkUploads: a POST with Upload-Length for a transfer id, then a PATCH per chunk to ?patch=id. */
+async function filepond(path: string, bytes: Buffer, name: string, chunkSize: number): Promise<Outcome> {
+  const created = await send(path, { method: 'POST', headers: { 'upload-length': String(bytes.byteLength) }, body: form({ filepond: '{}' }) });
+  const id = (JSON.parse(created.text) as { id: string }).id;
+  const statuses: number[] = [];
+  // FilePond cuts floor(size / chunkSize) + 1 chunks: the last may be empty.
+  for (let offset = 0; offset <= bytes.byteLength; offset += chunkSize) {
+    const sent = await send(`${path}?patch=${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset), 'upload-length': String(bytes.byteLength), 'upload-name': name },
+      body: bytes.subarray(offset, offset + chunkSize),
+    });
+    statuses.push(sent.status);
+    if (sent.status >= 300) break;
+  }
+  return { statuses };
+}
+
+/** What the upstream received of one upload, put together from its requests (the file's bytes at their offsets). */
+async function receivedFile(requests: Received[], path: string): Promise<Buffer> {
+  const pieces: Array<{ start: number; bytes: Buffer }> = [];
+  for (const request of requests.filter((r) => r.url.split('?')[0] === path && r.body.byteLength > 0)) {
+    const url = new URL(request.url, 'http://upstream.invalid');
+    if (String(request.headers['content-type']).startsWith('multipart/')) {
+      const data = await new Request('http://x.invalid/', { method: 'POST', headers: { 'content-type': String(request.headers['content-type']) }, body: new Uint8Array(request.body) }).formData();
+      const file = [...data.values()].find((value): value is File => typeof value !== 'string');
+      if (!file) continue;
+      const field = (name: string) => Number(data.get(name) ?? url.searchParams.get(name));
+      const range = /bytes (\d+)-/.exec(String(request.headers['content-range'] ?? ''));
+      const start = range ? Number(range[1]) : data.has('dzchunkbyteoffset') ? field('dzchunkbyteoffset') : data.has('flowChunkNumber') ? (field('flowChunkNumber') - 1) * field('flowChunkSize') : data.has('resumableChunkNumber') ? (field('resumableChunkNumber') - 1) * field('resumableChunkSize') : 0;
+      pieces.push({ start, bytes: Buffer.from(await file.arrayBuffer()) });
+    } else if (request.headers['upload-offset'] !== undefined) {
+      pieces.push({ start: Number(request.headers['upload-offset']), bytes: request.body });
+    }
+  }
+  const size = pieces.reduce((max, piece) => Math.max(max, piece.start + piece.bytes.byteLength), 0);
+  const file = Buffer.alloc(size);
+  for (const piece of pieces) piece.bytes.copy(file, piece.start);
+  return file;
+}
+
+type Client = (path: string, bytes: Buffer, name: string, chunkSize: number) => Promise<Outcome>;
+
+/** Each protocol with its widget's default chunk size, and what its held chunks are answered with. */
+const PROTOCOLS: Record<string, { client: Client; defaultChunk: number; ok: number }> = {
+  'resumable.js': { client: (...args) => counted('resumable', ...args), defaultChunk: 1024 * 1024, ok: 200 },
+  'flow.js': { client: (...args) => counted('flow', ...args), defaultChunk: 1024 * 1024, ok: 200 },
+  'Dropzone (chunking)': { client: dropzone, defaultChunk: 2 * 1024 * 1024, ok: 200 },
+  'jQuery File Upload (maxChunkSize)': { client: jqueryFileUpload, defaultChunk: 1024 * 1024, ok: 200 },
+  'FilePond (chunkUploads)': { client: filepond, defaultChunk: 5_000_000, ok: 204 },
+};
+
+let uploads = 0;
+describe.each(Object.entries(PROTOCOLS))('%s', (_name, { client, defaultChunk, ok }) => {
+  const SMALL = 4096;
+  it.each([
+    ['a small chunk', SMALL],
+    ['the default chunk size', defaultChunk],
+  ])('a harmless workbook in chunks of %s arrives byte for byte; the chunks before the last are answered by the proxy', async (_label, chunkSize) => {
+    const path = `/upload/harmless-${(uploads += 1)}`;
+    const bytes = chunkSize === SMALL ? harmless : harmlessLarge;
+    const outcome = await client(path, bytes, 'vacatures.xlsx', chunkSize);
+    expect(outcome.statuses.every((status) => status >= 200 && status < 300)).toBe(true);
+    expect(outcome.statuses[0]).toBe(bytes.byteLength > chunkSize ? ok : 200);
+    expect(sha256(await receivedFile(upstream.received, path))).toBe(sha256(bytes));
+  }, 120_000);
+
+  it.each([
+    ['a small chunk', SMALL],
+    ['the default chunk size', defaultChunk],
+  ])('an export in chunks of %s is refused with 422, and no byte of it reaches the portal', async (_label, chunkSize) => {
+    const path = `/upload/export-${(uploads += 1)}`;
+    const bytes = chunkSize === SMALL ? people : peopleLarge;
+    const outcome = await client(path, bytes, 'selectie.xlsx', chunkSize);
+    expect(outcome.statuses).toContain(422);
+    expect((await receivedFile(upstream.received, path)).byteLength).toBe(0);
+  }, 120_000);
+});
+
+describe('chunks the proxy cannot put in a file', () => {
+  it('refuses a Content-Range chunk whose range does not match its bytes, and an Upload-Offset without a length', async () => {
+    const before = upstream.received.length;
+    const wrong = await send('/upload/odd', { method: 'PUT', headers: { 'content-range': 'bytes 0-99/1000' }, body: people.subarray(0, 50) });
+    expect(wrong.status).toBe(400);
+    expect(JSON.parse(wrong.text)).toMatchObject({ error: 'upload-fragment', nl: expect.any(String), en: expect.any(String) });
+    const lengthless = await send('/upload/odd', { method: 'PATCH', headers: { 'upload-offset': '0' }, body: people.subarray(0, 50) });
+    expect(lengthless.status).toBe(400);
+    expect(upstream.received.length).toBe(before);
+  });
+
+  it('refuses other bytes for a range it holds (409), keeps the first, and passes the file when it completes as first sent', async () => {
+    const path = '/upload/conflict';
+    const headers = (start: number, end: number) => ({ 'content-range': `bytes ${start}-${end - 1}/${harmless.byteLength}`, 'content-disposition': 'attachment; filename="v.xlsx"' });
+    const half = Math.floor(harmless.byteLength / 2);
+    expect((await send(path, { method: 'PUT', headers: headers(0, half), body: harmless.subarray(0, half) })).status).toBe(200);
+    expect((await send(path, { method: 'PUT', headers: headers(0, half), body: harmless.subarray(0, half) })).status).toBe(200);
+    const middle = Math.floor(half / 2);
+    expect((await send(path, { method: 'PUT', headers: headers(middle, half + 10), body: harmless.subarray(middle, half + 10) })).status).toBe(409);
+    expect(upstream.received.filter((r) => r.url === path)).toHaveLength(0);
+    expect((await send(path, { method: 'PUT', headers: headers(half, harmless.byteLength), body: harmless.subarray(half) })).status).toBe(200);
+    const received = upstream.received.filter((r) => r.url === path);
+    expect(received.map((r) => r.headers['content-range'])).toEqual([`bytes 0-${half - 1}/${harmless.byteLength}`, `bytes ${half}-${harmless.byteLength - 1}/${harmless.byteLength}`]);
+    expect(sha256(Buffer.concat(received.map((r) => r.body)))).toBe(sha256(harmless));
+  });
+
+  it('takes chunks out of order, and refuses again a retried chunk of a blocked file without scanning it', async () => {
+    const path = '/upload/out-of-order';
+    const size = 8192;
+    const ranges = cut(people.byteLength, size, false).reverse();
+    const statuses: number[] = [];
+    for (const { start, end } of ranges) {
+      statuses.push((await send(path, { method: 'PUT', headers: { 'content-range': `bytes ${start}-${end - 1}/${people.byteLength}` }, body: people.subarray(start, end) })).status);
+    }
+    expect(statuses.slice(0, -1).every((status) => status === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(422);
+    const { start, end } = ranges.at(-1)!;
+    const retried = await send(path, { method: 'PUT', headers: { 'content-range': `bytes ${start}-${end - 1}/${people.byteLength}` }, body: people.subarray(start, end) });
+    expect(retried.status).toBe(422);
+    expect(upstream.received.filter((r) => r.url === path)).toHaveLength(0);
+  });
+
+  it('drops a session that never completes once it is idle, with nothing forwarded', async () => {
+    const quick = await startTestProxy(upstream.url, { uploads: { sessions: { idleSeconds: 1 } } });
+    try {
+      const path = '/upload/abandoned';
+      const sent = await send(path, { method: 'PUT', headers: { 'content-range': `bytes 0-999/${harmless.byteLength}` }, body: harmless.subarray(0, 1000) }, quick.url);
+      expect(sent.status).toBe(200);
+      expect(quick.metrics.render()).toMatch(/export_guard_upload_sessions 1\b/);
+      await expect.poll(() => quick.metrics.render(), { timeout: 10_000, interval: 200 }).toMatch(/export_guard_upload_sessions 0\b/);
+      expect(upstream.received.filter((r) => r.url === path)).toHaveLength(0);
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
+describe('tus, with tus-js-client against a real @tus/server', () => {
+  let tusServer: Server;
+  let tusProxy: TestProxy;
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'eg-tus-'));
+    const tus = new TusServer({ path: '/files', datastore: new FileStore({ directory }) });
+    tusServer = createServer((req, res) => void tus.handle(req, res));
+    tusServer.listen(0, '127.0.0.1');
+    await new Promise((resolve) => tusServer.once('listening', resolve));
+    tusProxy = await startTestProxy(`http://127.0.0.1:${(tusServer.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await tusProxy?.close();
+    await new Promise((resolve) => tusServer?.close(resolve));
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  function tusUpload(bytes: Buffer, options: { chunkSize?: number; parallelUploads?: number }): Promise<{ url: string } | { status: number }> {
+    return new Promise((resolve) => {
+      const upload = new Upload(bytes, {
+        endpoint: `${tusProxy.url}/files/`,
+        metadata: { filename: 'bestand.xlsx', filetype: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        retryDelays: [],
+        ...options,
+        onSuccess: () => resolve({ url: upload.url! }),
+        onError: (error) => resolve({ status: (error as { originalResponse?: { getStatus(): number } }).originalResponse?.getStatus() ?? 0 }),
+      });
+      upload.start();
+    });
+  }
+
+  /** The bytes @tus/server stored for every upload, by id. */
+  async function stored(): Promise<Map<string, Buffer>> {
+    const files = (await readdir(directory)).filter((file) => !file.endsWith('.json'));
+    return new Map(await Promise.all(files.map(async (file) => [file, await readFile(join(directory, file))] as const)));
+  }
+
+  it.each([
+    ['whole (the default chunk size: Infinity)', {}],
+    ['in chunks of 4 kB', { chunkSize: 4096 }],
+  ])('a harmless workbook %s arrives byte for byte', async (_label, options) => {
+    const result = await tusUpload(harmless, options);
+    expect(result).toHaveProperty('url');
+    const id = (result as { url: string }).url.split('/').pop()!;
+    expect(sha256((await stored()).get(id)!)).toBe(sha256(harmless));
+  }, 60_000);
+
+  it.each([
+    ['whole (the default chunk size: Infinity)', {}],
+    ['in chunks of 4 kB', { chunkSize: 4096 }],
+  ])('an export %s is refused with 422 and @tus/server stores none of it', async (_label, options) => {
+    const before = await stored();
+    const result = await tusUpload(people, options);
+    expect(result).toEqual({ status: 422 });
+    for (const [id, bytes] of await stored()) if (!before.has(id)) expect(bytes.byteLength).toBe(0);
+  }, 60_000);
+});

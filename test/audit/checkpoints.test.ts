@@ -98,7 +98,8 @@ describe('the checkpoint writer', () => {
   });
 });
 
-describe('the proxy', () => {
+// Starting the proxy's scan workers takes seconds on a loaded two-core machine.
+describe('the proxy', { timeout: 60_000 }, () => {
   it('seals its audit entries and writes a checkpoint at start and at shutdown, also into its own log', async () => {
     const upstream = await startUpstream();
     const checkpointDir = join(dir, 'checkpoints');

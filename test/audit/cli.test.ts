@@ -1,10 +1,10 @@
 // `export-guard audit verify|report` on a real database file, tampered with for real.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run as audit } from '../../cli/commands/audit.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
 import { auditDatabase, tamper } from './audit-database.js';
+import { auditCli } from './run-cli.js';
 
 let dir: string;
 let db: string;
@@ -36,16 +36,7 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
-  const printed: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-  try {
-    return { code: await audit(argv), out: printed.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = auditCli;
 
 const UNSEALED = 'note: the log is not sealed with an audit key: whoever holds the database can rewrite it and recompute every hash (see docs/audit.md)';
 

@@ -2,10 +2,10 @@
 // JSON line per entry, on a real database; never a value about a person.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run as audit } from '../../cli/commands/audit.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../proxy/audit/entry.js';
 import { auditDatabase } from './audit-database.js';
+import { auditCli } from './run-cli.js';
 
 const ACTIVITY = 'https://register.example.nl/verwerkingsactiviteiten/re-integratie';
 const at = (time: string) => `2026-03-10T${time}:00.000Z`;
@@ -25,16 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; lines: string[] }> {
-  const printed: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-  try {
-    return { code: await audit(argv), lines: printed };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = auditCli;
 
 describe('audit export --format logboek', () => {
   it('writes one line per processing with trace and span ids, the activity, the identifier type and a status', async () => {

@@ -3,8 +3,7 @@
 // database, not the audit key.
 import { appendFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run as audit } from '../../cli/commands/audit.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry } from '../../proxy/audit/chain.js';
 import { CHECKPOINT_FILE, signCheckpoint } from '../../proxy/audit/checkpoint.js';
 import { startCheckpoints } from '../../proxy/audit/checkpoint-writer.js';
@@ -13,6 +12,7 @@ import { createAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import { createLogger } from '../../proxy/log.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { auditDatabase, rewriteAudit, tamper } from './audit-database.js';
+import { auditCli } from './run-cli.js';
 
 let dir: string;
 let db: string;
@@ -39,16 +39,7 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
-  const printed: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-  try {
-    return { code: await audit(argv), out: printed.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = auditCli;
 
 const verify = () => cli('verify', '--db', db, '--key', keyFile, '--checkpoints', checkpoints, '--no-record');
 

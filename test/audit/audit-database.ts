@@ -23,6 +23,15 @@ export function tamper(path: string, sql: string): void {
   connection.close();
 }
 
+/** Swaps the stored places of two entries: the rows stay, their order changes. */
+export function swapPositions(path: string, a: number, b: number): void {
+  tamper(path, `
+    UPDATE audit SET position = -1 WHERE position = ${a};
+    UPDATE audit SET position = ${a} WHERE position = ${b};
+    UPDATE audit SET position = ${b} WHERE position = -1;
+  `);
+}
+
 /** Replaces the whole audit table with `entries`, as someone rewriting the log with hashes of their own would. */
 export function rewriteAudit(path: string, entries: readonly AuditEntry[]): void {
   const connection = new Database(path);

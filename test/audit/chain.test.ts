@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../proxy/audit/chain.js';
 import type { AuditEvent } from '../../proxy/audit/entry.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
-import { auditDatabase, tamper } from './audit-database.js';
+import { auditDatabase, tamper, swapPositions } from './audit-database.js';
 
 let dir: string;
 let dbPath: string;
@@ -54,12 +54,7 @@ describe('audit hash chain', () => {
   });
 
   it('finds two reordered entries', async () => {
-    // Swap the stored content of positions 2 and 3: the rows stay, their order changes.
-    tamper(dbPath, `
-      UPDATE audit SET position = -2 WHERE position = 2;
-      UPDATE audit SET position = 2 WHERE position = 3;
-      UPDATE audit SET position = 3 WHERE position = -2;
-    `);
+    swapPositions(dbPath, 2, 3);
     expect(await problems()).toEqual([expect.objectContaining({ seq: 2, problem: 'out-of-order' })]);
   });
 

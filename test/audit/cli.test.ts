@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
-import { auditDatabase, tamper } from './audit-database.js';
+import { auditDatabase, tamper, swapPositions } from './audit-database.js';
 import { auditCli } from './run-cli.js';
 
 let dir: string;
@@ -77,11 +77,7 @@ describe('audit verify of an unsealed log', () => {
   });
 
   it('names reordered entries', async () => {
-    tamper(db, `
-      UPDATE audit SET position = -1 WHERE position = 5;
-      UPDATE audit SET position = 5 WHERE position = 6;
-      UPDATE audit SET position = 6 WHERE position = -1;
-    `);
+    swapPositions(db, 5, 6);
     const { code, out } = await cli('verify', '--db', db, '--no-record');
     expect(code).toBe(1);
     expect(out).toBe(`BROKEN at entry 5 (out-of-order): entry 5 is stored after entry 6\n${UNSEALED}`);

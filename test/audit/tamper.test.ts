@@ -11,7 +11,7 @@ import type { AuditEntry, AuditEvent } from '../../proxy/audit/entry.js';
 import { createAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import { createLogger } from '../../proxy/log.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
-import { auditDatabase, rewriteAudit, tamper } from './audit-database.js';
+import { auditDatabase, rewriteAudit, tamper, swapPositions } from './audit-database.js';
 import { auditCli } from './run-cli.js';
 
 let dir: string;
@@ -105,11 +105,7 @@ describe('audit verify of a sealed log with checkpoints', () => {
   });
 
   it('finds reordered entries', async () => {
-    tamper(db, `
-      UPDATE audit SET position = -1 WHERE position = 5;
-      UPDATE audit SET position = 5 WHERE position = 6;
-      UPDATE audit SET position = 6 WHERE position = -1;
-    `);
+    swapPositions(db, 5, 6);
     const { code, out } = await verify();
     expect(code).toBe(1);
     expect(problems(out)).toEqual(['5 out-of-order']);

@@ -27,6 +27,8 @@ import { startFourEyes } from './approval/index.js';
 import { parseFourEyesConfig } from './approval/config.js';
 import { readAuditKeyFile } from './audit/key.js';
 import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
+import { readAuditKeyFile } from './audit/key.js';
+import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
 
 /** Extra margin over the policy's maxScanMs for starting a parse and posting the verdict back. */
 const SCAN_DEADLINE_MARGIN_MS = 2_000;
@@ -70,6 +72,8 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain });
   let checkpoints: CheckpointWriter | undefined;
   try {
+    // A proxy without the key would append unsealed entries that verify then reports as a break.
+    if (!auditKey && (await fourEyes.store.auditHead()).head?.version === 2) throw new Error('config.audit.keyFile: the audit log is sealed with an audit key and this proxy has none: give it the same key file as the others');
     if (auditKey && config.audit.checkpoints) checkpoints = await startCheckpoints(config.audit.checkpoints, auditKey, fourEyes.store, log);
   } catch (error) {
     await fourEyes.close();

@@ -40,7 +40,8 @@ export function readCheckpoints(text: string, key: AuditKey): { checkpoints: Che
     if (line.trim() === '') return;
     let c: Checkpoint | undefined;
     try {
-      c = JSON.parse(line) as Checkpoint;
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed === 'object' && parsed !== null) c = parsed as Checkpoint;
     } catch {
       // A line cut off by a crash mid-write is damage, not a forgery, but it still proves nothing.
     }

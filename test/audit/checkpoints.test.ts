@@ -125,6 +125,19 @@ describe('the proxy', { timeout: 60_000 }, () => {
     vi.restoreAllMocks();
   });
 
+  it('does not start without the key on a sealed log', async () => {
+    const db = join(dir, 'state.db');
+    const sealed = new SqliteStore(db, key.chain);
+    await sealed.appendAudit(event(1));
+    await sealed.close();
+    const upstream = await startUpstream();
+    try {
+      await expect(startTestProxy(upstream.url, { store: { sqlite: db } })).rejects.toThrow('config.audit.keyFile: the audit log is sealed with an audit key and this proxy has none');
+    } finally {
+      await upstream.close();
+    }
+  });
+
   it('does not start with a key file others can read', async () => {
     chmodSync(join(dir, 'audit-key.pem'), 0o640);
     const upstream = await startUpstream();

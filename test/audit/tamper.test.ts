@@ -1,7 +1,7 @@
 // Every way to tamper with a sealed audit log on a real SQLite file, with the checkpoints the
 // proxy's own writer signed, as `export-guard audit verify` finds it. The tamperer holds the
 // database, not the audit key.
-import { appendFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry } from '../../proxy/audit/chain.js';
@@ -138,6 +138,18 @@ describe('audit verify of a sealed log with checkpoints', () => {
     expect(code).toBe(1);
     expect(out).toContain(`BROKEN at entry 0 (checkpoint-forged): checkpoint line 3 is not signed by this audit key (${key.id}): it was forged or damaged`);
     expect(problems(out)).toEqual(['0 checkpoint-forged', '6 rewritten', '10 truncated']);
+  });
+
+  it('does not take a checkpoint edited to fit a cut-back log, nor a damaged line', async () => {
+    tamper(db, 'DELETE FROM audit WHERE seq >= 9');
+    const file = join(checkpoints, CHECKPOINT_FILE);
+    const [start, shutdown] = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const eighth = (await stored()).at(-1)!;
+    writeFileSync(file, [start, { ...shutdown, count: 8, seq: 8, hash: eighth.hash }].map((c) => JSON.stringify(c)).join('\n') + '\nnull\n{"count":1');
+    const { code, out } = await verify();
+    expect(code).toBe(1);
+    expect(problems(out)).toEqual(['0 checkpoint-forged', '0 checkpoint-forged', '0 checkpoint-forged']);
+    expect(out).toMatch(/checkpoint line 2 is not signed by this audit key .*\n.*checkpoint line 3 .*\n.*checkpoint line 4 /);
   });
 
   it('says so when the checkpoints are gone', async () => {

@@ -13,6 +13,7 @@ import { readWithSheetJs } from '../../shared/detector/read/sheetjs.js';
 import type { Limits } from '../../shared/policy/types.js';
 import { concat, delimited, workbook, zipArchive } from '../../scripts/fixtures/formats.js';
 import { exportTable, pseudoRandomBytes } from '../../scripts/fixtures/catalogue.js';
+import { makeJobSeekers } from '../../scripts/fixtures/people.js';
 import { detect } from '../../shared/detector/index.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { parsePolicy } from '../../shared/policy/parse.js';
@@ -71,6 +72,31 @@ describe('sniffing by structure', () => {
       const outcome = await read(new Uint8Array(readFileSync(join(CORPUS, name))));
       expect(outcome.failure, name).toBeUndefined();
     }
+  });
+
+  it('reads the comments of xls and xlsb in their cells, as the xlsx and ods readers do', async () => {
+    // A product list whose notes name a person per row: hovering shows them, so they are read.
+    const seekers = makeJobSeekers(40, 11);
+    const sheet = XLSX.utils.aoa_to_sheet([['Artikel', 'Prijs'], ...seekers.map((_, i) => [`Artikel ${i + 1}`, 10 + i])]);
+    seekers.forEach((p, i) => {
+      sheet[`A${i + 2}`].c = [{ a: 'Consulent', t: `${p.firstName} ${p.surname}` }];
+      sheet[`B${i + 2}`].c = [{ a: 'Consulent', t: p.bsn }];
+    });
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, sheet, 'Blad1');
+    const comments = await Promise.all(
+      (['xlsx', 'ods', 'xlsb', 'biff8'] as const).map(async (bookType) => {
+        const bytes = new Uint8Array(XLSX.write(book, { type: 'array', bookType }) as ArrayBuffer);
+        if (bookType === 'xlsb' || bookType === 'biff8') expect((await detect(bytes)).verdict, bookType).toBe('block');
+        return rowsOf((await read(bytes)).documents[0]!.sheets.find((s) => s.name.startsWith('comments'))!.table);
+      }),
+    );
+    const [xlsx, ods, xlsb, xls] = comments;
+    expect(xlsx![1]).toEqual([`${seekers[0]!.firstName} ${seekers[0]!.surname}`, seekers[0]!.bsn]);
+    expect(ods).toEqual(xlsx);
+    expect(xlsb).toEqual(xlsx);
+    // SheetJS writes xls notes in single bytes, an 'Ç' as '_': the BSNs are what must agree.
+    expect(xls!.map((row) => row[1])).toEqual(xlsx!.map((row) => row[1]));
   });
 
   it('does not take a zip end record whose directory is not where it says for a zip', async () => {

@@ -26,7 +26,7 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
   }
   const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
   let cellsRead = 0;
-  const sheets = workbook.SheetNames.map((name, index): Sheet => {
+  const sheets = workbook.SheetNames.flatMap((name, index): Sheet[] => {
     const where = join(path, name);
     session.checkpoint(where);
     const sheet = workbook.Sheets[name];
@@ -35,7 +35,9 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
     const rows = rowsOf(sheet, date1904, where);
     cellsRead += cellObjects(sheet);
     if (rows.length === 0 && valueRecords === undefined && lostItsCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
-    return { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), table: new RowsTable(rows) };
+    const read: Sheet = { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), table: new RowsTable(rows) };
+    const notes = commentRows(sheet);
+    return notes.length === 0 ? [read] : [read, { name: `comments ${name}`, visibility: 'very-hidden', table: new RowsTable(notes) }];
   });
   if (valueRecords !== undefined && cellsRead * 2 < valueRecords) stop('corrupt', path, `the workbook's records hold ${valueRecords} cells, SheetJS read ${cellsRead}`);
   return sheets;
@@ -85,6 +87,27 @@ function rowsOf(sheet: XLSX.WorkSheet, date1904: boolean, where: string): CellVa
   }
   while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
   return rows;
+}
+
+/**
+ * Each cell's comments (xls notes, xlsb comments and threads) in the cell they belong to, as the
+ * xlsx reader keeps them: a recipient reads them by hovering the cell.
+ */
+function commentRows(sheet: XLSX.WorkSheet): CellValue[][] {
+  const dense = (sheet['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
+  let found = false;
+  const rows = dense.map((cells) => {
+    const row: CellValue[] = [];
+    cells?.forEach((cell, c) => {
+      const text = (cell?.c ?? []).map((comment) => comment.t ?? '').filter((t) => t !== '').join('\n');
+      if (text === '') return;
+      found = true;
+      while (row.length < c) row.push(null);
+      row[c] = text;
+    });
+    return row;
+  });
+  return found ? rows : [];
 }
 
 function cellValue(cell: XLSX.CellObject | undefined, date1904: boolean): CellValue {

@@ -27,8 +27,6 @@ import { startFourEyes } from './approval/index.js';
 import { parseFourEyesConfig } from './approval/config.js';
 import { readAuditKeyFile } from './audit/key.js';
 import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
-import { readAuditKeyFile } from './audit/key.js';
-import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
 
 /** Extra margin over the policy's maxScanMs for starting a parse and posting the verdict back. */
 const SCAN_DEADLINE_MARGIN_MS = 2_000;

@@ -20,7 +20,11 @@ export type PageMessage =
   | { type: 'report-false-block'; sha256: string; kind: string; reasonCodes: string[]; size: number }
   | { type: 'approval-needed'; payload: SendPayload }
   | { type: 'request-approval'; payload: SendPayload }
-  | { type: 'approval-status'; id: string };
+  | { type: 'approval-status'; id: string }
+  /** The caseworker withdraws their own waiting request (the proxy refuses anyone else's). */
+  | { type: 'withdraw-approval'; id: string }
+  /** A missing or wrong token: the waiting panel opens the settings page, where it is entered. */
+  | { type: 'open-options' };
 
 /** What only the extension's own pages may ask. */
 export type ExtensionPageMessage =
@@ -57,6 +61,8 @@ export interface Replies {
   'approval-needed': { needed: boolean; reason?: string };
   'request-approval': { approval: ApprovalView };
   'approval-status': { approval: ApprovalView };
+  'withdraw-approval': { approval: ApprovalView };
+  'open-options': { opened: true };
   'list-approvals': { approvals: ApprovalView[]; me: UserInfo };
   decide: { approval: ApprovalView };
   whoami: { me: UserInfo };

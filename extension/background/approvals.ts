@@ -26,6 +26,7 @@ export function startApprovals(approvalRule: () => Promise<ApprovalRule>): void 
   });
   onPageMessage('request-approval', async ({ payload }) => ({ approval: await proxyClient.createApproval(payload) }));
   onPageMessage('approval-status', async ({ id }) => ({ approval: await proxyClient.approval(id) }));
+  onPageMessage('withdraw-approval', async ({ id }) => ({ approval: await proxyClient.withdraw(id) }));
 
   onExtensionPageMessage('list-approvals', async () => {
     const [approvals, me] = await Promise.all([proxyClient.pendingApprovals(), proxyClient.me()]);

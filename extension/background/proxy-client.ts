@@ -42,6 +42,7 @@ export interface ProxyClient {
   approval(id: string): Promise<ApprovalView>;
   pendingApprovals(): Promise<ApprovalView[]>;
   decide(id: string, decision: DecisionRequest): Promise<ApprovalView>;
+  withdraw(id: string): Promise<ApprovalView>;
   reportBlockedUpload(event: BlockedUploadEvent): Promise<void>;
   reportFalseBlock(report: FalseBlockReport): Promise<void>;
 }
@@ -77,6 +78,7 @@ export function createProxyClient(getSettings: () => Promise<Settings>): ProxyCl
     pendingApprovals: async () =>
       (await call<{ approvals: ApprovalView[] }>('GET', `${ROUTES.approvals}?state=pending`)).approvals,
     decide: async (id, decision) => (await call<{ approval: ApprovalView }>('POST', ROUTES.decision(id), decision)).approval,
+    withdraw: async (id) => (await call<{ approval: ApprovalView }>('POST', ROUTES.withdraw(id))).approval,
     reportBlockedUpload: async (event) => {
       await call<EventResponse>('POST', ROUTES.events, event);
     },

@@ -4,6 +4,7 @@
 // changing settings needs a sender that is an extension page.
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { ExtensionPageMessage, Message, PageMessage, Replies } from '../../shared/messages.js';
+import { ProxyError } from './proxy-client.js';
 
 type Handler<M extends Message> = (message: M, sender: Runtime.MessageSender) => Promise<Replies[M['type']]>;
 
@@ -51,7 +52,8 @@ async function route(message: Message, sender: Runtime.MessageSender): Promise<u
   try {
     return await handler(message, sender);
   } catch (error) {
-    return { error: 'failed', message: error instanceof Error ? error.message : String(error) };
+    // The proxy's own code ('unauthenticated', ...) travels on, so the page can say what to do about it.
+    return { error: error instanceof ProxyError ? error.body.error : 'failed', message: error instanceof Error ? error.message : String(error) };
   }
 }
 

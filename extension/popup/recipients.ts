@@ -19,12 +19,12 @@ export function recipientsSection(approval: ApprovalView, settings: Settings, t:
   const section = h('details', { class: 'recipients' });
   const recipients = approval.recipients;
   if (!recipients) {
-    section.append(h('summary', {}, t('popup_recipients', approval.recipientCount)), h('p', { class: 'note' }, t('popup_recipientsUnknown')));
+    section.append(h('summary', {}, t('popup_recipients', approval.recipientCount)), h('p', { class: 'recipients-note' }, t('popup_recipientsUnknown')));
     return section;
   }
   const summary = h('summary', {}, t('popup_recipients', recipients.ids.length));
   const search = h('input', { type: 'search', class: 'recipient-search', placeholder: t('popup_recipientSearch'), 'aria-label': t('popup_recipientSearch') });
-  const note = h('p', { class: 'note', hidden: '' });
+  const note = h('p', { class: 'recipients-note', hidden: '' });
   const list = h('ul', { class: 'recipient-list' });
   const more = h('p', { class: 'meta' });
   section.append(summary, search, note, list, more);

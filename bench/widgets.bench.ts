@@ -22,13 +22,16 @@ export async function run(): Promise<void> {
   try {
     for (const test of cases) {
       const row = [test.widget.name, test.mode, test.via, test.guard];
+      const details: string[] = [];
       for (const payload of ['export', 'harmless'] as Payload[]) {
         const outcome = await stack.run(test, payload);
         row.push(cell(outcome));
+        details.push(`${payload}: ${outcome.detail}`);
         if (outcome.result !== EXPECTED[payload]) misses.push(`${caseName(test)}, ${payload}: ${outcome.result}: ${outcome.detail}`);
       }
       rows.push(row);
       console.log(row.join('  '));
+      for (const detail of details) console.log(`    ${detail}`);
     }
   } finally {
     await stack.close();

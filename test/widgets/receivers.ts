@@ -33,28 +33,6 @@ interface Form {
   files: { field: string; name: string; bytes: Buffer }[];
 }
 
-function readForm(req: IncomingMessage): Promise<Form> {
-  return new Promise((resolve, reject) => {
-    const form: Form = { fields: new Map(), files: [] };
-    const parser = busboy({ headers: req.headers, limits: { fileSize: 64 * 1024 * 1024 } });
-    parser.on('field', (name, value) => form.fields.set(name, value));
-    parser.on('file', (field, stream, info) => {
-      const parts: Buffer[] = [];
-      stream.on('data', (part: Buffer) => parts.push(part));
-      stream.on('end', () => form.files.push({ field, name: info.filename ?? '', bytes: Buffer.concat(parts) }));
-    });
-    parser.on('close', () => resolve(form));
-    parser.on('error', reject);
-    req.pipe(parser);
-  });
-}
-
-async function readRaw(req: IncomingMessage): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return Buffer.concat(parts);
-}
-
 function send(res: ServerResponse, status: number, body: unknown = '', headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
@@ -79,12 +57,40 @@ export class Receivers {
     this.sessions.clear();
   }
 
+  /** Reads a multipart body; every file part counts as received, whether or not it makes sense. */
+  private readForm(req: IncomingMessage): Promise<Form> {
+    return new Promise((resolve, reject) => {
+      const form: Form = { fields: new Map(), files: [] };
+      const parser = busboy({ headers: req.headers, limits: { fileSize: 64 * 1024 * 1024 } });
+      parser.on('field', (name, value) => form.fields.set(name, value));
+      parser.on('file', (field, stream, info) => {
+        const parts: Buffer[] = [];
+        stream.on('data', (part: Buffer) => {
+          this.reception.fileBytes += part.length;
+          parts.push(part);
+        });
+        stream.on('end', () => form.files.push({ field, name: info.filename ?? '', bytes: Buffer.concat(parts) }));
+      });
+      parser.on('close', () => resolve(form));
+      parser.on('error', reject);
+      req.pipe(parser);
+    });
+  }
+
+  private async readRaw(req: IncomingMessage): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const part of req) {
+      this.reception.fileBytes += (part as Buffer).length;
+      parts.push(part as Buffer);
+    }
+    return Buffer.concat(parts);
+  }
+
   store(protocol: string, name: string, bytes: Uint8Array): void {
     this.reception.stored.push({ protocol, name, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
 
   private chunk(protocol: string, key: string, name: string, total: number, offset: number, bytes: Buffer): void {
-    this.reception.fileBytes += bytes.length;
     const id = `${protocol}:${key}`;
     const session = this.sessions.get(id) ?? { total, name, chunks: new Map() };
     this.sessions.set(id, session);
@@ -99,7 +105,13 @@ export class Receivers {
     return this.sessions.get(`${protocol}:${key}`)?.chunks.has(offset) ?? false;
   }
 
-  /** Handles the request when its path is one of the receivers'; false otherwise. */
+  /** A request the receivers do not take: whatever its body holds still counts as received. */
+  private async refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string): Promise<void> {
+    await this.readRaw(req);
+    send(res, status, reason);
+  }
+
+  /** Handles the request when it is an upload (any method but GET and HEAD) or a chunk test; false otherwise. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     switch (url.pathname) {
       case '/upload/form':
@@ -113,14 +125,16 @@ export class Receivers {
         await this.filepond(req, res, url);
         return true;
       default:
-        return false;
+        if (req.method === 'GET' || req.method === 'HEAD') return false;
+        await this.refuse(req, res, 404, 'no receiver here');
+        return true;
     }
   }
 
   /** Uppy's XHR upload, Dropzone (whole and dz* chunks), jQuery File Upload (whole and Content-Range chunks). */
   private async form(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return send(res, 405, 'POST only');
-    const form = await readForm(req);
+    if (req.method !== 'POST') return this.refuse(req, res, 405, 'POST only');
+    const form = await this.readForm(req);
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers['content-range'] ?? '');
     for (const file of form.files) {
       const uuid = form.fields.get('dzuuid');
@@ -130,7 +144,6 @@ export class Receivers {
       } else if (range) {
         this.chunk('jquery', `${file.name}:${range[3]}`, file.name, Number(range[3]), Number(range[1]), file.bytes);
       } else {
-        this.reception.fileBytes += file.bytes.length;
         this.store('form', file.name, file.bytes);
       }
     }
@@ -149,8 +162,8 @@ export class Receivers {
       const chunk = fieldsOf((name) => url.searchParams.get(name));
       return send(res, this.has(protocol, chunk.key, chunk.offset) ? 200 : 204);
     }
-    if (req.method !== 'POST') return send(res, 405, 'GET or POST only');
-    const form = await readForm(req);
+    if (req.method !== 'POST') return this.refuse(req, res, 405, 'GET or POST only');
+    const form = await this.readForm(req);
     const chunk = fieldsOf((name) => form.fields.get(name) ?? url.searchParams.get(name));
     const [file] = form.files;
     if (!file || !chunk.key) return send(res, 400, `no ${protocol} chunk in the request`);
@@ -166,23 +179,23 @@ export class Receivers {
   private async filepond(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const id = url.searchParams.get('patch');
     if (req.method === 'POST') {
-      const form = await readForm(req);
+      const form = await this.readForm(req);
       const file = form.files[0];
       const transfer = `fp${++this.filepondIds}`;
       if (file) {
-        this.reception.fileBytes += file.bytes.length;
         this.store('filepond', file.name, file.bytes);
       } else {
         this.sessions.set(`filepond:${transfer}`, { total: Number(req.headers['upload-length']), name: '', chunks: new Map() });
       }
       return send(res, 200, transfer);
     }
+    const body = await this.readRaw(req);
     const session = id ? this.sessions.get(`filepond:${id}`) : undefined;
     if (!id || !session) return send(res, 404, 'no such transfer');
     if (req.method === 'HEAD') return send(res, 200, '', { 'upload-offset': String(contiguous(session)) });
     if (req.method !== 'PATCH') return send(res, 405, 'POST, PATCH or HEAD only');
     session.name = decodeURIComponent(String(req.headers['upload-name'] ?? ''));
-    this.chunk('filepond', id, session.name, session.total, Number(req.headers['upload-offset']), await readRaw(req));
+    this.chunk('filepond', id, session.name, session.total, Number(req.headers['upload-offset']), body);
     send(res, 204);
   }
 }

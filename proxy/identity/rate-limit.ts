@@ -1,14 +1,17 @@
-// Guessing tokens costs time. Failed token checks are counted per client address and per token
+// Guessing tokens costs time. Distinct wrong tokens are counted per client address and per token
 // prefix; after `failures` within the window that address (or prefix) is locked out for the same
 // window: its tokens are not even checked, so a locked-out guesser learns nothing. A valid token
 // from another address, with another prefix, is never touched: a lockout cannot lock out a
-// colleague. Kept in memory per proxy: it slows guessing, it is not evidence (that is the audit).
+// colleague. Only distinct tokens count: an extension still sending an old token with every page
+// request is not a guesser. Kept in memory per proxy: it slows guessing, it is not evidence (the
+// audit is).
+import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Registry } from '../ops/metrics.js';
 import type { Store } from '../store/types.js';
 
 export interface LockoutConfig {
-  /** Failed checks within `minutes` that lock an address or token prefix out. */
+  /** Distinct wrong tokens within `minutes` that lock an address or token prefix out. */
   failures: number;
   /** The window failures are counted in, and how long a lockout lasts. */
   minutes: number;
@@ -24,7 +27,8 @@ const PREFIX_CHARS = 8;
 const MAX_TRACKED = 10_000;
 
 interface Tally {
-  failures: number;
+  /** SHA-256 of each distinct wrong token: at most `failures` of them. */
+  tokens: Set<string>;
   since: number;
   lockedUntil?: number;
 }
@@ -52,27 +56,29 @@ export class AuthFailures {
 
   fail(address: string, token: string): void {
     this.events.failed?.();
-    this.count('address', address, address);
-    this.count('token-prefix', prefixOf(token), address);
+    const tokenHash = createHash('sha256').update(token).digest('base64');
+    this.count('address', address, tokenHash, address);
+    this.count('token-prefix', prefixOf(token), tokenHash, address);
   }
 
   private lockedUntil(scope: LockoutScope, key: string): number {
     return this.tallies[scope].get(key)?.lockedUntil ?? 0;
   }
 
-  private count(scope: LockoutScope, key: string, address: string): void {
+  private count(scope: LockoutScope, key: string, tokenHash: string, address: string): void {
     const tallies = this.tallies[scope];
     const now = this.now();
     const windowMs = this.config.minutes * 60_000;
     let tally = tallies.get(key);
     if (!tally || (now - tally.since > windowMs && (tally.lockedUntil ?? 0) <= now)) {
-      tally = { failures: 0, since: now };
+      tally = { tokens: new Set(), since: now };
       tallies.delete(key);
       tallies.set(key, tally);
       if (tallies.size > MAX_TRACKED) tallies.delete(tallies.keys().next().value!);
     }
-    tally.failures += 1;
-    if (tally.failures === this.config.failures) {
+    if (tally.tokens.has(tokenHash) || tally.lockedUntil !== undefined) return;
+    tally.tokens.add(tokenHash);
+    if (tally.tokens.size === this.config.failures) {
       tally.lockedUntil = now + windowMs;
       this.events.lockedOut?.(scope, address);
     }

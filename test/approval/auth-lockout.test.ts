@@ -101,6 +101,12 @@ describe('wrong tokens', () => {
 });
 
 describe('AuthFailures', () => {
+  it('counts a wrong token once, however often it comes (an extension with an old token is no guesser)', () => {
+    const failures = new AuthFailures({ failures: 3, minutes: 1 });
+    for (let i = 0; i < 50; i += 1) failures.fail('10.0.0.1', 'an-old-token-the-extension-still-sends');
+    expect(failures.retryAfterSeconds('10.0.0.1', 'x')).toBe(0);
+  });
+
   it('forgets failures after the window and lifts a lockout when it ends', () => {
     let now = 0;
     const failures = new AuthFailures({ failures: 3, minutes: 1 }, {}, () => now);

@@ -16,7 +16,12 @@ export interface AuditKey {
 /** Writes a new key file readable by its owner only; never replaces one (the keyed history would become unverifiable). */
 export function createAuditKeyFile(path: string): AuditKey {
   const { privateKey } = generateKeyPairSync('ed25519');
-  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    throw new Error(`'${path}' exists: an audit key is never replaced, the entries it sealed would become unverifiable`);
+  }
   return auditKey(privateKey);
 }
 

@@ -40,7 +40,8 @@ describe('the audit key file', () => {
     const path = join(dir, 'audit-key.pem');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readAuditKeyFile(path, 'config.audit.keyFile').id).toBe(key.id);
-    expect(() => createAuditKeyFile(path)).toThrow(/EEXIST/);
+    expect(() => createAuditKeyFile(path)).toThrow(`'${path}' exists: an audit key is never replaced, the entries it sealed would become unverifiable`);
+    expect(readAuditKeyFile(path, 'config.audit.keyFile').id).toBe(key.id);
   });
 
   it('is refused when others can read it, or is missing, naming the field', () => {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detect } from '../../shared/detector/index.js';
 import { formatCount } from '../../shared/detector/analyse/reasons.js';
+import { leadSentence, peopleCount } from '../../shared/detector/describe.js';
 import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { loadPolicyFile } from '../../proxy/policy-file.js';
@@ -105,7 +106,10 @@ function formatVerdict(file: string, verdict: DecidedVerdict, lang: 'nl' | 'en')
   const rows = verdict.rows > 0 ? `, ${formatCount(verdict.rows, lang)} ${verdict.rows === 1 ? one : other}` : '';
   const head = `${label}  ${file}  (${verdict.kind}${rows})`;
   const exception = verdict.exception && `  exception: ${verdict.exception.allowedBy}, until ${verdict.exception.expiresAt}: ${verdict.exception.reason}`;
-  return [head, ...(exception ? [exception] : []), ...verdict.reasons.map((r) => `  - ${r.code}: ${r[lang]}`)].join('\n');
+  // The caseworker's sentence first, as the block dialog puts it; a file that could not be read has
+  // no people to speak of, and its reason says why.
+  const lead = verdict.verdict === 'block' && peopleCount(verdict) > 0 ? [`  ${leadSentence(verdict, lang)}`] : [];
+  return [head, ...(exception ? [exception] : []), ...lead, ...verdict.reasons.map((r) => `  - ${r.code}: ${r[lang]}`)].join('\n');
 }
 
 async function readStdin(): Promise<Uint8Array> {

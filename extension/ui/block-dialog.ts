@@ -1,7 +1,8 @@
-// The dialog a caseworker sees when a file is stopped: what was found (kinds, counts, columns and
-// sheets, from the detector's reasons and findings, never a value), why it matters, what to do
-// instead, and a way to say "this is not an export" to the privacy contact.
-import { formatCount } from '../../shared/detector/analyse/reasons.js';
+// The dialog a caseworker sees when a file is stopped: one sentence that says what the file holds
+// and that it may not go, the details folded below it (shared/detector/describe.ts, the same words
+// as `export-guard scan`; never a value), what to do instead, and a way to say "this is not an
+// export" to the privacy contact.
+import { columnsFound, leadSentence, peopleCount, whyBlocked } from '../../shared/detector/describe.js';
 import type { Verdict } from '../../shared/detector/types.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import type { Policy } from '../../shared/policy/types.js';
@@ -19,37 +20,16 @@ export interface BlockedFile {
   report?: () => Promise<{ delivered: boolean }>;
 }
 
-/** People in the file: the fullest column that identified someone (a BSN or surname column). */
-function peopleCount(verdict: Verdict): number {
-  return Math.max(0, ...verdict.findings.map((finding) => finding.values));
-}
-
-/** "'Export': Achternaam, BSN, Postcode" per sheet; a column without a header by its letter. */
-function columnsPerSheet(verdict: Verdict): string[] {
-  const sheets = new Map<string, Set<string>>();
-  for (const finding of verdict.findings) {
-    const sheet = finding.path ? `${finding.path} > ${finding.sheet}` : finding.sheet;
-    sheets.set(sheet, (sheets.get(sheet) ?? new Set()).add(finding.header || finding.column));
-  }
-  return [...sheets].map(([sheet, columns]) => `'${sheet}': ${[...columns].join(', ')}`);
-}
-
 export function showBlockDialog(file: BlockedFile, t: Translate, lang: 'nl' | 'en'): OpenDialog {
-  const verdict = file.verdict;
-  const people = verdict ? peopleCount(verdict) : 0;
-  const columns = verdict ? columnsPerSheet(verdict) : [];
-  const found = verdict?.reasons.map((reason) => h('li', {}, reason[lang])) ?? [];
   const contact = (file.privacyContact ?? DEFAULT_POLICY.privacyContact)[lang];
   const reporting = file.report && reportAction(file.report, contact, t);
   return openDialog({
     lang,
     role: 'alertdialog',
     title: t('block_title', file.name),
-    description: [people > 0 ? t('block_why_people', formatCount(people, lang)) : t('block_why_unchecked')],
+    description: [file.verdict ? leadSentence(file.verdict, lang) : t('block_why_unchecked')],
     body: [
-      h('h3', {}, t('block_found')),
-      found.length > 0 ? h('ul', {}, ...found) : h('p', {}, t('block_found_nothing')),
-      ...columns.map((sheet) => h('p', {}, t('block_columns', sheet))),
+      file.verdict ? details(file.verdict, t, lang) : h('p', {}, t('block_found_nothing')),
       h('h3', {}, t('block_instead')),
       h(
         'ul',
@@ -63,6 +43,25 @@ export function showBlockDialog(file: BlockedFile, t: Translate, lang: 'nl' | 'e
     actions: reporting ? [reporting.button] : [],
     closeLabel: t('block_close'),
   });
+}
+
+/**
+ * Folded under the lead sentence, for whoever wants them: why it matters, the rules that held,
+ * and every column found, once, under the sheet or archive entry it is in.
+ */
+function details(verdict: Verdict, t: Translate, lang: 'nl' | 'en'): HTMLDetailsElement {
+  const why = whyBlocked(verdict, lang);
+  return h(
+    'details',
+    {},
+    h('summary', {}, t('block_found')),
+    peopleCount(verdict) > 0 && h('p', {}, t('block_breach')),
+    why.length > 0 && h('ul', {}, ...why.map((line) => h('li', {}, line))),
+    ...columnsFound(verdict, lang).flatMap(({ place, columns }) => [
+      place && h('p', {}, `${place}:`),
+      h('ul', {}, ...columns.map((column) => h('li', {}, column))),
+    ]),
+  );
 }
 
 /** The "not an export" button, what it does, and where its outcome is announced. */

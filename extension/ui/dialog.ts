@@ -37,6 +37,9 @@ h2 { margin: 0 0 0.5rem; font-size: 1.25rem; line-height: 1.3; overflow-wrap: an
 h3 { margin: 0.75rem 0 0.25rem; font-size: 1rem; }
 p, ul { margin: 0.25rem 0; }
 ul { padding-left: 1.25rem; }
+details { margin: 0.75rem 0 0.25rem; }
+summary { cursor: pointer; font-weight: 600; }
+summary:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; justify-content: flex-end; padding: 1rem 1.5rem 1.25rem; }
 button { font: inherit; padding: 0.5rem 1.25rem; border-radius: 0.25rem; border: 0; background: #1c1b1f; color: #fff; cursor: pointer; }
 button.secondary { background: #fff; color: #1c1b1f; box-shadow: inset 0 0 0 1px #79747e; }
@@ -44,7 +47,7 @@ button[aria-disabled='true'] { cursor: default; opacity: 0.6; }
 button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 `;
 
-const FOCUSABLE = 'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE = 'button, summary, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
 /** The top page's document when this frame may reach it, so a small iframe does not hide the dialog. */
 function pageDocument(): Document {

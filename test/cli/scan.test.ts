@@ -24,7 +24,8 @@ function scan(args: string[], stdin?: Uint8Array, entry = ['--import', 'tsx', 'c
 
 const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
-describe('export-guard scan', () => {
+// Each test starts the command as a process or a few: seconds apiece on a loaded two-core machine.
+describe('export-guard scan', { timeout: 90_000 }, () => {
   it('prints one JSON line per file with the catalogued verdict, and exits 1 when any is blocked', async () => {
     const names: FixtureName[] = ['leak-3-bsn-only.csv', 'leak-9-surname-rowid.xlsx', 'vacancies.xlsx', 'letter.pdf'];
     const paths = await Promise.all(names.map((name) => fixturePath(name)));
@@ -48,12 +49,30 @@ describe('export-guard scan', () => {
   it('names the reasons of a block in Dutch by default and in English on request, never the values', async () => {
     const path = await fixturePath('leak-3-bsn-only.csv');
     const dutch = await scan([path]);
-    expect(dutch.stdout).toMatch(/^BLOCK {2}.*\n {2}- bsn-column: .*burgerservicenummers/);
+    expect(dutch.stdout).toMatch(/^BLOCK {2}.*\n {2}Dit bestand bevat gegevens van 135 mensen \(BSN\) en mag niet als bijlage mee\.\n {2}- bsn-column: .*burgerservicenummers/);
     const english = await scan(['--lang', 'en', path]);
     expect(english.stdout).toMatch(/bsn-column: .*citizen service numbers/);
     const firstBsn = (await readFile(path, 'utf8')).split(/\r?\n/)[0]!.trim();
     expect(firstBsn).toMatch(/^\d{8,9}$/);
     expect(dutch.stdout + english.stdout).not.toContain(firstBsn);
+  });
+
+  it('leads a block with the sentence the block dialog leads with, in either language, and names no sheet of a csv', async () => {
+    const run = await scan(['--lang', 'en', await fixturePath('export.csv.gz'), await fixturePath('leak-7.csv')]);
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('  This file'))).toEqual([
+      '  This file holds data about 90 people (BSN, names, postcodes and more) and may not be attached.',
+      '  This file holds data about 90 people (BSN, names, postcodes and more) and may not be attached.',
+    ]);
+    expect(run.stdout).not.toMatch(/sheet/);
+  });
+
+  it('counts a header as no row, whether the file is blocked or allowed', async () => {
+    const people = (await readFile(await fixturePath('leak-7.csv'), 'utf8')).trim().split(/\r?\n/);
+    expect(people[0]).toMatch(/^Achternaam;/);
+    const workshops = ['Datum;Tijd;Workshop;Locatie', ...Array.from({ length: 89 }, (_, i) => `0${(i % 9) + 1}-09-2018;10:00;Solliciteren;Zaal ${i % 3}`)];
+    const blocked = await scan(['-'], new TextEncoder().encode(people.join('\n')));
+    const allowed = await scan(['-'], new TextEncoder().encode(workshops.join('\n')));
+    expect([blocked.stdout.split('\n')[0], allowed.stdout.split('\n')[0]]).toEqual(['BLOCK  -  (csv, 90 rijen)', 'ALLOW  -  (csv, 89 rijen)']);
   });
 
   it('counts the rows as a reader of the language says them: 1 rij, 1.234 rijen, 1,234 rows', async () => {

@@ -10,7 +10,7 @@ import type { ColumnValues, Recognizer } from '../recognizers/types.js';
 import type { Table, Tally } from '../table.js';
 import type { CellValue, ColumnFinding } from '../types.js';
 import { EQUALS, innerText, unwrapped } from './excel-text.js';
-import { findHeaderRow, namesAggregate, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
+import { findHeaderRow, firstRowLooksLikeHeader, namesAggregate, namesOtherSubject, normalizeHeader, recognizersNamed } from './header.js';
 
 export interface SheetProfile {
   findings: ColumnFinding[];
@@ -156,6 +156,7 @@ export function profileSheet(
   const findings: ColumnFinding[] = [];
   const conditional = new Set<ColumnFinding>();
   let counts = false;
+  const confirmed = headerConfirmed(columns, first);
   for (const column of columns) {
     counts ||= column?.aggregate === true;
     const decided = column?.decided;
@@ -163,9 +164,7 @@ export function profileSheet(
       const finding: ColumnFinding = {
         path: where.path,
         sheet: where.sheet,
-        // Only a header that named the entity is quoted: other text in the header row might be a
-        // value, from a data row taken for a header.
-        header: decided.byHeader ? column.header : '',
+        header: quotable(column, decided, confirmed) ? column.header : '',
         column: (where.columnName ?? columnLetter)(column.index),
         entity: decided.recognizer.id,
         category: decided.recognizer.category,
@@ -176,7 +175,37 @@ export function profileSheet(
       if (decided.withPeople || column.aggregate) conditional.add(finding);
     }
   }
-  return { findings, conditional, counts, dataRows: Math.max(0, table.rowCount - first) };
+  return { findings, conditional, counts, dataRows: Math.max(0, table.rowCount - countedHeaderRow(table, headerRow, columns, recognizers) - 1) };
+}
+
+/**
+ * The header row as a reader counts a table's rows, so that a table with a header is counted the
+ * same whatever its header names. findHeaderRow reads a first row that names nothing we know as
+ * data ('Datum;Workshop;Locatie'), since it might be; unless one of its cells reads as its column's
+ * values, a person still calls it the header, not a row.
+ */
+function countedHeaderRow(table: Table, headerRow: number, columns: readonly (Column | undefined)[], recognizers: readonly Recognizer[]): number {
+  if (headerRow >= 0 || !firstRowLooksLikeHeader(table, recognizers)) return headerRow;
+  const readsAsData = columns.some((column) => column?.decided?.recognizer.matches(table.cell(0, column.index)));
+  return readsAsData ? -1 : 0;
+}
+
+/**
+ * Whether the table's header row is a header beyond doubt: two or more of its columns were decided
+ * by what their header names ('Achternaam', 'BSN'), which a data row taken for a header does not do.
+ */
+function headerConfirmed(columns: readonly (Column | undefined)[], first: number): boolean {
+  return columns.filter((column) => column?.from === first && column.decided?.byHeader).length >= 2;
+}
+
+/**
+ * Whether a finding may quote its column's header. One that named the entity may; another one
+ * ('Opmerking' over health remarks) only under a confirmed header row and when it does not read
+ * as one of the column's own values: header text that might be a value is never quoted.
+ */
+function quotable(column: Column, decided: Candidate, confirmed: boolean): boolean {
+  if (decided.byHeader) return true;
+  return confirmed && column.header !== '' && !decided.recognizer.matches(column.header);
 }
 
 /**

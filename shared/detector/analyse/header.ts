@@ -121,6 +121,12 @@ export function findHeaderRow(table: Table, recognizers: readonly Recognizer[]):
   return first >= 0 && vocabularyHits(rows[first] ?? [], recognizers) > 0 ? first : -1;
 }
 
+/** Whether the first row looks like a header (all text, as wide as the rows below), whatever it names. */
+export function firstRowLooksLikeHeader(table: Table, recognizers: readonly Recognizer[]): boolean {
+  const [first, ...below] = rowsOf(table, 0, 1 + ROWS_BELOW);
+  return first !== undefined && below.length > 0 && looksLikeHeader(first, below, recognizers);
+}
+
 /**
  * How many different things a row's text cells name: recognizers' entities, or a subject other
  * than a person ('Werkgever'). A data row ('Ziek', 'Ziek') counts once.

@@ -131,11 +131,21 @@ export function ruleReason(match: RuleMatch): Reason {
 }
 
 const WORDS = {
-  nl: { column: 'Kolom', sheet: 'op blad', others: (n: number) => `en ${n} andere kolommen` },
-  en: { column: 'Column', sheet: 'on sheet', others: (n: number) => `and ${n} other columns` },
+  nl: { column: 'Kolom', sheet: 'op blad', others: (n: number) => `en ${n} ${n === 1 ? 'andere kolom' : 'andere kolommen'}` },
+  en: { column: 'Column', sheet: 'on sheet', others: (n: number) => `and ${n} other ${n === 1 ? 'column' : 'columns'}` },
 };
 /** Columns named in one message; the rest are counted, so the message stays readable. */
 const NAMED_COLUMNS = 5;
+
+/**
+ * Where a finding is, as a reader would say it: "op blad 'Export' in 'selectie.xlsx'", or '' for
+ * the file itself. A text file's one table carries the file's own name, or none: it is no sheet.
+ */
+export function placeOf(finding: Pick<ColumnFinding, 'path' | 'sheet'>, language: 'nl' | 'en'): string {
+  const document = finding.path.slice(finding.path.lastIndexOf('/') + 1);
+  const sheet = finding.sheet && finding.sheet !== document ? `${WORDS[language].sheet} '${finding.sheet}'` : '';
+  return [sheet, finding.path ? `in '${finding.path}'` : ''].filter(Boolean).join(' ');
+}
 
 /**
  * One column: "Kolom 'BSN' op blad 'Export': 135 geldige burgerservicenummers." Several:
@@ -144,9 +154,7 @@ const NAMED_COLUMNS = 5;
 function explain(lead: string, columns: readonly ColumnFinding[], language: 'nl' | 'en'): string {
   const words = WORDS[language];
   const first = columns[0]!;
-  const where = [first.sheet ? `${words.sheet} '${first.sheet}'` : '', first.path ? `in '${first.path}'` : '']
-    .filter(Boolean)
-    .join(' ');
+  const where = placeOf(first, language);
   if (!lead && columns.length === 1) {
     return `${[columnName(first, language), where].filter(Boolean).join(' ')}: ${counted(first, language)}.`;
   }

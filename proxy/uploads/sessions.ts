@@ -49,9 +49,9 @@ interface StoredChunk {
 export type AddResult = 'held' | 'duplicate' | 'busy' | 'too-large' | { conflict: string };
 
 export class UploadSession {
-  /** 'checking': the whole file is being scanned and sent on; 'blocked': kept only to refuse its chunks again. */
-  state: 'collecting' | 'checking' | 'blocked' = 'collecting';
-  /** Settles when a check ends; requests for the session wait for it. */
+  /** 'blocked': kept only to refuse its chunks again. */
+  state: 'collecting' | 'blocked' = 'collecting';
+  /** While its whole file is scanned and sent on: settles when that ends; requests for the session wait for it. */
   checked?: Promise<void>;
   /** The blocked file, with its verdict, for refusing its chunks again. */
   blocked?: FoundFile;
@@ -230,7 +230,7 @@ export class UploadSessions {
   private async sweep(): Promise<void> {
     const before = Date.now() - this.limits.idleMs;
     for (const session of this.sessions.values()) {
-      if (session.state !== 'checking' && session.lastSeen < before) await this.drop(session);
+      if (!session.checked && session.lastSeen < before) await this.drop(session);
     }
   }
 

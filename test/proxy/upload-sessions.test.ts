@@ -16,6 +16,7 @@ import { Upload } from 'tus-js-client';
 import { fixtureBytes } from '../helpers/fixtures.js';
 import { sha256, startUpstream, type Received, type Upstream } from './upstream.js';
 import { startTestProxy, type TestProxy } from './start.js';
+import { parseConfig } from '../../proxy/config.js';
 import { harmlessWorkbook } from './upload-sessions-fixtures.js';
 
 let upstream: Upstream;
@@ -249,6 +250,11 @@ describe('chunks the proxy cannot put in a file', () => {
     expect(upstream.received.filter((r) => r.url === path)).toHaveLength(0);
   });
 
+  it('names the field of a bad session limit in the config error', () => {
+    expect(() => parseConfig({ target: upstream.url, uploads: { sessions: { idleSeconds: 0 } } }, process.cwd())).toThrow(/config\.uploads\.sessions\.idleSeconds: expected an integer/);
+    expect(() => parseConfig({ target: upstream.url, uploads: { sessions: { maxbytes: 1 } } }, process.cwd())).toThrow(/config\.uploads\.sessions\.maxbytes: unknown field/);
+  });
+
   it('drops a session that never completes once it is idle, with nothing forwarded', async () => {
     const quick = await startTestProxy(upstream.url, { uploads: { sessions: { idleSeconds: 1 } } });
     try {
@@ -283,7 +289,7 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  function tusUpload(bytes: Buffer, options: { chunkSize?: number; parallelUploads?: number }): Promise<{ url: string } | { status: number }> {
+  function tusUpload(bytes: Buffer, options: { chunkSize?: number; uploadDataDuringCreation?: boolean }): Promise<{ url: string } | { status: number }> {
     return new Promise((resolve) => {
       const upload = new Upload(bytes, {
         endpoint: `${tusProxy.url}/files/`,
@@ -305,6 +311,7 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
 
   it.each([
     ['whole (the default chunk size: Infinity)', {}],
+    ['whole, in the creation request', { uploadDataDuringCreation: true }],
     ['in chunks of 4 kB', { chunkSize: 4096 }],
   ])('a harmless workbook %s arrives byte for byte', async (_label, options) => {
     const result = await tusUpload(harmless, options);
@@ -315,6 +322,7 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
 
   it.each([
     ['whole (the default chunk size: Infinity)', {}],
+    ['whole, in the creation request', { uploadDataDuringCreation: true }],
     ['in chunks of 4 kB', { chunkSize: 4096 }],
   ])('an export %s is refused with 422 and @tus/server stores none of it', async (_label, options) => {
     const before = await stored();

@@ -12,6 +12,7 @@ import { launchWithExtension, logIn, type ExtensionBrowser } from '../helpers/br
 import { APPROVER, CASEWORKER, configureExtension, startFourEyesStack, type FourEyesStack } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from './setup.js';
 import { screenshotPath } from '../helpers/screenshots.js';
+import { waitForPanelText } from '../helpers/waiting-panel.js';
 
 const RECIPIENTS = 215; // the average group message of BACKGROUND.md
 const FLOW_TIMEOUT_MS = 90_000; // two browsers, a portal and a proxy on two shared cores
@@ -73,49 +74,6 @@ async function composeBulkSend(
     await page.waitForSelector('#attachments li', { timeout: 45_000 });
   }
   return { page, recipientIds };
-}
-
-/**
- * The text of the caseworker's waiting panel. It lives in a closed shadow root, which page
- * scripts (and so page.evaluate) cannot enter; the DevTools protocol can.
- */
-async function waitForPanelText(page: Page, expected: RegExp): Promise<string> {
-  let text = '';
-  const cdp = await page.createCDPSession();
-  try {
-    for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 500))) {
-      const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
-      const host = findNode(root, (node) => node.localName === 'export-guard-send-hold');
-      text = host?.shadowRoots?.[0] ? textOf(host.shadowRoots[0]) : '';
-      if (expected.test(text)) return text;
-    }
-  } finally {
-    await cdp.detach();
-  }
-  throw new Error(`the waiting panel never showed ${expected}; last text: ${text}`);
-}
-
-interface DomNode {
-  nodeType: number;
-  localName?: string;
-  nodeValue?: string;
-  children?: DomNode[];
-  shadowRoots?: DomNode[];
-}
-
-function findNode(node: DomNode, match: (node: DomNode) => boolean): DomNode | undefined {
-  if (match(node)) return node;
-  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
-    const found = findNode(child, match);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function textOf(node: DomNode): string {
-  if (node.localName === 'style') return '';
-  if (node.nodeType === 3) return node.nodeValue ?? '';
-  return (node.children ?? []).map(textOf).join('\n');
 }
 
 async function inboxSubjects(jobSeekerId: string): Promise<string[]> {

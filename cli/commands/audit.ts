@@ -126,7 +126,8 @@ async function verify(entries: AuditEntry[], sources: Sources & { key?: AuditKey
       problems.push({ seq: 0, problem: 'no-checkpoint', detail: `no checkpoint signed by this key in ${sources.checkpointDir}: whether the log was cut back or rewritten whole cannot be seen` });
     }
   }
-  for (const p of problems.slice(0, MAX_LISTED)) console.log(`BROKEN at entry ${p.seq} (${p.problem}): ${p.detail}`);
+  // Seq 0: a problem of the checkpoints, not of an entry.
+  for (const p of problems.slice(0, MAX_LISTED)) console.log(`BROKEN${p.seq > 0 ? ` at entry ${p.seq}` : ''} (${p.problem}): ${p.detail}`);
   if (problems.length > MAX_LISTED) console.log(`... and ${problems.length - MAX_LISTED} more problems`);
   const last = entries.at(-1);
   if (problems.length === 0) {

@@ -61,7 +61,10 @@ export function recipientsSection(approval: ApprovalView, settings: Settings, t:
 }
 
 function portalNames(settings: Settings, names: RecipientNames): Promise<Map<string, string>> {
-  const url = new URL(names.path, settings.proxyUrl).href;
+  const portal = new URL(settings.proxyUrl);
+  const url = new URL(names.path, portal).href;
+  // The approver's portal session goes to the portal only, whatever path the proxy names.
+  if (new URL(url).origin !== portal.origin) return Promise.reject(new Error(`${names.path} is not on ${portal.origin}`));
   let lookup = lookups.get(url);
   if (!lookup) {
     lookup = lookUp(url, settings.token, names);

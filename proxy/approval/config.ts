@@ -99,7 +99,8 @@ function recipientNames(value: unknown, field: string): RecipientNames {
   const names = object(value, field);
   knownKeys(names, ['path', 'list', 'id', 'name'], field);
   const path = string(names.path, `${field}.path`);
-  if (!path.startsWith('/')) throw new ConfigError(`${field}.path: a path on the portal starting with '/'`);
+  // '//host/...' would be another site: the names must come from the portal itself.
+  if (!path.startsWith('/') || path.startsWith('//')) throw new ConfigError(`${field}.path: a path on the portal starting with one '/'`);
   return {
     path,
     list: names.list === undefined ? undefined : string(names.list, `${field}.list`),

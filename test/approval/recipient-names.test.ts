@@ -17,7 +17,8 @@ describe('recipientNames of a send route', () => {
     expect(config.approval.sendRoutes[0]!.recipientNames).toEqual(names);
     expect(parseFourEyesConfig({ approval: { sendRoutes: [route] } }, '/').approval.sendRoutes[0]!.recipientNames).toBeUndefined();
     const wrong = (recipientNames: unknown) => () => parseFourEyesConfig({ approval: { sendRoutes: [{ ...route, recipientNames }] } }, '/');
-    expect(wrong({ path: 'api/clienten', id: 'id', name: 'naam' })).toThrow("config.approval.sendRoutes[0].recipientNames.path: a path on the portal starting with '/'");
+    expect(wrong({ path: 'api/clienten', id: 'id', name: 'naam' })).toThrow("config.approval.sendRoutes[0].recipientNames.path: a path on the portal starting with one '/'");
+    expect(wrong({ path: '//elders.example/api/clienten', id: 'id', name: 'naam' })).toThrow('config.approval.sendRoutes[0].recipientNames.path');
     expect(wrong({ path: '/api/clienten', id: 'id' })).toThrow('config.approval.sendRoutes[0].recipientNames.name');
     expect(wrong({ path: '/api/clienten', id: 'id', name: 'naam', naam: 'x' })).toThrow('config.approval.sendRoutes[0].recipientNames.naam: unknown field');
   });

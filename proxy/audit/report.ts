@@ -190,24 +190,45 @@ function toText(r: AuditReport): string {
     `last verified: ${verificationText(r.lastVerified)}`,
     '',
     `Blocked uploads: ${r.blocks.total} (proxy ${r.blocks.proxy}, extension ${r.blocks.extension})`,
-    ...r.blocksPerWeek.map((w) => `  ${w.week}  ${w.reason.padEnd(32)} proxy ${String(w.proxy).padStart(4)}  extension ${String(w.extension).padStart(4)}`),
+    ...table(r.blocksPerWeek.map((w) => [w.week, w.reason, w.proxy, w.extension]), ['week', 'reason', 'proxy', 'extension']),
     '',
     `Approvals: requested ${r.approvals.requested}, approved ${r.approvals.approved}, rejected ${r.approvals.rejected}, expired ${r.approvals.expired}, used ${r.approvals.used}`,
     `Median time to approve: ${r.medianMinutesToApprove === null ? 'n/a' : `${r.medianMinutesToApprove.toFixed(1)} min`}`,
     '',
     `Sends: passed with approval ${r.sends.passedWithApproval}, passed without needing one ${r.sends.passedWithoutNeed}, refused ${r.sends.refused}`,
-    ...r.refusedBy.map((x) => `  refused: ${x.reason.padEnd(32)} ${x.count}`),
+    ...table(r.refusedBy.map((x) => [`refused: ${x.reason}`, x.count])),
     '',
     `Reported as not an export: ${r.reportedFiles.length} files (allow one with \`export-guard exceptions add\`)`,
-    ...r.reportedFiles.map(
-      (f) =>
-        `  ${f.sha256}  ${f.kind}  ${f.reasonCodes.join(', ') || 'unspecified'}  reported ${f.reports}x by ${f.users} user(s), last ${f.lastAt.slice(0, 10)}  ${f.allowedUntil ? `allowed until ${f.allowedUntil}` : 'still blocked'}`,
+    ...table(
+      r.reportedFiles.map((f) => [
+        f.sha256,
+        f.kind,
+        f.reasonCodes.join(', ') || 'unspecified',
+        `reported ${f.reports}x by ${f.users} user(s), last ${f.lastAt.slice(0, 10)}`,
+        f.allowedUntil ? `allowed until ${f.allowedUntil}` : 'still blocked',
+      ]),
     ),
     '',
     `Exceptions granted: ${r.exceptions.length}`,
     ...r.exceptions.map((e) => `  ${e.sha256}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}, until ${e.expiresAt}, used ${e.uses}x: ${e.why}`),
   ];
   return lines.join('\n');
+}
+
+/**
+ * Rows as aligned columns, indented under their heading: each column as wide as its widest cell,
+ * numbers to the right. Codes and kinds differ in length, so fixed widths misaligned them. No
+ * rows, no lines: a header alone would say nothing.
+ */
+function table(body: readonly (readonly (string | number)[])[], header?: readonly string[]): string[] {
+  if (body.length === 0) return [];
+  const rows = header ? [header, ...body] : body;
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, String(cell).length)));
+  return rows.map((row) => {
+    const cells = row.map((cell, i) => (typeof cell === 'number' ? String(cell).padStart(widths[i]!) : cell.padEnd(widths[i]!)));
+    return `  ${cells.join('  ')}`.trimEnd();
+  });
 }
 
 function toCsv(r: AuditReport): string {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { EXTENSION_ORIGIN } from '../extension/extension-id.js';
 import { ANY_FIREFOX_EXTENSION } from '../proxy/approval/config.js';
 import { DEMO_TEAM, seedDemoUsers } from './demo-users.js';
+import { createAuditKeyFile } from '../proxy/audit/key.js';
 
 // A fresh users file and approval store per run, outside the work tree.
 const stateDir = mkdtempSync(join(tmpdir(), 'export-guard-demo-'));
@@ -19,6 +20,9 @@ const fourEyes = {
   identity: { usersFile: join(stateDir, 'users.json'), extensionOrigins: [EXTENSION_ORIGIN, ANY_FIREFOX_EXTENSION] },
   store: { sqlite: join(stateDir, 'state.db') },
 };
+// The audit log sealed and checkpointed as an office should run it (docs/audit.md).
+createAuditKeyFile(join(stateDir, 'audit-key.pem'));
+const audit = { keyFile: join(stateDir, 'audit-key.pem'), checkpoints: { dir: join(stateDir, 'checkpoints') } };
 // The demo's state lives only as long as the demo: a stop, or a start that fails, removes it.
 process.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
 
@@ -37,7 +41,7 @@ const portalPort = process.env.PORTAL_PORT ?? '3001';
 const proxyPort = process.env.PROXY_PORT ?? '8080';
 const portal = await listening('the demo portal', 'PORTAL_PORT', portalPort, () => startPortal({ port: Number(portalPort) }));
 const proxy = await listening('the proxy', 'PROXY_PORT', proxyPort, () =>
-  startProxy(parseConfig({ target: portal.url, listen: `127.0.0.1:${proxyPort}`, ...fourEyes }, process.cwd()), { log: createLogger('warn') }),
+  startProxy(parseConfig({ target: portal.url, listen: `127.0.0.1:${proxyPort}`, ...fourEyes, audit }, process.cwd()), { log: createLogger('warn') }),
 );
 
 const someone = portal.jobSeekers[0]!;
@@ -61,7 +65,7 @@ export-guard demo
 ${users.map((u) => `    ${u.name.padEnd(16)} ${u.roles.join(', ').padEnd(22)} ${u.token}`).join('\n')}
     A group message with an attachment waits until another user with the approver role approves it.
   Audit evidence:  npx export-guard audit report --db ${join(stateDir, 'state.db')}
-                   npx export-guard audit verify --db ${join(stateDir, 'state.db')}
+                   npx export-guard audit verify --db ${join(stateDir, 'state.db')} --key ${audit.keyFile} --checkpoints ${audit.checkpoints.dir}
 
 Ctrl+C stops both and removes ${stateDir}.`);
 

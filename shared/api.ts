@@ -24,6 +24,11 @@ export const ROUTES = {
   policy: `${API_PREFIX}/api/policy`,
   /** POST ApprovalCreateRequest: file a request. GET ?state=pending: the caller's team's requests, a page at a time. */
   approvals: `${API_PREFIX}/api/approvals`,
+  /**
+   * POST ApprovalCreateRequest: whether this send needs approval as the proxy judges it, also as
+   * part of a bulk send split into smaller ones (which the browser cannot know). Counts nothing.
+   */
+  approvalNeeded: `${API_PREFIX}/api/approval-needed`,
   /** GET: one request. */
   approval: (id: string) => `${API_PREFIX}/api/approvals/${encodeURIComponent(id)}`,
   /** POST DecisionRequest. */
@@ -152,6 +157,13 @@ export interface MeResponse {
 export interface PolicyResponse {
   policy: Policy;
   approval: ApprovalRule;
+}
+
+/** POST ROUTES.approvalNeeded. */
+export interface ApprovalNeededResponse {
+  needed: boolean;
+  /** Why, in English, when it is needed. */
+  reason?: string;
 }
 
 /** POST ROUTES.approvals (201), GET ROUTES.approval(id), POST ROUTES.decision(id). */

@@ -16,6 +16,10 @@ const BADGE_PERIOD_MINUTES = 0.5;
 
 export function startApprovals(approvalRule: () => Promise<ApprovalRule>): void {
   onPageMessage('approval-needed', async ({ payload }) => {
+    // The proxy also knows the sends this one adds up with (a bulk send split in parts); the same
+    // rule judged here is the fallback when it cannot be asked.
+    const judged = await proxyClient.approvalNeeded(payload).catch(() => undefined);
+    if (judged) return judged;
     const rule = await approvalRule();
     const route = findSendRoute(rule.sendRoutes, payload.method, payload.path, rule.routeMatching);
     const facts = route && readSendFacts(route, payload.body);

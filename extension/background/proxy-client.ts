@@ -2,6 +2,7 @@
 // the proxy's reason so the popup and the waiting panel can show it.
 import type {
   ApiError,
+  ApprovalNeededResponse,
   ApprovalView,
   BlockedUploadEvent,
   DecisionRequest,
@@ -38,6 +39,7 @@ export interface PolicyReply {
 export interface ProxyClient {
   me(): Promise<UserInfo>;
   policy(): Promise<PolicyReply>;
+  approvalNeeded(payload: SendPayload): Promise<ApprovalNeededResponse>;
   createApproval(payload: SendPayload): Promise<ApprovalView>;
   approval(id: string): Promise<ApprovalView>;
   pendingApprovals(): Promise<ApprovalView[]>;
@@ -73,6 +75,7 @@ export function createProxyClient(getSettings: () => Promise<Settings>): ProxyCl
   return {
     me: async () => (await call<{ user: UserInfo }>('GET', ROUTES.me)).user,
     policy: () => call<PolicyReply>('GET', ROUTES.policy),
+    approvalNeeded: (payload) => call<ApprovalNeededResponse>('POST', ROUTES.approvalNeeded, { payload }),
     createApproval: async (payload) => (await call<{ approval: ApprovalView }>('POST', ROUTES.approvals, { payload })).approval,
     approval: async (id) => (await call<{ approval: ApprovalView }>('GET', ROUTES.approval(id))).approval,
     pendingApprovals: async () =>

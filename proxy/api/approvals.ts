@@ -1,6 +1,19 @@
-// Approval requests over HTTP: file one, list the team's, read one, decide one, withdraw one's own.
-import { APPROVAL_PAGE, APPROVAL_STATES, type ApprovalListResponse, type ApprovalResponse, type ApprovalState, type DecisionRequest, type SendPayload, type UserInfo } from '../../shared/api.js';
+// Approval requests over HTTP: whether a send needs one, file one, list the team's, read one,
+// decide one, withdraw one's own.
+import {
+  APPROVAL_PAGE,
+  APPROVAL_STATES,
+  type ApprovalListResponse,
+  type ApprovalNeededResponse,
+  type ApprovalResponse,
+  type ApprovalState,
+  type DecisionRequest,
+  type SendPayload,
+  type UserInfo,
+} from '../../shared/api.js';
+import { findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/approval/rule.js';
 import type { Approvals, Refusal } from '../approval/approvals.js';
+import type { BulkSends } from '../approval/bulk-sends.js';
 import type { ApprovalRecord } from '../store/types.js';
 import { BadRequest } from './json.js';
 
@@ -9,13 +22,26 @@ export interface Answer {
   body: object;
 }
 
-export async function createApproval(approvals: Approvals, user: UserInfo, input: unknown): Promise<Answer> {
+function readPayload(input: unknown): SendPayload {
   const payload = (input as { payload?: unknown } | null)?.payload as Partial<SendPayload> | undefined;
   for (const field of ['method', 'path', 'contentType', 'body'] as const) {
     if (typeof payload?.[field] !== 'string') throw new BadRequest(400, 'malformed-request', `'payload.${field}' must be a string`);
   }
   if (!payload!.path!.startsWith('/')) throw new BadRequest(400, 'malformed-request', "'payload.path' must start with '/'");
-  return answer(approvals, user, await approvals.request(user, payload as SendPayload), 201);
+  return payload as SendPayload;
+}
+
+export async function createApproval(approvals: Approvals, user: UserInfo, input: unknown): Promise<Answer> {
+  return answer(approvals, user, await approvals.request(user, readPayload(input)), 201);
+}
+
+/** A send that is no send route's, or that the rule cannot read, is the proxy's to judge when it is sent: not needed here. */
+export async function approvalNeeded(rule: ApprovalRule, bulkSends: BulkSends, user: UserInfo, input: unknown): Promise<Answer> {
+  const payload = readPayload(input);
+  const route = findSendRoute(rule.sendRoutes, payload.method, payload.path, rule.routeMatching);
+  const facts = route && readSendFacts(route, payload.body);
+  const reason = facts && !('error' in facts) ? await bulkSends.check(user, facts) : undefined;
+  return { status: 200, body: (reason ? { needed: true, reason } : { needed: false }) satisfies ApprovalNeededResponse };
 }
 
 export async function listApprovals(approvals: Approvals, user: UserInfo, query: URLSearchParams): Promise<Answer> {

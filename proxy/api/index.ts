@@ -5,10 +5,11 @@ import { HEADERS, ROUTES, type MeResponse, type PolicyResponse, type UserInfo } 
 import type { ApprovalRule } from '../../shared/approval/rule.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { Approvals } from '../approval/approvals.js';
+import type { BulkSends } from '../approval/bulk-sends.js';
 import type { AttachmentLedger } from '../attachments.js';
 import type { UserDirectory } from '../identity/directory.js';
 import type { Store } from '../store/types.js';
-import { createApproval, decideApproval, getApproval, listApprovals, withdrawApproval, type Answer } from './approvals.js';
+import { approvalNeeded, createApproval, decideApproval, getApproval, listApprovals, withdrawApproval, type Answer } from './approvals.js';
 import { answerAttachmentBytes } from './attachment-bytes.js';
 import { checkOrigin, setCorsHeaders } from './cors.js';
 import { recordBlockedUpload } from './events.js';
@@ -20,6 +21,8 @@ import { answerUnauthenticated } from './unauthenticated.js';
 export interface ApiDeps {
   directory: UserDirectory;
   approvals: Approvals;
+  /** Whether a send needs approval as part of a bulk send (proxy/approval/bulk-sends.ts). */
+  bulkSends: BulkSends;
   store: Store;
   /** The uploads the proxy saw, whose bytes an approver may open. */
   ledger: AttachmentLedger;
@@ -73,6 +76,7 @@ async function route(req: IncomingMessage, url: URL, user: UserInfo, deps: ApiDe
   if (method === 'GET' && path === ROUTES.policy) return { status: 200, body: { policy: deps.policy, approval: deps.rule } satisfies PolicyResponse };
   if (method === 'POST' && path === ROUTES.approvals) return createApproval(deps.approvals, user, await readJson(req));
   if (method === 'GET' && path === ROUTES.approvals) return listApprovals(deps.approvals, user, url.searchParams);
+  if (method === 'POST' && path === ROUTES.approvalNeeded) return approvalNeeded(deps.rule, deps.bulkSends, user, await readJson(req));
   if (method === 'POST' && path === ROUTES.events) return recordBlockedUpload(deps.store, user, await readJson(req));
   if (method === 'POST' && path === ROUTES.falseBlocks) return recordFalseBlock(deps.store, user, await readJson(req));
   const match = APPROVAL_PATH.exec(path);

@@ -5,7 +5,7 @@
 // never as their ids: the table says how many people got a file, not who.
 import { createHash, createHmac } from 'node:crypto';
 import type { UserInfo } from '../../shared/api.js';
-import type { ApprovalThreshold, SendFacts } from '../../shared/approval/rule.js';
+import { approvalNeededBecause, type ApprovalThreshold, type SendFacts } from '../../shared/approval/rule.js';
 import type { CountedSend, Store } from '../store/types.js';
 
 export interface BulkSendsDeps {
@@ -21,9 +21,20 @@ export class BulkSends {
 
   constructor(private readonly deps: BulkSendsDeps) {}
 
-  /** Counts a send that carries no approval; says why it needs one when it takes a bulk send to its threshold. */
-  async count(sender: UserInfo | undefined, facts: SendFacts): Promise<string | undefined> {
-    const over = await this.deps.store.countSend(await this.counted(sender, facts));
+  /** Why a send without approval needs one, by itself or as part of a bulk send; when it does not, it is counted. */
+  count(sender: UserInfo | undefined, facts: SendFacts): Promise<string | undefined> {
+    return this.whyNeeded(sender, facts, false);
+  }
+
+  /** The same answer, counting nothing: what the extension asks before a send. */
+  check(sender: UserInfo | undefined, facts: SendFacts): Promise<string | undefined> {
+    return this.whyNeeded(sender, facts, true);
+  }
+
+  private async whyNeeded(sender: UserInfo | undefined, facts: SendFacts, checkOnly: boolean): Promise<string | undefined> {
+    const byItself = approvalNeededBecause(facts, this.deps.threshold);
+    if (byItself) return byItself;
+    const over = await this.deps.store.countSend({ ...(await this.counted(sender, facts)), checkOnly });
     if (!over) return undefined;
     const what = over.key.startsWith('text:') ? 'the same message' : 'the same attachment';
     return `${what} to ${over.total} recipients within ${this.deps.threshold.windowHours} hours`;

@@ -79,6 +79,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
   for (const { sha256, allowedBy, expiresAt } of await auditGrantedExceptions(deps.policy, store)) {
     deps.log.info('exception-granted', { sha256, allowedBy, expiresAt });
   }
+  const bulkSends = new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await deps.ledger.get(id))?.sha256 });
   const sweep = setInterval(() => approvals.expireDue().catch((error: unknown) => deps.log.error('approval-expiry-failed', { message: String(error) })), EXPIRY_SWEEP_MS);
   sweep.unref();
 
@@ -89,10 +90,10 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
       approvals,
       rule: config.approval,
       store,
-      bulkSends: new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await deps.ledger.get(id))?.sha256 }),
+      bulkSends,
       approversOf: (team) => directory.approversOf(team),
     }),
-    api: createApiHandler({ directory, approvals, store, ledger: deps.ledger, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
+    api: createApiHandler({ directory, approvals, bulkSends, store, ledger: deps.ledger, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
     store,
     close: async () => {
       clearInterval(sweep);

@@ -3,7 +3,7 @@
 // audited, passed or refused. A send below the threshold still counts toward the bulk send it is
 // part of (proxy/approval/bulk-sends.ts), so splitting one does not get past the rule.
 import { HEADERS, ROUTES, type ApprovalRequiredError, type UserInfo } from '../../shared/api.js';
-import { approvalNeededBecause, findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/approval/rule.js';
+import { findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/approval/rule.js';
 import type { Step } from '../pipeline.js';
 import type { Store } from '../store/types.js';
 import { sendEvent, type Approvals, type SendCheck } from '../approval/approvals.js';
@@ -49,7 +49,7 @@ export function requireApprovalStep({ approvals, rule, store, bulkSends, approve
       sendJson(ctx.res, 400, { error: 'malformed-send', message: facts.error });
       return 'handled';
     }
-    const because = approvalNeededBecause(facts, rule.threshold) ?? (await bulkSends.count(ctx.user, facts));
+    const because = await bulkSends.count(ctx.user, facts);
     if (!because) {
       await store.appendAudit(sendEvent('send-passed', new Date(), ctx.user, method, route.path, facts));
       return 'continue';

@@ -188,6 +188,7 @@ export class SqliteStore implements Store {
             if (total >= threshold && send.recipients.some((r) => !covered.has(r))) return { key, total, threshold };
           }
         }
+        if (send.checkOnly) return undefined;
         for (const { key } of send.bulks) {
           for (const recipient of send.recipients) this.sql.insertBulkSend.run(send.sender, key, recipient, send.at, send.approvalId ?? null);
         }

@@ -46,6 +46,8 @@ export interface CountedSend {
   since: string;
   /** The approval the send carries: its recipients are covered, and it is counted whatever the totals. */
   approvalId?: string;
+  /** Only say whether it would cross a threshold; count nothing. */
+  checkOnly?: boolean;
 }
 
 /** The bulk send a count would take over its threshold, with the distinct recipients it would then have. */

@@ -3,7 +3,8 @@
 // recipients, kept in the store across a restart and across two proxies sharing it.
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from './harness.js';
+import { ROUTES } from '../../shared/api.js';
+import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from './harness.js';
 
 /** The fourth distinct recipient of one attachment needs approval: five single sends cross it. */
 const THRESHOLD = 4;
@@ -96,6 +97,18 @@ describe('a bulk send split into single sends', () => {
       statuses.push((await send(h, session, 'anna', sendBody([person], [via === h.proxy.url ? here : there], `Ronde zes ${i}`), undefined, via)).status);
     }
     expect(statuses).toEqual([200, 200, 200, 428, 428]);
+  });
+
+  it('tells the extension before it sends, counting nothing: the browser cannot know the earlier parts', async () => {
+    const id = await uploaded('Uitnodiging voor de banenmarkt, ronde zeven.\n');
+    const ask = async (person: string) => (await api(h, 'anna', 'POST', ROUTES.approvalNeeded, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body: sendBody([person], [id], 'Ronde zeven') } })).json;
+    for (const person of people.slice(70, 73)) {
+      expect(await ask(person)).toEqual({ needed: false });
+      expect(await ask(person)).toEqual({ needed: false });
+      expect((await send(h, session, 'anna', sendBody([person], [id], 'Ronde zeven'))).status).toBe(200);
+    }
+    expect(await ask(people[73]!)).toEqual({ needed: true, reason: 'the same attachment to 4 recipients within 24 hours' });
+    expect(await ask(people[72]!)).toEqual({ needed: false });
   });
 
   it('stores fingerprints of the recipients, never their ids', () => {

@@ -64,7 +64,8 @@ export function readCheckpoints(text: string, key: AuditKey): { checkpoints: Che
  */
 export function checkCheckpoints(entries: readonly AuditEntry[], checkpoints: readonly Checkpoint[]): ChainProblem[] {
   const bySeq = new Map(entries.map((e) => [e.seq, e]));
-  const lastSeq = Math.max(0, ...entries.map((e) => e.seq));
+  // Not Math.max(...seqs): a log of a few hundred thousand entries overflows the call stack.
+  const lastSeq = entries.reduce((max, e) => Math.max(max, e.seq), 0);
   const matches = (c: Checkpoint) => (c.seq === 0 ? true : bySeq.get(c.seq)?.hash === c.hash);
   const sorted = [...checkpoints].sort((a, b) => a.seq - b.seq || a.at.localeCompare(b.at));
   const problems: ChainProblem[] = [];

@@ -87,20 +87,20 @@ function entriesOver(dropped: readonly Dropped[]): (FileSystemEntry | null)[] {
 
   function folder(original: FileSystemDirectoryEntry, parent: () => FileSystemDirectoryEntry, children: () => FileSystemEntry[]): FileSystemDirectoryEntry {
     const reader = original.createReader();
-    const self: FileSystemDirectoryEntry = likeOriginal(original, {
+    return likeOriginal(original, {
       ...common(original, parent),
+      // All at once, then an empty batch: the end a reader's caller waits for.
       createReader: () => {
         let given = false;
         return likeOriginal<FileSystemDirectoryReader>(reader, {
           readEntries: (success: FileSystemEntriesCallback) => {
-            const batch = given ? [] : children();
+            const batch = given ? [] : [...children()];
             given = true;
             later(() => success(batch));
           },
         });
       },
     });
-    return self;
   }
 
   function common(original: FileSystemEntry, parent: () => FileSystemDirectoryEntry) {

@@ -5,12 +5,10 @@
 // cannot pass its own blob off as a slice of a clean file. Chromium, and Firefox for the main case.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from '../helpers/browser.js';
-import { configureExtension } from '../helpers/four-eyes-stack.js';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
-import { multipartFile, startUploadPages, type UploadPages } from '../helpers/upload-pages.js';
+import { multipartFile, startUploadPages, tabPerTest, type UploadPages } from '../helpers/upload-pages.js';
 import { ensureExtensionBuilt } from './setup.js';
 
 const CLEAN: FixtureName = 'vacancies.xlsx';
@@ -70,6 +68,9 @@ function chunkCount(size: number): number {
   return Math.ceil(size / CHUNK);
 }
 
+// A scan waits its turn behind everything else a loaded two-core machine runs.
+vi.setConfig({ testTimeout: 90_000 });
+
 let site: UploadPages | undefined;
 
 beforeAll(async () => {
@@ -96,24 +97,8 @@ async function choose(page: Page, name: FixtureName): Promise<void> {
 }
 
 describe('in Chromium', () => {
-  let chromium: ExtensionBrowser | undefined;
   let page: Page;
-
-  beforeAll(async () => {
-    chromium = await launchWithExtension();
-    // Our site as "proxy": its API answers 404, so the built-in policy is the one in force.
-    await configureExtension(chromium, { proxyUrl: site!.url });
-  }, 60_000);
-
-  afterAll(async () => {
-    await chromium?.close();
-  });
-
-  beforeEach(async () => {
-    page = await chromium!.browser.newPage();
-    await page.goto(`${site!.url}/chunked.html`);
-    return () => page.close();
-  });
+  tabPerTest('chromium', () => `${site!.url}/chunked.html`, (tab) => (page = tab));
 
   async function closeDialog(): Promise<void> {
     await page.waitForSelector(DIALOG_HOST, { timeout: 45_000 });
@@ -216,22 +201,8 @@ describe('in Chromium', () => {
 });
 
 describe('in Firefox ESR', () => {
-  let firefox: FirefoxWithExtension | undefined;
   let page: Page;
-
-  beforeAll(async () => {
-    firefox = await launchFirefoxWithExtension();
-  }, 120_000);
-
-  afterAll(async () => {
-    await firefox?.close();
-  });
-
-  beforeEach(async () => {
-    page = await firefox!.browser.newPage();
-    await page.goto(`${site!.url}/chunked.html`);
-    return () => page.close();
-  });
+  tabPerTest('firefox', () => `${site!.url}/chunked.html`, (tab) => (page = tab));
 
   it('uploads a clean chosen file in 1 KB slices without a dialog, byte for byte', async () => {
     await choose(page, CLEAN);

@@ -8,12 +8,10 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from '../helpers/browser.js';
-import { configureExtension } from '../helpers/four-eyes-stack.js';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
-import { startUploadPages, type UploadPages } from '../helpers/upload-pages.js';
+import { startUploadPages, tabPerTest, type UploadPages } from '../helpers/upload-pages.js';
 import { ensureExtensionBuilt } from './setup.js';
 
 const DIALOG_HOST = 'export-guard-dialog';
@@ -86,6 +84,9 @@ type DropPage = Window & { drops: Promise<Seen>[] };
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const fixtureSha = async (name: FixtureName) => sha256(await readFile(await fixturePath(name)));
 
+// A scan waits its turn behind everything else a loaded two-core machine runs.
+vi.setConfig({ testTimeout: 90_000 });
+
 let site: UploadPages | undefined;
 
 beforeAll(async () => {
@@ -104,13 +105,11 @@ async function seenByPage(page: Page): Promise<Seen> {
 }
 
 describe('in Chromium, a real drop of files and folders', () => {
-  let chromium: ExtensionBrowser | undefined;
   let page: Page;
   let disk: string;
+  tabPerTest('chromium', () => `${site!.url}/drop.html`, (tab) => (page = tab));
 
   beforeAll(async () => {
-    chromium = await launchWithExtension();
-    await configureExtension(chromium, { proxyUrl: site!.url });
     // On disk, as the caseworker's explorer has them.
     disk = await mkdtemp(join(tmpdir(), 'export-guard-drop-'));
     const put = async (name: FixtureName, ...path: string[]) => {
@@ -125,14 +124,7 @@ describe('in Chromium, a real drop of files and folders', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await chromium?.close();
     if (disk) await rm(disk, { recursive: true, force: true });
-  });
-
-  beforeEach(async () => {
-    page = await chromium!.browser.newPage();
-    await page.goto(`${site!.url}/drop.html`);
-    return () => page.close();
   });
 
   /** Drags the paths onto the drop zone and drops them, as a person with a mouse does. */
@@ -190,22 +182,8 @@ describe('in Chromium, a real drop of files and folders', () => {
 });
 
 describe('in Firefox ESR, a drop built in script', () => {
-  let firefox: FirefoxWithExtension | undefined;
   let page: Page;
-
-  beforeAll(async () => {
-    firefox = await launchFirefoxWithExtension();
-  }, 120_000);
-
-  afterAll(async () => {
-    await firefox?.close();
-  });
-
-  beforeEach(async () => {
-    page = await firefox!.browser.newPage();
-    await page.goto(`${site!.url}/drop.html`);
-    return () => page.close();
-  });
+  tabPerTest('firefox', () => `${site!.url}/drop.html`, (tab) => (page = tab));
 
   async function drop(name: FixtureName): Promise<void> {
     const base64 = (await readFile(await fixturePath(name))).toString('base64');

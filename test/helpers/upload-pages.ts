@@ -4,6 +4,10 @@
 // It is no proxy: /__export-guard/api/* answers 404, so the extension scans with its built-in policy.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from './browser.js';
+import { configureExtension } from './four-eyes-stack.js';
 
 export interface Received {
   method: string;
@@ -52,4 +56,34 @@ export async function multipartFile(request: Received, field: string): Promise<B
   const value = form.get(field);
   if (!(value instanceof Blob)) throw new Error(`${request.path}: no file in field ${field}`);
   return Buffer.from(await value.arrayBuffer());
+}
+
+/**
+ * For a describe block: the browser with the built extension, started once, and a fresh tab at
+ * `url()` for each test, handed to `onTab`. Chromium's extension takes the site as its proxy, whose
+ * API answers 404, so the built-in policy is in force whatever else listens on this machine.
+ */
+export function tabPerTest(browser: 'chromium' | 'firefox', url: () => string, onTab: (page: Page) => void): void {
+  let launched: ExtensionBrowser | FirefoxWithExtension | undefined;
+
+  beforeAll(async () => {
+    if (browser === 'firefox') {
+      launched = await launchFirefoxWithExtension();
+      return;
+    }
+    const chromium = await launchWithExtension();
+    launched = chromium;
+    await configureExtension(chromium, { proxyUrl: new URL(url()).origin });
+  }, 120_000);
+
+  afterAll(async () => {
+    await launched?.close();
+  });
+
+  beforeEach(async () => {
+    const page = await launched!.browser.newPage();
+    await page.goto(url());
+    onTab(page);
+    return () => page.close();
+  });
 }

@@ -216,7 +216,8 @@ describe('a long log', () => {
   it('is checked against its checkpoints without overflowing the stack', { timeout: 120_000 }, async () => {
     // A few years of a busy office; from about 130,000 entries a spread of their numbers overflowed
     // the stack. The checkpoints look only at numbers and hashes.
-    const entries: AuditEntry[] = Array.from({ length: 300_000 }, (_, i) => ({ ...blocked(1), seq: i + 1, prevHash: '', hash: i.toString(16).padStart(64, '0'), version: 2 }));
+    const event = blocked(1);
+    const entries: AuditEntry[] = Array.from({ length: 300_000 }, (_, i) => ({ ...event, seq: i + 1, prevHash: '', hash: i.toString(16).padStart(64, '0'), version: 2 }));
     const newest = signCheckpoint({ count: entries.length, head: entries.at(-1) }, 'interval', key, new Date());
     expect(checkCheckpoints(entries, [newest])).toEqual([]);
     expect(checkCheckpoints(entries.slice(0, -1), [newest]).map((p) => p.problem)).toEqual(['truncated']);

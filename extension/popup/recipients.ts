@@ -29,13 +29,13 @@ export function recipientsSection(approval: ApprovalView, settings: Settings, t:
   const more = h('p', { class: 'meta' });
   section.append(summary, search, note, list, more);
 
-  let names = new Map<string, string>();
+  /** Until the portal answered, ids only; then an id the portal does not list says so. */
+  let names: Map<string, string> | undefined;
   const show = () => {
     const query = search.value.trim().toLowerCase();
-    const matching = recipients.ids.filter((id) => query === '' || id.toLowerCase().includes(query) || (names.get(id) ?? '').toLowerCase().includes(query));
-    list.replaceChildren(
-      ...matching.slice(0, LISTED).map((id) => h('li', {}, h('span', { class: 'name' }, names.get(id) ?? t('popup_recipientNameUnknown')), ' ', h('span', { class: 'id' }, id))),
-    );
+    const matching = recipients.ids.filter((id) => query === '' || id.toLowerCase().includes(query) || (names?.get(id) ?? '').toLowerCase().includes(query));
+    const name = (id: string) => (names ? (names.get(id) ?? t('popup_recipientNameUnknown')) : '');
+    list.replaceChildren(...matching.slice(0, LISTED).map((id) => h('li', {}, h('span', { class: 'name' }, name(id)), ' ', h('span', { class: 'id' }, id))));
     more.textContent = matching.length > LISTED ? t('popup_recipientsMore', matching.length - LISTED) : '';
   };
   search.addEventListener('input', show);
@@ -45,7 +45,7 @@ export function recipientsSection(approval: ApprovalView, settings: Settings, t:
   void portalNames(settings, recipients.names).then(
     (found) => {
       names = found;
-      const named = recipients.ids.flatMap((id) => names.get(id) ?? []).slice(0, IN_SUMMARY);
+      const named = recipients.ids.flatMap((id) => found.get(id) ?? []).slice(0, IN_SUMMARY);
       const others = recipients.ids.length - named.length;
       summary.textContent = named.length === 0 ? summary.textContent : t('popup_recipientsNamed', recipients.ids.length, named.join(', '), others);
       show();

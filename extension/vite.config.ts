@@ -10,8 +10,9 @@ import { manifestFor, type BrowserTarget } from '../manifest.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** dist/<target>, or under EXPORT_GUARD_DIST: a test's private build leaves the shared dist/ alone. */
 export function outDirFor(target: BrowserTarget): string {
-  return resolve(here, '..', 'dist', target);
+  return resolve(process.env.EXPORT_GUARD_DIST ?? resolve(here, '..', 'dist'), target);
 }
 
 /** `protectedSites`: match patterns from the office policy; the built-in policy's when absent. */

@@ -197,11 +197,21 @@ describe('four-eyes from the browser', { timeout: FLOW_TIMEOUT_MS }, () => {
     // The approver's popup is already open, and empty, when the request comes in: it appears live.
     const early = await approver!.openExtensionPage('popup/popup.html');
     await early.waitForFunction(() => /Er wachten geen verzoeken/.test(document.getElementById('requests')?.textContent ?? ''));
+    // The approver is not logged in to the portal (any more): no names, but still whom by id.
+    const cdp = await early.createCDPSession();
+    await cdp.send('Network.clearBrowserCookies');
+    await cdp.detach();
     const { page, recipientIds } = await composeBulkSend(subject);
     await page.click('#send');
     await waitForPanelText(page, /Wacht op goedkeuring/);
 
     const { popup, card } = await requestInPopup(approver!, subject, early);
+    await popup.waitForSelector(`${card} .recipients-note:not([hidden]) a`, { timeout: 15_000 });
+    expect(await popup.$eval(`${card} .recipients-note`, (e) => e.textContent)).toMatch(/Meld u in deze browser aan bij het portaal/);
+    await popup.click(`${card} .recipients summary`);
+    expect(await popup.$eval(`${card} .recipients summary`, (e) => e.textContent)).toBe(`${RECIPIENTS} ontvangers`);
+    expect(await popup.$$eval(`${card} .recipient-list .id`, (ids) => ids.map((e) => e.textContent))).toEqual(recipientIds.slice(0, 200));
+    expect(await popup.$eval(`${card} .recipients .meta`, (e) => e.textContent)).toBe(`En nog ${RECIPIENTS - 200}: zoek om ze te vinden.`);
     await popup.click(`${card} button.reject`);
     // A rejection without a reason is not sent to the proxy.
     expect(await popup.$eval(`${card} .error`, (e) => e.textContent)).toMatch(/reden/i);

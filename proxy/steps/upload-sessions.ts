@@ -7,10 +7,11 @@
 // the same requests it would have without the proxy, and nothing of a blocked file.
 // Replaying rather than streaming each chunk on after a verdict: there is no verdict before the
 // last chunk, and widgets send chunks one after the other, so holding requests open would stall.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../log.js';
 import type { FoundFile, RequestContext, Step, StepResult } from '../pipeline.js';
 import { refuse, sendJson, type Refusal } from '../respond.js';
-import { recognise, type Chunk, type Probe, type Protocol } from '../uploads/protocols.js';
+import { recognise, tusFileName, type Chunk, type Probe, type Protocol } from '../uploads/protocols.js';
 import type { UploadSession, UploadSessions } from '../uploads/sessions.js';
 import { askPortal, type PortalDeps } from '../uploads/upstream.js';
 import { refuseUpload } from './refuse-upload.js';
@@ -33,6 +34,7 @@ export function uploadSessionsStep(deps: UploadSessionsDeps): Step {
       return 'continue';
     }
     if ('probe' in found) return answerProbe(ctx, await settled(deps.sessions, id(found.probe.protocol, found.probe.key)), found.probe);
+    if ('create' in found) return createWithPart(deps, ctx, found.create, (key) => id('tus', key));
     if ('concat' in found) return concatenate(deps, ctx, await Promise.all(found.concat.map((key) => settled(deps.sessions, id('tus', key)))));
     return gather(deps, ctx, found.chunk, id(found.chunk.protocol, found.chunk.key));
   };
@@ -73,11 +75,11 @@ async function gather(deps: UploadSessionsDeps, ctx: RequestContext, chunk: Chun
     session = undefined;
   }
   if (!session) {
-    const facts = chunk.protocol === 'tus' ? await tusFacts(deps.portal, ctx) : { total: chunk.total, partial: false };
+    const facts = chunk.protocol === 'tus' ? await tusFacts(deps.portal, ctx) : { total: chunk.total, partial: false, name: chunk.name };
     if ('fragment' in facts) return refuseFragment(ctx, facts.fragment);
     // A whole file in one request is an upload like any other: the scan step reads it.
     if (!facts.partial && chunk.start === 0 && chunk.data.byteLength === facts.total) return 'continue';
-    session = sessions.open(id, chunk.protocol, chunk.name, facts.total);
+    session = sessions.open(id, chunk.protocol, facts.name, facts.total);
     session.partial = facts.partial;
   }
   const request = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '/', headers: { ...ctx.req.headers } };
@@ -98,8 +100,35 @@ async function gather(deps: UploadSessionsDeps, ctx: RequestContext, chunk: Chun
   return check(deps, ctx, [session], chunk.start);
 }
 
+/**
+ * tus creation with upload, carrying only the file's first bytes: the portal creates the upload
+ * without them, and they are held as the PATCH at offset 0 they would otherwise have been.
+ */
+async function createWithPart(deps: UploadSessionsDeps, ctx: RequestContext, chunk: Chunk, id: (key: string) => string): Promise<StepResult> {
+  const headers = { ...ctx.req.headers };
+  for (const name of ['content-type', 'content-encoding']) delete headers[name];
+  const created = await askPortal(deps.portal, 'POST', ctx.req.url ?? '/', headers, Buffer.alloc(0));
+  const location = created.headers.location;
+  if (created.status !== 201 || !location) {
+    ctx.res.writeHead(created.status, { 'tus-resumable': '1.0.0', 'cache-control': 'no-store' }).end();
+    return 'handled';
+  }
+  const key = new URL(location, ctx.url).pathname;
+  const session = deps.sessions.open(id(key), 'tus', chunk.name, chunk.total);
+  session.partial = String(ctx.req.headers['upload-concat'] ?? '').startsWith('partial');
+  const patch: IncomingHttpHeaders = { ...ctx.req.headers, 'upload-offset': '0' };
+  for (const name of ['upload-length', 'upload-metadata', 'upload-concat', 'upload-defer-length']) delete patch[name];
+  const added = await deps.sessions.add(session, chunk, ctx.body!, { method: 'PATCH', url: key, headers: patch });
+  if (added !== 'held') {
+    await deps.sessions.drop(session);
+    return added === 'too-large' ? tooLarge(ctx, deps.sessions.limits.maxFileBytes) : busy(ctx);
+  }
+  ctx.res.writeHead(201, { location, 'tus-resumable': '1.0.0', 'upload-offset': String(session.heldEnd()), 'cache-control': 'no-store' }).end();
+  return 'handled';
+}
+
 /** tus: the portal knows the upload's size (from its creation); a partial upload is one piece of a final one. */
-async function tusFacts(portal: PortalDeps, ctx: RequestContext): Promise<{ total?: number; partial: boolean } | { fragment: string }> {
+async function tusFacts(portal: PortalDeps, ctx: RequestContext): Promise<{ total?: number; partial: boolean; name: string } | { fragment: string }> {
   const headers = { ...ctx.req.headers };
   for (const name of ['content-type', 'content-encoding', 'upload-offset', 'x-http-method-override']) delete headers[name];
   const answer = await askPortal(portal, 'HEAD', ctx.req.url ?? '/', headers);
@@ -108,7 +137,7 @@ async function tusFacts(portal: PortalDeps, ctx: RequestContext): Promise<{ tota
   const length = answer.headers['upload-length'];
   const total = length === undefined ? undefined : Number(length);
   if (total !== undefined && !Number.isSafeInteger(total)) return { fragment: `the portal gave this tus upload no valid Upload-Length ('${String(length)}')` };
-  return { total, partial: String(answer.headers['upload-concat'] ?? '').startsWith('partial') };
+  return { total, partial: String(answer.headers['upload-concat'] ?? '').startsWith('partial'), name: tusFileName(answer.headers['upload-metadata']) };
 }
 
 /** A tus final upload: its partial uploads, held whole, are the file. */

@@ -40,6 +40,8 @@ export type Recognised =
   | { chunk: Chunk }
   | { probe: Probe }
   | { terminate: { protocol: Protocol; key: string } }
+  /** A tus creation request carrying the first part of the file; its key is the URL the portal creates. */
+  | { create: Chunk }
   /** A tus final upload: the file is its partial uploads (these URLs' paths) one after the other. */
   | { concat: string[] }
   /** A piece of a file that names no upload the proxy can follow: refused, never scanned as a file. */
@@ -70,8 +72,10 @@ export function recognise(method: string, url: URL, headers: IncomingHttpHeaders
   }
   if (tus && headers['upload-length'] !== undefined) {
     // Creation with upload: the whole file in the creating POST is an upload like any other.
-    if (count(headers['upload-length']) === content.byteLength) return undefined;
-    return { fragment: 'a tus creation request carrying part of the file (create the upload without data, then PATCH)' };
+    const total = count(headers['upload-length']);
+    if (total === undefined) return { fragment: `Upload-Length '${headers['upload-length']}' is not a byte count` };
+    if (total === content.byteLength) return undefined;
+    return { create: { protocol: 'tus', key: '', start: 0, data: content, total, name: tusFileName(headers['upload-metadata']), fields: [] } };
   }
   if (headers['upload-offset'] !== undefined) {
     const start = count(headers['upload-offset']);
@@ -173,6 +177,15 @@ function dropzoneChunk(url: URL, form: Form): Recognised {
   if (form.error) return { fragment: form.error };
   const name = form.filename ?? 'upload';
   return { chunk: { protocol: 'dropzone', key: `${url.pathname}\n${form.fields.get('dzuuid')!}`, start, data: form.data, total, name, fields: form.extra } };
+}
+
+/** The file name in tus Upload-Metadata ('filename <base64>', also 'name'), or ''. */
+export function tusFileName(metadata: string | string[] | undefined): string {
+  for (const pair of String(metadata ?? '').split(',')) {
+    const [key, value] = pair.trim().split(' ');
+    if ((key === 'filename' || key === 'name') && value) return Buffer.from(value, 'base64').toString('utf8');
+  }
+  return '';
 }
 
 /** A non-negative decimal byte count, or undefined. */

@@ -184,10 +184,11 @@ const PROTOCOLS: Record<string, { client: Client; defaultChunk: number; ok: numb
 let uploads = 0;
 describe.each(Object.entries(PROTOCOLS))('%s', (_name, { client, defaultChunk, ok }) => {
   const SMALL = 4096;
-  it.each([
+  const SIZES: Array<[string, number]> = [
     ['a small chunk', SMALL],
     ['the default chunk size', defaultChunk],
-  ])('a harmless workbook in chunks of %s arrives byte for byte; the chunks before the last are answered by the proxy', async (_label, chunkSize) => {
+  ];
+  it.each(SIZES)('a harmless workbook in chunks of %s arrives byte for byte; the chunks before the last are answered by the proxy', async (_label, chunkSize) => {
     const path = `/upload/harmless-${(uploads += 1)}`;
     const bytes = chunkSize === SMALL ? harmless : harmlessLarge;
     const outcome = await client(path, bytes, 'vacatures.xlsx', chunkSize);
@@ -196,10 +197,7 @@ describe.each(Object.entries(PROTOCOLS))('%s', (_name, { client, defaultChunk, o
     expect(sha256(await receivedFile(upstream.received, path))).toBe(sha256(bytes));
   }, 120_000);
 
-  it.each([
-    ['a small chunk', SMALL],
-    ['the default chunk size', defaultChunk],
-  ])('an export in chunks of %s is refused with 422, and no byte of it reaches the portal', async (_label, chunkSize) => {
+  it.each(SIZES)('an export in chunks of %s is refused with 422, and no byte of it reaches the portal', async (_label, chunkSize) => {
     const path = `/upload/export-${(uploads += 1)}`;
     const bytes = chunkSize === SMALL ? people : peopleLarge;
     const outcome = await client(path, bytes, 'selectie.xlsx', chunkSize);
@@ -289,10 +287,32 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  function tusUpload(bytes: Buffer, options: { chunkSize?: number; uploadDataDuringCreation?: boolean }): Promise<{ url: string } | { status: number }> {
+  it.each([
+    ['a harmless workbook', () => harmless, true],
+    ['an export', () => people, false],
+  ])('%s in three parallel partial uploads, concatenated by a tus server that can', async (_label, bytes, clean) => {
+    const concatenating = await startConcatenatingTus();
+    const viaProxy = await startTestProxy(concatenating.url);
+    try {
+      const result = await tusUpload(bytes(), { parallelUploads: 3 }, viaProxy.url);
+      if (clean) {
+        expect(result).toHaveProperty('url');
+        expect(sha256(concatenating.uploads.get(new URL((result as { url: string }).url).pathname)!.bytes)).toBe(sha256(bytes()));
+        expect([...concatenating.uploads.values()].filter((upload) => upload.partial)).toHaveLength(3);
+      } else {
+        expect(result).toEqual({ status: 422 });
+        expect([...concatenating.uploads.values()].map((upload) => upload.bytes.byteLength)).toEqual([0, 0, 0]);
+      }
+    } finally {
+      await viaProxy.close();
+      await concatenating.close();
+    }
+  }, 60_000);
+
+  function tusUpload(bytes: Buffer, options: { chunkSize?: number; uploadDataDuringCreation?: boolean; parallelUploads?: number }, base = tusProxy.url): Promise<{ url: string } | { status: number }> {
     return new Promise((resolve) => {
       const upload = new Upload(bytes, {
-        endpoint: `${tusProxy.url}/files/`,
+        endpoint: `${base}/files/`,
         metadata: { filename: 'bestand.xlsx', filetype: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
         retryDelays: [],
         ...options,
@@ -313,6 +333,7 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
     ['whole (the default chunk size: Infinity)', {}],
     ['whole, in the creation request', { uploadDataDuringCreation: true }],
     ['in chunks of 4 kB', { chunkSize: 4096 }],
+    ['in chunks of 4 kB, the first in the creation request', { chunkSize: 4096, uploadDataDuringCreation: true }],
   ])('a harmless workbook %s arrives byte for byte', async (_label, options) => {
     const result = await tusUpload(harmless, options);
     expect(result).toHaveProperty('url');
@@ -324,6 +345,7 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
     ['whole (the default chunk size: Infinity)', {}],
     ['whole, in the creation request', { uploadDataDuringCreation: true }],
     ['in chunks of 4 kB', { chunkSize: 4096 }],
+    ['in chunks of 4 kB, the first in the creation request', { chunkSize: 4096, uploadDataDuringCreation: true }],
   ])('an export %s is refused with 422 and @tus/server stores none of it', async (_label, options) => {
     const before = await stored();
     const result = await tusUpload(people, options);
@@ -331,3 +353,45 @@ describe('tus, with tus-js-client against a real @tus/server', () => {
     for (const [id, bytes] of await stored()) if (!before.has(id)) expect(bytes.byteLength).toBe(0);
   }, 60_000);
 });
+
+/** A tus server with the concatenation extension, which @tus/server lacks: its uploads in memory. */
+async function startConcatenatingTus(): Promise<{ url: string; uploads: Map<string, { length: number; bytes: Buffer; partial: boolean }>; close(): Promise<void> }> {
+  const uploads = new Map<string, { length: number; bytes: Buffer; partial: boolean }>();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const path = new URL(req.url ?? '/', 'http://tus.invalid').pathname;
+    const headers = { 'tus-resumable': '1.0.0', 'cache-control': 'no-store' };
+    const concat = String(req.headers['upload-concat'] ?? '');
+    if (req.method === 'POST') {
+      const location = `/files/${uploads.size + 1}`;
+      if (concat.startsWith('final;')) {
+        const bytes = Buffer.concat(concat.slice(6).trim().split(' ').map((url) => uploads.get(new URL(url).pathname)!.bytes));
+        uploads.set(location, { length: bytes.byteLength, bytes, partial: false });
+      } else {
+        uploads.set(location, { length: Number(req.headers['upload-length']), bytes: body, partial: concat === 'partial' });
+      }
+      res.writeHead(201, { ...headers, location: `http://${req.headers.host}${location}`, 'upload-offset': String(uploads.get(location)!.bytes.byteLength) }).end();
+      return;
+    }
+    const upload = uploads.get(path);
+    if (!upload) return void res.writeHead(404, headers).end();
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { ...headers, 'upload-offset': String(upload.bytes.byteLength), 'upload-length': String(upload.length), ...(upload.partial ? { 'upload-concat': 'partial' } : {}) }).end();
+    } else if (req.method === 'PATCH') {
+      if (Number(req.headers['upload-offset']) !== upload.bytes.byteLength) return void res.writeHead(409, headers).end();
+      upload.bytes = Buffer.concat([upload.bytes, body]);
+      res.writeHead(204, { ...headers, 'upload-offset': String(upload.bytes.byteLength) }).end();
+    } else {
+      res.writeHead(405, headers).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    uploads,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

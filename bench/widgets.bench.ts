@@ -1,8 +1,9 @@
 // `npm run bench widgets`: the whole widget matrix of issue 12 (every widget x mode x input/drop x
 // with the extension/proxy only, an export and a harmless workbook each), as a table of what
 // reached the portal. npm test runs a sample of it (test/widgets/widgets.e2e.test.ts).
-// WIDGETS=uppy-tus,flow and GUARDS=proxy narrow it down.
-import { caseName, EXPECTED, startWidgetStack, type Case, type Guard, type Outcome, type Payload } from '../test/widgets/matrix.js';
+// Firefox ESR with the add-on too, by file input only. WIDGETS=uppy-tus,flow and GUARDS=proxy narrow it down;
+// EXTENSION_DIR=path/dist/chromium runs another build of the extension (an earlier commit's, to compare).
+import { caseName, EXPECTED, startWidgetStack, viasFor, type Case, type Guard, type Outcome, type Payload } from '../test/widgets/matrix.js';
 import { WIDGETS } from '../test/widgets/widgets.js';
 
 function cell(outcome: Outcome): string {
@@ -12,11 +13,11 @@ function cell(outcome: Outcome): string {
 
 export async function run(): Promise<void> {
   const only = process.env.WIDGETS?.split(',');
-  const guards = (process.env.GUARDS?.split(',') ?? ['extension', 'proxy']) as Guard[];
+  const guards = (process.env.GUARDS?.split(',') ?? ['extension', 'proxy', 'firefox']) as Guard[];
   const cases: Case[] = WIDGETS.filter((widget) => !only || only.includes(widget.name)).flatMap((widget) =>
-    widget.modes.flatMap((mode) => (['input', 'drop'] as const).flatMap((via) => guards.map((guard) => ({ widget, mode, via, guard })))),
+    widget.modes.flatMap((mode) => guards.flatMap((guard) => viasFor(guard).map((via) => ({ widget, mode, via, guard })))),
   );
-  const stack = await startWidgetStack(guards);
+  const stack = await startWidgetStack(guards, { extensionDir: process.env.EXTENSION_DIR });
   const rows: string[][] = [];
   const misses: string[] = [];
   try {

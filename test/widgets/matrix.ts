@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { CHROMIUM_PATH, launchWithExtension, type ExtensionBrowser } from '../helpers/browser.js';
+import { CHROMIUM_PATH, launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from '../helpers/browser.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { configureExtension } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from '../extension/setup.js';
@@ -18,7 +18,8 @@ import { pagePath, sha256, startWidgetPortal, type WidgetPortal } from './portal
 import type { Mode, Widget } from './widgets.js';
 
 export type Via = 'input' | 'drop';
-export type Guard = 'extension' | 'proxy';
+/** Chromium with the extension, Chromium alone (the proxy alone guards), Firefox ESR with the add-on. */
+export type Guard = 'extension' | 'proxy' | 'firefox';
 export type Payload = 'export' | 'harmless';
 
 export interface Case {
@@ -42,8 +43,15 @@ const CASE_TIMEOUT_MS = 90_000;
 /** After the widget's verdict, chunks still in flight get this long to arrive before the portal is read. */
 const SETTLE_MS = 1_500;
 
+const GUARD_NAMES: Record<Guard, string> = { extension: 'with the extension', proxy: 'proxy only', firefox: 'Firefox with the add-on' };
+
 export function caseName({ widget, mode, via, guard }: Case): string {
-  return `${widget.name} ${mode} by ${via} (${guard === 'extension' ? 'with the extension' : 'proxy only'})`;
+  return `${widget.name} ${mode} by ${via} (${GUARD_NAMES[guard]})`;
+}
+
+/** Ways a file can be given in a browser: WebDriver BiDi has no drop of files from disk. */
+export function viasFor(guard: Guard): Via[] {
+  return guard === 'firefox' ? ['input'] : ['input', 'drop'];
 }
 
 /**
@@ -86,14 +94,17 @@ async function launchPlain(): Promise<Browser> {
   return puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
 }
 
-export async function startWidgetStack(guards: readonly Guard[]): Promise<WidgetStack> {
+/** `extensionDir`: a Chromium build of the extension other than dist/chromium (another commit's, to compare). */
+export async function startWidgetStack(guards: readonly Guard[], { extensionDir }: { extensionDir?: string } = {}): Promise<WidgetStack> {
   const dir = await mkdtemp(join(tmpdir(), 'export-guard-widgets-'));
   let portal: WidgetPortal | undefined;
   let proxy: TestProxy | undefined;
   let chromium: ExtensionBrowser | undefined;
+  let firefox: FirefoxWithExtension | undefined;
   let plain: Browser | undefined;
   const close = async () => {
     await chromium?.close();
+    await firefox?.close();
     await plain?.close().catch(() => undefined);
     await proxy?.close();
     await portal?.close();
@@ -109,13 +120,14 @@ export async function startWidgetStack(guards: readonly Guard[]): Promise<Widget
     };
     portal = await startWidgetPortal();
     proxy = await startTestProxy(portal.url);
+    if (guards.includes('firefox') || (guards.includes('extension') && !extensionDir)) await ensureExtensionBuilt();
     if (guards.includes('extension')) {
-      await ensureExtensionBuilt();
-      chromium = await launchWithExtension();
+      chromium = await launchWithExtension({ extensionDir });
       await configureExtension(chromium, { proxyUrl: proxy.url });
     }
+    if (guards.includes('firefox')) firefox = await launchFirefoxWithExtension();
     if (guards.includes('proxy')) plain = await launchPlain();
-    const browsers: Record<Guard, Browser | undefined> = { extension: chromium?.browser, proxy: plain };
+    const browsers: Record<Guard, Browser | undefined> = { extension: chromium?.browser, proxy: plain, firefox: firefox?.browser };
     const stack: WidgetStack = {
       portal,
       proxy,

@@ -72,7 +72,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   try {
     // A proxy without the key would append unsealed entries that verify then reports as a break.
     if (!auditKey && (await fourEyes.store.auditHead()).head?.version === 2) throw new Error('config.audit.keyFile: the audit log is sealed with an audit key and this proxy has none: give it the same key file as the others');
-    if (auditKey && config.audit.checkpoints) checkpoints = await startCheckpoints(config.audit.checkpoints, auditKey, fourEyes.store, log);
+    if (auditKey && config.audit.checkpoints) checkpoints = await startCheckpoints(config.audit.checkpoints, auditKey, fourEyes.store, log, metrics);
   } catch (error) {
     await fourEyes.close();
     throw error;

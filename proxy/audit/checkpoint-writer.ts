@@ -6,6 +6,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import type { Registry } from '../ops/metrics.js';
 import type { Store } from '../store/types.js';
 import { CHECKPOINT_FILE, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { AuditConfig } from './config.js';
@@ -22,7 +23,10 @@ export async function startCheckpoints(
   key: AuditKey,
   store: Pick<Store, 'auditHead'>,
   log: Logger,
+  metrics: Registry,
 ): Promise<CheckpointWriter> {
+  // A checkpoint that failed is evidence missing: IT alerts on the failed count.
+  const outcomes = metrics.counter('export_guard_audit_checkpoints_total', 'Signed checkpoints of the audit log, by outcome (written, failed).');
   try {
     await mkdir(config.dir, { recursive: true, mode: 0o750 });
   } catch (error) {
@@ -45,6 +49,7 @@ export async function startCheckpoints(
       await file.close();
     }
     written = checkpoint;
+    outcomes.inc({ outcome: 'written' });
     log.info('audit-checkpoint', { ...checkpoint });
     if (syslog && config.syslog) await sendSyslog(syslog, config.syslog, checkpoint, log);
   }
@@ -58,7 +63,12 @@ export async function startCheckpoints(
   // One write at a time, so an interval checkpoint never interleaves with the shutdown one.
   let queue = Promise.resolve();
   const enqueue = (reason: Checkpoint['reason']) =>
-    (queue = queue.then(() => write(reason)).catch((error: unknown) => log.error('audit-checkpoint-failed', { reason, message: String(error) })));
+    (queue = queue
+      .then(() => write(reason))
+      .catch((error: unknown) => {
+        outcomes.inc({ outcome: 'failed' });
+        log.error('audit-checkpoint-failed', { reason, message: String(error) });
+      }));
   const timer = setInterval(() => void enqueue('interval'), config.intervalMinutes * 60_000);
   timer.unref();
   return {

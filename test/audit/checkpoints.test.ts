@@ -1,7 +1,7 @@
 // The checkpoint writer on real files and a real UDP socket, the audit key file, and the proxy
 // writing checkpoints at start and shutdown.
 import { createSocket } from 'node:dgram';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { CHECKPOINT_FILE, readCheckpoints, type Checkpoint } from '../../proxy/a
 import { startCheckpoints } from '../../proxy/audit/checkpoint-writer.js';
 import { createAuditKeyFile, readAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import { createLogger } from '../../proxy/log.js';
+import { Registry } from '../../proxy/ops/metrics.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { run as audit } from '../../cli/commands/audit.js';
 import { fixtureBytes } from '../helpers/fixtures.js';
@@ -58,7 +59,7 @@ describe('the checkpoint writer', () => {
     const store = new SqliteStore(':memory:', key.chain);
     const checkpointDir = join(dir, 'checkpoints');
     await store.appendAudit(event(1));
-    const writer = await startCheckpoints({ dir: checkpointDir, intervalMinutes: 15 }, key, store, createLogger('error', () => {}));
+    const writer = await startCheckpoints({ dir: checkpointDir, intervalMinutes: 15 }, key, store, createLogger('error', () => {}), new Registry());
     await store.appendAudit(event(2));
     await vi.advanceTimersByTimeAsync(15 * 60_000);
     // Nothing new in the next interval: no checkpoint that proves nothing new.
@@ -74,13 +75,35 @@ describe('the checkpoint writer', () => {
     expect(written(checkpointDir).at(-1)).toMatchObject({ hash: head.hash, keyId: key.id });
   });
 
+  it('counts a checkpoint it could not write, and logs why, for IT to alert on', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const store = new SqliteStore(':memory:', key.chain);
+    const checkpointDir = join(dir, 'checkpoints');
+    const metrics = new Registry();
+    const logged: string[] = [];
+    const writer = await startCheckpoints({ dir: checkpointDir, intervalMinutes: 15 }, key, store, createLogger('error', (line) => logged.push(line)), metrics);
+    // Whatever stands where the file should be: here a directory.
+    rmSync(join(checkpointDir, CHECKPOINT_FILE));
+    mkdirSync(join(checkpointDir, CHECKPOINT_FILE));
+    await store.appendAudit(event(1));
+    await vi.advanceTimersByTimeAsync(15 * 60_000);
+    await writer.close();
+    await store.close();
+    expect(metrics.render()).toContain('export_guard_audit_checkpoints_total{outcome="written"} 1');
+    expect(metrics.render()).toContain('export_guard_audit_checkpoints_total{outcome="failed"} 2');
+    expect(logged.map((line) => JSON.parse(line)).map(({ event, reason }) => [event, reason])).toEqual([
+      ['audit-checkpoint-failed', 'interval'],
+      ['audit-checkpoint-failed', 'shutdown'],
+    ]);
+  });
+
   it('sends each checkpoint to a syslog server as RFC 5424', async () => {
     const server = createSocket('udp4');
     const received: string[] = [];
     server.on('message', (message) => received.push(message.toString('utf8')));
     await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
     const store = new SqliteStore(':memory:', key.chain);
-    const writer = await startCheckpoints({ dir: join(dir, 'checkpoints'), intervalMinutes: 15, syslog: { host: '127.0.0.1', port: server.address().port } }, key, store, createLogger('error', () => {}));
+    const writer = await startCheckpoints({ dir: join(dir, 'checkpoints'), intervalMinutes: 15, syslog: { host: '127.0.0.1', port: server.address().port } }, key, store, createLogger('error', () => {}), new Registry());
     await writer.close();
     await store.close();
     await vi.waitFor(() => expect(received).toHaveLength(2), { timeout: 10_000 });
@@ -94,7 +117,7 @@ describe('the checkpoint writer', () => {
   it('keeps the proxy from starting when it cannot write a checkpoint', async () => {
     const store = new SqliteStore(':memory:', key.chain);
     const blocker = join(dir, 'audit-key.pem');
-    await expect(startCheckpoints({ dir: join(blocker, 'checkpoints'), intervalMinutes: 15 }, key, store, createLogger('error', () => {}))).rejects.toThrow(/^config\.audit\.checkpoints\.dir: cannot create/);
+    await expect(startCheckpoints({ dir: join(blocker, 'checkpoints'), intervalMinutes: 15 }, key, store, createLogger('error', () => {}), new Registry())).rejects.toThrow(/^config\.audit\.checkpoints\.dir: cannot create/);
     await store.close();
   });
 });
@@ -109,6 +132,7 @@ describe('the proxy', { timeout: 60_000 }, () => {
       expect(written(checkpointDir).map((c) => c.reason)).toEqual(['start']);
       const refused = await fetch(`${proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: Buffer.from(await fixtureBytes('leak-3-bsn-only.csv')) });
       expect(refused.status).toBe(422);
+      expect(await (await fetch(`${proxy.url}/metrics`)).text()).toContain('export_guard_audit_checkpoints_total{outcome="written"} 1');
     } finally {
       await proxy.close();
       await upstream.close();

@@ -10,6 +10,7 @@ import { startCheckpoints } from '../../proxy/audit/checkpoint-writer.js';
 import type { AuditEntry, AuditEvent } from '../../proxy/audit/entry.js';
 import { createAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import { createLogger } from '../../proxy/log.js';
+import { Registry } from '../../proxy/ops/metrics.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { auditDatabase, rewriteAudit, tamper, swapPositions } from './audit-database.js';
 import { auditCli } from './run-cli.js';
@@ -32,7 +33,7 @@ beforeEach(async () => {
   checkpoints = join(dir, 'checkpoints');
   const store = new SqliteStore(db, key.chain);
   for (let i = 1; i <= 6; i += 1) await store.appendAudit(blocked(i));
-  const writer = await startCheckpoints({ dir: checkpoints, intervalMinutes: 15 }, key, store, createLogger('error', () => {}));
+  const writer = await startCheckpoints({ dir: checkpoints, intervalMinutes: 15 }, key, store, createLogger('error', () => {}), new Registry());
   for (let i = 7; i <= 10; i += 1) await store.appendAudit(blocked(i));
   await writer.close();
   await store.close();

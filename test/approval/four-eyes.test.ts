@@ -158,7 +158,8 @@ describe('four-eyes approval of bulk sends', () => {
     expect(json.approval.attachments).toEqual([expect.objectContaining({ id, verdict: 'unknown', reasons: [expect.objectContaining({ code: 'attachment-unknown' })] })]);
   });
 
-  it('a restart keeps pending and granted approvals', async () => {
+  // Starting the proxy again (its scan workers) took 20 s beside other test files on the two shared cores.
+  it('a restart keeps pending and granted approvals', { timeout: 90_000 }, async () => {
     const pendingBody = sendBody(recipients, [attachmentId], 'Na herstart in behandeling');
     const grantedBody = sendBody(recipients, [attachmentId], 'Na herstart goedgekeurd');
     const pending = (await requestApproval(h, 'anna', pendingBody)).json.approval;

@@ -15,7 +15,8 @@ import { findSendRoute, readSendFacts, type ApprovalRule } from '../../shared/ap
 import type { Approvals, Refusal } from '../approval/approvals.js';
 import type { BulkSends } from '../approval/bulk-sends.js';
 import type { ApprovalRecord } from '../store/types.js';
-import { BadRequest } from './json.js';
+import { matching, object, oneOf, text } from '../config-fields.js';
+import { BadRequest, parseBody } from './json.js';
 
 export interface Answer {
   status: number;
@@ -23,12 +24,15 @@ export interface Answer {
 }
 
 function readPayload(input: unknown): SendPayload {
-  const payload = (input as { payload?: unknown } | null)?.payload as Partial<SendPayload> | undefined;
-  for (const field of ['method', 'path', 'contentType', 'body'] as const) {
-    if (typeof payload?.[field] !== 'string') throw new BadRequest(400, 'malformed-request', `'payload.${field}' must be a string`);
-  }
-  if (!payload!.path!.startsWith('/')) throw new BadRequest(400, 'malformed-request', "'payload.path' must start with '/'");
-  return payload as SendPayload;
+  return parseBody(input, 'malformed-request', (body) => {
+    const payload = object(body.payload, 'payload');
+    return {
+      method: text(payload.method, 'payload.method'),
+      path: matching(payload.path, 'payload.path', /^\//, "a path starting with '/'"),
+      contentType: text(payload.contentType, 'payload.contentType'),
+      body: text(payload.body, 'payload.body'),
+    };
+  });
 }
 
 export async function createApproval(approvals: Approvals, user: UserInfo, input: unknown): Promise<Answer> {
@@ -73,12 +77,11 @@ export async function getApproval(approvals: Approvals, user: UserInfo, id: stri
 }
 
 export async function decideApproval(approvals: Approvals, user: UserInfo, id: string, input: unknown): Promise<Answer> {
-  const request = input as Partial<DecisionRequest> | null;
-  if (request?.decision !== 'approve' && request?.decision !== 'reject') {
-    throw new BadRequest(400, 'malformed-request', "'decision' must be 'approve' or 'reject'");
-  }
-  if (request.reason !== undefined && typeof request.reason !== 'string') throw new BadRequest(400, 'malformed-request', "'reason' must be a string");
-  return answer(approvals, user, await approvals.decide(user, id, { decision: request.decision, reason: request.reason }), 200);
+  const request = parseBody(input, 'malformed-request', (body): DecisionRequest => ({
+    decision: oneOf(body.decision, 'decision', ['approve', 'reject'] as const),
+    reason: body.reason === undefined ? undefined : text(body.reason, 'reason'),
+  }));
+  return answer(approvals, user, await approvals.decide(user, id, request), 200);
 }
 
 export async function withdrawApproval(approvals: Approvals, user: UserInfo, id: string): Promise<Answer> {

@@ -70,7 +70,7 @@ describe('the approval API', () => {
 
   it('answers malformed requests with 400 and a reason', async () => {
     expect(await api(h, 'anna', 'POST', ROUTES.approvals, '{"payload": ')).toEqual({ status: 400, json: expect.objectContaining({ error: 'malformed-json' }) });
-    expect((await api(h, 'anna', 'POST', ROUTES.approvals, { payload: { method: 'POST' } })).json).toMatchObject({ error: 'malformed-request', message: "'payload.path' must be a string" });
+    expect((await api(h, 'anna', 'POST', ROUTES.approvals, { payload: { method: 'POST' } })).json).toMatchObject({ error: 'malformed-request', message: "payload.path: expected a path starting with '/', got nothing" });
     const notSend = await api(h, 'anna', 'POST', ROUTES.approvals, { payload: { method: 'POST', path: '/api/attachments', contentType: 'application/json', body: '{}' } });
     expect(notSend).toEqual({ status: 400, json: expect.objectContaining({ error: 'not-a-send-route' }) });
     const badSend = await api(h, 'anna', 'POST', ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body: '{"recipientIds": 5}' } });

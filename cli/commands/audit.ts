@@ -141,7 +141,7 @@ async function verify(entries: AuditEntry[], sources: Sources & { key?: AuditKey
       type: 'audit-verified',
       at: new Date().toISOString(),
       facts: {
-        user: userInfo().username,
+        user: whoRuns(),
         result: problems.length === 0 ? 'intact' : 'broken',
         entries: entries.length,
         reasonCodes: [...new Set(problems.map((p) => p.problem))],
@@ -152,6 +152,15 @@ async function verify(entries: AuditEntry[], sources: Sources & { key?: AuditKey
     console.log(`recorded as entry ${entry.seq} (audit-verified)`);
   }
   return problems.length === 0 ? 0 : 1;
+}
+
+/** The login of whoever runs verify; a container user without a passwd entry has none (userInfo throws). */
+function whoRuns(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
 }
 
 function readCheckpointFile(dir: string): string {

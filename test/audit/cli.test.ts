@@ -1,5 +1,6 @@
 // `export-guard audit verify|report` on a real database file, tampered with for real.
-import { rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
@@ -81,6 +82,21 @@ describe('audit verify of an unsealed log', () => {
     const { code, out } = await cli('verify', '--db', db, '--no-record');
     expect(code).toBe(1);
     expect(out).toBe(`BROKEN at entry 5 (out-of-order): entry 5 is stored after entry 6\n${UNSEALED}`);
+  });
+
+  // Switching to a user without a passwd entry (as a container runs) needs root: elsewhere there is nothing to switch to.
+  it.runIf(process.getuid?.() === 0)('records a run by a user without a passwd entry, by uid', { timeout: 60_000 }, async () => {
+    chmodSync(dir, 0o777);
+    chmodSync(db, 0o666);
+    const run = spawnSync(process.execPath, [join('node_modules', 'tsx', 'dist', 'cli.mjs'), join('cli', 'main.ts'), 'audit', 'verify', '--db', db], {
+      uid: 54_321,
+      gid: 54_321,
+      env: { PATH: process.env.PATH, HOME: dir },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse((await cli('report', '--db', db, '--format', 'json')).out).lastVerified).toMatchObject({ by: 'uid 54321', result: 'intact' });
   });
 
   it('finds the database through the proxy config file', async () => {

@@ -475,6 +475,22 @@ describe('documents embedded in Office packages', () => {
     expect((await detect(withParts(harmless(), { 'xl/embeddings/oleObject2.bin': xlsxObject }))).verdict).toBe('block');
   });
 
+  it('reads the objects a Word document or an xls embeds in storages of their own', async () => {
+    const biff = (rows: typeof PEOPLE) => XLSX.CFB.find(XLSX.CFB.read(workbook([{ name: 'Blad1', rows }], 'xls'), { type: 'array' }), 'Workbook')!.content as Uint8Array;
+    const words = new Uint8Array(5000).fill(0x20);
+    // A Word 97-2003 document keeps each embedded object in ObjectPool/_<id>/: a double click opens it.
+    const doc = oleObject({ WordDocument: words, 'ObjectPool/_1234567890/Workbook': biff(PEOPLE) });
+    const verdict = await detect(doc);
+    expect(verdict).toMatchObject({ verdict: 'block', kind: 'other' });
+    expect(verdict.reasons.some((r) => r.path === 'ObjectPool/_1234567890/Workbook')).toBe(true);
+    expect((await detect(oleObject({ WordDocument: words, 'ObjectPool/_1/\u0001Ole10Native': ole10Native('export.csv', peopleCsv()) }))).verdict).toBe('block');
+    expect((await detect(oleObject({ WordDocument: words, 'ObjectPool/_1/Workbook': biff([['Functie', 'Uren'], ['Monteur', 32]]) }))).verdict).toBe('allow');
+    // Excel 97-2003 keeps an embedded object in an MBD storage beside its own Workbook stream.
+    const harmlessXls = biff([['Functie', 'Uren'], ['Monteur', 32]]);
+    const xls = oleObject({ Workbook: harmlessXls, 'MBD0001A2B3/Package': workbook([{ name: 'Blad1', rows: PEOPLE }], 'xlsx') });
+    expect((await detect(xls)).verdict).toBe('block');
+  });
+
   it('lets a harmless embedded workbook pass, blocks an embedded object it cannot read, and counts depth', async () => {
     expect((await detect(withParts(await fixtureBytes('notes.docx'), { 'word/embeddings/Microsoft_Excel_Worksheet.xlsx': harmless() }))).verdict).toBe('allow');
     const unknown = oleObject({ Onbekend: ascii('geen bekend document') });

@@ -110,13 +110,14 @@ class Reader {
         // Allowed unread; what it stores uncompressed is still read as text.
         return this.readTextInside(bytes, path);
       case 'ole2': {
-        const { kind, workbook, payload, appended } = classifyOle2(bytes, path);
+        const { kind, workbook, objects, appended } = classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
         if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
-        if (payload) {
-          this.enterArchive(path, depth);
-          await this.read(payload, join(path, 'object'), depth + 1);
+        if (objects.length > 0) this.enterArchive(path, depth);
+        for (const object of objects) {
+          await this.read(object.bytes, join(path, object.name), depth + 1);
+          await this.session.breathe(path);
         }
         if (appended) this.readTextInside(appended, path);
         return;

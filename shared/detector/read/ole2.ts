@@ -44,18 +44,30 @@ export function isOle2(bytes: Uint8Array): boolean {
 /** Streams that mark a compound file as a document that is not a spreadsheet (an equation object neither). */
 const OTHER_DOCUMENT_STREAMS = ['WordDocument', 'PowerPoint Document', 'VisioDocument', '__properties_version1.0', 'Equation Native'];
 
+/** A file inside the compound file, named by its path there. */
+export interface Ole2Object {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export interface Ole2Content {
   kind: FileKind;
   /** The Workbook (BIFF8) or Book (BIFF5) stream of an 'xls'. */
   workbook?: Uint8Array;
   /**
-   * The file an OLE object carries (kind 'other'): an embedded xlsx or docx ('Package'), a
-   * packaged file of any type ('\x01Ole10Native'), a PDF ('CONTENTS'). It is read as a file.
+   * Files the compound file carries, each read as a file: when it is an OLE object itself, the
+   * file it wraps ('Package': an xlsx or docx; '\x01Ole10Native': a packaged file of any type;
+   * 'CONTENTS': a PDF); and the objects embedded in it, in storages of their own (a Word file's
+   * ObjectPool, an xls's MBD storages), which open with a double click.
    */
-  payload?: Uint8Array;
+  objects: Ole2Object[];
   /** Bytes appended after the compound file's last sector, read as text. */
   appended?: Uint8Array;
 }
+
+/** Streams that hold an object's file; 'Workbook' and 'Book' only below the root, where they are an embedded xls. */
+const OBJECT_STREAMS = ['package', 'contents', '\x01ole10native'];
+const EMBEDDED_WORKBOOK_STREAMS = ['workbook', 'book'];
 
 /**
  * What the compound file holds: 'xls', 'encrypted-office', or 'other' for a known non-spreadsheet
@@ -70,20 +82,33 @@ export function classifyOle2(bytes: Uint8Array, path: string): Ole2Content {
     return stop('corrupt', path, `damaged compound file: ${error instanceof Error ? error.message : String(error)}`);
   }
   const stream = (name: string) => rootStream(container, name);
-  if (stream('EncryptionInfo') || stream('EncryptedPackage')) return { kind: 'encrypted-office' };
+  if (stream('EncryptionInfo') || stream('EncryptedPackage')) return { kind: 'encrypted-office', objects: [] };
   const appended = bytesAfterSectors(bytes, container);
-  const content = (found: Omit<Ole2Content, 'appended'>): Ole2Content => (appended ? { ...found, appended } : found);
+  const objects = objectStreams(container, path);
+  const content = (found: Omit<Ole2Content, 'appended' | 'objects'>): Ole2Content => ({ ...found, objects, ...(appended ? { appended } : {}) });
   const workbookStream = stream('Workbook') ?? stream('Book');
   if (workbookStream) {
     const workbook = toBytes(workbookStream.content);
-    return hasFilepass(workbook) ? { kind: 'encrypted-office' } : content({ kind: 'xls', workbook });
+    return hasFilepass(workbook) ? { kind: 'encrypted-office', objects: [] } : content({ kind: 'xls', workbook });
   }
-  const packaged = stream('Package') ?? stream('CONTENTS');
-  if (packaged) return content({ kind: 'other', payload: toBytes(packaged.content) });
-  const native = stream('\x01Ole10Native');
-  if (native) return content({ kind: 'other', payload: ole10Native(toBytes(native.content), path) });
-  if (OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return content({ kind: 'other' });
+  if (objects.some((object) => !object.name.includes('/')) || OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return content({ kind: 'other' });
   return stop('corrupt', path, 'compound file without a workbook or a known document stream');
+}
+
+/** The object streams of the compound file (see Ole2Content.objects), at the root and in every storage below it. */
+function objectStreams(container: CompoundFile, path: string): Ole2Object[] {
+  const objects: Ole2Object[] = [];
+  container.FullPaths.forEach((full, index) => {
+    const entry = container.FileIndex[index];
+    if (entry?.type !== 2) return;
+    const parts = full.split('/').slice(1);
+    const stream = parts.at(-1)!.toLowerCase();
+    const atRoot = parts.length === 1;
+    if (!OBJECT_STREAMS.includes(stream) && (atRoot || !EMBEDDED_WORKBOOK_STREAMS.includes(stream))) return;
+    const bytes = toBytes(entry.content);
+    objects.push({ name: parts.join('/'), bytes: stream === '\x01ole10native' ? ole10Native(bytes, path) : bytes });
+  });
+  return objects;
 }
 
 /**

@@ -64,7 +64,11 @@ function isImage(bytes: Uint8Array): boolean {
   return startsWith(bytes, ascii('ftyp'), 4) && ['heic', 'heix', 'mif1', 'avif'].some((brand) => startsWith(bytes, ascii(brand), 8));
 }
 
-/** BIFF2-4 worksheets are bare record streams (no OLE2 wrapper) that start with a BOF record. */
+/**
+ * A bare record stream that starts with a BOF record: a BIFF2-4 worksheet as saved, or the
+ * Workbook stream of a BIFF5/8 workbook taken out of its compound file (an object a Word
+ * document embeds), which SheetJS reads as it reads the whole file.
+ */
 function isBiffWorkbook(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x09 && (bytes[1] === 0x00 || bytes[1] === 0x02 || bytes[1] === 0x04) && bytes[3] === 0x00 && (bytes[2] ?? 0) >= 4 && (bytes[2] ?? 0) <= 16;
+  return bytes[0] === 0x09 && [0x00, 0x02, 0x04, 0x08].includes(bytes[1] ?? -1) && bytes[3] === 0x00 && (bytes[2] ?? 0) >= 4 && (bytes[2] ?? 0) <= 16;
 }

@@ -49,8 +49,7 @@ export function releaseHeldChunksStep(log: Logger): Step {
       return 'continue';
     } catch (error) {
       log.warn('upload-session-release-failed', { requestId: ctx.requestId, message: (error as Error).message });
-      sendJson(ctx.res, 502, { error: 'bad-gateway', message: `the portal did not take the upload's earlier chunks: ${(error as Error).message}`, nl: 'Het portaal nam het bestand niet aan. Probeer het opnieuw.', en: 'The portal did not accept the file. Please try again.' });
-      return 'handled';
+      return portalFailed(ctx, `the portal did not take the upload's earlier chunks: ${(error as Error).message}`);
     }
   };
 }
@@ -75,7 +74,8 @@ async function gather(deps: UploadSessionsDeps, ctx: RequestContext, chunk: Chun
     session = undefined;
   }
   if (!session) {
-    const facts = chunk.protocol === 'tus' ? await tusFacts(deps.portal, ctx) : { total: chunk.total, partial: false, name: chunk.name };
+    const facts = chunk.protocol === 'tus' ? await tusFacts(deps.portal, ctx).catch((error: Error) => error) : { total: chunk.total, partial: false, name: chunk.name };
+    if (facts instanceof Error) return portalFailed(ctx, `the portal could not be asked about this tus upload: ${facts.message}`);
     if ('fragment' in facts) return refuseFragment(ctx, facts.fragment);
     // A whole file in one request is an upload like any other: the scan step reads it.
     if (!facts.partial && chunk.start === 0 && chunk.data.byteLength === facts.total) return 'continue';
@@ -107,7 +107,8 @@ async function gather(deps: UploadSessionsDeps, ctx: RequestContext, chunk: Chun
 async function createWithPart(deps: UploadSessionsDeps, ctx: RequestContext, chunk: Chunk, id: (key: string) => string): Promise<StepResult> {
   const headers = { ...ctx.req.headers };
   for (const name of ['content-type', 'content-encoding']) delete headers[name];
-  const created = await askPortal(deps.portal, 'POST', ctx.req.url ?? '/', headers, Buffer.alloc(0));
+  const created = await askPortal(deps.portal, 'POST', ctx.req.url ?? '/', headers, Buffer.alloc(0)).catch((error: Error) => error);
+  if (created instanceof Error) return portalFailed(ctx, `the portal could not create the tus upload: ${created.message}`);
   const location = created.headers.location;
   if (created.status !== 201 || !location) {
     ctx.res.writeHead(created.status, { 'tus-resumable': '1.0.0', 'cache-control': 'no-store' }).end();
@@ -218,6 +219,12 @@ function answerProbe(ctx: RequestContext, session: UploadSession | undefined, pr
     ...(session.protocol === 'tus' ? { 'tus-resumable': '1.0.0' } : {}),
   });
   ctx.res.end();
+  return 'handled';
+}
+
+/** The portal failed a request the proxy made for an upload session: the widget may try again. */
+function portalFailed(ctx: RequestContext, message: string): 'handled' {
+  sendJson(ctx.res, 502, { error: 'bad-gateway', message, nl: 'Het portaal nam het bestand niet aan. Probeer het opnieuw.', en: 'The portal did not accept the file. Please try again.' });
   return 'handled';
 }
 

@@ -70,8 +70,14 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
       },
       validMinutes: positive(approval.validMinutes ?? defaults.validMinutes, 'config.approval.validMinutes', 'minutes'),
     },
-    storePath: store.sqlite === undefined ? ':memory:' : resolve(baseDir, string(store.sqlite, 'config.store.sqlite')),
+    storePath: storePath(store.sqlite, baseDir),
   };
+}
+
+/** SQLite's own name for a database in memory is no file name: resolved, it became a file ':memory:' in the working directory. */
+function storePath(value: unknown, baseDir: string): string {
+  if (value === undefined || value === ':memory:') return ':memory:';
+  return resolve(baseDir, string(value, 'config.store.sqlite'));
 }
 
 function sendRoutes(value: unknown): SendRoute[] {

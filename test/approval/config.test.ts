@@ -32,6 +32,8 @@ describe('four-eyes config', () => {
     expect(config.approval.threshold).toEqual({ minRecipientsWithAttachment: 2, maxRecipientsWithoutApproval: 50, windowHours: 24 });
     expect(config.approval.routeMatching).toEqual({ ignorePathParameters: true, ignoreFormatSuffixes: false });
     expect(config.storePath).toBe('/etc/eg/state/eg.db');
+    // SQLite's name for a database in memory, not a file to create in the working directory.
+    expect(parseFourEyesConfig({ store: { sqlite: ':memory:' } }, '/etc/eg').storePath).toBe(':memory:');
   });
 
   it('names the field of every mistake', () => {

@@ -120,39 +120,15 @@ export class SqliteStore implements Store {
   }
 
   async decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const record = this.pendingOrGranted(id, 'pending', now);
-        if (!record) return false;
-        this.save({ ...record, ...decision });
-        this.append(audit);
-        return true;
-      })
-      .immediate();
+    return this.move(id, 'pending', now, decision, audit);
   }
 
   async withdrawApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const record = this.pendingOrGranted(id, 'pending', now);
-        if (!record) return false;
-        this.save({ ...record, state: 'withdrawn', withdrawnAt: now });
-        this.append(audit);
-        return true;
-      })
-      .immediate();
+    return this.move(id, 'pending', now, { state: 'withdrawn', withdrawnAt: now }, audit);
   }
 
   async useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const record = this.pendingOrGranted(id, 'approved', now);
-        if (!record) return false;
-        this.save({ ...record, state: 'used', usedAt: now });
-        this.append(audit);
-        return true;
-      })
-      .immediate();
+    return this.move(id, 'approved', now, { state: 'used', usedAt: now }, audit);
   }
 
   async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
@@ -233,6 +209,19 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  /** Changes an unexpired approval in state `from`, with its audit entry, in one write transaction; false when it was not in that state (any more). */
+  private move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): boolean {
+    return this.db
+      .transaction(() => {
+        const record = this.pendingOrGranted(id, from, now);
+        if (!record) return false;
+        this.save({ ...record, ...change });
+        this.append(audit);
+        return true;
+      })
+      .immediate();
   }
 
   /** The approval in the given state and not yet expired; runs inside a write transaction. */

@@ -57,8 +57,8 @@ function recordSlices(): void {
 
 /** Blob and File constructors: `new Blob([file])` holds the file's bytes and nothing else. */
 function recordWrappers(): void {
-  const wrapping = <C extends new (...args: never[]) => Blob>(constructor: C): C =>
-    new Proxy(constructor, {
+  const wrapping = <C extends new (...args: never[]) => Blob>(constructor: C): C => {
+    const recording = new Proxy(constructor, {
       construct(target, args: unknown[], newTarget) {
         const [parts, ...rest] = args;
         const part = isArray(parts) && parts.length === 1 ? (parts[0] as unknown) : undefined;
@@ -68,6 +68,10 @@ function recordWrappers(): void {
         return blob;
       },
     });
+    // So that `new blob.constructor([blob])` records too, and Blob.prototype.constructor === Blob holds.
+    Object.defineProperty(constructor.prototype, 'constructor', { value: recording, writable: true, configurable: true });
+    return recording;
+  };
   window.Blob = wrapping(Blob);
   window.File = wrapping(File);
 }

@@ -123,19 +123,22 @@ describe('in Chromium', () => {
     expect(await page.$(DIALOG_HOST)).toBeNull();
   });
 
-  it('carries the verdict through slices of slices and through new File([file]) and new Blob([slice])', async () => {
+  it('carries the verdict through slices of slices, new File([file]), new Blob([slice]) and blob.constructor', async () => {
     await choose(page, CLEAN);
     const outcomes = await page.evaluate(async (size) => {
       const w = window as unknown as ChunkPage;
       const file = await w.chosen;
-      const half = Math.ceil(file.size / 2);
+      const third = Math.ceil(file.size / 3);
       const renamed = new File([file], 'kopie.xlsx', { type: file.type });
-      const first = await w.uploadInChunks(renamed.slice(0, half), 'nested', size, 'form');
-      const second = await w.uploadInChunks(new Blob([file.slice(half)]), 'nested-2', size, 'xhr');
-      return [...first, ...second];
+      const first = await w.uploadInChunks(renamed.slice(0, third), 'nested-1', size, 'form');
+      const second = await w.uploadInChunks(new Blob([file.slice(third, 2 * third)]), 'nested-2', size, 'xhr');
+      const rest = file.slice(2 * third);
+      const last = await w.uploadInChunks(new (rest.constructor as typeof Blob)([rest]), 'nested-3', size, 'xhr');
+      return [...first, ...second, ...last];
     }, CHUNK);
+    expect(outcomes.length).toBeGreaterThan(3);
     expect(outcomes.every((outcome) => outcome === 'sent 201')).toBe(true);
-    const bytes = Buffer.concat([await arrived('nested', 'form'), await arrived('nested-2', 'xhr')]);
+    const bytes = Buffer.concat([await arrived('nested-1', 'form'), await arrived('nested-2', 'xhr'), await arrived('nested-3', 'xhr')]);
     expect(sha256(bytes)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
     expect(await page.$(DIALOG_HOST)).toBeNull();
   });

@@ -53,8 +53,10 @@ describe('reported files and exceptions in the audit report', () => {
   it('text: what to check, and what is still blocked', async () => {
     const text = await report('text');
     expect(text).toContain('Reported as not an export: 2 files');
-    expect(text).toContain(`  ${PLACES}  xlsx  people-list  reported 2x by 2 user(s), last 2026-03-03  allowed until 2026-06-01T00:00:00.000Z`);
-    expect(text).toContain(`  ${PHONE_BOOK}  csv  direct-identifier-with-personal-data  reported 1x by 1 user(s), last 2026-03-04  still blocked`);
+    // Columns aligned to their widest cell (6b55bdf): the cells in order, any run of spaces between.
+    const row = (...cells: string[]) => new RegExp(`^  ${cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(' {2,}')}$`, 'm');
+    expect(text).toMatch(row(PLACES, 'xlsx', 'people-list', 'reported 2x by 2 user(s), last 2026-03-03', 'allowed until 2026-06-01T00:00:00.000Z'));
+    expect(text).toMatch(row(PHONE_BOOK, 'csv', 'direct-identifier-with-personal-data', 'reported 1x by 1 user(s), last 2026-03-04', 'still blocked'));
     expect(text).toContain(`Exceptions granted: 1\n  ${PLACES}  by Fatima (FG) on 2026-03-05, until 2026-06-01T00:00:00.000Z, used 1x: =list of airports, no people`);
   });
 

@@ -3,11 +3,11 @@
 // proxy. The outcome is what the portal got, never what the widget or the extension claims:
 // an export is 'stopped' only when no byte of it reached the portal, a harmless file 'arrived'
 // only when the portal assembled it with the same SHA-256 and the widget said it succeeded.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { CHROMIUM_PATH, launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from '../helpers/browser.js';
+import { CHROMIUM_EXTENSION_DIR, CHROMIUM_PATH, FIREFOX_EXTENSION_DIR, launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from '../helpers/browser.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { configureExtension } from '../helpers/four-eyes-stack.js';
 import { ensureExtensionBuilt } from '../extension/setup.js';
@@ -120,12 +120,18 @@ export async function startWidgetStack(guards: readonly Guard[], { extensionDir 
     };
     portal = await startWidgetPortal();
     proxy = await startTestProxy(portal.url);
-    if (guards.includes('firefox') || (guards.includes('extension') && !extensionDir)) await ensureExtensionBuilt();
+    if (guards.includes('firefox') || (guards.includes('extension') && !extensionDir)) {
+      await ensureExtensionBuilt();
+      // A private copy: a run takes minutes, and another test's rebuild of dist/ must not pull the
+      // extension from under the browser.
+      await cp(CHROMIUM_EXTENSION_DIR, join(dir, 'chromium'), { recursive: true });
+      await cp(FIREFOX_EXTENSION_DIR, join(dir, 'firefox'), { recursive: true });
+    }
     if (guards.includes('extension')) {
-      chromium = await launchWithExtension({ extensionDir });
+      chromium = await launchWithExtension({ extensionDir: extensionDir ?? join(dir, 'chromium') });
       await configureExtension(chromium, { proxyUrl: proxy.url });
     }
-    if (guards.includes('firefox')) firefox = await launchFirefoxWithExtension();
+    if (guards.includes('firefox')) firefox = await launchFirefoxWithExtension(join(dir, 'firefox'));
     if (guards.includes('proxy')) plain = await launchPlain();
     const browsers: Record<Guard, Browser | undefined> = { extension: chromium?.browser, proxy: plain, firefox: firefox?.browser };
     const stack: WidgetStack = {

@@ -25,6 +25,11 @@ export interface Widget {
   dropZone: string;
 }
 
+/** A plain drop area with the widget's own control for choosing a file, as the libraries without UI of their own are used. */
+function dropArea(control: string): string {
+  return `<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen ${control}</div>`;
+}
+
 export const WIDGETS: readonly Widget[] = [
   {
     name: 'uppy-xhr',
@@ -97,7 +102,7 @@ export const WIDGETS: readonly Widget[] = [
     name: 'resumable',
     scripts: ['resumablejs/resumable.js'],
     styles: [],
-    html: '<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen <button id="browse">Kies een bestand</button></div>',
+    html: dropArea('<button id="browse">Kies een bestand</button>'),
     modes: ['whole', 'chunked'],
     init: `
       const r = new Resumable(Object.assign({ target: '/upload/resumable' }, CHUNK ? { chunkSize: CHUNK } : {}));
@@ -113,7 +118,7 @@ export const WIDGETS: readonly Widget[] = [
     name: 'flow',
     scripts: ['@flowjs/flow.js/dist/flow.js'],
     styles: [],
-    html: '<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen <button id="browse">Kies een bestand</button></div>',
+    html: dropArea('<button id="browse">Kies een bestand</button>'),
     modes: ['whole', 'chunked'],
     init: `
       const flow = new Flow(Object.assign({ target: '/upload/flow' }, CHUNK ? { chunkSize: CHUNK } : {}));
@@ -129,7 +134,7 @@ export const WIDGETS: readonly Widget[] = [
     name: 'jquery-file-upload',
     scripts: ['jquery/dist/jquery.min.js', 'blueimp-file-upload/js/vendor/jquery.ui.widget.js', 'blueimp-file-upload/js/jquery.iframe-transport.js', 'blueimp-file-upload/js/jquery.fileupload.js'],
     styles: [],
-    html: '<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen <input id="fileupload" type="file" name="files[]"></div>',
+    html: dropArea('<input id="fileupload" type="file" name="files[]">'),
     modes: ['whole', 'chunked'],
     init: `
       $('#fileupload').fileupload(Object.assign({

@@ -248,6 +248,38 @@ describe('chunks the proxy cannot put in a file', () => {
     expect(upstream.received.filter((r) => r.url === path)).toHaveLength(0);
   });
 
+  it('refuses a file over maxFileBytes at its first chunk (413), and chunks beyond all sessions\' maxBytes (503), forwarding nothing', async () => {
+    const capped = await startTestProxy(upstream.url, { uploads: { sessions: { maxBytes: 6000, memoryBytes: 1000 } } });
+    try {
+      const huge = await send('/upload/huge', { method: 'PUT', headers: { 'content-range': `bytes 0-999/${capped.policy.limits.maxFileBytes + 1}` }, body: harmless.subarray(0, 1000) }, capped.url);
+      expect(huge.status).toBe(413);
+      const statuses: number[] = [];
+      for (let start = 0; start < 8000; start += 2000) {
+        statuses.push((await send('/upload/capped', { method: 'PUT', headers: { 'content-range': `bytes ${start}-${start + 1999}/${harmless.byteLength}` }, body: harmless.subarray(start, start + 2000) }, capped.url)).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 503]);
+      expect(upstream.received.filter((r) => r.url === '/upload/huge' || r.url === '/upload/capped')).toHaveLength(0);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('starts a resumable.js upload over when a new first chunk comes under the same identifier (its size and name)', async () => {
+    const path = '/upload/restart';
+    const other = Buffer.from(harmless);
+    other.writeUInt8(other.readUInt8(0x20) ^ 0xff, 0x20);
+    const chunk = (bytes: Buffer, number: number) => {
+      const start = (number - 1) * 4096;
+      const fields = { resumableChunkNumber: number, resumableChunkSize: 4096, resumableTotalSize: bytes.byteLength, resumableIdentifier: `${bytes.byteLength}-vacaturesxlsx`, resumableFilename: 'vacatures.xlsx' };
+      return send(path, { method: 'POST', body: form(fields, { name: 'vacatures.xlsx', field: 'file', bytes: bytes.subarray(start, number === 4 ? bytes.byteLength : start + 4096) }) });
+    };
+    expect((await chunk(other, 1)).status).toBe(200);
+    expect((await chunk(harmless, 1)).status).toBe(200);
+    for (const number of [2, 3]) expect((await chunk(harmless, number)).status).toBe(200);
+    expect((await chunk(harmless, 4)).status).toBe(200);
+    expect(sha256(await receivedFile(upstream.received, path))).toBe(sha256(harmless));
+  });
+
   it('names the field of a bad session limit in the config error', () => {
     expect(() => parseConfig({ target: upstream.url, uploads: { sessions: { idleSeconds: 0 } } }, process.cwd())).toThrow(/config\.uploads\.sessions\.idleSeconds: expected an integer/);
     expect(() => parseConfig({ target: upstream.url, uploads: { sessions: { maxbytes: 1 } } }, process.cwd())).toThrow(/config\.uploads\.sessions\.maxbytes: unknown field/);

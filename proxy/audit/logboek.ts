@@ -20,8 +20,27 @@ export interface LogboekLine {
   attributes: { 'dpl.core.processing_activity_id': string; 'dpl.core.data_subject_id_type'?: string };
 }
 
-/** Refused on what the user sent, handled without error: the standard's 'Unset'. */
-const REFUSALS: ReadonlySet<AuditType> = new Set(['upload-blocked', 'send-refused']);
+/**
+ * Each entry type's status in the standard, or undefined: no processing of anyone's data, not
+ * exported. A record, so a new entry type cannot be added without deciding this.
+ */
+const STATUS: Record<AuditType, LogboekLine['status'] | undefined> = {
+  // Refused on what the user sent, handled without error: the standard's 'Unset'.
+  'upload-blocked': 'Unset',
+  'send-refused': 'Unset',
+  'approval-requested': 'Ok',
+  'approval-approved': 'Ok',
+  'approval-rejected': 'Ok',
+  'approval-expired': 'Ok',
+  'approval-withdrawn': 'Ok',
+  'send-passed': 'Ok',
+  'false-block-reported': 'Ok',
+  'exception-granted': 'Ok',
+  'exception-used': 'Ok',
+  // A guessed token and a check of the log itself process no one's data.
+  'auth-locked-out': undefined,
+  'audit-verified': undefined,
+};
 
 export function toLogboek(entries: readonly AuditEntry[], options: { processingActivityId: string; since?: Date }): LogboekLine[] {
   const requestSpans = new Map<string, string>();
@@ -30,15 +49,15 @@ export function toLogboek(entries: readonly AuditEntry[], options: { processingA
     const span = entry.hash.slice(0, 16);
     const approvalId = entry.facts.approvalId;
     if (entry.type === 'approval-requested' && approvalId) requestSpans.set(approvalId, span);
-    // A verification of the log is not a processing of anyone's data.
-    if (entry.type === 'audit-verified' || (options.since && Date.parse(entry.at) < options.since.getTime())) continue;
+    const status = STATUS[entry.type];
+    if (!status || (options.since && Date.parse(entry.at) < options.since.getTime())) continue;
     const parent = approvalId && entry.type !== 'approval-requested' ? requestSpans.get(approvalId) : undefined;
     lines.push({
       trace_id: sha256Hex(approvalId ? `approval ${approvalId}` : `entry ${entry.hash}`).slice(0, 32),
       span_id: span,
       ...(parent ? { parent_span_id: parent } : {}),
       name: entry.type,
-      status: REFUSALS.has(entry.type) ? 'Unset' : 'Ok',
+      status,
       start_time: entry.at,
       end_time: entry.at,
       resource: { attributes: { 'service.name': 'export-guard' } },

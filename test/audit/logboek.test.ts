@@ -15,6 +15,7 @@ const EVENTS: AuditEvent[] = [
   { type: 'approval-approved', at: at('09:15'), facts: { user: 'chantal', approvalId: 'appr-1', minutesToDecide: 10 } },
   { type: 'send-passed', at: at('09:16'), facts: { user: 'anna', approvalId: 'appr-1', recipients: 215 } },
   { type: 'send-refused', at: at('10:00'), facts: { user: 'bert', reasonCodes: ['approval-missing'], recipients: 80 } },
+  { type: 'auth-locked-out', at: at('10:30'), facts: { user: '' } },
   { type: 'audit-verified', at: at('11:00'), facts: { user: 'fg', result: 'intact', entries: 5 } },
 ];
 
@@ -32,7 +33,7 @@ describe('audit export --format logboek', () => {
     const { code, lines } = await cli('export', '--format', 'logboek', '--db', db, '--activity', ACTIVITY);
     expect(code).toBe(0);
     const records = lines.map((line) => JSON.parse(line));
-    // A verification of the log is no processing of anyone's data.
+    // A lockout and a verification of the log process no one's data.
     expect(records.map((r) => [r.name, r.status])).toEqual([
       ['upload-blocked', 'Unset'],
       ['approval-requested', 'Ok'],

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.js';
-import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from './harness.js';
+import { api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from './harness.js';
 
 /** The fourth distinct recipient of one attachment needs approval: five single sends cross it. */
 const THRESHOLD = 4;
@@ -22,11 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function uploaded(content: string, via = h.proxy.url): Promise<string> {
-  const response = await upload(h, session, 'anna', 'uitnodiging.txt', content, via);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { id: string }).id;
-}
+const uploaded = (content: string, via = h.proxy.url) => attach(h, session, 'anna', content, via);
 
 describe('a bulk send split into single sends', () => {
   it('five single-recipient sends of one attachment: the fourth and fifth need approval', async () => {

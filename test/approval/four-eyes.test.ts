@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.js';
 import { portalLogin } from '../demo-portal/login.js';
-import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from './harness.js';
+import { api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let session: string;
@@ -15,9 +15,7 @@ let recipients: string[];
 beforeAll(async () => {
   h = await startHarness();
   session = await portalSession(h);
-  const uploaded = await upload(h, session, 'anna', 'uitnodiging.txt', 'Uitnodiging voor de banenmarkt op dinsdag om tien uur.\n');
-  expect(uploaded.status).toBe(200);
-  attachmentId = ((await uploaded.json()) as { id: string }).id;
+  attachmentId = await attach(h, session, 'anna', 'Uitnodiging voor de banenmarkt op dinsdag om tien uur.\n');
   recipients = h.portal.jobSeekers.slice(0, 3).map((p) => p.id);
 });
 afterAll(() => h.close());

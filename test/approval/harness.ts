@@ -100,6 +100,13 @@ export async function upload(h: Harness, session: string, user: string, name: st
   return fetch(`${via}/api/attachments`, { method: 'POST', headers: { cookie: session, [HEADERS.token]: h.tokens[user]! }, body: form });
 }
 
+/** Uploads a file through the proxy as `user` and returns the attachment id the portal gave it. */
+export async function attach(h: Harness, session: string, user: string, content: string, via = h.proxy.url): Promise<string> {
+  const response = await upload(h, session, user, 'uitnodiging.txt', content, via);
+  if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
 export function sendBody(recipientIds: string[], attachmentIds: string[], subject = 'Uitnodiging banenmarkt'): string {
   return JSON.stringify({ recipientIds, subject, body: 'Graag tot dinsdag.', attachmentIds });
 }

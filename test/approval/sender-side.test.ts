@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADERS, ROUTES } from '../../shared/api.js';
-import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from './harness.js';
+import { api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let session: string;
@@ -13,8 +13,7 @@ let recipients: string[];
 beforeAll(async () => {
   h = await startHarness();
   session = await portalSession(h);
-  const uploaded = await upload(h, session, 'anna', 'rooster.txt', 'Rooster van de trainingsweek.\n');
-  attachmentId = ((await uploaded.json()) as { id: string }).id;
+  attachmentId = await attach(h, session, 'anna', 'Rooster van de trainingsweek.\n');
   recipients = h.portal.jobSeekers.slice(0, 3).map((p) => p.id);
 });
 afterAll(() => h.close());

@@ -50,6 +50,8 @@ export type Recognised =
 
 /** The form fields resumable.js and flow.js send, under their prefix. */
 const COUNTED = ['resumable', 'flow'] as const;
+/** The field that marks each widget's chunk request. */
+const WIDGET_FIELDS = [...COUNTED.map((prefix) => `${prefix}Identifier`), 'dzuuid'];
 
 export function recognise(method: string, url: URL, headers: IncomingHttpHeaders, content: Buffer | undefined): Recognised {
   const tus = headers['tus-resumable'] !== undefined;
@@ -85,8 +87,10 @@ export function recognise(method: string, url: URL, headers: IncomingHttpHeaders
     return { chunk: { protocol: 'upload-offset', key: target, start, data: content, total, name, fields: [] } };
   }
 
-  const form = readForm(headers['content-type'] ?? '', content, url);
   const range = headers['content-range'];
+  // Most uploads are none of these: the body is parsed again only when it names a widget's field.
+  if (range === undefined && !WIDGET_FIELDS.some((field) => url.searchParams.has(field) || content.includes(field))) return undefined;
+  const form = readForm(headers['content-type'] ?? '', content, url);
   if (range !== undefined && ['PUT', 'POST', 'PATCH'].includes(method)) return contentRangeChunk(range, url, headers, form);
   for (const prefix of COUNTED) if (form.fields.has(`${prefix}Identifier`)) return countedChunk(prefix, url, form);
   if (form.fields.has('dzuuid')) return dropzoneChunk(url, form);

@@ -52,7 +52,9 @@ export interface AuditReport {
   /** Blocked uploads per ISO week and reason code; a block with two reasons counts for each. */
   blocksPerWeek: { week: string; reason: string; proxy: number; extension: number }[];
   blocks: { total: number; proxy: number; extension: number };
-  approvals: { requested: number; approved: number; rejected: number; expired: number; used: number };
+  approvals: { requested: number; approved: number; rejected: number; expired: number; withdrawn: number; used: number };
+  /** Addresses and token prefixes locked out after too many wrong tokens (someone guessing, or a misconfigured browser). */
+  tokenLockouts: number;
   medianMinutesToApprove: number | null;
   sends: { passedWithApproval: number; passedWithoutNeed: number; refused: number };
   /** Refused sends by why: approval-missing, approval-payload-changed, ... */
@@ -79,7 +81,8 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     lastVerified: lastVerification(entries),
     blocksPerWeek: [],
     blocks: { total: 0, proxy: 0, extension: 0 },
-    approvals: { requested: 0, approved: 0, rejected: 0, expired: 0, used: 0 },
+    approvals: { requested: 0, approved: 0, rejected: 0, expired: 0, withdrawn: 0, used: 0 },
+    tokenLockouts: 0,
     medianMinutesToApprove: null,
     sends: { passedWithApproval: 0, passedWithoutNeed: 0, refused: 0 },
     refusedBy: [],
@@ -112,6 +115,12 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
         break;
       case 'approval-expired':
         report.approvals.expired += 1;
+        break;
+      case 'approval-withdrawn':
+        report.approvals.withdrawn += 1;
+        break;
+      case 'auth-locked-out':
+        report.tokenLockouts += 1;
         break;
       case 'send-passed':
         if (facts.approvalId) {
@@ -192,8 +201,10 @@ function toText(r: AuditReport): string {
     `Blocked uploads: ${r.blocks.total} (proxy ${r.blocks.proxy}, extension ${r.blocks.extension})`,
     ...table(r.blocksPerWeek.map((w) => [w.week, w.reason, w.proxy, w.extension]), ['week', 'reason', 'proxy', 'extension']),
     '',
-    `Approvals: requested ${r.approvals.requested}, approved ${r.approvals.approved}, rejected ${r.approvals.rejected}, expired ${r.approvals.expired}, used ${r.approvals.used}`,
+    `Approvals: requested ${r.approvals.requested}, approved ${r.approvals.approved}, rejected ${r.approvals.rejected}, expired ${r.approvals.expired}, withdrawn ${r.approvals.withdrawn}, used ${r.approvals.used}`,
     `Median time to approve: ${r.medianMinutesToApprove === null ? 'n/a' : `${r.medianMinutesToApprove.toFixed(1)} min`}`,
+    '',
+    `Token lockouts (too many wrong tokens from one computer or for one token): ${r.tokenLockouts}`,
     '',
     `Sends: passed with approval ${r.sends.passedWithApproval}, passed without needing one ${r.sends.passedWithoutNeed}, refused ${r.sends.refused}`,
     ...table(r.refusedBy.map((x) => [`refused: ${x.reason}`, x.count])),
@@ -238,6 +249,7 @@ function toCsv(r: AuditReport): string {
   }
   for (const [key, value] of Object.entries(r.approvals)) rows.push(['approvals', '', key, value]);
   rows.push(['approvals', '', 'median minutes to approve', r.medianMinutesToApprove === null ? '' : r.medianMinutesToApprove.toFixed(1)]);
+  rows.push(['tokens', '', 'lockouts', r.tokenLockouts]);
   for (const [key, value] of Object.entries(r.sends)) rows.push(['sends', '', key, value]);
   for (const x of r.refusedBy) rows.push(['refused', '', x.reason, x.count]);
   for (const f of r.reportedFiles) {

@@ -3,6 +3,7 @@
 // Requests come from different loopback addresses (127.0.0.x), as from different computers.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../proxy/audit/report.js';
 import { AuthFailures } from '../../proxy/identity/rate-limit.js';
 import { newToken } from '../../proxy/identity/tokens.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
@@ -93,6 +94,7 @@ describe('wrong tokens', () => {
       expect.objectContaining({ address: '127.0.1.5', reasonCodes: ['token-prefix'] }),
     ]);
     expect(JSON.stringify(lockouts)).not.toContain('AAAAAAAA');
+    expect(buildReport(await h.audit()).tokenLockouts).toBe(2);
     const metrics = await (await fetch(`${h.proxy.url}${ROUTES.metrics}`)).text();
     expect(metrics).toMatch(/^export_guard_auth_failures_total (1[0-9]|[2-9]\d)$/m);
     expect(metrics).toMatch(/^export_guard_auth_lockouts_total\{scope="address"\} 1$/m);

@@ -2,6 +2,7 @@
 // send says who can approve and how, as a page for a browser without the extension.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../proxy/audit/report.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
 import { api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from './harness.js';
 
@@ -34,6 +35,7 @@ describe('withdrawing a waiting request', () => {
     expect(entries).toEqual([['approval-requested', 'anna'], ['approval-withdrawn', 'anna']]);
     const metrics = await (await fetch(`${h.proxy.url}${ROUTES.metrics}`)).text();
     expect(metrics).toMatch(/^export_guard_approval_changes_total\{change="approval-withdrawn"\} 1$/m);
+    expect(buildReport(await h.audit()).approvals.withdrawn).toBe(1);
   });
 
   it('nobody but the sender may withdraw it: not a colleague, not the approver, not another team', async () => {

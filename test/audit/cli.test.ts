@@ -125,7 +125,7 @@ describe('audit report', () => {
     ]);
     expect(report.blocks).toEqual({ total: 3, proxy: 2, extension: 1 });
     expect(report.head).toMatch(/^15:[0-9a-f]{64}$/);
-    expect(report.approvals).toEqual({ requested: 3, approved: 2, rejected: 1, expired: 1, used: 1 });
+    expect(report.approvals).toEqual({ requested: 3, approved: 2, rejected: 1, expired: 1, withdrawn: 0, used: 1 });
     expect(report.medianMinutesToApprove).toBe(20);
     expect(report.sends).toEqual({ passedWithApproval: 1, passedWithoutNeed: 1, refused: 3 });
     expect(report.refusedBy).toEqual([

@@ -14,7 +14,8 @@ const REPORT: AuditReport = {
     { week: '2026-W10', reason: 'file-encrypted', proxy: 15, extension: 2 },
   ],
   blocks: { total: 1273, proxy: 1252, extension: 21 },
-  approvals: { requested: 4, approved: 3, rejected: 1, expired: 0, used: 3 },
+  approvals: { requested: 4, approved: 3, rejected: 1, expired: 0, withdrawn: 0, used: 3 },
+  tokenLockouts: 0,
   medianMinutesToApprove: 4.5,
   sends: { passedWithApproval: 3, passedWithoutNeed: 10, refused: 2 },
   refusedBy: [

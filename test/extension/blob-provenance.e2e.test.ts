@@ -5,11 +5,10 @@
 // cannot pass its own blob off as a slice of a clean file. Chromium, and Firefox for the main case.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
-import { multipartFile, startUploadPages, tabPerTest, type UploadPages } from '../helpers/upload-pages.js';
-import { ensureExtensionBuilt } from './setup.js';
+import { multipartFile, siteForTests, tabPerTest } from '../helpers/upload-pages.js';
 
 const CLEAN: FixtureName = 'vacancies.xlsx';
 const EXPORT: FixtureName = 'leak-3-bsn-only.csv';
@@ -71,20 +70,11 @@ function chunkCount(size: number): number {
 // A scan waits its turn behind everything else a loaded two-core machine runs.
 vi.setConfig({ testTimeout: 90_000 });
 
-let site: UploadPages | undefined;
-
-beforeAll(async () => {
-  await ensureExtensionBuilt();
-  site = await startUploadPages({ '/chunked.html': CHUNKED_PAGE });
-}, 180_000);
-
-afterAll(async () => {
-  await site?.close();
-});
+const site = siteForTests({ '/chunked.html': CHUNKED_PAGE });
 
 /** The bytes that arrived for a session, chunk after chunk. */
 async function arrived(session: string, how: 'xhr' | 'form'): Promise<Buffer> {
-  const requests = site!.received.filter((request) => request.path.startsWith(`/upload/${session}/`));
+  const requests = site().received.filter((request) => request.path.startsWith(`/upload/${session}/`));
   const bodies = await Promise.all(requests.map((request) => (how === 'form' ? multipartFile(request, 'chunk') : request.body)));
   return Buffer.concat(bodies);
 }
@@ -98,7 +88,7 @@ async function choose(page: Page, name: FixtureName): Promise<void> {
 
 describe('in Chromium', () => {
   let page: Page;
-  tabPerTest('chromium', () => `${site!.url}/chunked.html`, (tab) => (page = tab));
+  tabPerTest('chromium', () => `${site().url}/chunked.html`, (tab) => (page = tab));
 
   async function closeDialog(): Promise<void> {
     await page.waitForSelector(DIALOG_HOST, { timeout: 45_000 });
@@ -154,7 +144,7 @@ describe('in Chromium', () => {
     );
     expect(outcomes).toEqual(['refused']);
     await closeDialog();
-    expect(site!.received.filter((request) => request.path.startsWith('/upload/unjudged/'))).toEqual([]);
+    expect(site().received.filter((request) => request.path.startsWith('/upload/unjudged/'))).toEqual([]);
   });
 
   it('refuses a slice of a blocked file, without a second dialog, though the same bytes alone would pass', async () => {
@@ -173,7 +163,7 @@ describe('in Chromium', () => {
     await closeDialog();
     await new Promise((done) => setTimeout(done, 1000));
     expect(await page.$(DIALOG_HOST)).toBeNull();
-    expect(site!.received.filter((request) => /^\/upload\/(whole|middle-slice)\//.test(request.path))).toEqual([]);
+    expect(site().received.filter((request) => /^\/upload\/(whole|middle-slice)\//.test(request.path))).toEqual([]);
   });
 
   it('cannot be fooled by a page script: its own blob is no clean slice, whatever it does to WeakMap or arrays', async () => {
@@ -197,7 +187,7 @@ describe('in Chromium', () => {
     // The mixed blob is refused (a dialog); the swapped one holds only the clean file's bytes.
     expect(outcomes[0]).toBe('refused');
     await closeDialog();
-    expect(site!.received.filter((request) => request.path.startsWith('/upload/mixed/'))).toEqual([]);
+    expect(site().received.filter((request) => request.path.startsWith('/upload/mixed/'))).toEqual([]);
     const swapped = await arrived('swapped', 'xhr');
     expect(sha256(swapped)).toBe(sha256(await readFile(await fixturePath(CLEAN))));
   });
@@ -205,7 +195,7 @@ describe('in Chromium', () => {
 
 describe('in Firefox ESR', () => {
   let page: Page;
-  tabPerTest('firefox', () => `${site!.url}/chunked.html`, (tab) => (page = tab));
+  tabPerTest('firefox', () => `${site().url}/chunked.html`, (tab) => (page = tab));
 
   it('uploads a clean chosen file in 1 KB slices without a dialog, byte for byte', async () => {
     await choose(page, CLEAN);

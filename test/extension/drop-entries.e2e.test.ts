@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
-import { startUploadPages, tabPerTest, type UploadPages } from '../helpers/upload-pages.js';
-import { ensureExtensionBuilt } from './setup.js';
+import { siteForTests, tabPerTest } from '../helpers/upload-pages.js';
 
 const DIALOG_HOST = 'export-guard-dialog';
 /** What Object.prototype.toString says of Chromium's own entries (their old names, and no globals for them). */
@@ -87,16 +86,7 @@ const fixtureSha = async (name: FixtureName) => sha256(await readFile(await fixt
 // A scan waits its turn behind everything else a loaded two-core machine runs.
 vi.setConfig({ testTimeout: 90_000 });
 
-let site: UploadPages | undefined;
-
-beforeAll(async () => {
-  await ensureExtensionBuilt();
-  site = await startUploadPages({ '/drop.html': DROP_PAGE });
-}, 180_000);
-
-afterAll(async () => {
-  await site?.close();
-});
+const site = siteForTests({ '/drop.html': DROP_PAGE });
 
 /** What the page's drop handler saw, once it has read everything. */
 async function seenByPage(page: Page): Promise<Seen> {
@@ -107,7 +97,7 @@ async function seenByPage(page: Page): Promise<Seen> {
 describe('in Chromium, a real drop of files and folders', () => {
   let page: Page;
   let disk: string;
-  tabPerTest('chromium', () => `${site!.url}/drop.html`, (tab) => (page = tab));
+  tabPerTest('chromium', () => `${site().url}/drop.html`, (tab) => (page = tab));
 
   beforeAll(async () => {
     // On disk, as the caseworker's explorer has them.
@@ -146,7 +136,7 @@ describe('in Chromium, a real drop of files and folders', () => {
       read: [{ path: '/vacancies.xlsx', name: 'vacancies.xlsx', sha256: await fixtureSha('vacancies.xlsx'), kind: FILE_ENTRY, sent: 'sent 201' }],
       handles: ['file vacancies.xlsx'],
     });
-    const uploaded = site!.received.find((request) => request.path === '/upload/drop/vacancies.xlsx');
+    const uploaded = site().received.find((request) => request.path === '/upload/drop/vacancies.xlsx');
     expect(sha256(uploaded!.body)).toBe(await fixtureSha('vacancies.xlsx'));
     expect(await page.$(DIALOG_HOST)).toBeNull();
   });
@@ -177,13 +167,13 @@ describe('in Chromium, a real drop of files and folders', () => {
     await page.keyboard.press('Escape');
     await new Promise((done) => setTimeout(done, 1000));
     expect(await page.evaluate(() => (window as unknown as DropPage).drops.length)).toBe(0);
-    expect(site!.received.filter((request) => request.path.startsWith('/upload/drop/map-with-export'))).toEqual([]);
+    expect(site().received.filter((request) => request.path.startsWith('/upload/drop/map-with-export'))).toEqual([]);
   });
 });
 
 describe('in Firefox ESR, a drop built in script', () => {
   let page: Page;
-  tabPerTest('firefox', () => `${site!.url}/drop.html`, (tab) => (page = tab));
+  tabPerTest('firefox', () => `${site().url}/drop.html`, (tab) => (page = tab));
 
   async function drop(name: FixtureName): Promise<void> {
     const base64 = (await readFile(await fixturePath(name))).toString('base64');

@@ -8,6 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { launchFirefoxWithExtension, launchWithExtension, type ExtensionBrowser, type FirefoxWithExtension } from './browser.js';
 import { configureExtension } from './four-eyes-stack.js';
+import { ensureExtensionBuilt } from '../extension/setup.js';
 
 export interface Received {
   method: string;
@@ -48,6 +49,19 @@ export async function startUploadPages(pages: Record<string, string>): Promise<U
     received,
     close: () => new Promise((closed) => server.close(() => closed())),
   };
+}
+
+/** For a test file: the extension built and the site serving `pages`, from before its first test to after its last. */
+export function siteForTests(pages: Record<string, string>): () => UploadPages {
+  let site: UploadPages | undefined;
+  beforeAll(async () => {
+    await ensureExtensionBuilt();
+    site = await startUploadPages(pages);
+  }, 180_000);
+  afterAll(async () => {
+    await site?.close();
+  });
+  return () => site!;
 }
 
 /** The file part of a multipart body, as the server reads it. */

@@ -92,20 +92,24 @@ export function recognise(method: string, url: URL, headers: IncomingHttpHeaders
   if (range === undefined && !WIDGET_FIELDS.some((field) => url.searchParams.has(field) || content.includes(field))) return undefined;
   const form = readForm(headers['content-type'] ?? '', content, url);
   if (range !== undefined && ['PUT', 'POST', 'PATCH'].includes(method)) return contentRangeChunk(range, url, headers, form);
-  for (const prefix of COUNTED) if (form.fields.has(`${prefix}Identifier`)) return countedChunk(prefix, url, form);
+  for (const prefix of COUNTED) {
+    const names = namespaced(form.fields, prefix);
+    if (names) return countedChunk(prefix, names, url, form);
+  }
   if (form.fields.has('dzuuid')) return dropzoneChunk(url, form);
   return undefined;
 }
 
 /** resumable.js and flow.js ask (testChunks, on by default) whether a chunk is there before sending it. */
 function testProbe(url: URL): Recognised {
+  const query = new Map(url.searchParams);
   for (const prefix of COUNTED) {
-    const query = url.searchParams;
-    const identifier = query.get(`${prefix}Identifier`);
-    if (identifier === null) continue;
-    const number = count(query.get(`${prefix}ChunkNumber`));
-    const size = count(query.get(`${prefix}ChunkSize`));
-    const length = count(query.get(`${prefix}CurrentChunkSize`));
+    const names = namespaced(query, prefix);
+    if (!names) continue;
+    const identifier = query.get(names('Identifier'))!;
+    const number = count(query.get(names('ChunkNumber')));
+    const size = count(query.get(names('ChunkSize')));
+    const length = count(query.get(names('CurrentChunkSize')));
     if (!number || !size || length === undefined) return { fragment: `a ${prefix} test without chunk number, chunk size or current chunk size` };
     return { probe: { protocol: prefix, key: `${url.pathname}\n${identifier}`, chunk: { start: (number - 1) * size, length } } };
   }
@@ -135,7 +139,7 @@ function readForm(contentType: string, content: Buffer, url: URL): Form {
     if (part.filename !== undefined) continue;
     const value = part.data.toString('utf8');
     fields.set(part.name, value);
-    if (!/^(resumable|flow|dz)/.test(part.name)) extra.push(`${part.name}: ${value}`);
+    if (!/(resumable|flow)[A-Z]|^dz/.test(part.name)) extra.push(`${part.name}: ${value}`);
   }
   const file: Part | undefined = files[0];
   return {
@@ -161,8 +165,19 @@ function contentRangeChunk(range: string | string[], url: URL, headers: Incoming
   return { chunk: { protocol: 'content-range', key: `${url.pathname + url.search}\n${name}`, start, data: form.data, total, name, fields: form.extra } };
 }
 
-function countedChunk(prefix: (typeof COUNTED)[number], url: URL, form: Form): Recognised {
-  const field = (name: string) => form.fields.get(`${prefix}${name}`);
+/**
+ * The full names of a widget's fields, found by its identifier field: resumable.js and flow.js
+ * put their parameterNamespace option (default '') before every name.
+ */
+function namespaced(fields: ReadonlyMap<string, string>, prefix: string): ((name: string) => string) | undefined {
+  const identifier = [...fields.keys()].find((name) => name.endsWith(`${prefix}Identifier`));
+  if (identifier === undefined) return undefined;
+  const namespace = identifier.slice(0, -`${prefix}Identifier`.length);
+  return (name) => `${namespace}${prefix}${name}`;
+}
+
+function countedChunk(prefix: (typeof COUNTED)[number], names: (name: string) => string, url: URL, form: Form): Recognised {
+  const field = (name: string) => form.fields.get(names(name));
   const number = count(field('ChunkNumber'));
   const size = count(field('ChunkSize'));
   const total = count(field('TotalSize'));

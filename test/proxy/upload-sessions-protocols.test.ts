@@ -58,6 +58,11 @@ describe('recognise', () => {
     expect(recognise('GET', url(`/upload?${query}`), {}, undefined)).toEqual({ probe: { protocol: 'flow', key: '/upload\nid-1', chunk: { start: 10, length: 15 } } });
   });
 
+  it('reads resumable.js fields under a parameterNamespace', async () => {
+    const { type, body } = await multipart({ eg_resumableChunkNumber: 2, eg_resumableChunkSize: 10, eg_resumableTotalSize: 35, eg_resumableIdentifier: 'n-1' }, bytes);
+    expect(recognise('POST', url('/upload'), { 'content-type': type }, body)).toMatchObject({ chunk: { protocol: 'resumable', key: '/upload\nn-1', start: 10, total: 35, fields: [] } });
+  });
+
   it('refuses a resumable.js chunk whose bytes are not the size it states', async () => {
     const { type, body } = await multipart({ resumableChunkNumber: 1, resumableChunkSize: 10, resumableCurrentChunkSize: 9, resumableTotalSize: 35, resumableIdentifier: 'x' }, bytes);
     expect(recognise('POST', url('/upload'), { 'content-type': type }, body)).toHaveProperty('fragment');

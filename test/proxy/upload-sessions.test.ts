@@ -17,6 +17,7 @@ import { fixtureBytes } from '../helpers/fixtures.js';
 import { sha256, startUpstream, type Received, type Upstream } from './upstream.js';
 import { startTestProxy, type TestProxy } from './start.js';
 import { parseConfig } from '../../proxy/config.js';
+import type { UploadEvent } from '../../proxy/events.js';
 import { harmlessWorkbook } from './upload-sessions-fixtures.js';
 
 let upstream: Upstream;
@@ -25,12 +26,14 @@ let harmless: Buffer;
 let harmlessLarge: Buffer;
 let people: Buffer;
 let peopleLarge: Buffer;
+const blocked: UploadEvent[] = [];
 
 beforeAll(async () => {
   upstream = await startUpstream();
   proxy = await startTestProxy(upstream.url);
   harmless = Buffer.from(await fixtureBytes('vacancies.xlsx'));
   people = Buffer.from(await fixtureBytes('leak-1.xlsx'));
+  proxy.events.on('upload-blocked', (event) => blocked.push(event));
   peopleLarge = Buffer.from(await fixtureBytes('leak-4.xlsx'));
   harmlessLarge = harmlessWorkbook(peopleLarge.byteLength);
 }, 120_000);
@@ -183,23 +186,24 @@ const PROTOCOLS: Record<string, { client: Client; defaultChunk: number; ok: numb
 
 let uploads = 0;
 describe.each(Object.entries(PROTOCOLS))('%s', (_name, { client, defaultChunk, ok }) => {
-  const SMALL = 4096;
-  const SIZES: Array<[string, number]> = [
-    ['a small chunk', SMALL],
-    ['the default chunk size', defaultChunk],
+  // Which files: the small ones fit in one default chunk (a whole upload), the large ones span several.
+  const SIZES: Array<[string, number, 'small' | 'large']> = [
+    ['4 kB', 4096, 'small'],
+    ['the default size, the whole file in one', defaultChunk, 'small'],
+    ['the default size', defaultChunk, 'large'],
   ];
-  it.each(SIZES)('a harmless workbook in chunks of %s arrives byte for byte; the chunks before the last are answered by the proxy', async (_label, chunkSize) => {
+  it.each(SIZES)('a harmless workbook in chunks of %s arrives byte for byte; the chunks before the last are answered by the proxy', async (_label, chunkSize, size) => {
     const path = `/upload/harmless-${(uploads += 1)}`;
-    const bytes = chunkSize === SMALL ? harmless : harmlessLarge;
+    const bytes = size === 'small' ? harmless : harmlessLarge;
     const outcome = await client(path, bytes, 'vacatures.xlsx', chunkSize);
     expect(outcome.statuses.every((status) => status >= 200 && status < 300)).toBe(true);
     expect(outcome.statuses[0]).toBe(bytes.byteLength > chunkSize ? ok : 200);
     expect(sha256(await receivedFile(upstream.received, path))).toBe(sha256(bytes));
   }, 120_000);
 
-  it.each(SIZES)('an export in chunks of %s is refused with 422, and no byte of it reaches the portal', async (_label, chunkSize) => {
+  it.each(SIZES)('an export in chunks of %s is refused with 422, and no byte of it reaches the portal', async (_label, chunkSize, size) => {
     const path = `/upload/export-${(uploads += 1)}`;
-    const bytes = chunkSize === SMALL ? people : peopleLarge;
+    const bytes = size === 'small' ? people : peopleLarge;
     const outcome = await client(path, bytes, 'selectie.xlsx', chunkSize);
     expect(outcome.statuses).toContain(422);
     expect((await receivedFile(upstream.received, path)).byteLength).toBe(0);
@@ -242,6 +246,8 @@ describe('chunks the proxy cannot put in a file', () => {
     }
     expect(statuses.slice(0, -1).every((status) => status === 200)).toBe(true);
     expect(statuses.at(-1)).toBe(422);
+    // Blocked and audited as any upload: the whole file, under the session's protocol.
+    expect(blocked.filter((event) => event.path === path).map((event) => [event.location, event.size, event.reasonCodes.length > 0])).toEqual([['upload-session:content-range', people.byteLength, true]]);
     const { start, end } = ranges.at(-1)!;
     const retried = await send(path, { method: 'PUT', headers: { 'content-range': `bytes ${start}-${end - 1}/${people.byteLength}` }, body: people.subarray(start, end) });
     expect(retried.status).toBe(422);

@@ -150,6 +150,8 @@ export class UploadSessions {
     if (overlapping.length === 1 && overlapping[0]!.start === chunk.start && overlapping[0]!.length === length && overlapping[0]!.sha256 === sha256) return 'duplicate';
     if (overlapping.length > 0) return { conflict: `bytes ${chunk.start}-${chunk.start + length - 1} were sent before with other content` };
     if (this.heldBytes + body.byteLength > this.limits.maxBytes) return 'busy';
+    // The file's bytes are found again by their place in the body: they must be a view into it.
+    if (chunk.data.buffer !== body.buffer) throw new Error('a chunk whose bytes are not a view into its request body');
 
     const stored: StoredChunk = { start: chunk.start, length, sha256, request, dataAt: chunk.data.byteOffset - body.byteOffset, bodyLength: body.byteLength, position: 0, fields: chunk.fields };
     this.heldBytes += body.byteLength;

@@ -145,6 +145,10 @@ export async function startWidgetStack(guards: readonly Guard[], { extensionDir 
         const page = await browser.newPage();
         try {
           return await runCase(page, stack, test, payload);
+        } catch (error) {
+          // One case that cannot even be tried (the page never showed its widget) is that case's failure.
+          const text = await page.evaluate(() => document.body?.innerText.slice(0, 200) ?? '').catch(() => 'unreadable');
+          return { result: 'failed', bytesAtUpstream: await stack.portal.fileBytes(), detail: `${String(error).split('\n')[0]}; the page said: ${JSON.stringify(text)}` };
         } finally {
           await page.close();
         }

@@ -17,7 +17,7 @@ export interface CellContext {
 const ROWS_PER_CHECKPOINT = 1000;
 
 // Character codes.
-const TAB = 9, NEW_LINE = 10, RETURN = 13, SPACE = 32, QUOTE = 34, APOSTROPHE = 39, SLASH = 47, GREATER = 62;
+const TAB = 9, NEW_LINE = 10, RETURN = 13, SPACE = 32, QUOTE = 34, APOSTROPHE = 39, SLASH = 47, EQUALS = 61, GREATER = 62;
 const ZERO = 48, NINE = 57, UPPER_A = 65, UPPER_Z = 90;
 const B = 98, C = 99, D = 100, E = 101, I = 105, N = 110, R = 114, S = 115, T = 116;
 
@@ -43,8 +43,8 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
     const name = lt + 1;
     const first = xml.charCodeAt(name);
     if (first === R && xml.startsWith('row', name) && endsName(xml.charCodeAt(name + 3))) {
-      const r = attribute(xml, 'r=', name, tagEnd);
-      rowIndex = r < 0 ? rowIndex + 1 : integerAt(xml, r) - 1;
+      readAttributes(xml, name, tagEnd);
+      rowIndex = attributes.r < 0 ? rowIndex + 1 : integerAt(xml, attributes.r) - 1;
       if (!(rowIndex >= 0 && rowIndex < MAX_ROWS)) stop('corrupt', where, `row number ${rowIndex + 1} outside the sheet`);
       row = rows[rowIndex] ??= [];
       column = -1;
@@ -52,13 +52,13 @@ export function scanWorksheet(xml: string, context: CellContext, where: string, 
       continue;
     }
     if (first !== C || !endsName(xml.charCodeAt(name + 1))) continue;
-    const ref = attribute(xml, 'r=', name, tagEnd);
-    column = ref < 0 ? column + 1 : columnAt(xml, ref);
+    readAttributes(xml, name, tagEnd);
+    column = attributes.r < 0 ? column + 1 : columnAt(xml, attributes.r);
     if (column >= MAX_COLUMNS) stop('corrupt', where, `cell column ${column + 1} outside the sheet`);
     if (xml.charCodeAt(tagEnd - 1) === SLASH) continue;
     const close = xml.indexOf('</c>', pos);
     const end = close < 0 ? limit : close;
-    const value = cellValue(xml, name, tagEnd, end, context, where);
+    const value = cellValue(xml, tagEnd, end, context, where);
     // Past the closing tag: it is no row or cell, so looking at it would only cost time.
     pos = close < 0 ? limit : close + 4;
     if (value !== null) {
@@ -94,19 +94,27 @@ function endsName(code: number): boolean {
   return code === SPACE || code === GREATER || code === SLASH || code === TAB || code === NEW_LINE || code === RETURN;
 }
 
+/** Where the values of the r, t and s attributes of the tag last passed to readAttributes start, or -1. */
+const attributes = { r: -1, t: -1, s: -1 };
+
 /**
- * Where the value of attribute `key` ('t=') starts inside the tag [from, tagEnd), or -1. A loop
- * over the tag, not indexOf: an absent attribute must not send the search through the whole sheet.
+ * Finds the r, t and s attributes of the tag [from, tagEnd) in one loop over it, the first of each
+ * as a reader takes it (a loop per attribute went over most cells three times). A loop, not
+ * indexOf: an absent attribute must not send the search through the whole sheet.
  */
-function attribute(xml: string, key: string, from: number, tagEnd: number): number {
+function readAttributes(xml: string, from: number, tagEnd: number): void {
+  attributes.r = attributes.t = attributes.s = -1;
   for (let at = from; at < tagEnd; at++) {
     const code = xml.charCodeAt(at);
-    if ((code === SPACE || code === TAB || code === NEW_LINE || code === RETURN) && xml.startsWith(key, at + 1)) {
-      const quote = xml.charCodeAt(at + 1 + key.length);
-      if (quote === QUOTE || quote === APOSTROPHE) return at + 2 + key.length;
-    }
+    if (code !== SPACE && code !== TAB && code !== NEW_LINE && code !== RETURN) continue;
+    if (xml.charCodeAt(at + 2) !== EQUALS) continue;
+    const quote = xml.charCodeAt(at + 3);
+    if (quote !== QUOTE && quote !== APOSTROPHE) continue;
+    const name = xml.charCodeAt(at + 1);
+    if (name === R) attributes.r = attributes.r < 0 ? at + 4 : attributes.r;
+    else if (name === T) attributes.t = attributes.t < 0 ? at + 4 : attributes.t;
+    else if (name === S) attributes.s = attributes.s < 0 ? at + 4 : attributes.s;
   }
-  return -1;
 }
 
 function integerAt(xml: string, at: number): number {
@@ -123,8 +131,9 @@ function columnAt(xml: string, at: number): number {
   return column - 1;
 }
 
-function cellValue(xml: string, name: number, tagEnd: number, end: number, context: CellContext, where: string): CellValue {
-  const typeAt = attribute(xml, 't=', name, tagEnd);
+/** The value of the cell whose start tag ends at tagEnd, its attributes as readAttributes found them. */
+function cellValue(xml: string, tagEnd: number, end: number, context: CellContext, where: string): CellValue {
+  const typeAt = attributes.t;
   const type = typeAt < 0 ? N : xml.charCodeAt(typeAt);
   const typeIsStr = type === S && xml.charCodeAt(typeAt + 1) === T;
   if (type === I) return emptyToNull(runsText(xml.slice(tagEnd + 1, end)));
@@ -145,7 +154,7 @@ function cellValue(xml: string, name: number, tagEnd: number, end: number, conte
   if (type === D) return isoFromText(raw);
   const number = Number(raw);
   if (raw === '' || Number.isNaN(number)) return null;
-  const style = attribute(xml, 's=', name, tagEnd);
+  const style = attributes.s;
   return style >= 0 && context.dateStyles[integerAt(xml, style)] ? serialToIso(number, context.date1904) : number;
 }
 

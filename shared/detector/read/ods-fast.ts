@@ -60,7 +60,8 @@ function readContent(xml: string, path: string, session: ReadSession): Sheet[] {
     const where = join(path, name);
     // A table in a text box inside a cell would end this one at its own end tag, and the rows
     // after it would go unread.
-    const nested = findTag(xml, 'table:table', tagEnd);
+    TABLE_START.lastIndex = tagEnd;
+    const nested = TABLE_START.exec(xml)?.index ?? -1;
     if (nested >= 0 && nested < end) stop('corrupt', where, 'a table inside a table');
     const visibility: SheetVisibility = hidden.has(attribute(tag, 'table:style-name') ?? '') ? 'hidden' : 'visible';
     const scan = (value: CellReader) => new RowsTable(scanTable(xml, tagEnd + 1, end, value, where, () => session.checkpoint(where)));
@@ -114,6 +115,12 @@ function attribute(tag: string, name: string): string | undefined {
   const start = at + key.length;
   return tag.slice(start, tag.indexOf('"', start));
 }
+
+/**
+ * What findTag(xml, 'table:table', from) finds, as a regular expression: findTag stops at each of
+ * a table's rows and cells (<table:table-row...) on its way, 6 ms against 3 ms on the leak-4 ods.
+ */
+const TABLE_START = /<table:table[\t\n\r />]/g;
 
 /** A cell's value from its start tag and content. */
 type CellReader = (tag: string, content: string) => CellValue;

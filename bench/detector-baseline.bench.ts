@@ -4,11 +4,9 @@
 // of several rounds with the sides alternating, since the shared machine's load disturbs wall
 // time far more than it does the CPU time of a single-threaded loop.
 //   EG_BASELINE=<commit> npm run bench detector-baseline   (default: the commit before issue 9)
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { addWorktree, removeWorktree, ROOT } from './baseline-worktree.js';
 import { detect } from '../shared/detector/index.js';
 import { readDocuments } from '../shared/detector/read/index.js';
 import { DEFAULT_POLICY } from '../shared/policy/defaults.js';
@@ -55,12 +53,9 @@ async function cpuMs(work: () => Promise<unknown>): Promise<number> {
 
 export async function run(): Promise<void> {
   const baseline = process.env.EG_BASELINE ?? DEFAULT_BASELINE;
-  const root = resolve(import.meta.dirname, '..');
-  const worktree = mkdtempSync(join(tmpdir(), 'export-guard-baseline-'));
-  execFileSync('git', ['worktree', 'add', '--detach', '--quiet', worktree, baseline], { cwd: root });
-  symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));
+  const worktree = addWorktree(baseline);
   try {
-    const sides = { baseline: await side(worktree), current: await side(root) };
+    const sides = { baseline: await side(worktree), current: await side(ROOT) };
     const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(22) : c.padStart(12))).join(''));
     row([`CPU ms, best of ${ROUNDS}`, baseline.slice(0, 10), 'this tree', 'ratio', 'paired']);
     for (const [format, rows] of SAMPLES) {
@@ -88,7 +83,6 @@ export async function run(): Promise<void> {
     }
     console.log('  (goal: leak-4 xlsx and the 100,000-row csv within 1.10x of the baseline; paired: median of the ratios within a round)');
   } finally {
-    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root });
-    rmSync(worktree, { recursive: true, force: true });
+    removeWorktree(worktree);
   }
 }

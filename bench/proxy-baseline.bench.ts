@@ -3,12 +3,9 @@
 // rounds, idle and while large uploads are scanned. A change of the request path (a new step, a
 // stricter reading) must keep req/s and p99 within 10% of the baseline.
 //   EG_BASELINE=<commit> npm run bench proxy-baseline   (default: the commit before this round's proxy work)
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { fixtureBytes } from '../test/helpers/fixtures.js';
+import { addWorktree, removeWorktree } from './baseline-worktree.js';
 import type { Timing } from './load.js';
 import { CONCURRENCY, load, startProxyProcess, startUpstream, stopProcess, whileScanning } from './proxy-process.js';
 
@@ -20,11 +17,7 @@ const SCANNING_UPLOADS = 4;
 
 export async function run(): Promise<void> {
   const baseline = process.env.EG_BASELINE ?? DEFAULT_BASELINE;
-  const root = resolve(import.meta.dirname, '..');
-  const worktree = mkdtempSync(join(tmpdir(), 'export-guard-baseline-'));
-  execFileSync('git', ['worktree', 'add', '--detach', '--quiet', worktree, baseline], { cwd: root });
-  // The baseline's dependencies are close enough to this checkout's to run its proxy.
-  symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));
+  const worktree = addWorktree(baseline);
   const upstream = await startUpstream();
   const sides = { baseline: await startProxyProcess(upstream.url, worktree), current: await startProxyProcess(upstream.url) };
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -53,7 +46,6 @@ export async function run(): Promise<void> {
     agent.destroy();
     await Promise.all(Object.values(sides).map((side) => stopProcess(side.child)));
     await new Promise((done) => upstream.server.close(done));
-    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root });
-    rmSync(worktree, { recursive: true, force: true });
+    removeWorktree(worktree);
   }
 }

@@ -30,6 +30,26 @@ function dropArea(control: string): string {
   return `<div id="widget" style="width:400px;height:200px;border:2px dashed #888">Sleep een bestand hierheen ${control}</div>`;
 }
 
+/** resumable.js or flow.js: a browse button and a drop area assigned to it, uploading once the file is added. */
+function resumableFamily(name: string, script: string, constructor: string, addedEvent: string): Widget {
+  return {
+    name,
+    scripts: [script],
+    styles: [],
+    html: dropArea('<button id="browse">Kies een bestand</button>'),
+    modes: ['whole', 'chunked'],
+    init: `
+      const uploader = new ${constructor}(Object.assign({ target: '/upload/${name}' }, CHUNK ? { chunkSize: CHUNK } : {}));
+      uploader.assignBrowse(document.getElementById('browse'));
+      uploader.assignDrop(document.getElementById('widget'));
+      uploader.on('${addedEvent}', () => uploader.upload());
+      uploader.on('fileSuccess', () => done('success'));
+      uploader.on('fileError', (file, message) => done('error', message));`,
+    input: '#browse input[type=file]',
+    dropZone: '#widget',
+  };
+}
+
 export const WIDGETS: readonly Widget[] = [
   {
     name: 'uppy-xhr',
@@ -98,38 +118,9 @@ export const WIDGETS: readonly Widget[] = [
     input: 'input.dz-hidden-input',
     dropZone: '#widget',
   },
-  {
-    name: 'resumable',
-    scripts: ['resumablejs/resumable.js'],
-    styles: [],
-    html: dropArea('<button id="browse">Kies een bestand</button>'),
-    modes: ['whole', 'chunked'],
-    init: `
-      const r = new Resumable(Object.assign({ target: '/upload/resumable' }, CHUNK ? { chunkSize: CHUNK } : {}));
-      r.assignBrowse(document.getElementById('browse'));
-      r.assignDrop(document.getElementById('widget'));
-      r.on('fileAdded', () => r.upload());
-      r.on('fileSuccess', () => done('success'));
-      r.on('fileError', (file, message) => done('error', message));`,
-    input: '#browse input[type=file]',
-    dropZone: '#widget',
-  },
-  {
-    name: 'flow',
-    scripts: ['@flowjs/flow.js/dist/flow.js'],
-    styles: [],
-    html: dropArea('<button id="browse">Kies een bestand</button>'),
-    modes: ['whole', 'chunked'],
-    init: `
-      const flow = new Flow(Object.assign({ target: '/upload/flow' }, CHUNK ? { chunkSize: CHUNK } : {}));
-      flow.assignBrowse(document.getElementById('browse'));
-      flow.assignDrop(document.getElementById('widget'));
-      flow.on('filesSubmitted', () => flow.upload());
-      flow.on('fileSuccess', () => done('success'));
-      flow.on('fileError', (file, message) => done('error', message));`,
-    input: '#browse input[type=file]',
-    dropZone: '#widget',
-  },
+  // flow.js is a fork of resumable.js: one setup, its own names.
+  resumableFamily('resumable', 'resumablejs/resumable.js', 'Resumable', 'fileAdded'),
+  resumableFamily('flow', '@flowjs/flow.js/dist/flow.js', 'Flow', 'filesSubmitted'),
   {
     name: 'jquery-file-upload',
     scripts: ['jquery/dist/jquery.min.js', 'blueimp-file-upload/js/vendor/jquery.ui.widget.js', 'blueimp-file-upload/js/jquery.iframe-transport.js', 'blueimp-file-upload/js/jquery.fileupload.js'],

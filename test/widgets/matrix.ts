@@ -40,6 +40,8 @@ export const EXPECTED: Record<Payload, Outcome['result']> = { export: 'stopped',
 
 /** Long enough for a 2.5 MB file in 256 kB chunks, scanned by the extension and the proxy, on a loaded two-core machine. */
 const CASE_TIMEOUT_MS = 90_000;
+/** How long a widget may take to draw its input or drop zone: FilePond's took past 15 s in a clean-clone CI run beside other work. */
+const WIDGET_READY_MS = 60_000;
 /** After the widget's verdict, chunks still in flight get this long to arrive before the portal is read. */
 const SETTLE_MS = 1_500;
 
@@ -164,11 +166,11 @@ export async function startWidgetStack(guards: readonly Guard[], { extensionDir 
 
 async function give(page: Page, test: Case, path: string): Promise<void> {
   if (test.via === 'input') {
-    const input = await page.waitForSelector(test.widget.input, { timeout: 15_000 });
+    const input = await page.waitForSelector(test.widget.input, { timeout: WIDGET_READY_MS });
     await (input as ElementHandle<HTMLInputElement>).uploadFile(path);
     return;
   }
-  const zone = await page.waitForSelector(test.widget.dropZone, { visible: true, timeout: 15_000 });
+  const zone = await page.waitForSelector(test.widget.dropZone, { visible: true, timeout: WIDGET_READY_MS });
   const box = await zone!.boundingBox();
   if (!box) throw new Error(`${test.widget.dropZone} has no box to drop on`);
   const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };

@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.js';
 import { portalLogin } from '../demo-portal/login.js';
-import { api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from './harness.js';
+import { api, decide, requestApproval, send, sendBody, startSendHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let session: string;
@@ -13,10 +13,7 @@ let attachmentId: string;
 let recipients: string[];
 
 beforeAll(async () => {
-  h = await startHarness();
-  session = await portalSession(h);
-  attachmentId = await attach(h, session, 'anna', 'Uitnodiging voor de banenmarkt op dinsdag om tien uur.\n');
-  recipients = h.portal.jobSeekers.slice(0, 3).map((p) => p.id);
+  ({ h, session, attachmentId, recipients } = await startSendHarness('Uitnodiging voor de banenmarkt op dinsdag om tien uur.\n'));
 });
 afterAll(() => h.close());
 

@@ -107,6 +107,14 @@ export async function attach(h: Harness, session: string, user: string, content:
   return ((await response.json()) as { id: string }).id;
 }
 
+/** The start most four-eyes tests share: a harness, Anna's portal session, one attachment of hers and three recipients. */
+export async function startSendHarness(attachmentText: string): Promise<{ h: Harness; session: string; attachmentId: string; recipients: string[] }> {
+  const h = await startHarness();
+  const session = await portalSession(h);
+  const attachmentId = await attach(h, session, 'anna', attachmentText);
+  return { h, session, attachmentId, recipients: h.portal.jobSeekers.slice(0, 3).map((p) => p.id) };
+}
+
 export function sendBody(recipientIds: string[], attachmentIds: string[], subject = 'Uitnodiging banenmarkt'): string {
   return JSON.stringify({ recipientIds, subject, body: 'Graag tot dinsdag.', attachmentIds });
 }

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../proxy/audit/report.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
-import { api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from './harness.js';
+import { api, decide, requestApproval, send, sendBody, startSendHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let session: string;
@@ -12,10 +12,7 @@ let attachmentId: string;
 let recipients: string[];
 
 beforeAll(async () => {
-  h = await startHarness();
-  session = await portalSession(h);
-  attachmentId = await attach(h, session, 'anna', 'Rooster van de trainingsweek.\n');
-  recipients = h.portal.jobSeekers.slice(0, 3).map((p) => p.id);
+  ({ h, session, attachmentId, recipients } = await startSendHarness('Rooster van de trainingsweek.\n'));
 });
 afterAll(() => h.close());
 

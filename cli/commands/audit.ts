@@ -10,11 +10,12 @@ import { parseAuditConfig } from '../../proxy/audit/config.js';
 import type { AuditEntry } from '../../proxy/audit/entry.js';
 import { createAuditKeyFile, readAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import { toLogboek } from '../../proxy/audit/logboek.js';
+import { renderHtmlReport } from '../../proxy/audit/report-html.js';
 import { buildReport, formatReport } from '../../proxy/audit/report.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 
 const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkpoints DIR] | --config FILE) [--head SEQ:HASH] [--no-record]
-       export-guard audit report (--db FILE | --config FILE) [--since DATE] [--format text|json|csv]
+       export-guard audit report (--db FILE | --config FILE) [--since DATE] [--until DATE] [--format text|json|csv|html] [--lang nl|en]
        export-guard audit export --format logboek (--db FILE | --config FILE) [--activity URI] [--since DATE]
        export-guard audit key --out FILE
 
@@ -32,6 +33,8 @@ const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkp
   --checkpoints DIR   the checkpoint directory (with --db)
   --head SEQ:HASH     a head noted earlier must still be there
   --since DATE        only entries from this date (YYYY-MM-DD or ISO time) on
+  --until DATE        report: only entries before this date
+  --lang nl|en        report: the language of the html format (default nl)
   --activity URI      the processing activity in your register (default config.audit.processingActivityId)
 
 Exit status: 0 intact / done, 1 the log was tampered with, 2 usage error or unreadable file.`;
@@ -65,6 +68,8 @@ export async function run(argv: string[]): Promise<number> {
         key: { type: 'string' },
         checkpoints: { type: 'string' },
         since: { type: 'string' },
+        until: { type: 'string' },
+        lang: { type: 'string' },
         format: { type: 'string' },
         head: { type: 'string' },
         activity: { type: 'string' },
@@ -89,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const entries = await store.auditEntries();
       if (action === 'verify') return await verify(entries, { ...sources, key }, head, values['no-record'] ? undefined : store);
-      const since = parseSince(values.since);
+      const since = parseDate('--since', values.since);
       if (action === 'export') {
         if (values.format !== 'logboek') throw new UsageError(`export: --format must be logboek, not '${values.format ?? ''}'`);
         const activity = values.activity ?? sources.activity;
@@ -98,8 +103,12 @@ export async function run(argv: string[]): Promise<number> {
         return 0;
       }
       const format = values.format ?? 'text';
-      if (format !== 'text' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be text, json or csv, not '${format}'`);
-      console.log(formatReport(buildReport(entries, since), format));
+      if (format !== 'text' && format !== 'json' && format !== 'csv' && format !== 'html') throw new UsageError(`--format must be text, json, csv or html, not '${format}'`);
+      const lang = values.lang ?? 'nl';
+      if (lang !== 'nl' && lang !== 'en') throw new UsageError(`--lang must be nl or en, not '${lang}'`);
+      const until = parseDate('--until', values.until);
+      const report = buildReport(until ? entries.filter((e) => Date.parse(e.at) < until.getTime()) : entries, since);
+      console.log(format === 'html' ? renderHtmlReport(report, { lang, until: until?.toISOString() }) : formatReport(report, format));
       return 0;
     } finally {
       await store.close();
@@ -178,11 +187,11 @@ function parseHead(text: string): { seq: number; hash: string } {
   return { seq: Number(match[1]), hash: match[2]! };
 }
 
-function parseSince(text: string | undefined): Date | undefined {
+function parseDate(flag: string, text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
-  const since = new Date(text);
-  if (Number.isNaN(since.getTime())) throw new UsageError(`--since: not a date: '${text}'`);
-  return since;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag}: not a date: '${text}'`);
+  return date;
 }
 
 function readSources(values: { db?: string; config?: string; key?: string; checkpoints?: string }): Sources {

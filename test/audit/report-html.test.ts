@@ -1,0 +1,142 @@
+// `export-guard audit report --format html` from a real audit database: the page the privacy
+// officer reads and hands over. It must carry the same figures as the JSON report, be Dutch unless
+// asked otherwise, render its charts in Chromium, and carry no personal value, even when an event
+// holds one where a code, a column name, a team or a free text goes.
+import { rmSync } from 'node:fs';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
+import type { AuditReport } from '../../proxy/audit/report.js';
+import { CHROMIUM_PATH } from '../helpers/browser.js';
+import { screenshotPath } from '../helpers/screenshots.js';
+import { auditDatabase } from './audit-database.js';
+import { auditCli } from './run-cli.js';
+
+// A synthetic person: a BSN that passes the eleven test, a name and an address.
+const BSN = '123456782';
+const NAME = 'Jansen';
+const FULL_NAME = 'Pieter Jansen';
+const POSTCODE = '1234 AB';
+const PERSONAL = [BSN, NAME, FULL_NAME, POSTCODE, 'p.jansen'];
+
+const at = (day: string, time = '09:00') => `${day}T${time}:00.000Z`;
+const event = (type: AuditEvent['type'], when: string, facts: Partial<AuditFacts> = {}): AuditEvent => ({ type, at: when, facts: { user: 'p.jansen', team: FULL_NAME, ...facts } });
+const FILE = 'e'.repeat(64);
+
+// Three ISO weeks, 2026-W10 to W12, with personal values wherever an event can carry free text.
+const HISTORY: AuditEvent[] = [
+  event('upload-blocked', at('2026-03-02'), { source: 'proxy', reasonCodes: ['bsn-column', 'many-people'], columns: [BSN, FULL_NAME, POSTCODE], fileKind: 'xlsx' }),
+  event('upload-blocked', at('2026-03-04'), { source: 'extension', reasonCodes: ['bsn-column', BSN], columns: ['BSN'], fileKind: NAME }),
+  event('upload-blocked', at('2026-03-10'), { source: 'proxy', reasonCodes: ['surname-rowid'], path: `/upload/${NAME}.xlsx` }),
+  event('upload-blocked', at('2026-03-17'), { source: 'extension', reasonCodes: ['bsn-column'] }),
+  event('approval-requested', at('2026-03-10'), { approvalId: 'a1', recipients: 215 }),
+  event('approval-approved', at('2026-03-10', '09:10'), { user: 'carla', approvalId: 'a1', minutesToDecide: 10 }),
+  event('send-passed', at('2026-03-10', '09:11'), { approvalId: 'a1', recipients: 215 }),
+  event('approval-requested', at('2026-03-11'), { approvalId: 'a2' }),
+  event('approval-approved', at('2026-03-11', '09:25'), { user: 'carla', approvalId: 'a2', minutesToDecide: 25 }),
+  event('approval-requested', at('2026-03-11'), { approvalId: 'a3' }),
+  event('approval-rejected', at('2026-03-11', '10:00'), { user: 'carla', approvalId: 'a3', minutesToDecide: 60 }),
+  event('auth-locked-out', at('2026-03-11'), { address: '10.1.2.3', reasonCodes: ['address'] }),
+  event('send-refused', at('2026-03-12'), { reasonCodes: ['approval-missing'], recipients: 180 }),
+  event('send-refused', at('2026-03-12', '10:00'), { reasonCodes: ['approval-payload-changed'] }),
+  event('send-refused', at('2026-03-13'), { reasonCodes: ['approval-missing'] }),
+  event('send-passed', at('2026-03-13'), { recipients: 1 }),
+  event('false-block-reported', at('2026-03-13'), { source: 'extension', sha256: [FILE], fileKind: 'csv', reasonCodes: ['people-list'] }),
+  event('false-block-reported', at('2026-03-14'), { user: 'bram', source: 'proxy', sha256: [FILE], fileKind: 'csv', reasonCodes: ['people-list'] }),
+  event('exception-granted', at('2026-03-16'), { user: 'fg', sha256: [FILE], why: `rooster van ${FULL_NAME}, BSN ${BSN}`, allowedAt: at('2026-03-16'), expiresAt: '2026-06-01T00:00:00.000Z' }),
+  event('exception-used', at('2026-03-17'), { sha256: [FILE], fileKind: 'csv', columns: [NAME] }),
+  event('audit-verified', at('2026-03-18'), { user: 'fg', result: 'intact', entries: 20, reasonCodes: [], checkpointAt: at('2026-03-18', '08:45'), checkpointCount: 20 }),
+];
+
+let dir: string;
+let db: string;
+let browser: Browser;
+beforeAll(async () => {
+  ({ dir, path: db } = await auditDatabase(HISTORY));
+  browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function report(...args: string[]): Promise<string> {
+  const { code, out } = await auditCli('report', '--db', db, ...args);
+  expect(code, out).toBe(0);
+  return out;
+}
+
+/** Every figure of the JSON report, as the data-figure name the HTML gives it. */
+function figures(r: AuditReport): Record<string, number> {
+  const flat: Record<string, number> = { entries: r.entries, tokenLockouts: r.tokenLockouts, reportedFiles: r.reportedFiles.length, exceptions: r.exceptions.length };
+  for (const [key, value] of Object.entries(r.blocks)) flat[`blocks.${key}`] = value;
+  for (const [key, value] of Object.entries(r.approvals)) flat[`approvals.${key}`] = value;
+  for (const [key, value] of Object.entries(r.sends)) flat[`sends.${key}`] = value;
+  for (const x of r.refusedBy) flat[`refusedBy.${x.reason}`] = x.count;
+  if (r.medianMinutesToApprove !== null) flat.medianMinutesToApprove = r.medianMinutesToApprove;
+  if (r.lastVerified) {
+    flat['lastVerified.entries'] = r.lastVerified.entries;
+    if (r.lastVerified.checkpointCount !== undefined) flat['lastVerified.checkpointCount'] = r.lastVerified.checkpointCount;
+  }
+  return flat;
+}
+
+// Chromium renders the page; 20 s is short for that beside other suites on two cores.
+describe('audit report, html format', { timeout: 60_000 }, () => {
+  it('is Dutch by default and English with --lang en, with nothing to load from elsewhere', async () => {
+    const nl = await report('--format', 'html');
+    expect(nl).toMatch(/^<!doctype html>\n<html lang="nl">/);
+    expect(nl).toContain('Tegengehouden uploads');
+    expect(nl).toContain('Vier ogen: goedkeuringen');
+    expect(nl).not.toMatch(/<script|<link|<img|src=|href=|@import|url\(/i);
+    const en = await report('--format', 'html', '--lang', 'en');
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Blocked uploads');
+    expect((await auditCli('report', '--db', db, '--format', 'html', '--lang', 'de')).out).toContain("--lang must be nl or en, not 'de'");
+  });
+
+  it('carries no personal value, wherever an event held one', async () => {
+    for (const lang of ['nl', 'en']) {
+      const html = await report('--format', 'html', '--lang', lang);
+      for (const value of PERSONAL) expect(html, `${lang}: ${value}`).not.toContain(value);
+    }
+    // The same values are in the log: the test would see them if the page copied them.
+    expect(await report('--format', 'json')).toContain(BSN);
+  });
+
+  it('renders in Chromium with its charts and every figure of the JSON report', async () => {
+    const json = JSON.parse(await report('--format', 'json')) as AuditReport;
+    const expected = figures(json);
+    expect(expected['blocks.total']).toBe(4);
+    const page = await browser.newPage();
+    try {
+      await page.setViewport({ width: 1000, height: 800 });
+      await page.setContent(await report('--format', 'html'), { waitUntil: 'load' });
+      const shown = await page.$$eval('data[data-figure]', (all) => Object.fromEntries(all.map((d) => [d.dataset.figure!, Number(d.value)])));
+      expect(shown).toEqual(expected);
+      const perWeek = await page.$$eval('table tr', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)).filter((cells) => /^\d{4}-W\d\d$/.test(cells[0] ?? '')));
+      expect(perWeek).toEqual(json.blocksPerWeek.map((w) => [w.week, w.reason === BSN ? '(onbekende code)' : w.reason, String(w.proxy), String(w.extension)]));
+      expect(await page.$eval('[data-verified]', (p) => p.getAttribute('data-verified'))).toBe('intact');
+      expect(await page.$eval('[data-verified]', (p) => p.textContent)).toMatch(/^Laatst gecontroleerd op 18 maart 2026 .*intact, 20 regels gecontroleerd, tegen het ondertekende controlepunt van 18 maart 2026/);
+      // Every chart is drawn: bars of a width that can be seen, in as many charts as there are figures to show.
+      const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => ({ width: svg.getBoundingClientRect().width, bars: [...svg.querySelectorAll('rect')].filter((r) => r.getBoundingClientRect().width > 1).length })));
+      expect(charts).toHaveLength(5);
+      for (const chart of charts) expect(chart.width).toBeGreaterThan(300);
+      // Channels 2; weeks 3 + 1 + 1 segments and 4 legend swatches; approvals 4 of 6 not zero; sends 3; refused by 2 reasons.
+      expect(charts.map((c) => c.bars)).toEqual([2, 9, 4, 3, 2]);
+      await page.screenshot({ path: screenshotPath('audit-report-nl.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reports only the period asked for with --since and --until', async () => {
+    const json = JSON.parse(await report('--format', 'json', '--since', '2026-03-09', '--until', '2026-03-16')) as AuditReport;
+    expect(json.blocks.total).toBe(1);
+    const html = await report('--format', 'html', '--since', '2026-03-09', '--until', '2026-03-16');
+    expect(html).toContain('Periode: vanaf 9 maart 2026 tot 16 maart 2026');
+    expect(html).toContain(`<data value="${json.entries}" data-figure="entries">`);
+    expect(html).toContain('<data value="1" data-figure="blocks.total">');
+    expect((await auditCli('report', '--db', db, '--until', 'soon')).out).toContain("--until: not a date: 'soon'");
+  });
+});

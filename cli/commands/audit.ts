@@ -11,11 +11,12 @@ import type { AuditEntry } from '../../proxy/audit/entry.js';
 import { createAuditKeyFile, readAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import { toLogboek } from '../../proxy/audit/logboek.js';
 import { renderHtmlReport } from '../../proxy/audit/report-html.js';
+import { printPdf } from '../print-pdf.js';
 import { buildReport, formatReport } from '../../proxy/audit/report.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 
 const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkpoints DIR] | --config FILE) [--head SEQ:HASH] [--no-record]
-       export-guard audit report (--db FILE | --config FILE) [--since DATE] [--until DATE] [--format text|json|csv|html] [--lang nl|en]
+       export-guard audit report (--db FILE | --config FILE) [--since DATE] [--until DATE] [--format text|json|csv|html|pdf --out FILE] [--lang nl|en]
        export-guard audit export --format logboek (--db FILE | --config FILE) [--activity URI] [--since DATE]
        export-guard audit key --out FILE
 
@@ -34,7 +35,8 @@ const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkp
   --head SEQ:HASH     a head noted earlier must still be there
   --since DATE        only entries from this date (YYYY-MM-DD or ISO time) on
   --until DATE        report: only entries before this date
-  --lang nl|en        report: the language of the html format (default nl)
+  --lang nl|en        report: the language of html and pdf (default nl)
+  --out FILE          report: where the pdf goes (printed by headless Chromium; CHROMIUM_PATH, default /usr/bin/chromium)
   --activity URI      the processing activity in your register (default config.audit.processingActivityId)
 
 Exit status: 0 intact / done, 1 the log was tampered with, 2 usage error or unreadable file.`;
@@ -103,12 +105,22 @@ export async function run(argv: string[]): Promise<number> {
         return 0;
       }
       const format = values.format ?? 'text';
-      if (format !== 'text' && format !== 'json' && format !== 'csv' && format !== 'html') throw new UsageError(`--format must be text, json, csv or html, not '${format}'`);
+      if (format !== 'text' && format !== 'json' && format !== 'csv' && format !== 'html' && format !== 'pdf') throw new UsageError(`--format must be text, json, csv, html or pdf, not '${format}'`);
+      if (format === 'pdf' && values.out === undefined) throw new UsageError('--format pdf needs --out FILE');
       const lang = values.lang ?? 'nl';
       if (lang !== 'nl' && lang !== 'en') throw new UsageError(`--lang must be nl or en, not '${lang}'`);
       const until = parseDate('--until', values.until);
       const report = buildReport(until ? entries.filter((e) => Date.parse(e.at) < until.getTime()) : entries, since);
-      console.log(format === 'html' ? renderHtmlReport(report, { lang, until: until?.toISOString() }) : formatReport(report, format));
+      if (format === 'text' || format === 'json' || format === 'csv') {
+        console.log(formatReport(report, format));
+        return 0;
+      }
+      const html = renderHtmlReport(report, { lang, until: until?.toISOString() });
+      if (format === 'html') console.log(html);
+      else {
+        printPdf(html, values.out!);
+        console.log(`wrote the report to ${values.out}`);
+      }
       return 0;
     } finally {
       await store.close();

@@ -2,7 +2,10 @@
 // officer reads and hands over. It must carry the same figures as the JSON report, be Dutch unless
 // asked otherwise, render its charts in Chromium, and carry no personal value, even when an event
 // holds one where a code, a column name, a team or a free text goes.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
@@ -138,5 +141,44 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
     expect(html).toContain(`<data value="${json.entries}" data-figure="entries">`);
     expect(html).toContain('<data value="1" data-figure="blocks.total">');
     expect((await auditCli('report', '--db', db, '--until', 'soon')).out).toContain("--until: not a date: 'soon'");
+  });
+});
+
+const PDFTOPPM = ['/usr/bin/pdftoppm', '/usr/local/bin/pdftoppm'].find((path) => existsSync(path));
+
+// Chromium prints the PDF in a process of its own: two minutes on a loaded machine.
+describe('audit report, pdf format', { timeout: 120_000 }, () => {
+  let pdf: string;
+  beforeAll(async () => {
+    pdf = join(dir, 'rapportage.pdf');
+    const { code, out } = await auditCli('report', '--db', db, '--format', 'pdf', '--out', pdf);
+    expect(code, out).toBe(0);
+  });
+
+  it('is a PDF of the Dutch report that Chromium opens', async () => {
+    const bytes = readFileSync(pdf).toString('latin1');
+    expect(bytes.startsWith('%PDF-')).toBe(true);
+    expect(bytes.trimEnd().endsWith('%%EOF')).toBe(true);
+    expect(bytes).toContain('/Title (export-guard: rapportage voor de functionaris gegevensbescherming)');
+    // The page tree's count: the report runs over more than one A4 page.
+    expect(Number(/\/Count (\d+)/.exec(bytes)?.[1])).toBeGreaterThanOrEqual(2);
+    // Chromium's own PDF viewer draws it: a picture to look at, next to the HTML's.
+    const page = await browser.newPage();
+    try {
+      await page.setViewport({ width: 900, height: 1100 });
+      await page.goto(pathToFileURL(pdf).href, { waitUntil: 'networkidle0' });
+      await page.screenshot({ path: screenshotPath('audit-report-pdf-viewer.png') });
+    } finally {
+      await page.close();
+    }
+    expect((await auditCli('report', '--db', db, '--format', 'pdf')).out).toContain('--format pdf needs --out FILE');
+  });
+
+  // Poppler is not among the project's packages; without it no test here can turn a page into pixels on its own.
+  it.skipIf(!PDFTOPPM)('renders its first page to PNG (pdftoppm; skipped when poppler-utils is not installed)', () => {
+    const png = screenshotPath('audit-report-pdf-page1');
+    const run = spawnSync(PDFTOPPM!, ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, png], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(`${png}.png`).subarray(1, 4).toString()).toBe('PNG');
   });
 });

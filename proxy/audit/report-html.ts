@@ -36,7 +36,7 @@ const TEXT = {
     total: 'totaal',
     proxy: 'proxy',
     extension: 'extensie',
-    byChannel: 'Per kanaal',
+    perWeekByChannel: 'Per week en kanaal',
     perWeekByReason: 'Per week en reden (een upload met twee redenen telt bij beide)',
     week: 'week',
     reason: 'reden',
@@ -94,7 +94,7 @@ const TEXT = {
     total: 'total',
     proxy: 'proxy',
     extension: 'extension',
-    byChannel: 'By channel',
+    perWeekByChannel: 'Per week and channel',
     perWeekByReason: 'Per week and reason (an upload with two reasons counts for each)',
     week: 'week',
     reason: 'reason',
@@ -166,9 +166,12 @@ export function renderHtmlReport(r: AuditReport, options: HtmlReportOptions = {}
 ${verification()}
 
 <h2>${t.blocks}: ${n(r.blocks.total, 'blocks.total')}</h2>
-<h3>${t.byChannel}</h3>
-${barChart([{ label: t.proxy, parts: [r.blocks.proxy] }, { label: t.extension, parts: [r.blocks.extension] }], [t.blocks])}
 <dl>${figureItem(t.proxy, n(r.blocks.proxy, 'blocks.proxy'))}${figureItem(t.extension, n(r.blocks.extension, 'blocks.extension'))}</dl>
+<h3>${t.perWeekByChannel}</h3>
+${r.blocksPerWeekByChannel.length === 0 ? `<p>${t.none}</p>` : `${barChart(r.blocksPerWeekByChannel.map((w) => ({ label: w.week, parts: [w.proxy, w.extension] })), [t.proxy, t.extension])}
+<table><tr><th>${t.week}</th><th>${t.proxy}</th><th>${t.extension}</th></tr>
+${r.blocksPerWeekByChannel.map((w) => `<tr><td>${escapeHtml(w.week)}</td><td class="num">${n(w.proxy, `blocksPerWeekByChannel.${w.week}.proxy`)}</td><td class="num">${n(w.extension, `blocksPerWeekByChannel.${w.week}.extension`)}</td></tr>`).join('\n')}
+</table>`}
 <h3>${t.perWeekByReason}</h3>
 ${weeks.length === 0 ? `<p>${t.none}</p>` : `${barChart(weeks.map((week) => ({ label: week, parts: reasons.map((reason) => weekCount(week, reason)) })), reasons.map((reason) => (isCode(reason) ? reason : t.unknownCode)))}
 <table><tr><th>${t.week}</th><th>${t.reason}</th><th>${t.proxy}</th><th>${t.extension}</th></tr>

@@ -51,6 +51,8 @@ export interface AuditReport {
   lastVerified?: LastVerification;
   /** Blocked uploads per ISO week and reason code; a block with two reasons counts for each. */
   blocksPerWeek: { week: string; reason: string; proxy: number; extension: number }[];
+  /** Blocked uploads per ISO week and channel, each upload once. */
+  blocksPerWeekByChannel: { week: string; proxy: number; extension: number }[];
   blocks: { total: number; proxy: number; extension: number };
   approvals: { requested: number; approved: number; rejected: number; expired: number; withdrawn: number; used: number };
   /** Addresses and token prefixes locked out after too many wrong tokens (someone guessing, or a misconfigured browser). */
@@ -68,6 +70,7 @@ export interface AuditReport {
 export function buildReport(entries: readonly AuditEntry[], since?: Date): AuditReport {
   const chosen = since ? entries.filter((e) => Date.parse(e.at) >= since.getTime()) : entries;
   const weekly = new Map<string, { week: string; reason: string; proxy: number; extension: number }>();
+  const channels = new Map<string, { week: string; proxy: number; extension: number }>();
   const refused = new Map<string, number>();
   const minutes: number[] = [];
   const reported = new Map<string, ReportedFile & { reporters: Set<string> }>();
@@ -80,6 +83,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     head: entries.length > 0 ? `${entries[entries.length - 1]!.seq}:${entries[entries.length - 1]!.hash}` : undefined,
     lastVerified: lastVerification(entries),
     blocksPerWeek: [],
+    blocksPerWeekByChannel: [],
     blocks: { total: 0, proxy: 0, extension: 0 },
     approvals: { requested: 0, approved: 0, rejected: 0, expired: 0, withdrawn: 0, used: 0 },
     tokenLockouts: 0,
@@ -95,8 +99,11 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
         const source = facts.source ?? 'proxy';
         report.blocks.total += 1;
         report.blocks[source] += 1;
+        const week = isoWeek(new Date(at));
+        const channel = channels.get(week) ?? { week, proxy: 0, extension: 0 };
+        channel[source] += 1;
+        channels.set(week, channel);
         for (const reason of facts.reasonCodes?.length ? facts.reasonCodes : ['unspecified']) {
-          const week = isoWeek(new Date(at));
           const row = weekly.get(`${week} ${reason}`) ?? { week, reason, proxy: 0, extension: 0 };
           row[source] += 1;
           weekly.set(`${week} ${reason}`, row);
@@ -165,6 +172,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     })
     .sort((a, b) => b.reports - a.reports || a.firstAt.localeCompare(b.firstAt));
   report.blocksPerWeek = [...weekly.values()].sort((a, b) => a.week.localeCompare(b.week) || a.reason.localeCompare(b.reason));
+  report.blocksPerWeekByChannel = [...channels.values()].sort((a, b) => a.week.localeCompare(b.week));
   report.refusedBy = [...refused].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   report.medianMinutesToApprove = median(minutes);
   return report;

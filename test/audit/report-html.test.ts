@@ -76,6 +76,7 @@ function figures(r: AuditReport): Record<string, number> {
   for (const [key, value] of Object.entries(r.approvals)) flat[`approvals.${key}`] = value;
   for (const [key, value] of Object.entries(r.sends)) flat[`sends.${key}`] = value;
   for (const x of r.refusedBy) flat[`refusedBy.${x.reason}`] = x.count;
+  for (const w of r.blocksPerWeekByChannel) Object.assign(flat, { [`blocksPerWeekByChannel.${w.week}.proxy`]: w.proxy, [`blocksPerWeekByChannel.${w.week}.extension`]: w.extension });
   if (r.medianMinutesToApprove !== null) flat.medianMinutesToApprove = r.medianMinutesToApprove;
   if (r.lastVerified) {
     flat['lastVerified.entries'] = r.lastVerified.entries;
@@ -111,13 +112,15 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
     const json = JSON.parse(await report('--format', 'json')) as AuditReport;
     const expected = figures(json);
     expect(expected['blocks.total']).toBe(4);
+    // Each upload once per week, however many reasons it had: W10 held two uploads with four reasons.
+    expect(json.blocksPerWeekByChannel).toEqual([{ week: '2026-W10', proxy: 1, extension: 1 }, { week: '2026-W11', proxy: 1, extension: 0 }, { week: '2026-W12', proxy: 0, extension: 1 }]);
     const page = await browser.newPage();
     try {
       await page.setViewport({ width: 1000, height: 800 });
       await page.setContent(await report('--format', 'html'), { waitUntil: 'load' });
       const shown = await page.$$eval('data[data-figure]', (all) => Object.fromEntries(all.map((d) => [d.dataset.figure!, Number(d.value)])));
       expect(shown).toEqual(expected);
-      const perWeek = await page.$$eval('table tr', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)).filter((cells) => /^\d{4}-W\d\d$/.test(cells[0] ?? '')));
+      const perWeek = await page.$$eval('table tr', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)).filter((cells) => cells.length === 4 && /^\d{4}-W\d\d$/.test(cells[0] ?? '')));
       expect(perWeek).toEqual(json.blocksPerWeek.map((w) => [w.week, w.reason === BSN ? '(onbekende code)' : w.reason, String(w.proxy), String(w.extension)]));
       expect(await page.$eval('[data-verified]', (p) => p.getAttribute('data-verified'))).toBe('intact');
       expect(await page.$eval('[data-verified]', (p) => p.textContent)).toMatch(/^Laatst gecontroleerd op 18 maart 2026 .*intact, 20 regels gecontroleerd, tegen het ondertekende controlepunt van 18 maart 2026/);
@@ -125,8 +128,8 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
       const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => ({ width: svg.getBoundingClientRect().width, bars: [...svg.querySelectorAll('rect')].filter((r) => r.getBoundingClientRect().width > 1).length })));
       expect(charts).toHaveLength(5);
       for (const chart of charts) expect(chart.width).toBeGreaterThan(300);
-      // Channels 2; weeks 3 + 1 + 1 segments and 4 legend swatches; approvals 4 of 6 not zero; sends 3; refused by 2 reasons.
-      expect(charts.map((c) => c.bars)).toEqual([2, 9, 4, 3, 2]);
+      // Per week: by channel 2 + 1 + 1 segments and 2 swatches, by reason 3 + 1 + 1 and 4 swatches; approvals 4 of 6 not zero; sends 3; refused by 2 reasons.
+      expect(charts.map((c) => c.bars)).toEqual([6, 9, 4, 3, 2]);
       await page.screenshot({ path: screenshotPath('audit-report-nl.png'), fullPage: true });
     } finally {
       await page.close();

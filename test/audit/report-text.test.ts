@@ -13,6 +13,7 @@ const REPORT: AuditReport = {
     { week: '2026-W10', reason: 'special-category-with-identifier', proxy: 0, extension: 7 },
     { week: '2026-W10', reason: 'file-encrypted', proxy: 15, extension: 2 },
   ],
+  blocksPerWeekByChannel: [],
   blocks: { total: 1273, proxy: 1252, extension: 21 },
   approvals: { requested: 4, approved: 3, rejected: 1, expired: 0, withdrawn: 0, used: 3 },
   tokenLockouts: 0,

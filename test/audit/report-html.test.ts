@@ -136,6 +136,25 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
     }
   });
 
+  it('says so in red when the log was never verified, or was found broken', async () => {
+    const cases = [
+      { last: [], shown: 'never', text: 'Nooit gecontroleerd' },
+      { last: [event('audit-verified', at('2026-03-18'), { user: 'fg', result: 'broken', entries: 20, reasonCodes: ['edited', 'truncated'] })], shown: 'broken', text: 'GEBROKEN</strong> (<code>edited</code>, <code>truncated</code>)' },
+    ];
+    for (const { last, shown, text } of cases) {
+      const other = await auditDatabase([...HISTORY.slice(0, -1), ...last]);
+      try {
+        const { out } = await auditCli('report', '--db', other.path, '--format', 'html');
+        const line = out.split('\n').find((l) => l.includes('data-verified='));
+        expect(line).toContain(`data-verified="${shown}"`);
+        expect(line).toContain('class="bad"');
+        expect(line).toContain(text);
+      } finally {
+        rmSync(other.dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('reports only the period asked for with --since and --until', async () => {
     const json = JSON.parse(await report('--format', 'json', '--since', '2026-03-09', '--until', '2026-03-16')) as AuditReport;
     expect(json.blocks.total).toBe(1);

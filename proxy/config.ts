@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { boolean, ConfigError, failingAs, integer, knownKeys, object, string } from './config-fields.js';
 import { parseAuditConfig, type AuditConfig } from './audit/config.js';
+import { parseSelfTestConfig, type SelfTestConfig } from './self-test.js';
 import type { LogLevel } from './log.js';
 
 export { ConfigError };
@@ -50,6 +51,8 @@ export interface ProxyConfig {
   logLevel: LogLevel;
   /** The audit key and checkpoints (proxy/audit/config.ts). */
   audit: AuditConfig;
+  /** The self-test on start and at an interval (proxy/self-test.ts). */
+  selfTest: SelfTestConfig;
   features: Partial<Record<FeatureSection, unknown>>;
   /** Directory that relative paths in feature sections resolve against. */
   baseDir: string;
@@ -57,7 +60,7 @@ export interface ProxyConfig {
 
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', ...FEATURE_SECTIONS];
+const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', 'selfTest', ...FEATURE_SECTIONS];
 
 export const USAGE = `usage: export-guard proxy [--config FILE] [--target URL] [--listen HOST:PORT]
 
@@ -192,6 +195,7 @@ function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfi
     shutdownGraceMs: integer(raw.shutdownGraceMs ?? 10_000, 'config.shutdownGraceMs', 0, 600_000),
     logLevel,
     audit: parseAuditConfig(raw.audit, baseDir),
+    selfTest: parseSelfTestConfig(raw.selfTest),
     features,
     baseDir,
   };

@@ -16,7 +16,10 @@ import { createLogger, type Logger } from './log.js';
 import { ProxyEvents } from './events.js';
 import { Registry } from './ops/metrics.js';
 import { answerHealth } from './ops/health.js';
-import { buildSteps, runSteps, type RequestContext } from './pipeline.js';
+import { buildSteps, runSteps, type PipelineDeps, type RequestContext } from './pipeline.js';
+import type { ScanFilesDeps } from './steps/scan-files.js';
+import { scheduleSelfTests } from './self-test.js';
+import { parseFourEyesConfig } from './approval/config.js';
 import { ScanPool } from './scan-pool/pool.js';
 import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
 import { BodyBudget } from './body/budget.js';
@@ -24,7 +27,6 @@ import { UploadSessions } from './uploads/sessions.js';
 import { sendJson } from './respond.js';
 import { webSocketRelay } from './websocket.js';
 import { startFourEyes } from './approval/index.js';
-import { parseFourEyesConfig } from './approval/config.js';
 import { readAuditKeyFile } from './audit/key.js';
 import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
 
@@ -67,7 +69,8 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const bodies = new BodyBudget(config.uploads.maxBufferedBytes);
   metrics.gauge('export_guard_buffered_body_bytes', 'Bytes of request bodies held for scanning.', () => bodies.held);
   const auditKey = config.audit.keyFile === undefined ? undefined : readAuditKeyFile(config.audit.keyFile, 'config.audit.keyFile');
-  const fourEyes = await startFourEyes(parseFourEyesConfig(config.features, config.baseDir), { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain });
+  const fourEyesConfig = parseFourEyesConfig(config.features, config.baseDir);
+  const fourEyes = await startFourEyes(fourEyesConfig, { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain });
   let checkpoints: CheckpointWriter | undefined;
   try {
     // A proxy without the key would append unsealed entries that verify then reports as a break.
@@ -96,12 +99,13 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   metrics.gauge('export_guard_upload_sessions', 'Chunked uploads held until their whole file is checked.', () => uploadSessions.count);
   metrics.gauge('export_guard_upload_session_bytes', 'Bytes of chunked uploads held, in memory and on disk.', () => uploadSessions.held);
 
-  const steps = buildSteps({
-    identify: fourEyes.identify,
-    requireApproval: fourEyes.requireApproval,
+  // The self-test runs these same steps with its own scan records and four-eyes step (proxy/self-test.ts).
+  const stepsWith = (parts: Pick<PipelineDeps, 'identify' | 'requireApproval'> & { scan: Pick<ScanFilesDeps, 'events' | 'metrics'> }) => buildSteps({
+    identify: parts.identify,
+    requireApproval: parts.requireApproval,
     maxBodyBytes: policy.limits.maxFileBytes,
     bodies,
-    scan: { scan: (bytes) => pool.scan(bytes), events, log, metrics: { scanSeconds, blocks } },
+    scan: { scan: (bytes) => pool.scan(bytes), log, ...parts.scan },
     uploadSessions: { sessions: uploadSessions, portal: { target: config.target, agent, changeOrigin: config.changeOrigin } },
     forward: {
       proxy,
@@ -116,6 +120,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
       },
     },
   });
+  const steps = stepsWith({ identify: fourEyes.identify, requireApproval: fourEyes.requireApproval, scan: { events, metrics: { scanSeconds, blocks } } });
 
   let shuttingDown = false;
   const startedAt = Date.now();
@@ -180,6 +185,11 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const { address, port } = server.address() as AddressInfo;
   const url = `${config.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`;
   log.info('proxy-started', { url, target: config.target.origin, scanWorkers: pool.size });
+  const selfTests = config.selfTest.enabled
+    ? scheduleSelfTests(config.selfTest, { build: stepsWith, rule: fourEyesConfig.approval, scan: (bytes) => pool.scan(bytes), metrics, store: fourEyes.store, log })
+    : undefined;
+  // Waited for, so the proxy is only reported started with the measure shown to work (or the alarm raised).
+  await selfTests?.first;
 
   async function close(): Promise<void> {
     if (shuttingDown) return;
@@ -194,6 +204,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     for (const socket of upgraded) socket.end();
     await closed;
     clearTimeout(deadline);
+    selfTests?.stop();
     await pool.close();
     await checkpoints?.close();
     await fourEyes.close();

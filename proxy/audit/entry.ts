@@ -15,7 +15,8 @@ export type AuditType =
   | 'exception-used'
   | 'approval-withdrawn'
   | 'auth-locked-out'
-  | 'audit-verified';
+  | 'audit-verified'
+  | 'self-test';
 
 export interface AuditFacts {
   /** User id of whoever caused the entry ('' when unknown, e.g. an unauthenticated send). */
@@ -46,6 +47,8 @@ export interface AuditFacts {
   expiresAt?: string;
   /** For a verification of the log: intact or broken, and the kinds of break found (in reasonCodes). */
   result?: 'intact' | 'broken';
+  /** For a self-test (proxy/self-test.ts): whether every check passed; the failed checks are in reasonCodes. */
+  passed?: boolean;
   /** Entries the verification read. */
   entries?: number;
   /** The newest checkpoint it was checked against: when it was written and the entries it names. */

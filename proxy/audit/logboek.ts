@@ -37,9 +37,10 @@ const STATUS: Record<AuditType, LogboekLine['status'] | undefined> = {
   'false-block-reported': 'Ok',
   'exception-granted': 'Ok',
   'exception-used': 'Ok',
-  // A guessed token and a check of the log itself process no one's data.
+  // A guessed token, a check of the log itself and a self-test on made-up people process no one's data.
   'auth-locked-out': undefined,
   'audit-verified': undefined,
+  'self-test': undefined,
 };
 
 export function toLogboek(entries: readonly AuditEntry[], options: { processingActivityId: string; since?: Date }): LogboekLine[] {

@@ -204,7 +204,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     for (const socket of upgraded) socket.end();
     await closed;
     clearTimeout(deadline);
-    selfTests?.stop();
+    await selfTests?.stop();
     await pool.close();
     await checkpoints?.close();
     await fourEyes.close();

@@ -1,7 +1,7 @@
 // The measure tests itself: with the shipped policy the start-up self-test passes and nothing
 // reaches the portal; with a policy that allows everything it fails, and says so in the audit
 // log, in /metrics and at log level error, without any value of the made-up people.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,22 @@ describe('self-test', () => {
     const records = [...running.logLines, JSON.stringify(entries)].join('\n');
     for (const bsn of SYNTHETIC_BSNS) expect(records).not.toContain(bsn);
     expect(records).not.toContain('Testpersoon');
+  }, 60_000);
+
+  it('audits every periodic run, passed too: the evidence that the measure worked all period', async () => {
+    // Only setInterval is faked: sockets, scans and the store keep real time.
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    try {
+      const running = await start({ selfTest: { intervalMinutes: 60 } });
+      vi.advanceTimersByTime(60 * 60_000);
+      await vi.waitFor(async () => expect(await metricsText(running)).toMatch(/^export_guard_self_test_runs_total\{outcome="passed"\} 2$/m), { timeout: 30_000, interval: 100 });
+      await running.close();
+    } finally {
+      vi.useRealTimers();
+    }
+    const entries = (await auditEntries()).filter((entry) => entry.type === 'self-test');
+    expect(entries.map((entry) => entry.facts)).toEqual([{ user: '', passed: true, reasonCodes: [] }]);
+    expect(upstream.received).toHaveLength(0);
   }, 60_000);
 
   it('can be switched off, and its interval is validated by field name', () => {

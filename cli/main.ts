@@ -2,6 +2,7 @@
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   scan: { summary: 'scan files and say whether each may be attached', load: () => import('./commands/scan.js') },
   proxy: { summary: 'run the office proxy in front of the portal', load: () => import('./commands/proxy.js') },
+  icap: { summary: 'run the ICAP REQMOD service an office gateway (Squid) calls for the portal', load: () => import('./commands/icap.js') },
   users: { summary: 'add, list and remove users of the proxy; issue their tokens', load: () => import('./commands/users.js') },
   audit: { summary: 'verify the sealed audit log against its checkpoints; report; export as Logboek dataverwerkingen', load: () => import('./commands/audit.js') },
   exceptions: { summary: 'allow a wrongly blocked file by its SHA-256 in the policy file', load: () => import('./commands/exceptions.js') },

@@ -1,0 +1,292 @@
+// `export-guard icap`: an ICAP REQMOD service (RFC 3507) for an office gateway (Squid or a secure
+// web gateway) that already decrypts HTTPS. Each encapsulated request runs through the very proxy
+// pipeline (proxy/pipeline.ts) by being replayed, streamed, into an in-process proxy whose only
+// upstream is a local 'verdict' server: a request that reaches it passed every step, and ICAP
+// answers 204 (or echoes it). Anything else the proxy answered, the 422/428 refusal among them,
+// goes back to the gateway as the HTTP response to give the browser. Any failure is a refusal,
+// never a 204: run the gateway with bypass=off so it fails closed as well.
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer, request, Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { ProxyConfig } from '../config.js';
+import { startProxy, type ProxyOptions, type RunningProxy } from '../server.js';
+import { createLogger, type Logger } from '../log.js';
+import { chunk, expectCrlf, icapHead, IcapError, IcapReader, LAST_CHUNK, parseEncapsulated, parseHttpRequestHead, readChunkHeader, readIcapHead, type HttpRequestHead, type IcapHead } from './wire.js';
+
+export const SERVICE_PATH = '/reqmod';
+export const DEFAULT_PORT = 1344;
+const MAX_CONNECTIONS = 256;
+const OPTIONS_TTL_SECONDS = 3600;
+/** Header the verdict server sets, with a per-process secret, on a request that passed every step. */
+const PASSED = 'x-export-guard-icap-passed';
+/** The header names the verdict server received: the ones missing were taken off by a step (the user's token). */
+const RECEIVED = 'x-export-guard-icap-received';
+/** Hop-by-hop or framing headers: the replay and the encapsulated answer frame their own bodies. */
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+
+export interface RunningIcap {
+  url: string;
+  proxy: RunningProxy;
+  close(): Promise<void>;
+}
+
+/** `config` is the proxy's; its target and listen address are replaced, `listen` is the ICAP one. */
+export async function startIcap(config: ProxyConfig, listen: { host: string; port: number }, options: ProxyOptions = {}): Promise<RunningIcap> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const secret = randomBytes(16).toString('hex');
+  const verdict = createHttpServer((req, res) => {
+    req.resume();
+    const names = [...new Set(Object.keys(req.headers))].join(',');
+    req.on('end', () => res.writeHead(204, { [PASSED]: secret, [RECEIVED]: names }).end());
+  });
+  await listenOn(verdict, 0, '127.0.0.1');
+  const proxy = await startProxy(
+    { ...config, target: new URL(`http://127.0.0.1:${(verdict.address() as AddressInfo).port}`), changeOrigin: false, listen: { host: '127.0.0.1', port: 0 }, tls: undefined },
+    { ...options, log },
+  ).catch(async (error: unknown) => {
+    verdict.close();
+    throw error;
+  });
+  const proxyUrl = new URL(proxy.url);
+  const agent = new Agent({ keepAlive: true });
+  const istag = `"eg-${Date.now().toString(36)}"`;
+  const keepLimit = proxy.policy.limits.maxFileBytes;
+
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    serve(socket).catch((error: unknown) => {
+      log.error('icap-connection-failed', { message: error instanceof Error ? error.message : String(error) });
+      socket.destroy();
+    });
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  try {
+    await listenOn(server, listen.port, listen.host);
+  } catch (error) {
+    await proxy.close();
+    verdict.close();
+    throw error;
+  }
+  const { address, port } = server.address() as AddressInfo;
+  const url = `icap://${address.includes(':') ? `[${address}]` : address}:${port}${SERVICE_PATH}`;
+  log.info('icap-started', { url });
+
+  async function serve(socket: Socket): Promise<void> {
+    const reader = new IcapReader(socket);
+    while (await reader.more()) {
+      try {
+        const head = await readIcapHead(reader);
+        if (!(await answer(socket, reader, head))) return void socket.end();
+      } catch (error) {
+        if (!(error instanceof IcapError)) throw error;
+        log.warn('icap-bad-request', { message: error.message });
+        return void socket.end(icapHead(400, 'Bad Request', { ISTag: istag, Connection: 'close', 'X-Reason': error.message.replace(/[\r\n]/g, ' '), Encapsulated: 'null-body=0' }));
+      }
+    }
+  }
+
+  /** Answers one ICAP request; false when the connection must close after it. */
+  async function answer(socket: Socket, reader: IcapReader, head: IcapHead): Promise<boolean> {
+    const path = servicePath(head.uri);
+    if (head.method !== 'OPTIONS' && head.method !== 'REQMOD') {
+      socket.write(icapHead(501, 'Method Not Implemented', { ISTag: istag, Connection: 'close', Encapsulated: 'null-body=0' }));
+      return false;
+    }
+    if (path !== SERVICE_PATH) {
+      socket.write(icapHead(404, 'ICAP Service Not Found', { ISTag: istag, Connection: 'close', Encapsulated: 'null-body=0' }));
+      return false;
+    }
+    if (head.method === 'OPTIONS') {
+      if (head.headers.has('encapsulated') && parseEncapsulated(head.headers.get('encapsulated')).hasBody) throw new IcapError('OPTIONS with a body is not supported');
+      socket.write(icapHead(200, 'OK', {
+        Methods: 'REQMOD',
+        Service: 'export-guard',
+        ISTag: istag,
+        'Max-Connections': MAX_CONNECTIONS,
+        'Options-TTL': OPTIONS_TTL_SECONDS,
+        Allow: 204,
+        // The whole body is scanned anyway: a preview only lets the gateway send the head first.
+        Preview: 0,
+        'Transfer-Preview': '*',
+        Encapsulated: 'null-body=0',
+      }));
+      return true;
+    }
+    const encapsulated = parseEncapsulated(head.headers.get('encapsulated'));
+    if (encapsulated.reqHdr === 0) throw new IcapError('REQMOD without an encapsulated HTTP request header (req-hdr)');
+    const block = await reader.exact(encapsulated.reqHdr, 'encapsulated HTTP header');
+    const http = parseHttpRequestHead(block);
+    const allow204 = (head.headers.get('allow') ?? '').split(',').some((value) => value.trim() === '204');
+    // Kept for an answer that is the request itself (no 204, or headers taken off); a body over
+    // the policy's limit is refused by the pipeline, so what is kept never needs to be larger.
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    const replay = replayRequest(http, encapsulated.hasBody);
+    if (encapsulated.hasBody) {
+      const write = async (piece: Buffer) => {
+        keptBytes += piece.length;
+        if (keptBytes <= keepLimit) kept.push(piece);
+        await replay.write(piece);
+      };
+      const complete = await pumpChunks(reader, write);
+      if (!complete && head.headers.has('preview')) {
+        socket.write(icapHead(100, 'Continue', {}));
+        await pumpChunks(reader, write);
+      }
+    }
+    replay.end();
+    const outcome = await replay.response.catch((error: unknown) => {
+      log.error('icap-replay-failed', { message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    });
+    if (outcome?.passed && keptBytes <= keepLimit) {
+      const sent = forwardedHead(block, http, outcome.received);
+      if (allow204 && sent === block) socket.write(icapHead(204, 'No Content', { ISTag: istag, Encapsulated: 'null-body=0' }));
+      else {
+        const body = encapsulated.hasBody ? [...kept.flatMap(chunk), LAST_CHUNK] : [];
+        writeAll(socket, [icapHead(200, 'OK', { ISTag: istag, Encapsulated: `req-hdr=0, ${encapsulated.hasBody ? 'req-body' : 'null-body'}=${sent.length}` }), sent, ...body]);
+      }
+      return true;
+    }
+    const refusal = outcome ?? internalError();
+    const resHead = Buffer.from(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\n${refusal.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}content-length: ${refusal.body.length}\r\n\r\n`, 'latin1');
+    const body = refusal.body.length ? [`res-body=${resHead.length}`, [...chunk(refusal.body), LAST_CHUNK]] as const : [`null-body=${resHead.length}`, []] as const;
+    writeAll(socket, [icapHead(200, 'OK', { ISTag: istag, Encapsulated: `res-hdr=0, ${body[0]}` }), resHead, ...body[1]]);
+    return true;
+  }
+
+  /** The encapsulated request, streamed into the in-process proxy. */
+  function replayRequest(http: HttpRequestHead, hasBody: boolean) {
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of http.headers) {
+      const key = name.toLowerCase();
+      if (FRAMING.has(key) || key === PASSED) continue;
+      const prior = headers[key];
+      headers[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [String(prior)]), value];
+    }
+    if (hasBody) headers['transfer-encoding'] = 'chunked';
+    const req = request({ host: proxyUrl.hostname, port: proxyUrl.port, method: http.method, path: http.target, headers, agent });
+    let open = true;
+    const response = new Promise<Outcome>((resolve, reject) => {
+      req.on('error', (error) => {
+        open = false;
+        reject(error);
+      });
+      req.on('response', (res: IncomingMessage) => {
+        const parts: Buffer[] = [];
+        res.on('data', (part: Buffer) => parts.push(part));
+        res.on('error', reject);
+        res.on('end', () => {
+          const kept: [string, string][] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) {
+            if (!FRAMING.has(res.rawHeaders[i]!.toLowerCase())) kept.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+          }
+          resolve({ passed: res.headers[PASSED] === secret, received: new Set(String(res.headers[RECEIVED] ?? '').split(',')), status: res.statusCode ?? 500, reason: res.statusMessage ?? '', headers: kept, body: Buffer.concat(parts) });
+        });
+      });
+    });
+    // An early answer (a refusal before the whole body) is kept; the rest of the body is drained.
+    response.catch(() => undefined);
+    req.on('close', () => (open = false));
+    return {
+      response,
+      async write(piece: Buffer): Promise<void> {
+        if (!open || req.write(piece)) return;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            req.off('drain', done).off('close', done);
+            resolve();
+          };
+          req.on('drain', done).on('close', done);
+        });
+      },
+      end(): void {
+        if (open) req.end();
+      },
+    };
+  }
+
+  async function close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.end();
+    const deadline = setTimeout(() => sockets.forEach((socket) => socket.destroy()), config.shutdownGraceMs);
+    await closed;
+    clearTimeout(deadline);
+    await proxy.close();
+    agent.destroy();
+    await new Promise<void>((resolve) => verdict.close(() => resolve()));
+    log.info('icap-stopped', {});
+  }
+
+  return { url, proxy, close };
+}
+
+interface Outcome {
+  passed: boolean;
+  received: Set<string>;
+  status: number;
+  reason: string;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/** Fail closed: the request is refused, with the reason a person can read. */
+function internalError(): Outcome {
+  const body = Buffer.from(JSON.stringify({
+    error: 'internal-error',
+    message: 'the export-guard ICAP service could not check this request; nothing was forwarded',
+    nl: 'Dit verzoek kon niet worden gecontroleerd en is niet verstuurd. Probeer het later opnieuw.',
+    en: 'This request could not be checked and was not sent. Please try again later.',
+  }));
+  return { passed: false, received: new Set(), status: 500, reason: 'Internal Server Error', headers: [['content-type', 'application/json; charset=utf-8'], ['cache-control', 'no-store']], body };
+}
+
+/** Reads chunks up to the zero chunk; true when it said 'ieof' (the preview was the whole body). */
+async function pumpChunks(reader: IcapReader, write: (piece: Buffer) => Promise<void>): Promise<boolean> {
+  for (;;) {
+    const { size, ieof } = await readChunkHeader(reader);
+    if (size === 0) {
+      if ((await reader.until('\r\n', 'end of body')).length !== 2) throw new IcapError('trailers after the last chunk are not supported');
+      return ieof;
+    }
+    for (let left = size; left > 0; ) {
+      const piece = await reader.some(left, 'chunk');
+      left -= piece.length;
+      await write(piece);
+    }
+    await expectCrlf(reader);
+  }
+}
+
+/** The header block as the portal would get it: unchanged (the same buffer), or without the headers a step took off. */
+function forwardedHead(block: Buffer, http: HttpRequestHead, received: Set<string>): Buffer {
+  const kept = http.headers.filter(([name]) => FRAMING.has(name.toLowerCase()) || received.has(name.toLowerCase()));
+  if (kept.length === http.headers.length) return block;
+  const requestLine = block.subarray(0, block.indexOf('\r\n')).toString('latin1');
+  return Buffer.from(`${[requestLine, ...kept.map(([name, value]) => `${name}: ${value}`)].join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+function servicePath(uri: string): string | undefined {
+  try {
+    return new URL(uri).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAll(socket: Socket, parts: Buffer[]): void {
+  for (const part of parts) socket.write(part);
+}
+
+function listenOn(server: Server | ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

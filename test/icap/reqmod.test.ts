@@ -1,0 +1,254 @@
+// The ICAP REQMOD service (proxy/icap/) spoken to as a gateway would: a hand-written ICAP client
+// over a real TCP socket, the real pipeline and scan workers behind it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
+import { parseConfig } from '../../proxy/config.js';
+import { createLogger } from '../../proxy/log.js';
+import { startIcap, type RunningIcap } from '../../proxy/icap/server.js';
+import { fixtureBytes } from '../helpers/fixtures.js';
+import { patternBytes } from '../proxy/upstream.js';
+
+let icap: RunningIcap;
+let port: number;
+
+beforeAll(async () => {
+  const config = parseConfig({ target: 'http://127.0.0.1:1', listen: '127.0.0.1:0', scan: { workers: 2 } }, process.cwd());
+  icap = await startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('error', () => undefined) });
+  port = Number(new URL(icap.url.replace('icap:', 'http:')).port);
+}, 60_000);
+afterAll(async () => {
+  await icap?.close();
+});
+
+interface IcapResponse {
+  status: number;
+  headers: Map<string, string>;
+  /** The encapsulated HTTP head and the de-chunked body, when there is one. */
+  httpHead?: string;
+  body?: Buffer;
+}
+
+/** One ICAP connection; reads responses as they come, so a test can answer a 100 Continue. */
+class Client {
+  private data = Buffer.alloc(0);
+  private waiting?: () => void;
+  private ended = false;
+  readonly socket: Socket;
+
+  constructor() {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.on('data', (d: Buffer) => {
+      this.data = Buffer.concat([this.data, d]);
+      this.waiting?.();
+    });
+    this.socket.on('close', () => {
+      this.ended = true;
+      this.waiting?.();
+    });
+  }
+
+  send(...parts: Buffer[]): void {
+    for (const part of parts) this.socket.write(part);
+  }
+
+  private async need(test: () => number): Promise<number> {
+    for (;;) {
+      const at = test();
+      if (at >= 0) return at;
+      if (this.ended) throw new Error(`connection closed; had: ${this.data.toString('latin1').slice(0, 200)}`);
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+  }
+
+  private async take(length: number): Promise<Buffer> {
+    await this.need(() => (this.data.length >= length ? 0 : -1));
+    const out = this.data.subarray(0, length);
+    this.data = this.data.subarray(length);
+    return out;
+  }
+
+  private async line(): Promise<string> {
+    const at = await this.need(() => this.data.indexOf('\r\n'));
+    return (await this.take(at + 2)).toString('latin1').slice(0, -2);
+  }
+
+  async response(): Promise<IcapResponse> {
+    const end = await this.need(() => this.data.indexOf('\r\n\r\n'));
+    const lines = (await this.take(end + 4)).toString('latin1').slice(0, -4).split('\r\n');
+    const status = Number(/^ICAP\/1\.0 (\d{3}) /.exec(lines[0]!)![1]);
+    const headers = new Map(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
+    const encapsulated = headers.get('encapsulated') ?? 'null-body=0';
+    const bodyAt = /(?:req|res)-body=(\d+)/.exec(encapsulated);
+    const nullAt = /null-body=(\d+)/.exec(encapsulated);
+    const headLength = Number((bodyAt ?? nullAt)![1]);
+    const response: IcapResponse = { status, headers };
+    if (headLength > 0) response.httpHead = (await this.take(headLength)).toString('latin1');
+    if (bodyAt) {
+      const parts: Buffer[] = [];
+      for (let size = parseInt(await this.line(), 16); size > 0; size = parseInt(await this.line(), 16)) {
+        parts.push(await this.take(size));
+        await this.take(2);
+      }
+      await this.take(2);
+      response.body = Buffer.concat(parts);
+    }
+    return response;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+function icapHead(method: string, headers: Record<string, string>, service = '/reqmod'): Buffer {
+  const lines = [`${method} icap://127.0.0.1:${port}${service} ICAP/1.0`, `Host: 127.0.0.1:${port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+function httpHead(method: string, path: string, headers: Record<string, string>): Buffer {
+  const lines = [`${method} https://werkportaal.example${path} HTTP/1.1`, 'Host: werkportaal.example', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+function chunked(body: Buffer, size = 64 * 1024): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0; at < body.length; at += size) {
+    const piece = body.subarray(at, at + size);
+    out.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
+  }
+  return out;
+}
+const LAST = Buffer.from('0\r\n\r\n');
+
+const BOUNDARY = 'icapgrens';
+function multipart(name: string, type: string, content: Uint8Array): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="attachment"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+/** A whole REQMOD exchange with the body in one go; `allow204` as a gateway such as Squid sends it. */
+async function reqmod(method: string, path: string, headers: Record<string, string>, body?: Buffer, allow204 = true): Promise<IcapResponse & { http: Buffer }> {
+  const client = new Client();
+  const http = httpHead(method, path, body ? { ...headers, 'Content-Length': String(body.length) } : headers);
+  const encapsulated = body ? `req-hdr=0, req-body=${http.length}` : `req-hdr=0, null-body=${http.length}`;
+  client.send(icapHead('REQMOD', { ...(allow204 ? { Allow: '204' } : {}), Encapsulated: encapsulated }), http, ...(body ? [...chunked(body), LAST] : []));
+  try {
+    return { ...(await client.response()), http };
+  } finally {
+    client.close();
+  }
+}
+
+const HARMLESS = Buffer.from('Beste collega,\nhierbij de agenda voor dinsdag.\n1. Opening\n2. Rondvraag\n');
+
+describe('ICAP REQMOD service', () => {
+  it('answers OPTIONS with what a gateway needs to configure itself', async () => {
+    const client = new Client();
+    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }));
+    const response = await client.response();
+    client.close();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('methods')).toBe('REQMOD');
+    expect(response.headers.get('allow')).toBe('204');
+    expect(response.headers.get('transfer-preview')).toBe('*');
+    expect(Number(response.headers.get('preview'))).toBeGreaterThanOrEqual(0);
+    expect(Number(response.headers.get('options-ttl'))).toBeGreaterThan(0);
+    expect(Number(response.headers.get('max-connections'))).toBeGreaterThan(0);
+    expect(response.headers.get('istag')).toMatch(/^"[^"]+"$/);
+  });
+
+  it('lets a harmless multipart upload through with 204, and a GET without a body', async () => {
+    const upload = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, multipart('agenda.txt', 'text/plain', HARMLESS));
+    expect(upload.status).toBe(204);
+    const get = await reqmod('GET', '/inbox', {});
+    expect(get.status).toBe(204);
+  }, 60_000);
+
+  it('echoes an unchanged request byte for byte when the client did not allow 204', async () => {
+    const body = multipart('agenda.txt', 'text/plain', HARMLESS);
+    const response = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, body, false);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('encapsulated')).toBe(`req-hdr=0, req-body=${response.http.length}`);
+    expect(response.httpHead).toBe(response.http.toString('latin1'));
+    expect(response.body!.equals(body)).toBe(true);
+  }, 60_000);
+
+  it('takes the export-guard token off before the portal: a 200 with the request minus that header', async () => {
+    const body = multipart('agenda.txt', 'text/plain', HARMLESS);
+    const response = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Export-Guard-Token': 'eg_not-a-real-token' }, body);
+    expect(response.status).toBe(200);
+    expect(response.httpHead).toBe(response.http.toString('latin1').replace('X-Export-Guard-Token: eg_not-a-real-token\r\n', ''));
+    expect(response.headers.get('encapsulated')).toBe(`req-hdr=0, req-body=${response.httpHead!.length}`);
+    expect(response.body!.equals(body)).toBe(true);
+  }, 60_000);
+
+  it('refuses an export (leak-4.xlsx) with the proxy\'s 422, encapsulated as the HTTP response', async () => {
+    const xlsx = await fixtureBytes('leak-4.xlsx');
+    const response = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Accept: 'application/json' }, multipart('clienten.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', xlsx));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('encapsulated')).toMatch(/^res-hdr=0, res-body=\d+$/);
+    expect(response.httpHead).toMatch(/^HTTP\/1\.1 422 /);
+    expect(response.httpHead).toMatch(new RegExp(`content-length: ${response.body!.length}\\r\\n`, 'i'));
+    const refusal = JSON.parse(response.body!.toString('utf8')) as { error: string; nl: string; en: string };
+    expect(refusal.nl.length).toBeGreaterThan(0);
+    expect(refusal.en.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('takes a preview, answers 100 Continue, then judges the whole body', async () => {
+    const xlsx = await fixtureBytes('leak-4.xlsx');
+    const body = multipart('clienten.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', xlsx);
+    const http = httpHead('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': String(body.length), Accept: 'application/json' });
+    const client = new Client();
+    client.send(icapHead('REQMOD', { Allow: '204', Preview: '1024', Encapsulated: `req-hdr=0, req-body=${http.length}` }), http, ...chunked(body.subarray(0, 1024)), LAST);
+    expect((await client.response()).status).toBe(100);
+    client.send(...chunked(body.subarray(1024)), LAST);
+    const response = await client.response();
+    client.close();
+    expect(response.status).toBe(200);
+    expect(response.httpHead).toMatch(/^HTTP\/1\.1 422 /);
+  }, 120_000);
+
+  it('answers a preview that is the whole body (ieof) without asking for more', async () => {
+    const body = multipart('agenda.txt', 'text/plain', HARMLESS);
+    const http = httpHead('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': String(body.length) });
+    const client = new Client();
+    client.send(icapHead('REQMOD', { Allow: '204', Preview: '4096', Encapsulated: `req-hdr=0, req-body=${http.length}` }), http, ...chunked(body), Buffer.from('0; ieof\r\n\r\n'));
+    const response = await client.response();
+    client.close();
+    expect(response.status).toBe(204);
+  }, 60_000);
+
+  it('streams a 50 MB chunked harmless body and answers 204 (no size cliff)', async () => {
+    const body = patternBytes(50 * 1024 * 1024);
+    const started = performance.now();
+    const response = await reqmod('PUT', '/api/blobs/1', { 'Content-Type': 'application/octet-stream' }, body);
+    expect(response.status).toBe(204);
+    console.log(`icap: 50 MB REQMOD answered in ${Math.round(performance.now() - started)} ms`);
+  }, 180_000);
+
+  it('keeps the connection for the next request', async () => {
+    const client = new Client();
+    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }));
+    expect((await client.response()).status).toBe(200);
+    const http = httpHead('GET', '/inbox', {});
+    client.send(icapHead('REQMOD', { Allow: '204', Encapsulated: `req-hdr=0, null-body=${http.length}` }), http);
+    expect((await client.response()).status).toBe(204);
+    client.close();
+  }, 60_000);
+
+  it('answers malformed ICAP with 400, and an unknown service with 404', async () => {
+    for (const garbage of ['HELLO\r\n\r\n', `REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nEncapsulated: res-hdr=0\r\n\r\n`, `REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nEncapsulated: req-hdr=0, req-body=10\r\n\r\nGET / HTTP\r\n`]) {
+      const client = new Client();
+      client.send(Buffer.from(garbage, 'latin1'));
+      expect((await client.response()).status, garbage).toBe(400);
+      client.close();
+    }
+    const client = new Client();
+    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
+    expect((await client.response()).status).toBe(404);
+    client.close();
+  });
+});

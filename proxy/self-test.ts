@@ -187,10 +187,22 @@ async function bulkSend(base: string, rule: ApprovalRule): Promise<number> {
   const route = rule.sendRoutes[0];
   if (!route) return 0;
   const recipients = Array.from({ length: rule.threshold.maxRecipientsWithoutApproval + 1 }, (_, i) => `self-test-${i}`);
-  const body = JSON.stringify({ [route.recipients]: recipients, [route.attachments ?? 'attachmentIds']: [], subject: 'self-test', body: 'self-test' });
+  const send: Record<string, unknown> = {};
+  setPath(send, route.recipients, recipients);
+  setPath(send, route.attachments, []);
+  const body = JSON.stringify(send);
   const response = await fetch(`${base}${route.path}`, { method: route.method, body, headers: { 'content-type': 'application/json', 'x-self-test': 'bulk-send' } });
   await response.arrayBuffer();
   return response.status;
+}
+
+/** Puts a value at a send route's dot path ('message.recipientIds'), as the portal's client would. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop()!;
+  let node = target;
+  for (const key of keys) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[last] = value;
 }
 
 /** Nine digits passing the elfproef, from a running number: valid BSNs nobody is likely to have. */

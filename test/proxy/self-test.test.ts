@@ -63,6 +63,12 @@ describe('self-test', () => {
     expect((await auditEntries()).filter((entry) => entry.type === 'self-test')).toEqual([]);
   }, 60_000);
 
+  it('holds the bulk send on an office’s own send route, its facts at nested paths', async () => {
+    const running = await start({ approval: { sendRoutes: [{ method: 'PUT', path: '/api/v2/berichten', recipients: 'bericht.aan', attachments: 'bericht.bijlagen' }] } });
+    expect(await metricsText(running)).toMatch(/^export_guard_self_test_ok 1$/m);
+    expect(upstream.received).toHaveLength(0);
+  }, 60_000);
+
   it('fails with a policy that allows everything: audit entry, metric 0, error log, no personal value anywhere', async () => {
     const running = await start({}, { ...DEFAULT_POLICY, rules: [] });
     const metrics = await metricsText(running);

@@ -35,8 +35,8 @@ class Client {
   private ended = false;
   readonly socket: Socket;
 
-  constructor() {
-    this.socket = connect(port, '127.0.0.1');
+  constructor(to = port) {
+    this.socket = connect(to, '127.0.0.1');
     this.socket.on('data', (d: Buffer) => {
       this.data = Buffer.concat([this.data, d]);
       this.waiting?.();
@@ -251,4 +251,24 @@ describe('ICAP REQMOD service', () => {
     expect((await client.response()).status).toBe(404);
     client.close();
   });
+});
+
+describe('ICAP REQMOD service when its pipeline fails', () => {
+  it('fails closed: a request it cannot check is refused with a 500 answer, never a 204', async () => {
+    const config = parseConfig({ target: 'http://127.0.0.1:1', listen: '127.0.0.1:0', scan: { workers: 1 } }, process.cwd());
+    const broken = await startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('error', () => undefined) });
+    try {
+      await broken.proxy.close();
+      const client = new Client(Number(new URL(broken.url.replace('icap:', 'http:')).port));
+      const http = httpHead('GET', '/inbox', {});
+      client.send(icapHead('REQMOD', { Allow: '204', Encapsulated: `req-hdr=0, null-body=${http.length}` }), http);
+      const response = await client.response();
+      client.close();
+      expect(response.status).toBe(200);
+      expect(response.httpHead).toMatch(/^HTTP\/1\.1 500 /);
+      expect((JSON.parse(response.body!.toString('utf8')) as { error: string }).error).toBe('internal-error');
+    } finally {
+      await broken.close();
+    }
+  }, 60_000);
 });

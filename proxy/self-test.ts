@@ -63,6 +63,7 @@ export async function runSelfTest(deps: SelfTestDeps): Promise<SelfTestResult> {
   try {
     const steps = deps.build({
       scan: { events: new ProxyEvents(), metrics: throwawayScanMetrics() },
+      // Nobody signed in: an unapproved bulk send by an unknown sender must be held all the more.
       identify: async () => 'continue',
       requireApproval: privateRequireApproval(deps, store),
     }).map((step) => (step.name === 'forward' ? recordingForward(forwarded) : step));
@@ -82,7 +83,6 @@ export async function runSelfTest(deps: SelfTestDeps): Promise<SelfTestResult> {
   }
 }
 
-/** Runs a self-test now and at every interval; each result lands in the log, /metrics and (see below) the audit log. */
 export interface ScheduledSelfTests {
   /** The start-up run. */
   first: Promise<void>;

@@ -229,6 +229,20 @@ describe('ICAP REQMOD service', () => {
     console.log(`icap: 50 MB REQMOD answered in ${Math.round(performance.now() - started)} ms`);
   }, 180_000);
 
+  it('refuses a body over the policy limit with the proxy\'s 413, read to its end, and keeps serving', async () => {
+    const client = new Client();
+    const body = patternBytes(50 * 1024 * 1024 + 1);
+    const http = httpHead('PUT', '/api/blobs/2', { 'Content-Type': 'application/octet-stream', Accept: 'application/json' });
+    client.send(icapHead('REQMOD', { Allow: '204', Encapsulated: `req-hdr=0, req-body=${http.length}` }), http, ...chunked(body), LAST);
+    const response = await client.response();
+    expect(response.status).toBe(200);
+    expect(response.httpHead).toMatch(/^HTTP\/1\.1 413 /);
+    const next = httpHead('GET', '/inbox', {});
+    client.send(icapHead('REQMOD', { Allow: '204', Encapsulated: `req-hdr=0, null-body=${next.length}` }), next);
+    expect((await client.response()).status).toBe(204);
+    client.close();
+  }, 180_000);
+
   it('keeps the connection for the next request', async () => {
     const client = new Client();
     client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }));

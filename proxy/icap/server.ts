@@ -131,10 +131,16 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
         if (keptBytes <= keepLimit) kept.push(piece);
         await replay.write(piece);
       };
-      const complete = await pumpChunks(reader, write);
-      if (!complete && head.headers.has('preview')) {
-        socket.write(icapHead(100, 'Continue', {}));
-        await pumpChunks(reader, write);
+      try {
+        const complete = await pumpChunks(reader, write);
+        if (!complete && head.headers.has('preview')) {
+          socket.write(icapHead(100, 'Continue', {}));
+          await pumpChunks(reader, write);
+        }
+      } catch (error) {
+        // A body cut short must not stay half-sent, holding its share of the proxy's budget.
+        replay.abort();
+        throw error;
       }
     }
     replay.end();
@@ -205,6 +211,9 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
       },
       end(): void {
         if (open) req.end();
+      },
+      abort(): void {
+        req.destroy();
       },
     };
   }

@@ -260,6 +260,14 @@ describe('ICAP REQMOD service', () => {
       expect((await client.response()).status, garbage).toBe(400);
       client.close();
     }
+    const cut = new Client();
+    const http = httpHead('PUT', '/api/blobs/3', { 'Content-Type': 'application/octet-stream' });
+    cut.send(icapHead('REQMOD', { Allow: '204', Encapsulated: `req-hdr=0, req-body=${http.length}` }), http, Buffer.from('5\r\nhello\r\nnot-hex\r\n'));
+    expect((await cut.response()).status).toBe(400);
+    cut.close();
+    // Long enough for the replayed head and 'hello' to reach the proxy; a request left half-sent would stay in flight.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect.poll(() => icap.proxy.metrics.render()).toMatch(/^export_guard_requests_in_flight 0$/m);
     const client = new Client();
     client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
     expect((await client.response()).status).toBe(404);

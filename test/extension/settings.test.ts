@@ -1,7 +1,7 @@
 // Settings: the user's choices, IT's policy winning over them, and the token header that tells
 // the proxy who is sending. The merge rule is pure and tested directly; the options page and the
 // header are tested in real Chromium against real HTTP servers.
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,11 +159,33 @@ const mayWritePolicy = (() => {
   try {
     mkdirSync(POLICY_DIR, { recursive: true });
     accessSync(POLICY_DIR, constants.W_OK);
-    return true;
   } catch {
     return false;
   }
+  removeStalePolicies();
+  return true;
 })();
+
+/**
+ * A run killed in the middle of this suite leaves its policy behind, and Chromium then locks the
+ * language of every later run's extension (two English-language tests failed so): the files of
+ * test processes that are gone are removed first.
+ */
+function removeStalePolicies(): void {
+  for (const name of readdirSync(POLICY_DIR)) {
+    const pid = Number(/^export-guard-test-(\d+)\.json$/.exec(name)?.[1]);
+    if (pid && !processAlive(pid)) rmSync(`${POLICY_DIR}/${name}`, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 describe.skipIf(!mayWritePolicy)('in Chromium: a value set by enterprise policy', () => {
   const policyFile = `${POLICY_DIR}/export-guard-test-${process.pid}.json`;

@@ -147,5 +147,15 @@ export async function logIn(page: Page, siteUrl: string, caseworker: string): Pr
 /** Logs a caseworker in to the demo portal and waits until the compose page has its recipients. */
 export async function openCompose(page: Page, portalUrl: string, caseworker = 'Anna de Vries'): Promise<void> {
   await logIn(page, portalUrl, caseworker);
-  await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0);
+  const recipientsShown = (timeout: number) => page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout });
+  try {
+    await recipientsShown(20_000);
+  } catch {
+    // Once in a clean-clone CI run the compose page's list never came (30 s) while every other test's
+    // did; not understood yet. Said out loud, then the page is loaded once more, as a user would
+    // (both waits within the 60 s a hook may take).
+    console.warn(`openCompose: no recipients after 20 s on ${page.url()}; reloading once`);
+    await page.reload();
+    await recipientsShown(30_000);
+  }
 }

@@ -133,13 +133,35 @@ export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSIO
 }
 
 /**
+ * Waits for what a page script fills in after load. Twice in clean-clone CI runs (1,667 tests) a
+ * demo-portal page's list never came within 30 s while every other test's did; the cause is not
+ * known. So: what the page said and which of its requests failed are printed, then the page is
+ * loaded once more, as a user would (both waits within the 60 s a hook may take).
+ */
+async function waitForPageData(page: Page, what: string, shown: (timeout: number) => Promise<unknown>): Promise<void> {
+  const seen: string[] = [];
+  const onConsole = (message: { type(): string; text(): string }) => message.type() === 'error' && seen.push(`console: ${message.text()}`);
+  const onFailed = (request: { url(): string; failure(): { errorText: string } | null }) => seen.push(`failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  page.on('console', onConsole).on('requestfailed', onFailed);
+  try {
+    await shown(20_000);
+  } catch {
+    console.warn(`${what} not shown after 20 s on ${page.url()}; reloading once. ${seen.join('; ') || 'No console error, no failed request.'}`);
+    await page.reload();
+    await shown(30_000);
+  } finally {
+    page.off('console', onConsole).off('requestfailed', onFailed);
+  }
+}
+
+/**
  * Logs a caseworker in to the demo portal. The login page fills its list of caseworkers by script
  * after it has loaded: selecting before the list is there selects nothing, and the empty login is
  * refused (this made tests fail on a busy machine).
  */
 export async function logIn(page: Page, siteUrl: string, caseworker: string): Promise<void> {
   await page.goto(`${siteUrl}/login`);
-  await page.waitForSelector(`#name option[value="${caseworker}"]`);
+  await waitForPageData(page, 'login: the list of caseworkers', (timeout) => page.waitForSelector(`#name option[value="${caseworker}"]`, { timeout }));
   await page.select('#name', caseworker);
   await Promise.all([page.waitForNavigation(), page.click('#login')]);
 }
@@ -147,15 +169,6 @@ export async function logIn(page: Page, siteUrl: string, caseworker: string): Pr
 /** Logs a caseworker in to the demo portal and waits until the compose page has its recipients. */
 export async function openCompose(page: Page, portalUrl: string, caseworker = 'Anna de Vries'): Promise<void> {
   await logIn(page, portalUrl, caseworker);
-  const recipientsShown = (timeout: number) => page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout });
-  try {
-    await recipientsShown(20_000);
-  } catch {
-    // Once in a clean-clone CI run the compose page's list never came (30 s) while every other test's
-    // did; not understood yet. Said out loud, then the page is loaded once more, as a user would
-    // (both waits within the 60 s a hook may take).
-    console.warn(`openCompose: no recipients after 20 s on ${page.url()}; reloading once`);
-    await page.reload();
-    await recipientsShown(30_000);
-  }
+  await waitForPageData(page, 'compose: the recipients', (timeout) =>
+    page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout }));
 }

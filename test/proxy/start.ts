@@ -18,12 +18,16 @@ export async function startTestProxy(target: string, config: Record<string, unkn
   return { ...proxy, logLines };
 }
 
-/** A recording upstream with the proxy in front of it, shared by a test file: started before its tests, closed after. */
-export function proxyBeforeAll(): { readonly upstream: Upstream; readonly proxy: TestProxy } {
+/**
+ * A recording upstream with the proxy in front of it, shared by a test file: started before its
+ * tests, closed after. `started` runs once both are up (to listen to the proxy's events).
+ */
+export function proxyBeforeAll(started?: (proxy: TestProxy) => void): { readonly upstream: Upstream; readonly proxy: TestProxy } {
   const stack = {} as { upstream: Upstream; proxy: TestProxy };
   beforeAll(async () => {
     stack.upstream = await startUpstream();
     stack.proxy = await startTestProxy(stack.upstream.url);
+    started?.(stack.proxy);
   });
   afterAll(async () => {
     await stack.proxy?.close();

@@ -1,27 +1,16 @@
 // Every upload shape is scanned before any byte reaches the upstream: exports are refused,
 // harmless files arrive exactly as sent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { fixtureBytes, type FixtureName } from '../helpers/fixtures.js';
 import type { UploadBlockedError } from '../../shared/api.js';
 import type { UploadEvent } from '../../proxy/events.js';
-import { sha256, startUpstream, type Upstream } from './upstream.js';
-import { startTestProxy, type TestProxy } from './start.js';
+import { sha256 } from './upstream.js';
+import { proxyBeforeAll } from './start.js';
 
-let upstream: Upstream;
-let proxy: TestProxy;
 const blockedEvents: UploadEvent[] = [];
-
-beforeAll(async () => {
-  upstream = await startUpstream();
-  proxy = await startTestProxy(upstream.url);
-  proxy.events.on('upload-blocked', (event) => blockedEvents.push(event));
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
+const stack = proxyBeforeAll((proxy) => proxy.events.on('upload-blocked', (event) => blockedEvents.push(event)));
 
 /** A request body in one of the shapes portals upload files in, as the bytes a client sends. */
 type Shape = (name: string, bytes: Uint8Array) => Promise<{ body: Uint8Array; contentType: string }>;
@@ -64,7 +53,7 @@ const SHAPES: Record<string, Shape> = {
 
 async function upload(shape: Shape, name: string, bytes: Uint8Array) {
   const { body, contentType } = await shape(name, bytes);
-  const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
+  const response = await fetch(`${stack.proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
   return { response, sent: body };
 }
 
@@ -73,8 +62,8 @@ describe('exports are refused in every upload shape, and the upstream sees none 
   for (const [shapeName, shape] of Object.entries(SHAPES)) {
     for (const fixture of exports) {
       it(`${fixture} as ${shapeName}`, async () => {
-        const seen = upstream.received.length;
-        const bytesSeen = upstream.bytesReceived;
+        const seen = stack.upstream.received.length;
+        const bytesSeen = stack.upstream.bytesReceived;
         const { response } = await upload(shape, fixture, await fixtureBytes(fixture));
         expect(response.status).toBe(422);
         const answer = (await response.json()) as UploadBlockedError;
@@ -82,8 +71,8 @@ describe('exports are refused in every upload shape, and the upstream sees none 
         expect(answer.files).toHaveLength(1);
         expect(answer.files[0]?.reasons.length).toBeGreaterThan(0);
         expect(answer.nl).toBeTruthy();
-        expect(upstream.received.length).toBe(seen);
-        expect(upstream.bytesReceived).toBe(bytesSeen);
+        expect(stack.upstream.received.length).toBe(seen);
+        expect(stack.upstream.bytesReceived).toBe(bytesSeen);
       });
     }
   }
@@ -93,40 +82,40 @@ describe('compressed request bodies (Content-Encoding) are decoded before the fi
   const compress = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync };
   for (const [coding, encode] of Object.entries(compress)) {
     it(`an export as base64 in ${coding}-encoded JSON is refused`, async () => {
-      const seen = upstream.received.length;
+      const seen = stack.upstream.received.length;
       const { body, contentType } = await SHAPES['base64 in JSON']!('leak-1.xlsx', await fixtureBytes('leak-1.xlsx'));
-      const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': coding }, body: new Uint8Array(encode(body)) });
+      const response = await fetch(`${stack.proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': coding }, body: new Uint8Array(encode(body)) });
       expect(response.status).toBe(422);
-      expect(upstream.received.length).toBe(seen);
+      expect(stack.upstream.received.length).toBe(seen);
     });
   }
 
   it('a harmless compressed multipart upload is forwarded still compressed, byte for byte', async () => {
     const { body, contentType } = await SHAPES.multipart!('vacancies.xlsx', await fixtureBytes('vacancies.xlsx'));
     const compressed = gzipSync(body);
-    const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': 'gzip' }, body: new Uint8Array(compressed) });
+    const response = await fetch(`${stack.proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': 'gzip' }, body: new Uint8Array(compressed) });
     expect(response.status).toBe(200);
-    expect(sha256(upstream.received.at(-1)!.body)).toBe(sha256(compressed));
+    expect(sha256(stack.upstream.received.at(-1)!.body)).toBe(sha256(compressed));
   });
 
   it('an encoding the proxy cannot undo is refused with 400', async () => {
-    const seen = upstream.received.length;
-    const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd' }, body: '{}' });
+    const seen = stack.upstream.received.length;
+    const response = await fetch(`${stack.proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd' }, body: '{}' });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toContain("unsupported content-encoding 'zstd'");
-    expect(upstream.received.length).toBe(seen);
+    expect(stack.upstream.received.length).toBe(seen);
   });
 });
 
 describe('bodies that two parsers could read differently', () => {
   it('an export hidden behind a repeated JSON key is refused', async () => {
-    const seen = upstream.received.length;
+    const seen = stack.upstream.received.length;
     const harmless = base64(await fixtureBytes('letter.pdf'));
     const leak = base64(await fixtureBytes('leak-1.xlsx'));
     const body = `{"name":"brief.pdf","content":"${leak}","content":"${harmless}"}`;
-    const response = await fetch(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${stack.proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(422);
-    expect(upstream.received.length).toBe(seen);
+    expect(stack.upstream.received.length).toBe(seen);
   });
 });
 
@@ -134,25 +123,25 @@ describe('rows of an export pasted into a message body are refused like the file
   it('a tab-separated paste from a spreadsheet in a JSON send', async () => {
     const csv = Buffer.from(await fixtureBytes('leak-7.csv')).toString('utf8');
     const pasted = csv.split(/\r?\n/).slice(0, 30).map((line) => line.split(';').join('\t')).join('\n');
-    const seen = upstream.received.length;
-    const response = await fetch(`${proxy.url}/api/messages`, {
+    const seen = stack.upstream.received.length;
+    const response = await fetch(`${stack.proxy.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ recipientIds: ['js-00001'], subject: 'Lijst', body: `Zie hieronder:\n${pasted}`, attachmentIds: [] }),
     });
     expect(response.status).toBe(422);
     expect(((await response.json()) as UploadBlockedError).files[0]?.name).toBe('$.body');
-    expect(upstream.received.length).toBe(seen);
+    expect(stack.upstream.received.length).toBe(seen);
   });
 });
 
 describe('files that cannot be read are refused (fail closed)', () => {
   for (const fixture of ['truncated.xlsx', 'encrypted.xlsx', 'zip-bomb.zip'] as FixtureName[]) {
     it(fixture, async () => {
-      const seen = upstream.received.length;
+      const seen = stack.upstream.received.length;
       const { response } = await upload(SHAPES.multipart!, fixture, await fixtureBytes(fixture));
       expect(response.status).toBe(422);
-      expect(upstream.received.length).toBe(seen);
+      expect(stack.upstream.received.length).toBe(seen);
     });
   }
 });
@@ -162,27 +151,27 @@ describe('harmless files arrive at the upstream byte for byte', () => {
   for (const [shapeName, shape] of Object.entries(SHAPES)) {
     for (const fixture of harmless) {
       it(`${fixture} as ${shapeName}`, async () => {
-        const bytesSeen = upstream.bytesReceived;
+        const bytesSeen = stack.upstream.bytesReceived;
         const { response, sent } = await upload(shape, fixture, await fixtureBytes(fixture));
         expect(response.status).toBe(200);
-        expect(upstream.bytesReceived - bytesSeen).toBeGreaterThan(sent.byteLength);
+        expect(stack.upstream.bytesReceived - bytesSeen).toBeGreaterThan(sent.byteLength);
         const answer = (await response.json()) as { sha256: string };
         expect(answer.sha256).toBe(sha256(sent));
-        expect(sha256(upstream.received.at(-1)!.body)).toBe(sha256(sent));
+        expect(sha256(stack.upstream.received.at(-1)!.body)).toBe(sha256(sent));
       });
     }
   }
 
   it('a chunked upload too', async () => {
     const bytes = await fixtureBytes('vacancies.xlsx');
-    const response = await fetch(`${proxy.url}/upload-chunked`, {
+    const response = await fetch(`${stack.proxy.url}/upload-chunked`, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
       body: new Blob([new Uint8Array(bytes)]).stream(),
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(200);
-    expect(sha256(upstream.received.at(-1)!.body)).toBe(sha256(bytes));
+    expect(sha256(stack.upstream.received.at(-1)!.body)).toBe(sha256(bytes));
   });
 
   it('and a message whose multi-line body is ordinary prose', async () => {
@@ -192,16 +181,16 @@ describe('harmless files arrive at the upstream byte for byte', () => {
       body: 'Beste werkzoekende,\n\nOp donderdag 3 oktober is er een banenmarkt in Utrecht.\nProgramma:\n10.00 opening\n11.00 workshop solliciteren\n\nMet vriendelijke groet,\nAnna de Vries',
       attachmentIds: [],
     });
-    const response = await fetch(`${proxy.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${stack.proxy.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(200);
-    expect(upstream.received.at(-1)!.body.toString()).toBe(body);
+    expect(stack.upstream.received.at(-1)!.body.toString()).toBe(body);
   });
 
   it('and a message without files passes untouched', async () => {
     const body = JSON.stringify({ recipientIds: ['js-00001'], subject: 'Workshop', body: 'Tot dan!', attachmentIds: [] });
-    const response = await fetch(`${proxy.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${stack.proxy.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(200);
-    expect(upstream.received.at(-1)!.body.toString()).toBe(body);
+    expect(stack.upstream.received.at(-1)!.body.toString()).toBe(body);
   });
 });
 
@@ -210,7 +199,7 @@ describe('what the proxy tells and keeps', () => {
     // fetch() always sends its own sec-fetch-mode, so this request is made the way a browser makes it.
     const { body, contentType } = await SHAPES.multipart!('leak-7.csv', await fixtureBytes('leak-7.csv'));
     const { status, headers, html } = await new Promise<{ status: number; headers: IncomingHttpHeaders; html: string }>((resolve, reject) => {
-      const req = request(`${proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'sec-fetch-mode': 'navigate', accept: 'text/html,*/*;q=0.8' } }, (res) => {
+      const req = request(`${stack.proxy.url}/api/attachments`, { method: 'POST', headers: { 'content-type': contentType, 'sec-fetch-mode': 'navigate', accept: 'text/html,*/*;q=0.8' } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, html: Buffer.concat(chunks).toString() }));
@@ -234,7 +223,7 @@ describe('what the proxy tells and keeps', () => {
     expect(event.reasonCodes.length).toBeGreaterThan(0);
     const bsns = Buffer.from(bytes).toString('utf8').split(/\r?\n/).filter((line) => /^\d{9}$/.test(line.trim()));
     expect(bsns.length).toBeGreaterThan(100);
-    const evidence = JSON.stringify(blockedEvents) + proxy.logLines.join('');
+    const evidence = JSON.stringify(blockedEvents) + stack.proxy.logLines.join('');
     for (const bsn of bsns) expect(evidence).not.toContain(bsn.trim());
   });
 
@@ -243,13 +232,13 @@ describe('what the proxy tells and keeps', () => {
     const { response } = await upload(SHAPES.multipart!, 'brief.pdf', bytes);
     const { id } = (await response.json()) as { id: string };
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const entry = await proxy.ledger.get(id);
+    const entry = await stack.proxy.ledger.get(id);
     expect(entry).toMatchObject({ id, name: 'brief.pdf', verdict: 'allow', sha256: sha256(bytes), size: bytes.byteLength });
     expect(sha256(entry!.bytes)).toBe(sha256(bytes));
   });
 
   it('counts blocks by reason in /metrics', async () => {
-    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.proxy.url}/metrics`)).text();
     expect(metrics).toMatch(/export_guard_upload_blocks_total\{reason="[^"]+"\} [1-9]/);
     expect(metrics).toMatch(/export_guard_requests_total\{outcome="refused",status="422"\} [1-9]/);
     expect(metrics).toMatch(/export_guard_scan_seconds_count\{kind="xlsx"\} [1-9]/);

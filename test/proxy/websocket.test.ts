@@ -1,27 +1,17 @@
 // WebSocket messages to the protected site are scanned: an export closes the connection with 1008
 // before the portal receives it, and clean messages pass both ways byte for byte.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { leak4Export } from '../../scripts/fixtures/catalogue.js';
 import type { UploadEvent } from '../../proxy/events.js';
-import { patternBytes, sha256, startUpstream, type Upstream } from './upstream.js';
-import { startTestProxy, type TestProxy } from './start.js';
+import { patternBytes, sha256 } from './upstream.js';
+import { proxyBeforeAll, startTestProxy } from './start.js';
 
-let upstream: Upstream;
-let proxy: TestProxy;
 const blocked: UploadEvent[] = [];
-beforeAll(async () => {
-  upstream = await startUpstream();
-  proxy = await startTestProxy(upstream.url);
-  proxy.events.on('upload-blocked', (event) => blocked.push(event));
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
+const stack = proxyBeforeAll((proxy) => proxy.events.on('upload-blocked', (event) => blocked.push(event)));
 
 async function connect(): Promise<{ socket: WebSocket; replies: Buffer[]; closed: Promise<number> }> {
-  const socket = new WebSocket(`${proxy.url.replace('http', 'ws')}/ws`);
+  const socket = new WebSocket(`${stack.proxy.url.replace('http', 'ws')}/ws`);
   const replies: Buffer[] = [];
   socket.on('message', (data: Buffer) => replies.push(data));
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
@@ -68,12 +58,12 @@ describe('WebSocket messages', () => {
 
   it('take the proxy token and an SSO header from an untrusted address off the handshake', async () => {
     // The gateway is elsewhere: a page on this machine naming a user in the SSO header is forging it.
-    const guarded = await startTestProxy(upstream.url, { identity: { ssoHeader: 'X-Remote-User', ssoTrustedSources: ['10.9.9.9'] } });
+    const guarded = await startTestProxy(stack.upstream.url, { identity: { ssoHeader: 'X-Remote-User', ssoTrustedSources: ['10.9.9.9'] } });
     try {
       const socket = new WebSocket(`${guarded.url.replace('http', 'ws')}/ws`, { headers: { 'x-remote-user': 'chantal', 'x-export-guard-token': 'secret', 'x-kept': 'ja' } });
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       socket.close();
-      const handshake = upstream.handshakes.at(-1)!;
+      const handshake = stack.upstream.handshakes.at(-1)!;
       expect(handshake['x-kept']).toBe('ja');
       expect(handshake['x-remote-user']).toBeUndefined();
       expect(handshake['x-export-guard-token']).toBeUndefined();

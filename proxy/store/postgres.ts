@@ -1,0 +1,256 @@
+// The shared store: one PostgreSQL database for the proxies and ICAP services of several offices,
+// so they agree on every approval, the bulk-send counts and one audit chain. It behaves as the
+// SQLite store does; where SQLite has one write lock for the file, this store takes advisory
+// locks: every transaction that appends to the audit log first takes the append lock, so entries
+// chain one after another whichever proxy writes them, and the approval change written with its
+// entry is decided under the same lock (an approval is used at most once, everywhere).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { APPROVAL_STATES, type ApprovalState } from '../../shared/api.js';
+import { chainEntry } from '../audit/chain.js';
+import type { AuditEntry, AuditEvent } from '../audit/entry.js';
+import { migrate } from './postgres-migrations.js';
+import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, Decision, Store } from './types.js';
+
+/** Any constants, distinct from the migration lock: the audit append lock, and the class of the per-sender count locks. */
+const AUDIT_LOCK = 0x45474131; // 'EGA1'
+const COUNT_LOCKS = 0x45474331; // 'EGC1'
+
+interface AuditRow {
+  seq: string;
+  at: string;
+  type: string;
+  facts: string;
+  prev_hash: string;
+  hash: string;
+  version: number;
+}
+
+const AUDIT_COLUMNS = 'seq, at, type, facts, prev_hash, hash, version';
+
+export class PostgresStore implements Store {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly chainKey?: Buffer,
+  ) {}
+
+  /**
+   * Connects and brings the schema up to date (proxy/store/postgres-migrations.ts).
+   * chainKey: the audit key's HMAC key (proxy/audit/key.ts); without it entries are sealed with plain SHA-256.
+   */
+  static async open(url: string, chainKey?: Buffer, { maxConnections = 10 } = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 10_000 });
+    // An idle connection the server drops (a restart, a failover) must not end the process: the
+    // next query gets a new connection, or fails and is answered as any store failure.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      // The field to fix, not the URL: it may hold a password.
+      throw new Error(`config.store.postgres: cannot open the database: ${(error as Error).message}`);
+    }
+    return new PostgresStore(pool, chainKey);
+  }
+
+  async createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void> {
+    await this.audited(async (db) => {
+      await db.query('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES ($1, $2, $3, $4, $5, $6)', [
+        record.id,
+        record.state,
+        record.sender.id,
+        record.sender.team,
+        record.expiresAt,
+        JSON.stringify(record),
+      ]);
+      await this.append(db, audit);
+    });
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: string }>('SELECT record FROM approvals WHERE id = $1', [id]);
+    return rows[0] && (JSON.parse(rows[0].record) as ApprovalRecord);
+  }
+
+  async listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]> {
+    // LIMIT NULL is PostgreSQL's "no limit".
+    const { rows } = await this.pool.query<{ record: string }>(
+      `SELECT record FROM approvals WHERE ($1::text IS NULL OR sender_team = $1) AND ($2::text IS NULL OR state = $2)
+         AND ($3::text IS NULL OR position < (SELECT position FROM approvals WHERE id = $3)) ORDER BY position DESC LIMIT $4`,
+      [filter.team ?? null, filter.state ?? null, filter.before ?? null, filter.limit ?? null],
+    );
+    return rows.map((row) => JSON.parse(row.record) as ApprovalRecord);
+  }
+
+  async decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.move(id, 'pending', now, decision, audit);
+  }
+
+  async withdrawApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.move(id, 'pending', now, { state: 'withdrawn', withdrawnAt: now }, audit);
+  }
+
+  async useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.move(id, 'approved', now, { state: 'used', usedAt: now }, audit);
+  }
+
+  async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
+    return this.audited(async (db) => {
+      const { rows } = await db.query<{ record: string }>("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= $1 ORDER BY position", [now]);
+      const expired: ApprovalRecord[] = [];
+      for (const row of rows) {
+        const record: ApprovalRecord = { ...(JSON.parse(row.record) as ApprovalRecord), state: 'expired' };
+        await this.save(db, record);
+        await this.append(db, auditOf(record));
+        expired.push(record);
+      }
+      return expired;
+    });
+  }
+
+  async countByState(): Promise<Record<ApprovalState, number>> {
+    const counts = Object.fromEntries(APPROVAL_STATES.map((s) => [s, 0])) as Record<ApprovalState, number>;
+    const { rows } = await this.pool.query<{ state: ApprovalState; n: string }>('SELECT state, COUNT(*) AS n FROM approvals GROUP BY state');
+    for (const { state, n } of rows) counts[state] = Number(n);
+    return counts;
+  }
+
+  async countSend(send: CountedSend): Promise<BulkOverThreshold | undefined> {
+    // A sender's sends are checked and counted one at a time across every proxy; other senders' go on meanwhile.
+    return this.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [COUNT_LOCKS, send.sender]);
+      await db.query('DELETE FROM bulk_sends WHERE at < $1', [send.since]);
+      if (!send.approvalId) {
+        for (const { key, threshold } of send.bulks) {
+          const { rows: earlier } = await db.query<{ recipient: string; covered: boolean }>(
+            'SELECT recipient, bool_or(approval_id IS NOT NULL) AS covered FROM bulk_sends WHERE sender = $1 AND bulk = $2 AND at >= $3 GROUP BY recipient',
+            [send.sender, key, send.since],
+          );
+          const covered = new Set(earlier.filter((row) => row.covered).map((row) => row.recipient));
+          const total = new Set([...earlier.map((row) => row.recipient), ...send.recipients]).size;
+          if (total >= threshold && send.recipients.some((r) => !covered.has(r))) return { key, total, threshold };
+        }
+      }
+      if (send.checkOnly) return undefined;
+      for (const { key } of send.bulks) {
+        if (send.recipients.length === 0) continue;
+        await db.query(
+          'INSERT INTO bulk_sends (sender, bulk, recipient, at, approval_id) SELECT $1, $2, recipient, $4, $5 FROM unnest($3::text[]) AS recipient',
+          [send.sender, key, send.recipients, send.at, send.approvalId ?? null],
+        );
+      }
+      return undefined;
+    });
+  }
+
+  async fingerprintSecret(): Promise<Buffer> {
+    // The first proxy's insert wins; a racing one waits for it, inserts nothing, and reads the winner's.
+    await this.pool.query('INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', ['recipient-fingerprint', randomBytes(32)]);
+    const { rows } = await this.pool.query<{ value: Buffer }>('SELECT value FROM secrets WHERE name = $1', ['recipient-fingerprint']);
+    return rows[0]!.value;
+  }
+
+  async appendAudit(event: AuditEvent): Promise<AuditEntry> {
+    return this.audited((db) => this.append(db, event));
+  }
+
+  async appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean> {
+    return this.audited(async (db) => {
+      const inserted = await db.query('INSERT INTO reported_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [eventId]);
+      if (inserted.rowCount === 0) return false;
+      await this.append(db, event);
+      return true;
+    });
+  }
+
+  async auditEntries(): Promise<AuditEntry[]> {
+    const { rows } = await this.pool.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY position`);
+    return rows.map(toEntry);
+  }
+
+  async auditHead(): Promise<{ count: number; head?: AuditEntry }> {
+    // One statement sees one snapshot: the count and the newest entry agree.
+    const { rows } = await this.pool.query<AuditRow & { n: string }>(
+      `SELECT c.n, a.* FROM (SELECT COUNT(*) AS n FROM audit) c LEFT JOIN LATERAL (SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY position DESC LIMIT 1) a ON true`,
+    );
+    const row = rows[0]!;
+    return { count: Number(row.n), head: row.seq === null ? undefined : toEntry(row) };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Changes an unexpired approval in state `from`, with its audit entry; false when it was not in that state (any more). */
+  private move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): Promise<boolean> {
+    return this.audited(async (db) => {
+      const { rows } = await db.query<{ record: string }>('SELECT record FROM approvals WHERE id = $1 AND state = $2 AND expires_at > $3 FOR UPDATE', [id, from, now]);
+      if (!rows[0]) return false;
+      await this.save(db, { ...(JSON.parse(rows[0].record) as ApprovalRecord), ...change });
+      await this.append(db, audit);
+      return true;
+    });
+  }
+
+  private async save(db: pg.ClientBase, record: ApprovalRecord): Promise<void> {
+    await db.query('UPDATE approvals SET state = $1, expires_at = $2, record = $3 WHERE id = $4', [record.state, record.expiresAt, JSON.stringify(record), record.id]);
+  }
+
+  /** Runs inside audited(): the append lock is held, so the newest entry stays the newest until commit. */
+  private async append(db: pg.ClientBase, event: AuditEvent): Promise<AuditEntry> {
+    const { rows } = await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY position DESC LIMIT 1`);
+    const entry = chainEntry(rows[0] && toEntry(rows[0]), event, this.chainKey);
+    await db.query('INSERT INTO audit (seq, at, type, facts, prev_hash, hash, version) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      entry.seq,
+      entry.at,
+      entry.type,
+      JSON.stringify(entry.facts),
+      entry.prevHash,
+      entry.hash,
+      entry.version,
+    ]);
+    return entry;
+  }
+
+  /** A transaction that appends to the audit log: it takes the append lock first, before any row lock, so two never wait on each other. */
+  private audited<T>(work: (db: pg.ClientBase) => Promise<T>): Promise<T> {
+    return this.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+      return work(db);
+    });
+  }
+
+  private async transaction<T>(work: (db: pg.ClientBase) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await db.query('BEGIN');
+      const result = await work(db);
+      await db.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is not given to the next caller.
+      await db.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      throw error;
+    } finally {
+      db.release(broken);
+    }
+  }
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    type: row.type as AuditEntry['type'],
+    facts: JSON.parse(row.facts),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    version: row.version as 1 | 2,
+  };
+}

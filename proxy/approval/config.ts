@@ -19,6 +19,8 @@ export interface FourEyesConfig {
   approval: ApprovalRule;
   /** SQLite file; ':memory:' (nothing survives a restart) when the config names none. */
   storePath: string;
+  /** PostgreSQL connection URL of a store shared by several proxies (proxy/store/postgres.ts); instead of storePath. */
+  postgres?: string;
 }
 
 export function parseFourEyesConfig(sections: { identity?: unknown; approval?: unknown; store?: unknown }, baseDir: string): FourEyesConfig {
@@ -29,7 +31,8 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
   const approval = object(sections.approval ?? {}, 'config.approval');
   knownKeys(approval, ['sendRoutes', 'routeMatching', 'methodOverride', 'threshold', 'validMinutes'], 'config.approval');
   const store = object(sections.store ?? {}, 'config.store');
-  knownKeys(store, ['sqlite'], 'config.store');
+  knownKeys(store, ['sqlite', 'postgres'], 'config.store');
+  if (store.sqlite !== undefined && store.postgres !== undefined) throw new ConfigError('config.store: give sqlite (one office) or postgres (shared by several proxies), not both');
   const routeMatching = object(approval.routeMatching ?? {}, 'config.approval.routeMatching');
   knownKeys(routeMatching, ['ignorePathParameters', 'ignoreFormatSuffixes'], 'config.approval.routeMatching');
   const methodOverride = object(approval.methodOverride ?? {}, 'config.approval.methodOverride');
@@ -71,6 +74,7 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
       validMinutes: positive(approval.validMinutes ?? defaults.validMinutes, 'config.approval.validMinutes', 'minutes'),
     },
     storePath: storePath(store.sqlite, baseDir),
+    postgres: store.postgres === undefined ? undefined : postgresUrl(store.postgres),
   };
 }
 
@@ -78,6 +82,13 @@ export function parseFourEyesConfig(sections: { identity?: unknown; approval?: u
 function storePath(value: unknown, baseDir: string): string {
   if (value === undefined || value === ':memory:') return ':memory:';
   return resolve(baseDir, string(value, 'config.store.sqlite'));
+}
+
+/** The URL is never echoed: it may hold the database password. */
+function postgresUrl(value: unknown): string {
+  const url = string(value, 'config.store.postgres');
+  if (!/^postgres(ql)?:$/.test(URL.parse(url)?.protocol ?? '')) throw new ConfigError('config.store.postgres: expected a URL postgres://USER:PASSWORD@HOST:PORT/DATABASE');
+  return url;
 }
 
 function sendRoutes(value: unknown): SendRoute[] {

@@ -17,6 +17,7 @@ import type { Registry } from '../ops/metrics.js';
 import type { Step } from '../pipeline.js';
 import { identifyStep } from '../steps/identify.js';
 import { requireApprovalStep } from '../steps/require-approval.js';
+import { PostgresStore } from '../store/postgres.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { Approvals } from './approvals.js';
@@ -34,7 +35,7 @@ export interface FourEyesDeps {
   events: ProxyEvents;
   metrics: Registry;
   log: Logger;
-  /** A store shared with other proxies; by default the config's SQLite file. */
+  /** A store made by the caller; by default the config's PostgreSQL database or SQLite file. */
   store?: Store;
   /** HMAC key that seals the audit entries the default store writes (proxy/audit/key.ts). */
   auditChainKey?: Buffer;
@@ -51,8 +52,8 @@ export interface FourEyes {
 }
 
 export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps): Promise<FourEyes> {
-  const store = deps.store ?? new SqliteStore(config.storePath, deps.auditChainKey);
-  if (config.storePath === ':memory:' && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
+  const store = deps.store ?? (config.postgres ? await PostgresStore.open(config.postgres, deps.auditChainKey) : new SqliteStore(config.storePath, deps.auditChainKey));
+  if (config.storePath === ':memory:' && !config.postgres && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
   const directory = new UserDirectory(config.identity, watchedAuthFailures(config.lockout, { metrics: deps.metrics, store, log: deps.log }));
   const { usersFile } = config.identity;
   const noUsersFile = usersFile && missingUsersFileWarning(usersFile);

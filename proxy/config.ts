@@ -6,9 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { boolean, ConfigError, failingAs, integer, knownKeys, object, string } from './config-fields.js';
+import { boolean, ConfigError, failingAs, integer, knownKeys, object, oneOf, string } from './config-fields.js';
 import { parseAuditConfig, type AuditConfig } from './audit/config.js';
 import { parseSelfTestConfig, type SelfTestConfig } from './self-test.js';
+import { parseForwardConfig, type ForwardConfig } from './forward/config.js';
 import type { LogLevel } from './log.js';
 
 export { ConfigError };
@@ -19,7 +20,11 @@ export type FeatureSection = (typeof FEATURE_SECTIONS)[number];
 
 export interface ProxyConfig {
   listen: { host: string; port: number };
-  /** The protected portal, e.g. 'https://werkportaal.example'. */
+  /** 'reverse': in front of `target`; 'forward': the browsers' HTTP proxy, checking `forward.protectedHosts` (proxy/forward/). */
+  mode: 'reverse' | 'forward';
+  /** The forward proxy's hosts and office CA; set in forward mode only. */
+  forward?: ForwardConfig;
+  /** The protected portal, e.g. 'https://werkportaal.example'; in forward mode the proxy's own egress, set at start. */
   target: URL;
   /**
    * Send the target's host name as Host instead of the one the browser used: needed when the
@@ -60,11 +65,13 @@ export interface ProxyConfig {
 
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const TOP_LEVEL = ['listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', 'selfTest', ...FEATURE_SECTIONS];
+const TOP_LEVEL = ['mode', 'forward', 'listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', 'selfTest', ...FEATURE_SECTIONS];
 
-export const USAGE = `usage: export-guard proxy [--config FILE] [--target URL] [--listen HOST:PORT]
+export const USAGE = `usage: export-guard proxy [--config FILE] [--mode reverse|forward] [--target URL] [--listen HOST:PORT]
 
   --config FILE       JSON config (see deploy/export-guard.config.json)
+  --mode MODE         reverse (in front of the portal, the default) or forward (the browsers' proxy,
+                      with "forward" in the config; see docs/deploy.md) (overrides "mode")
   --target URL        the portal to protect (overrides "target")
   --listen HOST:PORT  where to listen (overrides "listen"; default 127.0.0.1:8080)
   --policy FILE       policy JSON file (overrides "policy")`;
@@ -78,6 +85,7 @@ export async function loadConfig(argv: readonly string[]): Promise<ProxyConfig> 
     raw = await readJson(flags.config);
     baseDir = dirname(resolve(flags.config));
   }
+  if (flags.mode !== undefined) raw.mode = flags.mode;
   if (flags.target !== undefined) raw.target = flags.target;
   if (flags.listen !== undefined) raw.listen = flags.listen;
   if (flags.policy !== undefined) raw.policy = resolve(flags.policy);
@@ -92,6 +100,9 @@ function checkReadable(config: ProxyConfig): void {
     ['config.policy', config.policy],
     ['config.tls.cert', config.tls?.cert],
     ['config.tls.key', config.tls?.key],
+    ['config.forward.ca.cert', config.forward?.ca.cert],
+    ['config.forward.ca.key', config.forward?.ca.key],
+    ['config.forward.upstreamCa', config.forward?.upstreamCa],
   ];
   for (const [field, file] of files) {
     if (file === undefined) continue;
@@ -105,11 +116,11 @@ function checkReadable(config: ProxyConfig): void {
 }
 
 /** The flags, read as the other commands read theirs (node:util parseArgs, so --listen=HOST:PORT works too). */
-function parseFlags(argv: readonly string[]): Partial<Record<'config' | 'target' | 'listen' | 'policy', string>> {
+function parseFlags(argv: readonly string[]): Partial<Record<'config' | 'mode' | 'target' | 'listen' | 'policy', string>> {
   try {
     return parseArgs({
       args: [...argv],
-      options: { config: { type: 'string' }, target: { type: 'string' }, listen: { type: 'string' }, policy: { type: 'string' } },
+      options: { config: { type: 'string' }, mode: { type: 'string' }, target: { type: 'string' }, listen: { type: 'string' }, policy: { type: 'string' } },
     }).values;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
@@ -140,10 +151,15 @@ function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfi
   knownKeys(raw, TOP_LEVEL, 'config');
   const path = (value: unknown, field: string) => resolve(baseDir, string(value, field));
 
-  if (raw.target === undefined) throw new ConfigError('config.target: required (the URL of the portal to protect), or pass --target URL');
+  const mode = oneOf(raw.mode ?? 'reverse', 'config.mode', ['reverse', 'forward'] as const);
+  // A forward proxy's targets are the hosts the browsers ask for; a reverse proxy has no use for them.
+  if (mode === 'forward' && raw.target !== undefined) throw new ConfigError('config.target: not used in forward mode (list the portal\'s host in forward.protectedHosts)');
+  if (mode === 'reverse' && raw.forward !== undefined) throw new ConfigError('config.forward: only used in forward mode ("mode": "forward" or --mode forward)');
+  const forward = mode === 'forward' ? parseForwardConfig(raw.forward, baseDir) : undefined;
+  if (raw.target === undefined && mode === 'reverse') throw new ConfigError('config.target: required (the URL of the portal to protect), or pass --target URL');
   let target: URL;
   try {
-    target = new URL(string(raw.target, 'config.target'));
+    target = new URL(mode === 'forward' ? 'http://forward-egress.invalid/' : string(raw.target, 'config.target'));
   } catch {
     throw new ConfigError(`config.target: not a URL: '${String(raw.target)}'`);
   }
@@ -171,6 +187,8 @@ function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfi
 
   return {
     listen: listen(raw.listen ?? '127.0.0.1:8080'),
+    mode,
+    forward,
     target,
     changeOrigin: boolean(raw.changeOrigin ?? false, 'config.changeOrigin'),
     policy: raw.policy === undefined ? undefined : path(raw.policy, 'config.policy'),

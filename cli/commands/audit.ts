@@ -24,7 +24,8 @@ const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkp
            checkpoints the proxy signed, also a log cut back at its end or rewritten whole.
            Records the verification in the log (an audit-verified entry) unless --no-record
   report   blocks per ISO week by reason, approvals and rejections, median time to approve,
-           sends refused without approval, and when the log was last verified
+           sends refused without approval, when the log was last verified, and per day
+           whether the self-test ran and passed
   export   one JSON line per entry in the Logius standard "Logboek dataverwerkingen"
   key      creates the audit key (Ed25519, mode 0600) that seals the entries and signs the
            checkpoints; name it in config.audit.keyFile and keep it out of the database's backups
@@ -110,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
       const lang = values.lang ?? 'nl';
       if (lang !== 'nl' && lang !== 'en') throw new UsageError(`--lang must be nl or en, not '${lang}'`);
       const until = parseDate('--until', values.until);
-      const report = buildReport(until ? entries.filter((e) => Date.parse(e.at) < until.getTime()) : entries, since);
+      const report = buildReport(entries, since, { until });
       if (format === 'text' || format === 'json' || format === 'csv') {
         console.log(formatReport(report, format));
         return 0;

@@ -21,6 +21,8 @@ export type AuditType =
 export interface AuditFacts {
   /** User id of whoever caused the entry ('' when unknown, e.g. an unauthenticated send). */
   user: string;
+  /** The office whose proxy wrote the entry (config.office), when it names one: a store may hold several offices' events. */
+  office?: string;
   team?: string;
   /** proxy or extension, for blocked uploads and reports of a false block. */
   source?: 'proxy' | 'extension';

@@ -3,7 +3,8 @@
 // network, no script and no other file. Numbers, codes, weeks, dates and file hashes only: never a
 // user, a column name or a free text, which may carry the very personal data the log is about.
 import { escapeHtml } from '../respond.js';
-import type { AuditReport } from './report.js';
+import { dayRanges, type AuditReport, type SelfTestHistory } from './report.js';
+import type { SelfTestCheck } from '../self-test.js';
 
 export type ReportLanguage = 'nl' | 'en';
 
@@ -71,6 +72,27 @@ const TEXT = {
     expiresAt: 'geldig tot',
     uses: 'keer gebruikt',
     unknownCode: '(onbekende code)',
+    selfTest: 'Zelftest: werkt de maatregel nog?',
+    selfTestIntro: 'Elk uur (of op het ingestelde interval) stuurt de proxy een verzonnen export van personen (moet worden geweigerd), een onschuldig bestand (moet door) en een verzending aan veel ontvangers zonder goedkeuring (moet worden tegengehouden) door zijn eigen controle. Per dag (UTC):',
+    daysPassed: 'dagen geslaagd',
+    daysFailed: 'dagen met een mislukte zelftest',
+    daysWithout: 'dagen zonder zelftest',
+    dayPassed: 'geslaagd',
+    dayFailed: 'MISLUKT',
+    dayNone: 'geen zelftest vastgelegd',
+    days: 'dagen',
+    dayRange: 'van – tot',
+    outcome: 'uitkomst',
+    runs: 'zelftests',
+    failedRuns: 'mislukt',
+    failedAt: 'Zelftest mislukt op',
+    noDays: 'De periode heeft geen dagen.',
+    checks: {
+      'export-refused': 'de verzonnen export werd niet geweigerd',
+      'harmless-passed': 'het onschuldige bestand kwam niet door',
+      'bulk-send-held': 'de verzending aan veel ontvangers werd niet tegengehouden',
+    },
+    office: 'kantoor',
   },
   en: {
     title: "export-guard: the privacy officer's report",
@@ -129,6 +151,27 @@ const TEXT = {
     expiresAt: 'valid until',
     uses: 'times used',
     unknownCode: '(unknown code)',
+    selfTest: 'Self-test: does the measure still work?',
+    selfTestIntro: 'Every hour (or at the interval configured) the proxy puts a made-up export of people (must be refused), a harmless file (must pass) and an unapproved send to many recipients (must be held) through its own checks. Per day (UTC):',
+    daysPassed: 'days passed',
+    daysFailed: 'days with a failed self-test',
+    daysWithout: 'days without a self-test',
+    dayPassed: 'passed',
+    dayFailed: 'FAILED',
+    dayNone: 'no self-test recorded',
+    days: 'days',
+    dayRange: 'from – to',
+    outcome: 'outcome',
+    runs: 'self-tests',
+    failedRuns: 'failed',
+    failedAt: 'Self-test failed on',
+    noDays: 'The period has no days.',
+    checks: {
+      'export-refused': 'the made-up export was not refused',
+      'harmless-passed': 'the harmless file did not pass',
+      'bulk-send-held': 'the send to many recipients was not held',
+    },
+    office: 'office',
   },
 } as const;
 
@@ -144,7 +187,8 @@ export function renderHtmlReport(r: AuditReport, options: HtmlReportOptions = {}
   const moment = (iso: string) => escapeHtml(new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(iso)));
   const code = (text: string) => `<code>${escapeHtml(isCode(text) ? text : t.unknownCode)}</code>`;
 
-  const period = r.since || options.until ? [r.since && `${t.from} ${day(r.since)}`, options.until && `${t.until} ${day(options.until)}`].filter(Boolean).join(' ') : t.wholeLog;
+  const until = r.until ?? options.until;
+  const period = r.since || until ? [r.since && `${t.from} ${day(r.since)}`, until && `${t.until} ${day(until)}`].filter(Boolean).join(' ') : t.wholeLog;
   const weeks = [...new Set(r.blocksPerWeek.map((w) => w.week))];
   const reasons = [...new Set(r.blocksPerWeek.map((w) => w.reason))];
   const approvalRows = (['requested', 'approved', 'rejected', 'expired', 'withdrawn', 'used'] as const).map((key) => ({ label: t[key], value: r.approvals[key], figure: `approvals.${key}` }));
@@ -164,6 +208,9 @@ export function renderHtmlReport(r: AuditReport, options: HtmlReportOptions = {}
 
 <h2>${t.verification}</h2>
 ${verification()}
+
+<h2>${t.selfTest}</h2>
+${selfTestSection(r.selfTest, t, lang, 'selfTest')}
 
 <h2>${t.blocks}: ${n(r.blocks.total, 'blocks.total')}</h2>
 <dl>${figureItem(t.proxy, n(r.blocks.proxy, 'blocks.proxy'))}${figureItem(t.extension, n(r.blocks.extension, 'blocks.extension'))}</dl>
@@ -218,6 +265,49 @@ ${r.exceptions.map((e) => `<tr><td>${hash(e.sha256)}</td><td>${day(e.allowedAt)}
     const against = v.checkpointAt ? `${t.againstCheckpoint} ${moment(v.checkpointAt)} (${n(v.checkpointCount ?? 0, 'lastVerified.checkpointCount')} ${t.checkpointEntries})` : t.noCheckpoint;
     return `<p data-verified="${v.result}">${t.verifiedAt} ${moment(v.at)}: ${outcome}, ${n(v.entries, 'lastVerified.entries')} ${t.checked}, ${against}.</p>`;
   }
+}
+
+/**
+ * The self-test's days: a strip with one bar per day (green passed, red failed, grey none), the
+ * runs of alike days as a table, and every failure as a red line with its time and checks.
+ */
+function selfTestSection(h: SelfTestHistory, t: Text, lang: ReportLanguage, figure: string): string {
+  const n = (value: number, name: string) => figureOf(value, new Intl.NumberFormat(lang).format(value), `${figure}.${name}`);
+  const day = (iso: string) => escapeHtml(new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso)));
+  const moment = (iso: string) => escapeHtml(new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Amsterdam' }).format(new Date(iso)));
+  const label = { passed: t.dayPassed, failed: t.dayFailed, none: t.dayNone };
+  const summary = `<dl>${figureItem(t.daysPassed, n(h.daysPassed, 'daysPassed'))}${figureItem(t.daysFailed, n(h.daysFailed, 'daysFailed'))}${figureItem(t.daysWithout, n(h.daysWithout, 'daysWithout'))}</dl>`;
+  if (h.days.length === 0) return `<p>${escapeHtml(t.selfTestIntro)}</p>\n${summary}\n<p>${t.noDays}</p>`;
+  const ranges = dayRanges(h.days);
+  const rows = ranges.map((x) => `<tr class="${x.status === 'passed' ? 'good' : 'bad'}" data-self-test-days="${x.status}"><td>${day(x.from)}${x.from === x.to ? '' : ` – ${day(x.to)}`}</td><td class="num">${x.days}</td><td>${escapeHtml(label[x.status])}</td><td class="num">${x.status === 'none' ? '' : `${x.runs}${x.failed ? ` (${x.failed} ${t.failedRuns})` : ''}`}</td></tr>`);
+  const failures = h.failures.map((f) => {
+    const checks = f.checks.filter((c): c is SelfTestCheck => c in t.checks);
+    const office = f.office && isOfficeName(f.office) ? ` (${t.office} ${escapeHtml(f.office)})` : '';
+    return `<p class="bad" data-self-test-failed="${escapeHtml(f.at)}"><strong>${t.failedAt} ${moment(f.at)}</strong>${office}: ${checks.map((c) => `<code>${c}</code> (${escapeHtml(t.checks[c])})`).join(', ') || t.unknownCode}</p>`;
+  });
+  return `<p>${escapeHtml(t.selfTestIntro)}</p>
+${summary}
+${dayStrip(h, label)}
+<table><tr><th>${t.dayRange}</th><th>${t.days}</th><th>${t.outcome}</th><th>${t.runs}</th></tr>
+${rows.join('\n')}
+</table>
+${failures.join('\n')}`;
+}
+
+const DAY_COLORS = { passed: '#2e8b57', failed: '#b00020', none: '#bdbdbd' } as const;
+
+/** One bar per day, as wide as the days allow: a glance shows a red or a grey day among the green. */
+function dayStrip(h: SelfTestHistory, label: Record<keyof typeof DAY_COLORS, string>): string {
+  const width = 700;
+  const each = width / h.days.length;
+  const bars = h.days.map((d, i) => `<rect x="${(i * each).toFixed(2)}" y="0" width="${Math.max(each - (each > 3 ? 1 : 0), 0.5).toFixed(2)}" height="28" fill="${DAY_COLORS[d.status]}" data-day="${d.day}" data-status="${d.status}"><title>${d.day}: ${escapeHtml(label[d.status])}${d.runs ? ` (${d.runs})` : ''}</title></rect>`);
+  const ends = `<text x="0" y="44">${h.days[0]!.day}</text><text x="${width}" y="44" text-anchor="end">${h.days.at(-1)!.day}</text>`;
+  return `<svg class="chart days" role="img" width="${width}" height="50" viewBox="0 0 ${width} 50" xmlns="http://www.w3.org/2000/svg">${bars.join('')}${ends}</svg>`;
+}
+
+/** An office as config.office allows it (proxy/audit/office.ts); anything else in an event is not shown. */
+function isOfficeName(text: string): boolean {
+  return /^[\p{L}\p{N}][\p{L}\p{N} .'-]{0,62}$/u.test(text);
 }
 
 /** A number a test or a script can read back: its value in `value`, its place in the report in `data-figure`. */

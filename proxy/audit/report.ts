@@ -1,7 +1,10 @@
 // The privacy officer's report for the "Check" step: what was blocked, week by week and why;
 // how the four-eyes rule was used; which sends were refused for lack of an approval; which files
-// caseworkers reported as wrongly blocked, and which the privacy officer allowed.
+// caseworkers reported as wrongly blocked, and which the privacy officer allowed; whether the
+// measure's self-test ran and passed on every day of the period; and, once the log holds the
+// events of several offices, the same figures per office.
 import type { AuditEntry } from './entry.js';
+import type { SelfTestCheck } from '../self-test.js';
 
 /** A file caseworkers reported as not an export: what the officer needs to find and check it. */
 export interface ReportedFile {
@@ -40,8 +43,46 @@ export interface LastVerification {
   checkpointCount?: number;
 }
 
+/** One UTC day of the period (as the weeks are UTC weeks): did a self-test run, and did every run pass? */
+export interface SelfTestDay {
+  day: string;
+  /** passed: it ran and every run passed; failed: at least one run failed; none: no self-test is recorded that day. */
+  status: 'passed' | 'failed' | 'none';
+  runs: number;
+  failed: number;
+}
+
+/** A failed self-test: when, which checks failed, and at which office (when the proxy names one). */
+export interface SelfTestFailure {
+  at: string;
+  checks: string[];
+  office?: string;
+}
+
+/** The evidence that the measure worked (GDPR art. 32(1)(d)): every day of the period, and every failure. */
+export interface SelfTestHistory {
+  days: SelfTestDay[];
+  daysPassed: number;
+  daysFailed: number;
+  daysWithout: number;
+  failures: SelfTestFailure[];
+}
+
+/** The figures of one office (its events name it in facts.office; '' for events that name none). */
+export interface OfficeFigures {
+  office: string;
+  entries: number;
+  blocks: AuditReport['blocks'];
+  approvals: AuditReport['approvals'];
+  medianMinutesToApprove: number | null;
+  sends: AuditReport['sends'];
+  selfTest: SelfTestHistory;
+}
+
 export interface AuditReport {
   since?: string;
+  /** The end of the period (exclusive), when one was given. */
+  until?: string;
   entries: number;
   firstAt?: string;
   lastAt?: string;
@@ -65,10 +106,34 @@ export interface AuditReport {
   reportedFiles: ReportedFile[];
   /** Exceptions granted (recorded when a proxy loaded them), in the order they were recorded. */
   exceptions: GrantedException[];
+  selfTest: SelfTestHistory;
+  /** Per office, only when the period's events name more than one office. */
+  offices?: OfficeFigures[];
 }
 
-export function buildReport(entries: readonly AuditEntry[], since?: Date): AuditReport {
-  const chosen = since ? entries.filter((e) => Date.parse(e.at) >= since.getTime()) : entries;
+export interface ReportPeriod {
+  /** Entries before this moment are left out. */
+  until?: Date;
+  /** When the period ends without --until: the days up to now count (a day without a self-test is one). */
+  now?: Date;
+}
+
+export function buildReport(entries: readonly AuditEntry[], since?: Date, period: ReportPeriod = {}): AuditReport {
+  const { until, now = new Date() } = period;
+  // The log as of the period's end: its head and last verification are those as of then, whatever --since says.
+  const asOf = until ? entries.filter((e) => Date.parse(e.at) < until.getTime()) : entries;
+  const chosen = since ? asOf.filter((e) => Date.parse(e.at) >= since.getTime()) : asOf;
+  const report = figures(chosen, since);
+  report.until = until?.toISOString();
+  report.head = asOf.length > 0 ? `${asOf[asOf.length - 1]!.seq}:${asOf[asOf.length - 1]!.hash}` : undefined;
+  report.lastVerified = lastVerification(asOf);
+  const days = periodDays(since ?? (chosen[0] && new Date(chosen[0].at)), until ?? now);
+  report.selfTest = selfTestHistory(chosen, days);
+  return report;
+}
+
+/** The figures of the period's entries, without what depends on the whole log, the period's days or the offices. */
+function figures(chosen: readonly AuditEntry[], since: Date | undefined): AuditReport {
   const weekly = new Map<string, { week: string; reason: string; proxy: number; extension: number }>();
   const channels = new Map<string, { week: string; proxy: number; extension: number }>();
   const refused = new Map<string, number>();
@@ -80,8 +145,6 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     entries: chosen.length,
     firstAt: chosen[0]?.at,
     lastAt: chosen[chosen.length - 1]?.at,
-    head: entries.length > 0 ? `${entries[entries.length - 1]!.seq}:${entries[entries.length - 1]!.hash}` : undefined,
-    lastVerified: lastVerification(entries),
     blocksPerWeek: [],
     blocksPerWeekByChannel: [],
     blocks: { total: 0, proxy: 0, extension: 0 },
@@ -92,6 +155,7 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
     refusedBy: [],
     reportedFiles: [],
     exceptions: [],
+    selfTest: { days: [], daysPassed: 0, daysFailed: 0, daysWithout: 0, failures: [] },
   };
   for (const { type, at, facts } of chosen) {
     switch (type) {
@@ -178,6 +242,54 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date): Audit
   return report;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Every UTC day from the start's to the one holding the period's last moment; none without a start. */
+function periodDays(start: Date | undefined, end: Date): string[] {
+  if (!start) return [];
+  const days: string[] = [];
+  const last = Date.parse(new Date(end.getTime() - 1).toISOString().slice(0, 10));
+  for (let day = Date.parse(start.toISOString().slice(0, 10)); day <= last; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * Per day of the period: whether a self-test is recorded, and whether every run passed. A day
+ * without a record is shown as such, never as passed: no evidence is no evidence.
+ */
+function selfTestHistory(chosen: readonly AuditEntry[], days: readonly string[]): SelfTestHistory {
+  const perDay = new Map(days.map((day) => [day, { day, status: 'none' as SelfTestDay['status'], runs: 0, failed: 0 }]));
+  const failures: SelfTestFailure[] = [];
+  for (const { type, at, facts } of chosen) {
+    if (type !== 'self-test') continue;
+    const day = perDay.get(at.slice(0, 10));
+    const passed = facts.passed === true;
+    if (day) {
+      day.runs += 1;
+      if (!passed) day.failed += 1;
+      day.status = day.failed > 0 ? 'failed' : 'passed';
+    }
+    if (!passed) failures.push({ at, checks: facts.reasonCodes ?? [], ...(facts.office ? { office: facts.office } : {}) });
+  }
+  const list = [...perDay.values()];
+  const count = (status: SelfTestDay['status']) => list.filter((d) => d.status === status).length;
+  return { days: list, daysPassed: count('passed'), daysFailed: count('failed'), daysWithout: count('none'), failures };
+}
+
+/** The checks a self-test runs (proxy/self-test.ts), in the order it runs them. */
+export const SELF_TEST_CHECKS: readonly SelfTestCheck[] = ['export-refused', 'harmless-passed', 'bulk-send-held'];
+
+/** Consecutive days of the same status as one range: a year of passed days is one line, not 365. */
+export function dayRanges(days: readonly SelfTestDay[]): { from: string; to: string; status: SelfTestDay['status']; days: number; runs: number; failed: number }[] {
+  const ranges: ReturnType<typeof dayRanges> = [];
+  for (const d of days) {
+    const last = ranges.at(-1);
+    if (last && last.status === d.status) Object.assign(last, { to: d.day, days: last.days + 1, runs: last.runs + d.runs, failed: last.failed + d.failed });
+    else ranges.push({ from: d.day, to: d.day, status: d.status, days: 1, runs: d.runs, failed: d.failed });
+  }
+  return ranges;
+}
+
 function lastVerification(entries: readonly AuditEntry[]): LastVerification | undefined {
   const entry = entries.findLast((e) => e.type === 'audit-verified');
   if (!entry) return undefined;
@@ -202,9 +314,11 @@ export function formatReport(report: AuditReport, format: 'text' | 'json' | 'csv
 function toText(r: AuditReport): string {
   const lines = [
     'export-guard audit report',
-    `period: ${r.since ? `since ${r.since.slice(0, 10)}` : 'whole log'}${r.firstAt ? ` (entries ${r.firstAt} .. ${r.lastAt})` : ''}, ${r.entries} entries`,
+    `period: ${r.since || r.until ? [r.since && `since ${r.since.slice(0, 10)}`, r.until && `until ${r.until.slice(0, 10)}`].filter(Boolean).join(' ') : 'whole log'}${r.firstAt ? ` (entries ${r.firstAt} .. ${r.lastAt})` : ''}, ${r.entries} entries`,
     `log head (note it; \`audit verify --head\` checks it later): ${r.head ?? 'empty log'}`,
     `last verified: ${verificationText(r.lastVerified)}`,
+    '',
+    ...selfTestText(r.selfTest),
     '',
     `Blocked uploads: ${r.blocks.total} (proxy ${r.blocks.proxy}, extension ${r.blocks.extension})`,
     ...table(r.blocksPerWeek.map((w) => [w.week, w.reason, w.proxy, w.extension]), ['week', 'reason', 'proxy', 'extension']),
@@ -232,6 +346,16 @@ function toText(r: AuditReport): string {
     ...r.exceptions.map((e) => `  ${e.sha256}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}, until ${e.expiresAt}, used ${e.uses}x: ${e.why}`),
   ];
   return lines.join('\n');
+}
+
+/** A range per run of days alike, then every failure on a line of its own. */
+function selfTestText(h: SelfTestHistory): string[] {
+  const status = { passed: 'passed', failed: 'FAILED', none: 'NO SELF-TEST RECORDED' } as const;
+  return [
+    `Self-test (the measure tested on each UTC day): ${h.daysPassed} days passed, ${h.daysFailed} days with a failure, ${h.daysWithout} days without a self-test`,
+    ...table(dayRanges(h.days).map((x) => [x.from === x.to ? x.from : `${x.from} .. ${x.to}`, status[x.status], x.status === 'none' ? '' : `${x.runs} runs${x.failed ? `, ${x.failed} failed` : ''}`])),
+    ...h.failures.map((f) => `  FAILED ${f.at}: ${f.checks.join(', ') || 'unspecified'}${f.office ? ` (office ${f.office})` : ''}`),
+  ];
 }
 
 /**
@@ -266,6 +390,8 @@ function toCsv(r: AuditReport): string {
   for (const e of r.exceptions) {
     rows.push(['exception', isoWeek(new Date(e.allowedAt)), `${e.sha256} by ${e.allowedBy} until ${e.expiresAt}`, e.why], ['exception-uses', '', e.sha256, e.uses]);
   }
+  for (const d of r.selfTest.days) rows.push(['self-test', d.day, d.status, d.runs]);
+  for (const f of r.selfTest.failures) rows.push(['self-test-failed', f.at, f.checks.join(' '), f.office ?? '']);
   return rows.map((row) => row.map(csvField).join(',')).join('\n');
 }
 

@@ -50,12 +50,22 @@ const HISTORY: AuditEvent[] = [
   event('exception-used', at('2026-03-17'), { sha256: [FILE], fileKind: 'csv', columns: [NAME] }),
   event('audit-verified', at('2026-03-18'), { user: 'fg', result: 'intact', entries: 20, reasonCodes: [], checkpointAt: at('2026-03-18', '08:45'), checkpointCount: 20 }),
 ];
+// The self-test's hourly runs (two a day are enough to show): every day passed but one with a
+// failure on 2026-03-09 and none recorded on 2026-03-14 and 15 (a weekend the proxy was down).
+const SELF_TESTS: AuditEvent[] = ['02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '16', '17', '18'].flatMap((d) => [
+  { type: 'self-test', at: at(`2026-03-${d}`, '06:00'), facts: { user: '', passed: true, reasonCodes: [] } },
+  d === '09'
+    ? { type: 'self-test', at: at(`2026-03-${d}`, '14:00'), facts: { user: '', passed: false, reasonCodes: ['export-refused', 'bulk-send-held'] } }
+    : { type: 'self-test', at: at(`2026-03-${d}`, '14:00'), facts: { user: '', passed: true, reasonCodes: [] } },
+]);
+/** The period the page is shown for: W10 to W12, up to the day after the last entry. */
+const PERIOD = ['--since', '2026-03-02', '--until', '2026-03-19'];
 
 let dir: string;
 let db: string;
 let browser: Browser;
 beforeAll(async () => {
-  ({ dir, path: db } = await auditDatabase(HISTORY));
+  ({ dir, path: db } = await auditDatabase([...HISTORY, ...SELF_TESTS].sort((a, b) => a.at.localeCompare(b.at))));
   browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
 });
 afterAll(async () => {
@@ -78,6 +88,7 @@ function figures(r: AuditReport): Record<string, number> {
   for (const x of r.refusedBy) flat[`refusedBy.${x.reason}`] = x.count;
   for (const w of r.blocksPerWeekByChannel) Object.assign(flat, { [`blocksPerWeekByChannel.${w.week}.proxy`]: w.proxy, [`blocksPerWeekByChannel.${w.week}.extension`]: w.extension });
   if (r.medianMinutesToApprove !== null) flat.medianMinutesToApprove = r.medianMinutesToApprove;
+  for (const key of ['daysPassed', 'daysFailed', 'daysWithout'] as const) flat[`selfTest.${key}`] = r.selfTest[key];
   if (r.lastVerified) {
     flat['lastVerified.entries'] = r.lastVerified.entries;
     if (r.lastVerified.checkpointCount !== undefined) flat['lastVerified.checkpointCount'] = r.lastVerified.checkpointCount;
@@ -109,7 +120,7 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
   });
 
   it('renders in Chromium with its charts and every figure of the JSON report', async () => {
-    const json = JSON.parse(await report('--format', 'json')) as AuditReport;
+    const json = JSON.parse(await report('--format', 'json', ...PERIOD)) as AuditReport;
     const expected = figures(json);
     expect(expected['blocks.total']).toBe(4);
     // Each upload once per week, however many reasons it had: W10 held two uploads with four reasons.
@@ -117,7 +128,7 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
     const page = await browser.newPage();
     try {
       await page.setViewport({ width: 1000, height: 800 });
-      await page.setContent(await report('--format', 'html'), { waitUntil: 'load' });
+      await page.setContent(await report('--format', 'html', ...PERIOD), { waitUntil: 'load' });
       const shown = await page.$$eval('data[data-figure]', (all) => Object.fromEntries(all.map((d) => [d.dataset.figure!, Number(d.value)])));
       expect(shown).toEqual(expected);
       const perWeek = await page.$$eval('table tr', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)).filter((cells) => cells.length === 4 && /^\d{4}-W\d\d$/.test(cells[0] ?? '')));
@@ -126,10 +137,15 @@ describe('audit report, html format', { timeout: 60_000 }, () => {
       expect(await page.$eval('[data-verified]', (p) => p.textContent)).toMatch(/^Laatst gecontroleerd op 18 maart 2026 .*intact, 20 regels gecontroleerd, tegen het ondertekende controlepunt van 18 maart 2026/);
       // Every chart is drawn: bars of a width that can be seen, in as many charts as there are figures to show.
       const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => ({ width: svg.getBoundingClientRect().width, bars: [...svg.querySelectorAll('rect')].filter((r) => r.getBoundingClientRect().width > 1).length })));
-      expect(charts).toHaveLength(5);
+      expect(charts).toHaveLength(6);
       for (const chart of charts) expect(chart.width).toBeGreaterThan(300);
-      // Per week: by channel 2 + 1 + 1 segments and 2 swatches, by reason 3 + 1 + 1 and 4 swatches; approvals 4 of 6 not zero; sends 3; refused by 2 reasons.
-      expect(charts.map((c) => c.bars)).toEqual([6, 9, 4, 3, 2]);
+      // The self-test's 17 days; per week: by channel 2 + 1 + 1 segments and 2 swatches, by reason 3 + 1 + 1 and 4 swatches; approvals 4 of 6 not zero; sends 3; refused by 2 reasons.
+      expect(charts.map((c) => c.bars)).toEqual([17, 6, 9, 4, 3, 2]);
+      const days = await page.$$eval('svg.days rect', (rects) => rects.map((r) => [r.dataset.day, r.dataset.status, getComputedStyle(r).fill]));
+      expect(days.filter(([, status]) => status === 'failed')).toEqual([['2026-03-09', 'failed', 'rgb(176, 0, 32)']]);
+      expect(days.filter(([, status]) => status === 'none').map(([day]) => day)).toEqual(['2026-03-14', '2026-03-15']);
+      const failed = await page.$$eval('[data-self-test-failed]', (lines) => lines.map((p) => [p.textContent, getComputedStyle(p).color]));
+      expect(failed).toEqual([[expect.stringMatching(/^Zelftest mislukt op 9 maart 2026 om 15:00:00: export-refused \(de verzonnen export werd niet geweigerd\), bulk-send-held/), 'rgb(176, 0, 32)']]);
       await page.screenshot({ path: screenshotPath('audit-report-nl.png'), fullPage: true });
     } finally {
       await page.close();

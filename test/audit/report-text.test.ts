@@ -37,6 +37,7 @@ const REPORT: AuditReport = {
     },
   ],
   exceptions: [],
+  selfTest: { days: [], daysPassed: 0, daysFailed: 0, daysWithout: 0, failures: [] },
 };
 
 /** The runs of text in a line separated by two or more spaces, with where each starts and ends. */

@@ -3,6 +3,7 @@
 // Plain node:http and static pages, so that what the proxy and the extension see is what a
 // portal without any framework magic sends.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -31,6 +32,8 @@ export interface PortalOptions {
   host?: string;
   port?: number;
   jobSeekers?: number;
+  /** Serve HTTPS with this key and certificate (PEM), as the real portal does on the internet. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface Portal {
@@ -52,14 +55,15 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
   const mailbox = new Mailbox((id) => byId.has(id));
   const sessions = new Map<string, string>();
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
       if (!res.headersSent) json(res, status, { error: status === 500 ? 'internal-error' : 'bad-request', message });
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createServer(onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://portal.invalid');
@@ -162,7 +166,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     mailbox,
     jobSeekers,
     close: () =>

@@ -120,6 +120,17 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     const block = await reader.exact(encapsulated.reqHdr, 'encapsulated HTTP header');
     const http = parseHttpRequestHead(block);
     const allow204 = (head.headers.get('allow') ?? '').split(',').some((value) => value.trim() === '204');
+    if (http.method === 'CONNECT') {
+      // A gateway asks about the tunnel before it decrypts it (Squid with ssl_bump does). The
+      // tunnel carries no content of its own: each request inside comes as its own REQMOD once the
+      // gateway decrypts it. A gateway that does not decrypt the portal's host sends only this,
+      // which is why docs/proxy.md says to bump those hosts.
+      if (encapsulated.hasBody) throw new IcapError('a CONNECT request with a body');
+      log.debug('icap-connect', { target: http.target.slice(0, 300) });
+      if (allow204) socket.write(icapHead(204, 'No Content', { ISTag: istag, Encapsulated: 'null-body=0' }));
+      else writeAll(socket, [icapHead(200, 'OK', { ISTag: istag, Encapsulated: `req-hdr=0, null-body=${block.length}` }), block]);
+      return true;
+    }
     // Kept for an answer that is the request itself (no 204, or headers taken off); a body over
     // the policy's limit is refused by the pipeline, so what is kept never needs to be larger.
     const kept: Buffer[] = [];

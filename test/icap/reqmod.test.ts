@@ -167,6 +167,18 @@ describe('ICAP REQMOD service', () => {
     expect(get.status).toBe(204);
   }, 60_000);
 
+  it('passes a CONNECT (the tunnel a gateway asks about before it decrypts it) with 204, or echoed', async () => {
+    const http = Buffer.from('CONNECT werkportaal.example:443 HTTP/1.1\r\nHost: werkportaal.example:443\r\n\r\n', 'latin1');
+    for (const allow204 of [true, false]) {
+      const client = new Client();
+      client.send(icapHead('REQMOD', { ...(allow204 ? { Allow: '204' } : {}), Encapsulated: `req-hdr=0, null-body=${http.length}` }), http);
+      const response = await client.response();
+      client.close();
+      expect(response.status).toBe(allow204 ? 204 : 200);
+      if (!allow204) expect(response.httpHead).toBe(http.toString('latin1'));
+    }
+  });
+
   it('echoes an unchanged request byte for byte when the client did not allow 204', async () => {
     const body = multipart('agenda.txt', 'text/plain', HARMLESS);
     const response = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, body, false);

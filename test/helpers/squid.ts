@@ -59,7 +59,7 @@ export interface SquidOptions {
   ca: TestCa;
   /** `icap://127.0.0.1:PORT/reqmod`; without it Squid only decrypts (the bench's baseline). */
   icapUrl?: string;
-  /** Names Squid resolves itself (its hosts_file), e.g. { 'portal.test': '127.0.0.1' }. */
+  /** Names Squid resolves itself (its hosts_file), e.g. { 'portal.test': '127.0.0.1' }: the protected portals, decrypted and sent to ICAP. */
   hosts?: Record<string, string>;
 }
 
@@ -80,6 +80,7 @@ export interface RunningSquid {
 }
 
 function squidConf(dir: string, port: number, options: SquidOptions, asRoot: boolean): string {
+  const protectedHosts = Object.keys(options.hosts ?? {}).join(' ') || 'portal.test';
   const lines = [
     `# Written by test/helpers/squid.ts; see deploy/squid/squid.conf for the commented office version.`,
     ...(asRoot ? [`cache_effective_user ${SQUID_USER}`] : []),
@@ -105,9 +106,13 @@ function squidConf(dir: string, port: number, options: SquidOptions, asRoot: boo
     `sslcrtd_children 2 startup=1 idle=1`,
     // The portal's own certificate is checked against the same test CA (the internet's CAs in an office).
     `tls_outgoing_options cafile=${dir}/ca.pem`,
+    // As deploy/squid/squid.conf: the protected names are decrypted, every other site is spliced.
+    `acl portal_tls ssl::server_name ${protectedHosts}`,
+    `acl portal_sites dstdomain ${protectedHosts}`,
     `acl step1 at_step SslBump1`,
     `ssl_bump peek step1`,
-    `ssl_bump bump all`,
+    `ssl_bump bump portal_tls`,
+    `ssl_bump splice all`,
     `http_access allow localhost`,
     `http_access deny all`,
     ...(options.icapUrl
@@ -115,11 +120,10 @@ function squidConf(dir: string, port: number, options: SquidOptions, asRoot: boo
           `icap_enable on`,
           `icap_send_client_ip on`,
           `icap_persistent_connections on`,
-          `icap_service eg_req reqmod_precache ${options.icapUrl} bypass=off`,
-          // A CONNECT carries no content: what matters are the decrypted requests inside it.
-          `acl CONNECT method CONNECT`,
-          `adaptation_access eg_req deny CONNECT`,
-          `adaptation_access eg_req allow all`,
+          `icap_service export_guard reqmod_precache ${options.icapUrl} bypass=off`,
+          // Squid asks about the CONNECT too (the service passes it), then about each request inside it.
+          `adaptation_access export_guard allow portal_sites`,
+          `adaptation_access export_guard deny all`,
         ]
       : []),
   ];

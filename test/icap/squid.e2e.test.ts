@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { ProxyAgent, request } from 'undici';
+import { fetch as undiciFetch, FormData, ProxyAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../../demo-portal/server.js';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
@@ -204,3 +204,24 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
     expect(icapLog.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   });
 });
+
+describe('when the ICAP service is down', () => {
+  it('Squid (bypass=off) refuses the request; nothing reaches the portal unchecked', async () => {
+    const closed = await startSquid({ ca, icapUrl: 'icap://127.0.0.1:9/reqmod', hosts: { 'portal.test': '127.0.0.1' } });
+    const dispatcher = new ProxyAgent({ uri: closed.url, requestTls: { ca: ca.certPem } });
+    try {
+      const before = portal.mailbox.attachmentCount;
+      const form = new FormData();
+      form.append('file', new Blob(['Beste collega, de agenda voor dinsdag.']), 'agenda.txt');
+      const response = await undiciFetch(`${site}/api/attachments`, { method: 'POST', body: form, dispatcher });
+      await response.arrayBuffer();
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(portal.mailbox.attachmentCount).toBe(before);
+      expect((await closed.accessLog()).filter((line) => line.includes(' HIER_DIRECT ') && !line.includes(' CONNECT '))).toEqual([]);
+    } finally {
+      await dispatcher.close();
+      await closed.close();
+    }
+  }, 60_000);
+});
+

@@ -9,6 +9,8 @@ import { createServer as createNetServer, type AddressInfo, type Server, type So
 import { createServer as createHttpServer, request, Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { ProxyConfig } from '../config.js';
+import { ConfigError } from '../config-fields.js';
+import { parseFourEyesConfig } from '../approval/config.js';
 import { startProxy, type ProxyOptions, type RunningProxy } from '../server.js';
 import { createLogger, type Logger } from '../log.js';
 import { chunk, expectCrlf, icapHead, IcapError, IcapReader, LAST_CHUNK, parseEncapsulated, parseHttpRequestHead, readChunkHeader, readIcapHead, type HttpRequestHead, type IcapHead } from './wire.js';
@@ -33,6 +35,11 @@ export interface RunningIcap {
 /** `config` is the proxy's; its target and listen address are replaced, `listen` is the ICAP one. */
 export async function startIcap(config: ProxyConfig, listen: { host: string; port: number }, options: ProxyOptions = {}): Promise<RunningIcap> {
   const log = options.log ?? createLogger(config.logLevel);
+  // Every replayed request comes from 127.0.0.1: trusting an SSO header from there would trust it from any browser.
+  const loopback = parseFourEyesConfig(config.features, config.baseDir).identity.ssoTrustedSources.find(isLoopback);
+  if (loopback !== undefined) {
+    throw new ConfigError(`config.identity.ssoTrustedSources: '${loopback}' is a loopback address; through the ICAP service every request comes from there, so an SSO header would be trusted from any browser`);
+  }
   const secret = randomBytes(16).toString('hex');
   const verdict = createHttpServer((req, res) => {
     req.resume();
@@ -287,6 +294,10 @@ function forwardedHead(block: Buffer, http: HttpRequestHead, received: Set<strin
   if (kept.length === http.headers.length) return block;
   const requestLine = block.subarray(0, block.indexOf('\r\n')).toString('latin1');
   return Buffer.from(`${[requestLine, ...kept.map(([name, value]) => `${name}: ${value}`)].join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+function isLoopback(address: string): boolean {
+  return /^(::ffff:)?127\./.test(address) || address === '::1' || address === 'localhost';
 }
 
 function servicePath(uri: string): string | undefined {

@@ -287,6 +287,15 @@ describe('ICAP REQMOD service', () => {
   });
 });
 
+describe('ICAP REQMOD service configuration', () => {
+  it('refuses to start when the SSO header is trusted from a loopback address (every replay comes from there)', async () => {
+    for (const source of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const config = parseConfig({ target: 'http://127.0.0.1:1', listen: '127.0.0.1:0', identity: { ssoHeader: 'x-remote-user', ssoTrustedSources: ['10.0.0.5', source] } }, process.cwd());
+      await expect(startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('error', () => undefined) })).rejects.toThrow(/ssoTrustedSources: .* loopback/);
+    }
+  });
+});
+
 describe('ICAP REQMOD service when its pipeline fails', () => {
   it('fails closed: a request it cannot check is refused with a 500 answer, never a 204', async () => {
     const config = parseConfig({ target: 'http://127.0.0.1:1', listen: '127.0.0.1:0', scan: { workers: 1 } }, process.cwd());

@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { boolean, ConfigError, failingAs, integer, knownKeys, object, oneOf, string } from './config-fields.js';
 import { parseAuditConfig, type AuditConfig } from './audit/config.js';
+import { parseOffice } from './audit/office.js';
 import { parseSelfTestConfig, type SelfTestConfig } from './self-test.js';
 import { parseForwardConfig, type ForwardConfig } from './forward/config.js';
 import type { LogLevel } from './log.js';
@@ -58,6 +59,8 @@ export interface ProxyConfig {
   audit: AuditConfig;
   /** The self-test on start and at an interval (proxy/self-test.ts). */
   selfTest: SelfTestConfig;
+  /** The office this proxy serves, stamped on its audit entries, so a store shared by offices tells them apart (proxy/audit/office.ts). */
+  office?: string;
   features: Partial<Record<FeatureSection, unknown>>;
   /** Directory that relative paths in feature sections resolve against. */
   baseDir: string;
@@ -65,7 +68,7 @@ export interface ProxyConfig {
 
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const TOP_LEVEL = ['mode', 'forward', 'listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', 'selfTest', ...FEATURE_SECTIONS];
+const TOP_LEVEL = ['mode', 'forward', 'listen', 'target', 'changeOrigin', 'policy', 'tls', 'scan', 'uploads', 'shutdownGraceMs', 'logLevel', 'audit', 'selfTest', 'office', ...FEATURE_SECTIONS];
 
 export const USAGE = `usage: export-guard proxy [--config FILE] [--mode reverse|forward] [--target URL] [--listen HOST:PORT]
 
@@ -214,6 +217,7 @@ function configFields(raw: Record<string, unknown>, baseDir: string): ProxyConfi
     logLevel,
     audit: parseAuditConfig(raw.audit, baseDir),
     selfTest: parseSelfTestConfig(raw.selfTest),
+    office: parseOffice(raw.office, 'config.office'),
     features,
     baseDir,
   };

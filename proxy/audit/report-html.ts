@@ -5,6 +5,7 @@
 import { escapeHtml } from '../respond.js';
 import { dayRanges, type AuditReport, type SelfTestHistory } from './report.js';
 import type { SelfTestCheck } from '../self-test.js';
+import { isOfficeName } from './office.js';
 
 export type ReportLanguage = 'nl' | 'en';
 
@@ -93,6 +94,13 @@ const TEXT = {
       'bulk-send-held': 'de verzending aan veel ontvangers werd niet tegengehouden',
     },
     office: 'kantoor',
+    perOffice: 'Per kantoor',
+    perOfficeIntro: 'De proxy van elk kantoor zet zijn naam (config.office) bij wat hij vastlegt. Zelftest per kantoor: dagen geslaagd / mislukt / zonder zelftest.',
+    noOffice: '(geen kantoor genoemd)',
+    unknownOffice: '(onbekende naam)',
+    selfTestShort: 'zelftest',
+    blocksShort: 'tegengehouden',
+    refusedShort: 'verzendingen geweigerd',
   },
   en: {
     title: "export-guard: the privacy officer's report",
@@ -172,6 +180,13 @@ const TEXT = {
       'bulk-send-held': 'the send to many recipients was not held',
     },
     office: 'office',
+    perOffice: 'Per office',
+    perOfficeIntro: "Each office's proxy puts its name (config.office) on what it records. Self-test per office: days passed / failed / without a self-test.",
+    noOffice: '(no office named)',
+    unknownOffice: '(unknown name)',
+    selfTestShort: 'self-test',
+    blocksShort: 'blocked',
+    refusedShort: 'sends refused',
   },
 } as const;
 
@@ -211,6 +226,7 @@ ${verification()}
 
 <h2>${t.selfTest}</h2>
 ${selfTestSection(r.selfTest, t, lang, 'selfTest')}
+${r.offices ? officeSection() : ''}
 
 <h2>${t.blocks}: ${n(r.blocks.total, 'blocks.total')}</h2>
 <dl>${figureItem(t.proxy, n(r.blocks.proxy, 'blocks.proxy'))}${figureItem(t.extension, n(r.blocks.extension, 'blocks.extension'))}</dl>
@@ -252,6 +268,26 @@ ${r.exceptions.map((e) => `<tr><td>${hash(e.sha256)}</td><td>${day(e.allowedAt)}
 </body>
 </html>
 `;
+
+  /** Only when the events name more than one office: each office's figures side by side, and its self-test days. */
+  function officeSection(): string {
+    const offices = r.offices!;
+    const name = (office: string) => (office === '' ? t.noOffice : isOfficeName(office) ? office : t.unknownOffice);
+    const key = (office: string) => `offices.${isOfficeName(office) ? office : '-'}`;
+    const label = { passed: t.dayPassed, failed: t.dayFailed, none: t.dayNone };
+    const rows = offices.map((o) => {
+      const f = (value: number, figure: string) => n(value, `${key(o.office)}.${figure}`);
+      const days = o.selfTest;
+      return `<tr data-office="${escapeHtml(name(o.office))}"><td>${escapeHtml(name(o.office))}</td><td class="num">${f(o.blocks.total, 'blocks.total')}</td><td class="num">${f(o.approvals.requested, 'approvals.requested')}</td><td class="num">${f(o.approvals.approved, 'approvals.approved')}</td><td class="num">${f(o.approvals.rejected, 'approvals.rejected')}</td><td class="num">${f(o.sends.refused, 'sends.refused')}</td><td class="num${days.daysFailed + days.daysWithout > 0 ? ' bad' : ' good'}">${f(days.daysPassed, 'selfTest.daysPassed')} / ${f(days.daysFailed, 'selfTest.daysFailed')} / ${f(days.daysWithout, 'selfTest.daysWithout')}</td></tr>`;
+    });
+    return `<h2>${t.perOffice}</h2>
+<p>${escapeHtml(t.perOfficeIntro)}</p>
+${barChart(offices.map((o) => ({ label: name(o.office), parts: [o.blocks.proxy, o.blocks.extension] })), [t.proxy, t.extension])}
+<table><tr><th>${t.office}</th><th>${t.blocksShort}</th><th>${t.requested}</th><th>${t.approved}</th><th>${t.rejected}</th><th>${t.refusedShort}</th><th>${t.selfTestShort}</th></tr>
+${rows.join('\n')}
+</table>
+${offices.map((o) => (o.selfTest.days.length === 0 ? '' : `<h3>${t.selfTestShort}: ${escapeHtml(name(o.office))}</h3>\n${dayStrip(o.selfTest, label)}`)).join('\n')}`;
+  }
 
   function weekCount(week: string, reason: string): number {
     const row = r.blocksPerWeek.find((w) => w.week === week && w.reason === reason);
@@ -303,11 +339,6 @@ function dayStrip(h: SelfTestHistory, label: Record<keyof typeof DAY_COLORS, str
   const bars = h.days.map((d, i) => `<rect x="${(i * each).toFixed(2)}" y="0" width="${Math.max(each - (each > 3 ? 1 : 0), 0.5).toFixed(2)}" height="28" fill="${DAY_COLORS[d.status]}" data-day="${d.day}" data-status="${d.status}"><title>${d.day}: ${escapeHtml(label[d.status])}${d.runs ? ` (${d.runs})` : ''}</title></rect>`);
   const ends = `<text x="0" y="44">${h.days[0]!.day}</text><text x="${width}" y="44" text-anchor="end">${h.days.at(-1)!.day}</text>`;
   return `<svg class="chart days" role="img" width="${width}" height="50" viewBox="0 0 ${width} 50" xmlns="http://www.w3.org/2000/svg">${bars.join('')}${ends}</svg>`;
-}
-
-/** An office as config.office allows it (proxy/audit/office.ts); anything else in an event is not shown. */
-function isOfficeName(text: string): boolean {
-  return /^[\p{L}\p{N}][\p{L}\p{N} .'-]{0,62}$/u.test(text);
 }
 
 /** A number a test or a script can read back: its value in `value`, its place in the report in `data-figure`. */

@@ -129,6 +129,16 @@ export function buildReport(entries: readonly AuditEntry[], since?: Date, period
   report.lastVerified = lastVerification(asOf);
   const days = periodDays(since ?? (chosen[0] && new Date(chosen[0].at)), until ?? now);
   report.selfTest = selfTestHistory(chosen, days);
+  const offices = [...new Set(chosen.map((e) => e.facts.office).filter((office): office is string => !!office))].sort();
+  if (offices.length > 1) {
+    // Entries that name no office (written before it was configured, or by `audit verify`) form a group of their own, when they hold more than verifications.
+    const groups = chosen.some((e) => !e.facts.office && e.type !== 'audit-verified') ? [...offices, ''] : offices;
+    report.offices = groups.map((office) => {
+      const own = chosen.filter((e) => (e.facts.office ?? '') === office);
+      const { entries: count, blocks, approvals, medianMinutesToApprove, sends } = figures(own, since);
+      return { office, entries: count, blocks, approvals, medianMinutesToApprove, sends, selfTest: selfTestHistory(own, days) };
+    });
+  }
   return report;
 }
 
@@ -344,6 +354,14 @@ function toText(r: AuditReport): string {
     '',
     `Exceptions granted: ${r.exceptions.length}`,
     ...r.exceptions.map((e) => `  ${e.sha256}  by ${e.allowedBy} on ${e.allowedAt.slice(0, 10)}, until ${e.expiresAt}, used ${e.uses}x: ${e.why}`),
+    ...(r.offices ? ['', 'Per office:', ...table(r.offices.map((o) => [
+      o.office || '(no office named)',
+      o.blocks.total,
+      `${o.approvals.requested}/${o.approvals.approved}/${o.approvals.rejected}`,
+      o.sends.refused,
+      `${o.selfTest.daysPassed}/${o.selfTest.daysFailed}/${o.selfTest.daysWithout}`,
+      o.selfTest.failures.length,
+    ]), ['office', 'blocked', 'approvals req/appr/rej', 'sends refused', 'self-test days passed/failed/without', 'failed self-tests'])] : []),
   ];
   return lines.join('\n');
 }
@@ -392,6 +410,10 @@ function toCsv(r: AuditReport): string {
   }
   for (const d of r.selfTest.days) rows.push(['self-test', d.day, d.status, d.runs]);
   for (const f of r.selfTest.failures) rows.push(['self-test-failed', f.at, f.checks.join(' '), f.office ?? '']);
+  for (const o of r.offices ?? []) {
+    rows.push(['office', o.office, 'blocks', o.blocks.total], ['office', o.office, 'approvals requested', o.approvals.requested], ['office', o.office, 'sends refused', o.sends.refused]);
+    rows.push(['office', o.office, 'self-test days passed', o.selfTest.daysPassed], ['office', o.office, 'self-test days failed', o.selfTest.daysFailed], ['office', o.office, 'self-test days without', o.selfTest.daysWithout]);
+  }
   return rows.map((row) => row.map(csvField).join(',')).join('\n');
 }
 

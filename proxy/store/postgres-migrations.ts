@@ -49,6 +49,17 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
       CREATE TABLE secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
     `,
   },
+  {
+    version: 2,
+    why: 'the attachment ledger, sealed by the proxies, so that a send may go through another proxy than its upload',
+    sql: `
+      CREATE TABLE attachments (
+        position BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        sealed BYTEA NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the missing steps; returns the versions it applied. */

@@ -15,6 +15,7 @@ import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, De
 /** Any constants, distinct from the migration lock: the audit append lock, and the class of the per-sender count locks. */
 const AUDIT_LOCK = 0x45474131; // 'EGA1'
 const COUNT_LOCKS = 0x45474331; // 'EGC1'
+const LEDGER_LOCK = 0x45474c31; // 'EGL1'
 
 interface AuditRow {
   seq: string;
@@ -180,6 +181,25 @@ export class PostgresStore implements Store {
     );
     const row = rows[0]!;
     return { count: Number(row.n), head: row.seq === null ? undefined : toEntry(row) };
+  }
+
+  async recordAttachment(id: string, sealed: Uint8Array, maxBytes: number): Promise<void> {
+    // One proxy at a time trims, so two recording at once cannot each leave the other's bytes over the cap.
+    await this.transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
+      await db.query('DELETE FROM attachments WHERE id = $1', [id]);
+      await db.query('INSERT INTO attachments (id, sealed) VALUES ($1, $2)', [id, Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength)]);
+      // Newest first, the bytes of each entry and all newer ones: those past the cap go.
+      await db.query(
+        'DELETE FROM attachments WHERE position IN (SELECT position FROM (SELECT position, SUM(octet_length(sealed)) OVER (ORDER BY position DESC) AS kept FROM attachments) newest WHERE kept > $1)',
+        [maxBytes],
+      );
+    });
+  }
+
+  async getAttachment(id: string): Promise<Uint8Array | undefined> {
+    const { rows } = await this.pool.query<{ sealed: Buffer }>('SELECT sealed FROM attachments WHERE id = $1', [id]);
+    return rows[0]?.sealed;
   }
 
   async close(): Promise<void> {

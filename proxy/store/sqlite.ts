@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS bulk_sends (
 CREATE INDEX IF NOT EXISTS bulk_sends_by_bulk ON bulk_sends (sender, bulk, at);
 CREATE INDEX IF NOT EXISTS bulk_sends_by_time ON bulk_sends (at);
 CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+-- The shared attachment ledger, sealed by the proxies (proxy/attachments.ts); newest last.
+CREATE TABLE IF NOT EXISTS attachments (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  sealed BLOB NOT NULL
+);
 `;
 
 interface AuditRow {
@@ -94,6 +100,13 @@ export class SqliteStore implements Store {
       auditLast: prepare('SELECT seq, at, type, facts, prev_hash, hash, version FROM audit ORDER BY position DESC LIMIT 1'),
       auditCount: prepare('SELECT COUNT(*) AS n FROM audit'),
       insertAudit: prepare('INSERT INTO audit (seq, at, type, facts, prev_hash, hash, version) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      deleteAttachment: prepare('DELETE FROM attachments WHERE id = ?'),
+      insertAttachment: prepare('INSERT INTO attachments (id, sealed) VALUES (?, ?)'),
+      // Newest first, the bytes of each entry and all newer ones: those past the cap go.
+      trimAttachments: prepare(
+        'DELETE FROM attachments WHERE position IN (SELECT position FROM (SELECT position, SUM(length(sealed)) OVER (ORDER BY position DESC) AS kept FROM attachments) WHERE kept > ?)',
+      ),
+      attachment: prepare('SELECT sealed FROM attachments WHERE id = ?'),
     };
   }
 
@@ -205,6 +218,20 @@ export class SqliteStore implements Store {
         return { count: (this.sql.auditCount.get() as { n: number }).n, head: last && toEntry(last) };
       })
       .deferred();
+  }
+
+  async recordAttachment(id: string, sealed: Uint8Array, maxBytes: number): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.sql.deleteAttachment.run(id);
+        this.sql.insertAttachment.run(id, sealed);
+        this.sql.trimAttachments.run(maxBytes);
+      })
+      .immediate();
+  }
+
+  async getAttachment(id: string): Promise<Uint8Array | undefined> {
+    return (this.sql.attachment.get(id) as { sealed: Buffer } | undefined)?.sealed;
   }
 
   async close(): Promise<void> {

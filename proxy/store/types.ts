@@ -86,5 +86,13 @@ export interface Store {
   auditEntries(): Promise<AuditEntry[]>;
   /** How many entries are stored and the newest one, read together: what a checkpoint signs. */
   auditHead(): Promise<{ count: number; head?: AuditEntry }>;
+  /**
+   * The shared attachment ledger (proxy/attachments.ts), so that a send may go through another
+   * proxy than its upload. The store only ever sees a sealed blob (encrypted by the proxies with a
+   * key the database does not hold): keeps it, replacing one of the same id, then forgets the
+   * oldest until the blobs together are at most maxBytes.
+   */
+  recordAttachment(id: string, sealed: Uint8Array, maxBytes: number): Promise<void>;
+  getAttachment(id: string): Promise<Uint8Array | undefined>;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../proxy/audit/chain.js';
+import { SharedAttachmentLedger, type AttachmentRecord } from '../../proxy/attachments.js';
 import type { AuditEvent } from '../../proxy/audit/entry.js';
 import { PostgresStore } from '../../proxy/store/postgres.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
@@ -242,5 +243,46 @@ describe.each(BACKENDS)('store contract: $name', (backend) => {
       expect(refused).toHaveLength(12);
       expect(refused.every((r) => r!.total === 5)).toBe(true);
     }
+  });
+
+  const blob = (size: number, fill = 1) => new Uint8Array(size).fill(fill);
+  const kept = async (store: Store, ids: string[]) => (await Promise.all(ids.map((id) => store.getAttachment(id)))).flatMap((f, i) => (f ? [ids[i]] : []));
+
+  it('keeps the sealed attachment ledger for every proxy, the newest within the byte cap', async () => {
+    const [a, b] = await twoProxies();
+    await a.recordAttachment('f1', blob(40), 100);
+    expect(Buffer.from((await b.getAttachment('f1'))!).equals(Buffer.alloc(40, 1))).toBe(true);
+    expect(await b.getAttachment('nope')).toBeUndefined();
+    await b.recordAttachment('f2', blob(40), 100);
+    await a.recordAttachment('f3', blob(40), 100); // 120 bytes: f1, the oldest, goes
+    expect(await kept(a, ['f1', 'f2', 'f3'])).toEqual(['f2', 'f3']);
+    await b.recordAttachment('f2', blob(10, 2), 100); // recorded again: now the newest, with its new bytes
+    await a.recordAttachment('f4', blob(55), 100); // f3 is now the oldest
+    expect(await kept(b, ['f2', 'f3', 'f4'])).toEqual(['f2', 'f4']);
+    expect(Buffer.from((await a.getAttachment('f2'))!).equals(Buffer.alloc(10, 2))).toBe(true);
+    await a.recordAttachment('big', blob(101), 100); // over the cap alone: nothing older is kept, nor itself
+    expect(await kept(b, ['f2', 'f4', 'big'])).toEqual([]);
+  });
+
+  it('two proxies recording attachments at once stay within the cap together', async () => {
+    const [a, b] = await twoProxies();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).recordAttachment(`f${i}`, blob(10), 55)));
+    expect(await kept(a, Array.from({ length: 20 }, (_, i) => `f${i}`))).toHaveLength(5);
+  });
+
+  it('a shared ledger on the store: an upload recorded through one proxy is read through the other, never readable in the database', async () => {
+    const [a, b] = await twoProxies();
+    const secret = `Kok ${'x'.repeat(8)} Tilburg;24`;
+    const file: AttachmentRecord = { id: 'att-1', name: 'vacatures.csv', size: secret.length, sha256: 'a'.repeat(64), verdict: 'allow', bytes: Buffer.from(secret), user: 'anna', recordedAt: at(0) };
+    await new SharedAttachmentLedger(a, 1_000, KEY).record(file);
+    const read = await new SharedAttachmentLedger(b, 1_000, KEY).get('att-1');
+    expect({ ...read, bytes: Buffer.from(read!.bytes).toString() }).toEqual({ ...file, bytes: secret });
+    const stored = Buffer.from((await b.getAttachment('att-1'))!).toString('latin1');
+    expect(stored).not.toContain('Tilburg');
+    expect(stored).not.toContain('vacatures');
+    // Another key, or a sealed file put under another id, opens as unknown.
+    expect(await new SharedAttachmentLedger(b, 1_000, Buffer.alloc(32, 8)).get('att-1')).toBeUndefined();
+    await b.recordAttachment('att-2', (await b.getAttachment('att-1'))!, 1_000);
+    expect(await new SharedAttachmentLedger(b, 1_000, KEY).get('att-2')).toBeUndefined();
   });
 });

@@ -2,8 +2,11 @@
 // proxy's for the same bytes, the privacy officer's exceptions included. Verdicts are cached by
 // SHA-256 (the picker, then the page's upload of the same file, are one scan); an exception is
 // applied after the cache, since it expires. Every block is reported for the audit log.
+import * as XLSX from '@e965/xlsx';
+import xzDecompress from 'xz-decompress';
 import type { BlockedUploadEvent } from '../../shared/api.js';
 import { detect, sha256Hex } from '../../shared/detector/index.js';
+import { provideModules } from '../../shared/detector/read/lazy-modules.js';
 import type { Verdict } from '../../shared/detector/types.js';
 import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
@@ -12,6 +15,10 @@ import { unpackFileBytes } from '../file-bytes.js';
 import { enqueue } from './audit-queue.js';
 import { policyInForce } from './policy.js';
 import { onPageMessage } from './router.js';
+
+// The detector loads SheetJS and xz-decompress with import() on first use, which an MV3 service
+// worker may not do: here they are bundled with the worker and handed over.
+provideModules({ sheetJs: XLSX, xz: xzDecompress });
 
 const CACHE_SIZE = 100;
 const cache = new Map<string, Verdict>();

@@ -110,10 +110,10 @@ class Reader {
         // Allowed unread; what it stores uncompressed is still read as text.
         return this.readTextInside(bytes, path);
       case 'ole2': {
-        const { kind, workbook, objects, appended } = classifyOle2(bytes, path);
+        const { kind, workbook, objects, appended } = await classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
-        if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
+        if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : await readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
         if (objects.length > 0) this.enterArchive(path, depth);
         for (const object of objects) {
           await this.read(object.bytes, join(path, object.name), depth + 1);
@@ -124,12 +124,12 @@ class Reader {
       }
       case 'biff':
         this.found(path, 'xls');
-        return this.add('xls', path, readWithSheetJs(bytes, path, this.session, biffValueRecords(bytes)));
+        return this.add('xls', path, await readWithSheetJs(bytes, path, this.session, biffValueRecords(bytes)));
       case 'markup-spreadsheet': {
         this.found(path, sniffed.kind);
         if (!markupComplete(bytes, sniffed.encoding)) stop('truncated', path, 'the markup ends before its closing tag');
         const flatOds = sniffed.kind === 'ods' && this.options.reader !== 'sheetjs';
-        return this.add(sniffed.kind, path, flatOds ? readOdsXml(decodeText(bytes, sniffed.encoding), path, this.session) : readWithSheetJs(bytes, path, this.session));
+        return this.add(sniffed.kind, path, flatOds ? readOdsXml(decodeText(bytes, sniffed.encoding), path, this.session) : await readWithSheetJs(bytes, path, this.session));
       }
       case 'text': {
         // The kind is known before the table is read: a table too large to read still says what it was.
@@ -161,10 +161,10 @@ class Reader {
     switch (kind) {
       case 'xlsx':
       case 'xlsm':
-        this.add(kind, path, this.options.reader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readXlsx(zip, this.session));
+        this.add(kind, path, this.options.reader === 'sheetjs' ? await readWithSheetJs(bytes, path, this.session) : readXlsx(zip, this.session));
         break;
       case 'ods':
-        this.add(kind, path, this.options.reader === 'sheetjs' ? readWithSheetJs(bytes, path, this.session) : readOds(zip, this.session));
+        this.add(kind, path, this.options.reader === 'sheetjs' ? await readWithSheetJs(bytes, path, this.session) : readOds(zip, this.session));
         return;
       case 'xlsb': {
         // SheetJS inflates without our caps: inflate every part once within them first, so that
@@ -174,7 +174,7 @@ class Reader {
           const part = zip.read(name);
           if (/^xl\/worksheets\/[^/]+\.bin$/i.test(partKey(name))) valueRecords += xlsbValueRecords(part);
         }
-        this.add(kind, path, readWithSheetJs(bytes, path, this.session, valueRecords));
+        this.add(kind, path, await readWithSheetJs(bytes, path, this.session, valueRecords));
         break;
       }
       case 'zip':

@@ -1,8 +1,8 @@
 // OLE2 compound files: old Excel workbooks (BIFF5/8), old Word/PowerPoint files, and the wrapper
 // Office puts around a password-protected xlsx/docx (EncryptionInfo + EncryptedPackage streams).
-import * as XLSX from '@e965/xlsx';
 import type { FileKind } from '../types.js';
 import { stop } from './session.js';
+import { loadSheetJs } from './lazy-modules.js';
 
 const SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const BIFF_FILEPASS = 0x002f;
@@ -20,9 +20,9 @@ interface CompoundEntry {
   start?: number;
   size?: number;
 }
-const CFB = XLSX.CFB as {
+interface CfbModule {
   read(data: Uint8Array, options: { type: 'array' }): CompoundFile;
-};
+}
 
 /**
  * A stream at the root of the compound file, by name as Office compares them (case-insensitive).
@@ -74,7 +74,8 @@ const EMBEDDED_WORKBOOK_STREAMS = ['workbook', 'book'];
  * (.doc, .ppt, .vsd, .msg). Anything else is 'corrupt': a workbook whose stream name was damaged
  * must not pass as "some other file" (fail closed).
  */
-export function classifyOle2(bytes: Uint8Array, path: string): Ole2Content {
+export async function classifyOle2(bytes: Uint8Array, path: string): Promise<Ole2Content> {
+  const CFB = (await loadSheetJs()).CFB as CfbModule;
   let container: CompoundFile;
   try {
     container = CFB.read(bytes, { type: 'array' });

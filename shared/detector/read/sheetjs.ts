@@ -1,11 +1,13 @@
 // SheetJS reads the formats we have no fast path for (xls, xlsb, Excel 2003 XML, HTML, flat ODS)
 // and serves as the reference reader for xlsx and ods in the cross-check test. It works synchronously on the whole file: the deadline
-// is checked before and after, and between sheets while converting.
-import * as XLSX from '@e965/xlsx';
+// is checked before and after, and between sheets while converting. It is loaded on first use
+// (lazy-modules.ts).
+import type * as XLSX from '@e965/xlsx';
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { isDateFormat, serialToIso } from './dates.js';
 import { GridBudget } from './grid.js';
 import { stop, type ReadSession } from './session.js';
+import { loadSheetJs, type SheetJs } from './lazy-modules.js';
 import { join } from './zip.js';
 import { RowsTable } from '../table.js';
 
@@ -13,7 +15,8 @@ import { RowsTable } from '../table.js';
  * `valueRecords`: the cells with a value that the workbook's raw records hold (cell-records.ts),
  * when known; SheetJS must find at least half of them (an empty text counts: it is a record too).
  */
-export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSession, valueRecords?: number): Sheet[] {
+export async function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSession, valueRecords?: number): Promise<Sheet[]> {
+  const XLSX = await loadSheetJs();
   session.checkpoint(path);
   let workbook: XLSX.WorkBook;
   try {
@@ -34,7 +37,7 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
     if (!sheet) stop('corrupt', where, 'a listed sheet cannot be found');
     const rows = rowsOf(sheet, date1904, where);
     cellsRead += cellObjects(sheet);
-    if (rows.length === 0 && valueRecords === undefined && lostItsCells(sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
+    if (rows.length === 0 && valueRecords === undefined && lostItsCells(XLSX, sheet)) stop('corrupt', where, 'the sheet declares cells but none could be read');
     const read: Sheet = { name, visibility: visibility(workbook.Workbook?.Sheets?.[index]?.Hidden), table: new RowsTable(rows) };
     const notes = commentRows(sheet);
     return notes.length === 0 ? [read] : [read, { name: `comments ${name}`, visibility: 'very-hidden', table: new RowsTable(notes) }];
@@ -49,7 +52,7 @@ export function readWithSheetJs(bytes: Uint8Array, path: string, session: ReadSe
  * (it has no cells; its data lies on other sheets), a sheet of comments or formatted blanks
  * (SheetJS keeps stub cells for them), and a one-row range over formatted columns.
  */
-function lostItsCells(sheet: XLSX.WorkSheet): boolean {
+function lostItsCells(XLSX: SheetJs, sheet: XLSX.WorkSheet): boolean {
   if (sheet['!type'] !== undefined && sheet['!type'] !== 'sheet') return false;
   const range = sheet['!ref'] ? XLSX.utils.decode_range(sheet['!ref']) : undefined;
   const stubs = ((sheet['!data'] ?? []) as unknown[]).some((row) => Array.isArray(row) && row.some(Boolean));

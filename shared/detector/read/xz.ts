@@ -2,8 +2,8 @@
 // the same code in Node and in the browser; it checks the stream's CRC). It streams: the caps
 // are checked on every chunk it produces, and reading stops (and frees the decoder) as soon as
 // one is exceeded, so a bomb is never inflated past the total cap.
-// A CommonJS module: Node's ESM loader gives its exports only as the default import.
-import xzDecompress from 'xz-decompress';
+// It is loaded on first use (lazy-modules.ts).
+import { loadXz } from './lazy-modules.js';
 import { ReadStop, stop, type ReadSession } from './session.js';
 
 const MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
@@ -19,6 +19,7 @@ export async function unxzBounded(bytes: Uint8Array, path: string, session: Read
       controller.close();
     },
   });
+  const xzDecompress = await loadXz();
   const reader = new xzDecompress.XzReadableStream(input).getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;

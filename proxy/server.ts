@@ -29,6 +29,7 @@ import { webSocketRelay } from './websocket.js';
 import { startFourEyes } from './approval/index.js';
 import { readAuditKeyFile } from './audit/key.js';
 import { startCheckpoints, type CheckpointWriter } from './audit/checkpoint-writer.js';
+import { startForward, type ForwardOptions, type ForwardProxy } from './forward/server.js';
 
 /** Extra margin over the policy's maxScanMs for starting a parse and posting the verdict back. */
 const SCAN_DEADLINE_MARGIN_MS = 2_000;
@@ -40,6 +41,8 @@ export interface ProxyOptions {
   log?: Logger;
   /** The policy in force; by default read from config.policy, else the built-in one. */
   policy?: Policy;
+  /** Forward mode only: how host names are resolved (the system's resolver by default). */
+  forward?: ForwardOptions;
 }
 
 export interface RunningProxy {
@@ -82,6 +85,17 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   }
   const apiHandler = options.apiHandler ?? fourEyes.api;
   const tls = config.tls && { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) };
+  // Forward mode (proxy/forward/): the steps forward to the forward proxy's egress, which sends each
+  // checked request on to the protected host the browser named.
+  let forward: ForwardProxy | undefined;
+  if (config.forward) {
+    forward = await startForward(config, config.forward, { log, metrics }, options.forward).catch(async (error: unknown) => {
+      await checkpoints?.close();
+      await fourEyes.close();
+      throw error;
+    });
+    config = { ...config, target: forward.egress, changeOrigin: false };
+  }
   // Started last of what can fail, so that a failed start leaves no worker threads behind.
   const pool = new ScanPool({
     size: config.scan.workers,
@@ -163,7 +177,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     });
   };
 
-  const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
+  const server: Server = forward ? forward.server(onRequest) : tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
 
   const relayWebSocket = webSocketRelay({ target: config.target, changeOrigin: config.changeOrigin, identify: (req) => fourEyes.identifyHandshake(req), scan: (bytes) => pool.scan(bytes), events, log, maxMessageBytes: policy.limits.maxFileBytes });
   const upgraded = new Set<Socket>();
@@ -180,6 +194,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     await pool.close();
     await checkpoints?.close();
     await fourEyes.close();
+    await forward?.close();
     throw error;
   }
   const { address, port } = server.address() as AddressInfo;
@@ -194,6 +209,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   async function close(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
+    forward?.shutdown(config.shutdownGraceMs);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const deadline = setTimeout(() => {
@@ -209,6 +225,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     await checkpoints?.close();
     await fourEyes.close();
     await uploadSessions.close();
+    await forward?.close();
     proxy.close();
     agent.destroy();
     log.info('proxy-stopped', {});

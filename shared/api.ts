@@ -51,9 +51,20 @@ export const ROUTES = {
    * file the proxy blocked can be reported this way.
    */
   falseBlockPage: `${API_PREFIX}/false-block`,
+  /**
+   * GET [?since=DATE][&until=DATE][&lang=nl|en]: the privacy officer's report as one HTML page, for
+   * users with the officer or admin role only (403 for anyone else). Dutch unless lang or
+   * Accept-Language asks for English.
+   */
+  officerReport: `${API_PREFIX}/officer/report`,
 } as const;
 
-export type Role = 'caseworker' | 'approver' | 'admin';
+/**
+ * What a user may do: send (caseworker), decide a team's requests (approver), read the privacy
+ * officer's report (officer), and see every team's requests and the report (admin).
+ */
+export const ROLES = ['caseworker', 'approver', 'officer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface UserInfo {
   id: string;

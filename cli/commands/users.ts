@@ -1,21 +1,19 @@
 // `export-guard users add|list|remove|token`: manages the users file without anyone handling
 // token hashes. A token is printed once, when it is made; only its hash is kept.
 import { runActions, UsageError } from '../actions.js';
-import type { Role } from '../../shared/api.js';
+import { ROLES, type Role } from '../../shared/api.js';
 import { hashToken, newToken } from '../../proxy/identity/tokens.js';
 import { readUsersFile, UsersFileError, writeUsersFile } from '../../proxy/identity/users-file.js';
 
 const HELP = `usage: export-guard users <action> --file USERS.json [options]
 
-  add    --id ID --name NAME --team TEAM --roles caseworker[,approver,admin]
+  add    --id ID --name NAME --team TEAM --roles caseworker[,approver,officer,admin]
          adds a user and prints their token (shown only now)
   list   lists users (id, name, team, roles; never tokens)
   remove --id ID
   token  --id ID    makes a new token for the user (the old one stops working) and prints it
 
 Exit status: 0 done, 1 refused (unknown or duplicate user), 2 usage error or unreadable file.`;
-
-const ROLES: readonly Role[] = ['caseworker', 'approver', 'admin'];
 
 export function run(argv: string[]): Promise<number> {
   return runActions(

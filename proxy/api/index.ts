@@ -14,6 +14,7 @@ import { answerAttachmentBytes } from './attachment-bytes.js';
 import { checkOrigin, setCorsHeaders } from './cors.js';
 import { recordBlockedUpload } from './events.js';
 import { answerFalseBlockPage, recordFalseBlock } from './false-blocks.js';
+import { answerOfficerReport } from './officer-report.js';
 import { sendJson } from '../respond.js';
 import { BadRequest, readJson } from './json.js';
 import { answerUnauthenticated } from './unauthenticated.js';
@@ -52,6 +53,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       }
       const user = origin === 'same-origin' ? tokenUser(req, deps.directory) : deps.directory.authenticate(req);
       if (!user) return answerUnauthenticated(req, res, deps.directory);
+      if (url.pathname === ROUTES.officerReport) return await answerOfficerReport(req, res, url, user, deps.store);
       const attachment = req.method === 'GET' ? ATTACHMENT_PATH.exec(url.pathname) : null;
       if (attachment) return await answerAttachmentBytes(res, deps.approvals, deps.ledger, user, decodeId(attachment[1]!), decodeId(attachment[2]!));
       const { status, body } = await route(req, url, user, deps);

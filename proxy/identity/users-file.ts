@@ -1,7 +1,7 @@
 // The users file: the embedded identity store. JSON, edited with `export-guard users`, never by hand.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { failingAs, FieldError, knownKeys, object, oneOf, sha256Hex, string, strings } from '../config-fields.js';
-import type { Role, UserInfo } from '../../shared/api.js';
+import { ROLES, type Role, type UserInfo } from '../../shared/api.js';
 
 export interface UserRecord extends UserInfo {
   /** Hex SHA-256 of the user's token; the token itself is never stored. */
@@ -11,8 +11,6 @@ export interface UserRecord extends UserInfo {
 export interface UsersFile {
   users: UserRecord[];
 }
-
-const ROLES: readonly Role[] = ['caseworker', 'approver', 'admin'];
 
 export class UsersFileError extends Error {}
 

@@ -7,6 +7,7 @@ import { startPortal, type Portal } from '../../demo-portal/server.js';
 import { hashToken, newToken } from '../../proxy/identity/tokens.js';
 import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import type { AuditEntry } from '../../proxy/audit/entry.js';
+import { PostgresStore } from '../../proxy/store/postgres.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { HEADERS, ROUTES, type Role } from '../../shared/api.js';
 import { portalLogin } from '../demo-portal/login.js';
@@ -40,7 +41,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(approval: Record<string, unknown> = {}, identity: Record<string, unknown> = {}): Promise<Harness> {
+/** more: further config sections, e.g. a shared store ({ store: { postgres: URL } }) and the audit key every proxy on it needs. */
+export async function startHarness(approval: Record<string, unknown> = {}, identity: Record<string, unknown> = {}, more: { store?: { postgres: string }; [section: string]: unknown } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-approval-'));
   const usersFile = join(dir, 'users.json');
   const dbPath = join(dir, 'state.db');
@@ -52,7 +54,7 @@ export async function startHarness(approval: Record<string, unknown> = {}, ident
     }),
   });
   const portal = await startPortal({ jobSeekers: 300 });
-  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN], ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'], ...identity }, store: { sqlite: dbPath }, approval };
+  const config = { identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN], ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'], ...identity }, store: { sqlite: dbPath }, approval, ...more };
   const others: TestProxy[] = [];
   const harness: Harness = {
     dir,
@@ -61,7 +63,7 @@ export async function startHarness(approval: Record<string, unknown> = {}, ident
     proxy: await startTestProxy(portal.url, config),
     tokens,
     async audit() {
-      const store = new SqliteStore(dbPath);
+      const store = more.store ? await PostgresStore.open(more.store.postgres) : new SqliteStore(dbPath);
       try {
         return await store.auditEntries();
       } finally {

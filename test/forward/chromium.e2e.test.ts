@@ -1,0 +1,121 @@
+// The forward-proxy shape end to end, without the extension: Chromium told to use
+// `export-guard proxy --mode forward` (--proxy-server) and trusting the office's test CA (its NSS
+// database, as a managed browser trusts the office CA) reaches the demo portal, served over HTTPS
+// as portal.test with a certificate only the proxy trusts, on a leaf the proxy minted.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
+import { HEADERS, ROUTES } from '../../shared/api.js';
+import { openCompose } from '../helpers/browser.js';
+import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { launchThroughGateway, type GatewayBrowser } from '../helpers/squid.js';
+import { patternBytes, sha256 } from '../proxy/upstream.js';
+import { startForwardStack, type ForwardStack } from './stack.js';
+
+let stack: ForwardStack;
+let chromium: GatewayBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startForwardStack();
+  chromium = await launchThroughGateway(stack.proxy.url, stack.office);
+  page = await chromium.browser.newPage();
+  await openCompose(page, stack.site, CASEWORKER.name);
+}, 90_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await stack?.close();
+});
+
+const statusText = () => page.$eval('#status', (element) => element.textContent ?? '');
+
+/** Picks a file in the compose page (its upload runs at once) and returns the portal's answer to it. */
+async function pick(path: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const answered = page.waitForResponse((response) => response.url() === `${stack.site}/api/attachments` && response.request().method() === 'POST', { timeout: 45_000 });
+  const input = (await page.$('#file-input')) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(path);
+  const response = await answered;
+  return { status: response.status(), json: (await response.json()) as Record<string, unknown> };
+}
+
+/** The approval API on the proxy's own address, as an extension configured with the proxy's URL calls it. */
+async function api(token: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${stack.proxy.url}${path}`, {
+    method: 'POST',
+    headers: { origin: EXTENSION_ORIGIN, [HEADERS.token]: token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+describe('Chromium through the forward proxy, without the extension', () => {
+  it('reaches the HTTPS portal on a leaf the proxy minted from the office CA', async () => {
+    const response = await page.goto(`${stack.site}/compose`);
+    expect(response?.status()).toBe(200);
+    expect(response?.securityDetails()?.issuer()).toBe('export-guard test office CA');
+    expect(response?.securityDetails()?.subjectAlternativeNames()).toEqual(['portal.test']);
+    await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout: 30_000 });
+  });
+
+  it('refuses an export (leak-4.xlsx) with the 422 answer; the portal gets nothing', async () => {
+    const before = stack.portal.mailbox.attachmentCount;
+    const answer = await pick(await fixturePath('leak-4.xlsx'));
+    expect(answer.status).toBe(422);
+    expect(answer.json).toMatchObject({ error: 'upload-blocked', nl: expect.any(String), en: expect.any(String) });
+    await page.waitForFunction(() => document.getElementById('status')!.className === 'error');
+    expect(await statusText()).toContain('tegengehouden');
+    expect(stack.portal.mailbox.attachmentCount).toBe(before);
+  }, 60_000);
+
+  it('lets a clean 9 MB file through, arriving at the portal with the same SHA-256', async () => {
+    const path = join(stack.dir, 'metingen.bin');
+    const bytes = patternBytes(9 * 1024 * 1024 + 17);
+    await writeFile(path, bytes);
+    const answer = await pick(path);
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    const stored = stack.portal.mailbox.attachment(String(answer.json.id));
+    expect(stored?.bytes.byteLength).toBe(bytes.byteLength);
+    expect(sha256(stored!.bytes)).toBe(sha256(bytes));
+  }, 60_000);
+
+  it('holds a bulk send for approval (428), then lets it out once after a colleague approved', async () => {
+    await page.goto(`${stack.site}/compose`);
+    await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout: 30_000 });
+    expect((await pick(await fixturePath('letter.pdf'))).status).toBe(200);
+    const recipients = stack.portal.jobSeekers.slice(0, 3).map((person) => person.id);
+    for (const id of recipients) await page.click(`input.recipient[value="${id}"]`);
+    await page.type('#subject', 'Uitnodiging workshop');
+    const sentBefore = stack.portal.mailbox.sent().length;
+
+    const held = page.waitForResponse((response) => response.url() === `${stack.site}/api/messages`, { timeout: 45_000 });
+    await page.click('#send');
+    const response = await held;
+    expect(response.status()).toBe(428);
+    expect(await response.json()).toMatchObject({ error: 'approval-required' });
+    expect(stack.portal.mailbox.sent().length).toBe(sentBefore);
+
+    // What the extensions do: the sender files the exact payload, a colleague approves.
+    const body = response.request().postData()!;
+    const filed = await api(stack.tokens.caseworker, ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
+    expect(filed.status, JSON.stringify(filed.json)).toBe(201);
+    const approved = await api(stack.tokens.approver, ROUTES.decision(filed.json.approval.id), { decision: 'approve' });
+    expect(approved.json.approval).toMatchObject({ state: 'approved', decidedBy: { id: APPROVER.id } });
+
+    // The send again from the page, with the headers the extension adds: it goes out once, a replay is held.
+    const sendAgain = () => page.evaluate(async (headers, text) => (await fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text })).status,
+      { [HEADERS.token]: stack.tokens.caseworker, [HEADERS.approval]: filed.json.approval.id }, body);
+    expect(await sendAgain()).toBe(200);
+    expect(await sendAgain()).toBe(428);
+    expect(stack.portal.mailbox.sent().length).toBe(sentBefore + 1);
+    for (const id of recipients) expect(stack.portal.mailbox.inbox(id).filter((message) => message.subject === 'Uitnodiging workshop')).toHaveLength(1);
+  }, 60_000);
+
+  it('logged no error, and intercepted only the portal', () => {
+    expect(stack.logLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+    expect(stack.proxy.metrics.render()).toMatch(/^export_guard_forward_connects_total\{outcome="intercepted"\} [1-9]/m);
+  });
+});

@@ -45,7 +45,7 @@ export async function startForward(config: Pick<ProxyConfig, 'listen' | 'tls'>, 
   const { log, metrics } = deps;
   const protectedHosts = new Set(forward.protectedHosts);
   const isProtected = (host: string) => protectedHosts.has(hostKey(host));
-  const mint = new LeafMint(await readOfficeCa(forward.ca.cert, forward.ca.key, 'forward.ca'));
+  const mint = new LeafMint(await readOfficeCa(forward.ca.cert, forward.ca.key, 'config.forward.ca'));
   const egress = await startEgress({ isProtected, upstreamCa: forward.upstreamCa, lookup: options.lookup, log });
 
   const connects = metrics.counter('export_guard_forward_connects_total', 'CONNECTs by outcome: intercepted (a protected host, checked), tunnelled (any other host, bytes passed untouched), failed.');

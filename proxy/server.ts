@@ -73,7 +73,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   metrics.gauge('export_guard_buffered_body_bytes', 'Bytes of request bodies held for scanning.', () => bodies.held);
   const auditKey = config.audit.keyFile === undefined ? undefined : readAuditKeyFile(config.audit.keyFile, 'config.audit.keyFile');
   const fourEyesConfig = parseFourEyesConfig(config.features, config.baseDir);
-  const fourEyes = await startFourEyes(fourEyesConfig, { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain });
+  const fourEyes = await startFourEyes(fourEyesConfig, { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain, office: config.office });
   let checkpoints: CheckpointWriter | undefined;
   try {
     // A proxy without the key would append unsealed entries that verify then reports as a break.

@@ -8,6 +8,7 @@ import type { AttachmentLedger } from '../attachments.js';
 import { createApiHandler, type ApiHandler } from '../api/index.js';
 import { auditGrantedExceptions } from '../audit/record-exceptions.js';
 import { auditUploads } from '../audit/record-uploads.js';
+import { stampingOffice } from '../audit/office.js';
 import type { ProxyEvents } from '../events.js';
 import { UserDirectory } from '../identity/directory.js';
 import { watchedAuthFailures } from '../identity/rate-limit.js';
@@ -39,6 +40,8 @@ export interface FourEyesDeps {
   store?: Store;
   /** HMAC key that seals the audit entries the default store writes (proxy/audit/key.ts). */
   auditChainKey?: Buffer;
+  /** The office whose proxy this is (config.office), put on every audit entry it writes. */
+  office?: string;
 }
 
 export interface FourEyes {
@@ -52,7 +55,8 @@ export interface FourEyes {
 }
 
 export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps): Promise<FourEyes> {
-  const store = deps.store ?? (config.postgres ? await PostgresStore.open(config.postgres, deps.auditChainKey) : new SqliteStore(config.storePath, deps.auditChainKey));
+  // Every audit entry this proxy writes names its office (config.office), whichever store holds it.
+  const store = stampingOffice(deps.store ?? (config.postgres ? await PostgresStore.open(config.postgres, deps.auditChainKey) : new SqliteStore(config.storePath, deps.auditChainKey)), deps.office);
   if (config.storePath === ':memory:' && !config.postgres && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
   const directory = new UserDirectory(config.identity, watchedAuthFailures(config.lockout, { metrics: deps.metrics, store, log: deps.log }));
   const { usersFile } = config.identity;

@@ -2,12 +2,19 @@
 // report gives each office its own figures once the log holds the events of more than one (as a
 // store shared by several offices does). The breakdown is read from the entries alone, so it holds
 // for any store: tested here on a SQLite audit database whose events name two offices.
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
 import type { AuditReport } from '../../proxy/audit/report.js';
 import { parseConfig } from '../../proxy/config.js';
+import { syntheticBsn } from '../../proxy/self-test.js';
+import { SqliteStore } from '../../proxy/store/sqlite.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import { startTestProxy } from '../proxy/start.js';
+import { startUpstream, type Upstream } from '../proxy/upstream.js';
 import { CHROMIUM_PATH } from '../helpers/browser.js';
 import { auditDatabase } from './audit-database.js';
 import { auditCli } from './run-cli.js';
@@ -116,5 +123,51 @@ describe('the report per office', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** Twenty rows of made-up people: BSNs that pass the eleven test, names, postcodes. */
+function exportOfPeople(): string {
+  const rows = Array.from({ length: 20 }, (_, i) => `${syntheticBsn(987_653 * (i + 1))};Voorbeeld ${i + 1};${1000 + i} AB`);
+  return ['BSN;Naam;Postcode', ...rows].join('\r\n');
+}
+
+// Two real proxies, each with its scan workers, one after the other on one SQLite store.
+describe('proxies of two offices sharing one store', { timeout: 120_000 }, () => {
+  let dir: string;
+  let upstream: Upstream;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'eg-offices-'));
+    upstream = await startUpstream();
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stamp their office on every entry they write, and the report breaks the log down by them', async () => {
+    const db = join(dir, 'state.db');
+    // Tilburg's policy lets everything through: its self-test fails, and says so under its name.
+    const tilburg = await startTestProxy(upstream.url, { office: 'Tilburg', store: { sqlite: db } }, { policy: { ...DEFAULT_POLICY, rules: [] } });
+    await tilburg.close();
+    const haag = await startTestProxy(upstream.url, { office: 'Den Haag-Centrum', store: { sqlite: db } });
+    try {
+      const form = new FormData();
+      form.append('attachment', new Blob([exportOfPeople()], { type: 'text/csv' }), 'lijst.csv');
+      expect((await fetch(`${haag.url}/api/attachments`, { method: 'POST', body: form })).status).toBe(422);
+    } finally {
+      await haag.close();
+    }
+
+    const store = new SqliteStore(db);
+    const entries = await store.auditEntries().finally(() => store.close());
+    expect(entries.map((e) => [e.type, e.facts.office])).toEqual([['self-test', 'Tilburg'], ['upload-blocked', 'Den Haag-Centrum']]);
+    const r = JSON.parse(await report(db, '--format', 'json')) as AuditReport;
+    expect(r.offices?.map((o) => [o.office, o.blocks.total, o.selfTest.failures.length, o.selfTest.days.at(-1)!.status])).toEqual([
+      ['Den Haag-Centrum', 1, 0, 'none'],
+      ['Tilburg', 0, 1, 'failed'],
+    ]);
+    expect(r.selfTest.failures).toEqual([{ at: entries[0]!.at, checks: ['export-refused'], office: 'Tilburg' }]);
+    expect(upstream.received).toEqual([]);
   });
 });

@@ -10,3 +10,8 @@ export interface ScanResponse {
   id: number;
   verdict: Verdict;
 }
+
+/** Sent once by a new worker when its warm-up scans are done (warm-up.ts): how long they took, in ms. */
+export interface WorkerWarm {
+  warm: number;
+}

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Verdict } from '../../shared/detector/types.js';
 import { applyExceptions, type DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { Policy } from '../../shared/policy/types.js';
-import type { ScanRequest, ScanResponse } from './messages.js';
+import type { ScanRequest, ScanResponse, WorkerWarm } from './messages.js';
 import type { Logger } from '../log.js';
 
 export interface ScanPoolOptions {
@@ -29,6 +29,8 @@ interface Job {
 interface Slot {
   /** Absent while a worker that died young waits out RESPAWN_DELAY_MS. */
   worker?: Worker;
+  /** The worker that has done its warm-up scans (warm-up.ts). */
+  warm?: Worker;
   spawnedAt: number;
   job?: Job;
   timer?: NodeJS.Timeout;
@@ -69,6 +71,29 @@ export class ScanPool {
     return this.slots.filter((slot) => slot.job).length;
   }
 
+  /** Workers that have done their warm-up scans: a file sent to them pays no loading of code. */
+  get warm(): number {
+    return this.slots.filter((slot) => slot.worker && slot.warm === slot.worker).length;
+  }
+
+  private readonly warmWaiters = new Set<() => void>();
+
+  /** Resolves once every worker of the pool is warm (or the pool is closed). */
+  whenWarm(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed || this.warm === this.options.size) return resolve();
+      this.warmWaiters.add(resolve);
+    });
+  }
+
+  private warmed(slot: Slot, worker: Worker, ms: number): void {
+    slot.warm = worker;
+    this.options.log?.debug('scan-worker-warm', { ms });
+    if (this.warm < this.options.size) return;
+    for (const resolve of this.warmWaiters) resolve();
+    this.warmWaiters.clear();
+  }
+
   /** The verdict as the policy decides it: every verdict the proxy acts on comes from here. */
   async scan(bytes: Uint8Array): Promise<DecidedVerdict> {
     return applyExceptions(await this.detect(bytes), this.options.policy.exceptions, new Date());
@@ -85,6 +110,8 @@ export class ScanPool {
   /** Refuses whatever is queued or running and ends every worker. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const resolve of this.warmWaiters) resolve();
+    this.warmWaiters.clear();
     for (const job of this.queue.splice(0)) job.resolve(refusal('scan-failed', job.bytes));
     const slots = this.slots;
     this.slots = [];
@@ -105,7 +132,9 @@ export class ScanPool {
     });
     slot.worker = worker;
     slot.spawnedAt = Date.now();
-    worker.on('message', ({ id, verdict }: ScanResponse) => {
+    worker.on('message', (message: ScanResponse | WorkerWarm) => {
+      if ('warm' in message) return this.warmed(slot, worker, message.warm);
+      const { id, verdict } = message;
       if (slot.job?.id !== id) return;
       this.settle(slot, verdict);
       this.dispatch();

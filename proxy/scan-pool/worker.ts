@@ -5,7 +5,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { detect } from '../../shared/detector/index.js';
 import type { Policy } from '../../shared/policy/types.js';
-import type { ScanRequest, ScanResponse } from './messages.js';
+import type { ScanRequest, ScanResponse, WorkerWarm } from './messages.js';
+import { warmUp } from './warm-up.js';
 
 const { policy } = workerData as { policy: Policy };
 const port = parentPort!;
@@ -24,7 +25,15 @@ function lowerThreadPriority(): void {
   }
 }
 
+// Real files wait for the warm-up, which a file arriving this early would otherwise share the
+// thread with; a warm-up that fails leaves the worker as it would be without one.
+const warm = warmUp(policy).then(
+  (ms) => port.postMessage({ warm: Math.round(ms) } satisfies WorkerWarm),
+  () => undefined,
+);
+
 port.on('message', async ({ id, bytes }: ScanRequest) => {
+  await warm;
   const verdict = await detect(bytes, { policy });
   port.postMessage({ id, verdict } satisfies ScanResponse);
 });

@@ -21,7 +21,7 @@ import type { ScanFilesDeps } from './steps/scan-files.js';
 import { scheduleSelfTests } from './self-test.js';
 import { parseFourEyesConfig } from './approval/config.js';
 import { ScanPool } from './scan-pool/pool.js';
-import { MemoryAttachmentLedger, recordUploadAnswer, type AttachmentLedger } from './attachments.js';
+import { recordUploadAnswer, type AttachmentLedger } from './attachments.js';
 import { BodyBudget } from './body/budget.js';
 import { UploadSessions } from './uploads/sessions.js';
 import { sendJson } from './respond.js';
@@ -59,7 +59,6 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const log = options.log ?? createLogger(config.logLevel);
   const policy = options.policy ?? (config.policy ? await loadPolicyFile(config.policy) : DEFAULT_POLICY);
   const events = new ProxyEvents();
-  const ledger = options.ledger ?? new MemoryAttachmentLedger(config.uploads.ledgerMaxBytes);
 
   const metrics = new Registry();
   const requests = metrics.counter('export_guard_requests_total', 'Requests to the protected site by outcome (forwarded, refused, failed) and status.');
@@ -73,7 +72,9 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   metrics.gauge('export_guard_buffered_body_bytes', 'Bytes of request bodies held for scanning.', () => bodies.held);
   const auditKey = config.audit.keyFile === undefined ? undefined : readAuditKeyFile(config.audit.keyFile, 'config.audit.keyFile');
   const fourEyesConfig = parseFourEyesConfig(config.features, config.baseDir);
-  const fourEyes = await startFourEyes(fourEyesConfig, { policy, ledger, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain, office: config.office });
+  const fourEyes = await startFourEyes(fourEyesConfig, { policy, ledger: options.ledger, ledgerMaxBytes: config.uploads.ledgerMaxBytes, scan: (bytes) => pool.scan(bytes), events, metrics, log, auditChainKey: auditKey?.chain, office: config.office });
+  // In memory, or sealed in a shared store: then a send may go through another proxy than its upload.
+  const { ledger } = fourEyes;
   let checkpoints: CheckpointWriter | undefined;
   try {
     // A proxy without the key would append unsealed entries that verify then reports as a break.

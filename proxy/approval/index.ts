@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../../shared/api.js';
 import type { Verdict } from '../../shared/detector/types.js';
 import type { Policy } from '../../shared/policy/types.js';
-import type { AttachmentLedger } from '../attachments.js';
+import { MemoryAttachmentLedger, SharedAttachmentLedger, type AttachmentLedger } from '../attachments.js';
 import { createApiHandler, type ApiHandler } from '../api/index.js';
 import { auditGrantedExceptions } from '../audit/record-exceptions.js';
 import { auditUploads } from '../audit/record-uploads.js';
@@ -31,7 +31,9 @@ const EXPIRY_SWEEP_MS = 60_000;
 
 export interface FourEyesDeps {
   policy: Policy;
-  ledger: AttachmentLedger;
+  /** By default in this process's memory, or sealed in a PostgreSQL store to share it (SharedAttachmentLedger); either within ledgerMaxBytes. */
+  ledger?: AttachmentLedger;
+  ledgerMaxBytes: number;
   scan: (bytes: Uint8Array) => Promise<Verdict>;
   events: ProxyEvents;
   metrics: Registry;
@@ -51,6 +53,7 @@ export interface FourEyes {
   requireApproval: Step;
   api: ApiHandler;
   store: Store;
+  ledger: AttachmentLedger;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
   // Every audit entry this proxy writes names its office (config.office), whichever store holds it.
   const store = stampingOffice(deps.store ?? (config.postgres ? await PostgresStore.open(config.postgres, deps.auditChainKey) : new SqliteStore(config.storePath, deps.auditChainKey)), deps.office);
   if (config.storePath === ':memory:' && !config.postgres && !deps.store) deps.log.warn('approval-store-in-memory', { message: 'no store.sqlite configured: approvals and the audit log end with the process' });
+  const ledger = deps.ledger ?? attachmentLedger(config, store, deps);
   const directory = new UserDirectory(config.identity, watchedAuthFailures(config.lockout, { metrics: deps.metrics, store, log: deps.log }));
   const { usersFile } = config.identity;
   const noUsersFile = usersFile && missingUsersFileWarning(usersFile);
@@ -70,7 +74,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
   const approvals = new Approvals({
     store,
     rule: config.approval,
-    checkAttachment: attachmentChecker(deps.ledger, deps.scan),
+    checkAttachment: attachmentChecker(ledger, deps.scan),
     approversOf: (team) => directory.approversOf(team),
     onChange: (change) => {
       changes.inc({ change });
@@ -84,7 +88,7 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
   for (const { sha256, allowedBy, expiresAt } of await auditGrantedExceptions(deps.policy, store)) {
     deps.log.info('exception-granted', { sha256, allowedBy, expiresAt });
   }
-  const bulkSends = new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await deps.ledger.get(id))?.sha256 });
+  const bulkSends = new BulkSends({ store, threshold: config.approval.threshold, attachmentSha256: async (id) => (await ledger.get(id))?.sha256 });
   const sweep = setInterval(() => approvals.expireDue().catch((error: unknown) => deps.log.error('approval-expiry-failed', { message: String(error) })), EXPIRY_SWEEP_MS);
   sweep.unref();
 
@@ -98,11 +102,27 @@ export async function startFourEyes(config: FourEyesConfig, deps: FourEyesDeps):
       bulkSends,
       approversOf: (team) => directory.approversOf(team),
     }),
-    api: createApiHandler({ directory, approvals, bulkSends, store, ledger: deps.ledger, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
+    api: createApiHandler({ directory, approvals, bulkSends, store, ledger, policy: deps.policy, rule: config.approval, allowedOrigins: config.extensionOrigins }),
     store,
+    ledger,
     close: async () => {
       clearInterval(sweep);
       await store.close();
     },
   };
+}
+
+/**
+ * Shared only where several proxies share the store (PostgreSQL) and hold the audit key to seal it
+ * with; otherwise the attachments stay in this proxy's memory, as the embedded store always had them.
+ */
+function attachmentLedger(config: FourEyesConfig, store: Store, deps: FourEyesDeps): AttachmentLedger {
+  if (config.postgres && deps.auditChainKey) return new SharedAttachmentLedger(store, deps.ledgerMaxBytes, deps.auditChainKey);
+  if (config.postgres) {
+    deps.log.warn('attachment-ledger-not-shared', {
+      field: 'config.audit.keyFile',
+      message: 'without the audit key the attachments are not shared through store.postgres: a send through another proxy than the upload finds its attachments unknown',
+    });
+  }
+  return new MemoryAttachmentLedger(deps.ledgerMaxBytes);
 }

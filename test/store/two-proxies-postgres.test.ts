@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../proxy/audit/chain.js';
 import { createAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
-import { ROUTES } from '../../shared/api.js';
-import { api, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from '../approval/harness.js';
+import pg from 'pg';
+import { HEADERS, ROUTES } from '../../shared/api.js';
+import { EXTENSION_ORIGIN, api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from '../approval/harness.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import type { TestProxy } from '../proxy/start.js';
 
@@ -17,12 +18,14 @@ let h: Harness;
 let second: TestProxy;
 let key: AuditKey;
 let keyDir: string;
+let databaseUrl: string;
 
 beforeAll(async () => {
   server = await startPostgres();
   keyDir = mkdtempSync(join(tmpdir(), 'eg-pg-key-'));
   key = createAuditKeyFile(join(keyDir, 'audit-key.pem'));
-  h = await startHarness({}, {}, { store: { postgres: await server.createDatabase() }, audit: { keyFile: join(keyDir, 'audit-key.pem') } });
+  databaseUrl = await server.createDatabase();
+  h = await startHarness({}, {}, { store: { postgres: databaseUrl }, audit: { keyFile: join(keyDir, 'audit-key.pem') } });
   second = await h.another();
 }, 120_000);
 
@@ -60,5 +63,34 @@ describe('two proxies on one PostgreSQL store', { timeout: 60_000 }, () => {
     expect(entries.filter((e) => e.type === 'send-passed' && e.facts.approvalId === id)).toHaveLength(1);
     expect(entries.map((e) => e.type)).toEqual(expect.arrayContaining(['approval-requested', 'approval-approved', 'send-passed']));
     expect(verifyChain(entries, key.chain)).toEqual([]);
+  });
+
+  it('an attachment uploaded through one proxy is checked, previewed and sent through the other, and sealed in the database', async () => {
+    const session = await portalSession(h);
+    const text = `Vacatures banenmarkt ${Date.now()}: kok, Tilburg, 24 uur.\n`;
+    const attachmentId = await attach(h, session, 'anna', text);
+    // The ledger is written as the portal's answer passes: visible to the other proxy a moment later.
+    for (let i = 0; i < 100 && !(await second.ledger.get(attachmentId)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const body = sendBody(h.portal.jobSeekers.slice(200, 205).map((p) => p.id), [attachmentId], 'Vacatures voor vijf');
+    expect((await send(h, session, 'anna', body, undefined, second.url)).status).toBe(428);
+
+    const { status, json } = await requestApproval(throughSecond(), 'anna', body);
+    expect(status).toBe(201);
+    expect(json.approval.attachments).toEqual([expect.objectContaining({ id: attachmentId, verdict: 'allow', size: Buffer.byteLength(text) })]);
+    const preview = await fetch(second.url + ROUTES.attachmentBytes(json.approval.id, attachmentId), { headers: { origin: EXTENSION_ORIGIN, [HEADERS.token]: h.tokens.carla! } });
+    expect(await preview.text()).toBe(text);
+    expect((await decide(h, 'carla', json.approval.id, 'approve')).status).toBe(200);
+    expect((await send(h, session, 'anna', body, json.approval.id, second.url)).status).toBe(200);
+    expect(h.portal.mailbox.sent().at(-1)).toMatchObject({ attachmentIds: [attachmentId], subject: 'Vacatures voor vijf' });
+
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ sealed: Buffer }>('SELECT sealed FROM attachments');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.map((row) => row.sealed.toString('latin1')).join('')).not.toContain('banenmarkt');
+    } finally {
+      await client.end();
+    }
   });
 });

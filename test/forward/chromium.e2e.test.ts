@@ -1,26 +1,33 @@
 // The forward-proxy shape end to end, without the extension: Chromium told to use
 // `export-guard proxy --mode forward` (--proxy-server) and trusting the office's test CA (its NSS
 // database, as a managed browser trusts the office CA) reaches the demo portal, served over HTTPS
-// as portal.test with a certificate only the proxy trusts, on a leaf the proxy minted.
+// as portal.test with a certificate only the proxy trusts, on a leaf the proxy minted. And a
+// Chromium given only the proxy's PAC file (--proxy-pac-url) sends the protected hosts through it
+// and goes DIRECT for the rest.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ElementHandle, Page } from 'puppeteer-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
-import { openCompose } from '../helpers/browser.js';
+import { CHROMIUM_PATH, openCompose } from '../helpers/browser.js';
 import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { launchThroughGateway, type GatewayBrowser } from '../helpers/squid.js';
-import { patternBytes, sha256 } from '../proxy/upstream.js';
+import { patternBytes, sha256, startUpstream, type Upstream } from '../proxy/upstream.js';
 import { startForwardStack, type ForwardStack } from './stack.js';
 
 let stack: ForwardStack;
 let chromium: GatewayBrowser;
 let page: Page;
+/** A plain-HTTP site the proxy protects (plain.test) and one it does not (other.test). */
+let plain: Upstream;
 
 beforeAll(async () => {
-  stack = await startForwardStack();
+  plain = await startUpstream();
+  stack = await startForwardStack({ protectedHosts: ['plain.test'] });
   chromium = await launchThroughGateway(stack.proxy.url, stack.office);
   page = await chromium.browser.newPage();
   await openCompose(page, stack.site, CASEWORKER.name);
@@ -29,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await stack?.close();
+  await plain?.close();
 });
 
 const statusText = () => page.$eval('#status', (element) => element.textContent ?? '');
@@ -118,4 +126,36 @@ describe('Chromium through the forward proxy, without the extension', () => {
     expect(stack.logLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
     expect(stack.proxy.metrics.render()).toMatch(/^export_guard_forward_connects_total\{outcome="intercepted"\} [1-9]/m);
   });
+});
+
+describe('Chromium given only the PAC file', () => {
+  let profile: string;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    profile = await mkdtemp(join(tmpdir(), 'export-guard-pac-browser-'));
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      userDataDir: profile,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--proxy-pac-url=${stack.proxy.url}/proxy.pac`],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('sends a protected host through the proxy, and another host DIRECT', async () => {
+    const tab = await browser!.newPage();
+    const port = new URL(plain.url).port;
+    // plain.test exists only for the proxy (its resolver): the page loads because the PAC sent it there.
+    const hellos = () => plain.received.filter((request) => request.url === '/hello');
+    const response = await tab.goto(`http://plain.test:${port}/hello`);
+    expect(response?.status()).toBe(200);
+    expect(await tab.evaluate(() => document.body.textContent)).toBe('hello /hello');
+    expect(hellos().map((request) => request.headers.host)).toEqual([`plain.test:${port}`]);
+    // other.test is DIRECT: the browser resolves it itself, and no resolver knows it.
+    await expect(tab.goto(`http://other.test:${port}/hello`)).rejects.toThrow(/ERR_NAME_NOT_RESOLVED/);
+    expect(hellos()).toHaveLength(1);
+  }, 30_000);
 });

@@ -1,12 +1,18 @@
 // The evidence must not become a second leak: after an export was blocked, reported and a bulk
-// send approved, no personal value from the export is in the audit log, the database file or
-// the proxy's own log lines.
+// send approved, no personal value from the export is in the audit log, the database file, the
+// proxy's own log lines, the report (every format) or the officer's page; nor is any made-up person
+// of a failed self-test.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../demo-portal/job-seekers.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
-import { EXTENSION_ORIGIN, api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from '../approval/harness.js';
+import { syntheticBsn } from '../../proxy/self-test.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+import { EXTENSION_ORIGIN, SSO_HEADER, api, decide, portalSession, requestApproval, send, sendBody, startHarness, upload, type Harness } from '../approval/harness.js';
+import { startTestProxy } from '../proxy/start.js';
+import { auditCli } from './run-cli.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -63,13 +69,45 @@ describe('no personal values in the evidence or the logs', { timeout: 60_000 }, 
 
     await expectNoneInEvidence([...cells.map((row) => row[0]!), ...people.flatMap((p) => [p.id, `${p.initials} ${p.surname}`])]);
   });
+
+  it("holds for a failed self-test's made-up people, in its records, the logs, the report and the officer's page", async () => {
+    // A second proxy of the office on the same store, with a policy that lets everything through: its self-test fails.
+    const allowing = await startTestProxy(h.portal.url, { identity: { usersFile: join(h.dir, 'users.json'), ssoHeader: SSO_HEADER, ssoTrustedSources: ['127.0.0.1'] }, store: { sqlite: h.dbPath } }, { policy: { ...DEFAULT_POLICY, rules: [] } });
+    await allowing.close();
+    const failed = (await h.audit()).filter((e) => e.type === 'self-test');
+    expect(failed.map((e) => e.facts)).toEqual([{ user: '', passed: false, reasonCodes: ['export-refused'] }]);
+    expect(await officerPage('nl')).toContain('Zelftest mislukt op');
+    // Every BSN of the self-test's export, and its made-up names.
+    const madeUp = [...Array.from({ length: 20 }, (_, i) => syntheticBsn(123_457 * (i + 1))), 'Testpersoon', 'Zelftest;'];
+    await expectNoneInEvidence(madeUp, allowing.logLines);
+  });
 });
 
-/** None of these values is in the audit log, the proxy's log lines or the database file. */
-async function expectNoneInEvidence(values: string[]): Promise<void> {
+/** The officer's page as an admin of the office (eva) sees it. */
+async function officerPage(lang: 'nl' | 'en'): Promise<string> {
+  const response = await fetch(`${h.proxy.url}${ROUTES.officerReport}?lang=${lang}`, { headers: { [HEADERS.token]: h.tokens.eva! } });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** The report as the privacy officer runs it, in every format. */
+async function reports(): Promise<string> {
+  const out: string[] = [];
+  for (const args of [['--format', 'text'], ['--format', 'json'], ['--format', 'csv'], ['--format', 'html'], ['--format', 'html', '--lang', 'en']]) {
+    const run = await auditCli('report', '--db', h.dbPath, ...args);
+    expect(run.code, run.out).toBe(0);
+    out.push(run.out);
+  }
+  return out.join('\n');
+}
+
+/** None of these values is in the audit log, the proxy's log lines, the database file, the report or the officer's page. */
+async function expectNoneInEvidence(values: string[], otherLogLines: string[] = []): Promise<void> {
   const evidence = {
     'audit log': JSON.stringify(await h.audit()),
-    'proxy log': h.proxy.logLines.join(''),
+    'proxy log': [...h.proxy.logLines, ...otherLogLines].join(''),
+    report: await reports(),
+    "officer's page": (await officerPage('nl')) + (await officerPage('en')),
     'database file': ['', '-wal'].map((suffix) => h.dbPath + suffix).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join(''),
   };
   for (const [where, text] of Object.entries(evidence)) {

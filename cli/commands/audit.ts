@@ -13,7 +13,9 @@ import { toLogboek } from '../../proxy/audit/logboek.js';
 import { renderHtmlReport } from '../../proxy/audit/report-html.js';
 import { printPdf } from '../print-pdf.js';
 import { buildReport, formatReport } from '../../proxy/audit/report.js';
+import { PostgresStore } from '../../proxy/store/postgres.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
+import type { Store } from '../../proxy/store/types.js';
 
 const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkpoints DIR] | --config FILE) [--head SEQ:HASH] [--no-record]
        export-guard audit report (--db FILE | --config FILE) [--since DATE] [--until DATE] [--format text|json|csv|html|pdf --out FILE] [--lang nl|en]
@@ -30,7 +32,7 @@ const HELP = `usage: export-guard audit verify (--db FILE [--key FILE] [--checkp
   key      creates the audit key (Ed25519, mode 0600) that seals the entries and signs the
            checkpoints; name it in config.audit.keyFile and keep it out of the database's backups
   --db FILE           the proxy's SQLite file
-  --config FILE       the proxy's config file: its store.sqlite, audit.keyFile and audit.checkpoints.dir
+  --config FILE       the proxy's config file: its store.sqlite or store.postgres, audit.keyFile and audit.checkpoints.dir
   --key FILE          the audit key (with --db)
   --checkpoints DIR   the checkpoint directory (with --db)
   --head SEQ:HASH     a head noted earlier must still be there
@@ -49,6 +51,8 @@ class UsageError extends Error {}
 
 interface Sources {
   dbPath: string;
+  /** The shared store's connection URL (config.store.postgres), read instead of dbPath. */
+  postgres?: string;
   keyFile?: string;
   /** Where the key file was named, for its errors. */
   keyField: string;
@@ -93,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     // Only verify needs the key (to check the seals and to seal its own record); a report is for whoever may read the log.
     const key = action === 'verify' && sources.keyFile !== undefined ? readAuditKeyFile(sources.keyFile, sources.keyField) : undefined;
     const head = action === 'verify' && values.head !== undefined ? parseHead(values.head) : undefined;
-    const store = new SqliteStore(sources.dbPath, key?.chain);
+    const store = sources.postgres ? await PostgresStore.open(sources.postgres, key?.chain) : new SqliteStore(sources.dbPath, key?.chain);
     try {
       const entries = await store.auditEntries();
       if (action === 'verify') return await verify(entries, { ...sources, key }, head, values['no-record'] ? undefined : store);
@@ -133,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-async function verify(entries: AuditEntry[], sources: Sources & { key?: AuditKey }, head: { seq: number; hash: string } | undefined, record: SqliteStore | undefined): Promise<number> {
+async function verify(entries: AuditEntry[], sources: Sources & { key?: AuditKey }, head: { seq: number; hash: string } | undefined, record: Store | undefined): Promise<number> {
   const sealed = entries.filter((e) => e.version === 2).length;
   if (sealed > 0 && !sources.key) throw new UsageError(`${sealed} entries are sealed with the audit key: give --key FILE or --config FILE to verify them`);
   const problems: ChainProblem[] = verifyChain(entries, sources.key?.chain);
@@ -215,15 +219,15 @@ function readSources(values: { db?: string; config?: string; key?: string; check
     const raw = JSON.parse(readFileSync(values.config, 'utf8')) as { store?: unknown; audit?: unknown };
     const baseDir = dirname(resolve(values.config));
     const audit = parseAuditConfig(raw.audit, baseDir);
-    const dbPath = parseFourEyesConfig({ store: raw.store }, baseDir).storePath;
-    if (dbPath === ':memory:') throw new Error(`${values.config} names no store.sqlite file: its audit log lives only in the running proxy's memory`);
-    sources = { dbPath, keyFile: audit.keyFile, keyField: 'config.audit.keyFile', checkpointDir: audit.checkpoints?.dir, activity: audit.processingActivityId };
+    const { storePath: dbPath, postgres } = parseFourEyesConfig({ store: raw.store }, baseDir);
+    if (dbPath === ':memory:' && !postgres) throw new Error(`${values.config} names no store.sqlite file: its audit log lives only in the running proxy's memory`);
+    sources = { dbPath, postgres, keyFile: audit.keyFile, keyField: 'config.audit.keyFile', checkpointDir: audit.checkpoints?.dir, activity: audit.processingActivityId };
   } else {
     if (values.db === undefined) throw new UsageError('--db FILE or --config FILE is required');
     if (values.checkpoints !== undefined && values.key === undefined) throw new UsageError('--checkpoints needs --key FILE: the checkpoints are signed with it');
     sources = { dbPath: values.db, keyFile: values.key, keyField: '--key', checkpointDir: values.checkpoints };
   }
   // Opening a missing file would create an empty log that verifies as intact.
-  if (!existsSync(sources.dbPath)) throw new Error(`no database at ${sources.dbPath}`);
+  if (!sources.postgres && !existsSync(sources.dbPath)) throw new Error(`no database at ${sources.dbPath}`);
   return sources;
 }

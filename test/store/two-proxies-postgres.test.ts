@@ -1,7 +1,7 @@
 // Two offices' proxies in front of one portal, sharing one PostgreSQL store (a real server): a
 // request filed through one is seen and approved through the other, its send goes out exactly
 // once whichever proxy carries it, and the one audit chain both wrote verifies with the key.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { createAuditKeyFile, type AuditKey } from '../../proxy/audit/key.js';
 import pg from 'pg';
 import { HEADERS, ROUTES } from '../../shared/api.js';
 import { EXTENSION_ORIGIN, api, attach, decide, portalSession, requestApproval, send, sendBody, startHarness, type Harness } from '../approval/harness.js';
+import { auditCli } from '../audit/run-cli.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import type { TestProxy } from '../proxy/start.js';
 
@@ -92,5 +93,25 @@ describe('two proxies on one PostgreSQL store', { timeout: 60_000 }, () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('`audit verify --config` checks the chain both proxies wrote, after appends from both at once', async () => {
+    const reported = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api(i % 2 ? throughSecond() : h, 'anna', 'POST', ROUTES.events, {
+          source: 'extension', site: `${(i % 2 ? second : h.proxy).url}/compose`, via: 'picker', fileName: 'x.xlsx', size: 1000,
+          sha256: 'c'.repeat(64), kind: 'xlsx', reasonCodes: ['bsn-column'], columns: ['BSN'], at: new Date().toISOString(), eventId: `both-${i}`,
+        }),
+      ),
+    );
+    expect(reported.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const config = join(keyDir, 'proxy.json');
+    writeFileSync(config, JSON.stringify({ store: { postgres: databaseUrl }, audit: { keyFile: 'audit-key.pem' } }));
+    const { code, out } = await auditCli('verify', '--config', config);
+    expect(out).toMatch(/intact/);
+    expect(code).toBe(0);
+    const entries = await h.audit();
+    expect(entries.filter((e) => e.type === 'upload-blocked' && e.facts.source === 'extension')).toHaveLength(20);
+    expect(entries.at(-1)).toMatchObject({ type: 'audit-verified', facts: { result: 'intact' } });
   });
 });

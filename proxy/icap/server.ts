@@ -7,7 +7,7 @@
 // never a 204: run the gateway with bypass=off so it fails closed as well.
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createHttpServer, request, Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ProxyConfig } from '../config.js';
 import { ConfigError } from '../config-fields.js';
 import { parseFourEyesConfig } from '../approval/config.js';
@@ -56,6 +56,9 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
   });
   const proxyUrl = new URL(proxy.url);
   const agent = new Agent({ keepAlive: true });
+  const perClient = await canBindLoopbackAliases();
+  if (!perClient) log.warn('icap-one-client-address', { message: 'cannot send from 127.x.y.z: every browser counts as one address for the wrong-token lockout' });
+  const seenClients = new Set<string>();
   const istag = `"eg-${Date.now().toString(36)}"`;
   const keepLimit = proxy.policy.limits.maxFileBytes;
 
@@ -142,7 +145,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     // the policy's limit is refused by the pipeline, so what is kept never needs to be larger.
     const kept: Buffer[] = [];
     let keptBytes = 0;
-    const replay = replayRequest(http, encapsulated.hasBody);
+    const replay = replayRequest(http, encapsulated.hasBody, perClient ? clientAddress(head.headers.get('x-client-ip')) : undefined);
     if (encapsulated.hasBody) {
       const write = async (piece: Buffer) => {
         keptBytes += piece.length;
@@ -183,7 +186,24 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
   }
 
   /** The encapsulated request, streamed into the in-process proxy. */
-  function replayRequest(http: HttpRequestHead, hasBody: boolean) {
+  /**
+   * The replay's source address: a stand-in 127.x.y.z for the browser's address the gateway sends
+   * (Squid's icap_send_client_ip), so the pipeline's wrong-token lockout counts each browser on
+   * its own instead of everyone behind the gateway as 127.0.0.1. Logged once per browser, since
+   * lockout entries name the stand-in.
+   */
+  function clientAddress(client: string | undefined): string | undefined {
+    if (client === undefined || !/^[0-9a-fA-F.:]{2,45}$/.test(client)) return undefined;
+    const standIn = loopbackStandIn(client);
+    if (!seenClients.has(client)) {
+      if (seenClients.size >= 100_000) seenClients.clear();
+      seenClients.add(client);
+      log.info('icap-client', { client, address: standIn });
+    }
+    return standIn;
+  }
+
+  function replayRequest(http: HttpRequestHead, hasBody: boolean, localAddress: string | undefined) {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of http.headers) {
       const key = name.toLowerCase();
@@ -192,7 +212,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
       headers[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [String(prior)]), value];
     }
     if (hasBody) headers['transfer-encoding'] = 'chunked';
-    const req = request({ host: proxyUrl.hostname, port: proxyUrl.port, method: http.method, path: http.target, headers, agent });
+    const req = request({ host: proxyUrl.hostname, port: proxyUrl.port, method: http.method, path: http.target, headers, agent, ...(localAddress ? { localAddress } : {}) });
     let open = true;
     const response = new Promise<Outcome>((resolve, reject) => {
       req.on('error', (error) => {
@@ -294,6 +314,21 @@ function forwardedHead(block: Buffer, http: HttpRequestHead, received: Set<strin
   if (kept.length === http.headers.length) return block;
   const requestLine = block.subarray(0, block.indexOf('\r\n')).toString('latin1');
   return Buffer.from(`${[requestLine, ...kept.map(([name, value]) => `${name}: ${value}`)].join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+/** 127.x.y.z from a hash of the browser's address (x.y.z never all 0 or 255, so never 127.0.0.1's neighbours at the ends). */
+export function loopbackStandIn(client: string): string {
+  const [a, b, c] = createHash('sha256').update(client.toLowerCase()).digest();
+  return `127.${a!}.${b!}.${1 + (c! % 254)}`;
+}
+
+/** Linux routes all of 127.0.0.0/8 to the loopback device; other systems may have only 127.0.0.1. */
+async function canBindLoopbackAliases(): Promise<boolean> {
+  const probe = createNetServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(0, '127.80.90.100', () => probe.close(() => resolve(true)));
+  });
 }
 
 function isLoopback(address: string): boolean {

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { parseConfig } from '../../proxy/config.js';
 import { createLogger } from '../../proxy/log.js';
-import { startIcap, type RunningIcap } from '../../proxy/icap/server.js';
+import { loopbackStandIn, startIcap, type RunningIcap } from '../../proxy/icap/server.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashToken, newToken } from '../../proxy/identity/tokens.js';
+import { writeUsersFile } from '../../proxy/identity/users-file.js';
+import { HEADERS, ROUTES } from '../../shared/api.js';
 import { fixtureBytes } from '../helpers/fixtures.js';
 import { patternBytes } from '../proxy/upstream.js';
 
@@ -294,6 +300,36 @@ describe('ICAP REQMOD service configuration', () => {
       await expect(startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('error', () => undefined) })).rejects.toThrow(/ssoTrustedSources: .* loopback/);
     }
   });
+});
+
+describe('ICAP REQMOD service and the wrong-token lockout', () => {
+  it('counts each browser (the gateway\'s X-Client-IP) on its own, not everyone behind the gateway as one address', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'export-guard-icap-lockout-'));
+    const token = newToken();
+    writeUsersFile(join(dir, 'users.json'), { users: [{ id: 'anna', name: 'Anna', team: 'A', roles: ['caseworker'], tokenSha256: hashToken(token) }] });
+    const config = parseConfig({ target: 'http://127.0.0.1:1', listen: '127.0.0.1:0', scan: { workers: 1 }, identity: { usersFile: join(dir, 'users.json'), lockout: { failures: 3, minutes: 5 } } }, process.cwd());
+    const lines: string[] = [];
+    const service = await startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('info', (line) => lines.push(line)) });
+    const me = async (client: string, withToken: string): Promise<number> => {
+      const connection = new Client(Number(new URL(service.url.replace('icap:', 'http:')).port));
+      const http = httpHead('GET', ROUTES.me, { [HEADERS.token]: withToken });
+      connection.send(icapHead('REQMOD', { Allow: '204', 'X-Client-IP': client, Encapsulated: `req-hdr=0, null-body=${http.length}` }), http);
+      const response = await connection.response();
+      connection.close();
+      return Number(/^HTTP\/1\.1 (\d{3}) /.exec(response.httpHead ?? '')?.[1]);
+    };
+    try {
+      // The third distinct wrong token from one browser locks that browser out, its valid token too.
+      expect([await me('10.1.2.3', newToken()), await me('10.1.2.3', newToken()), await me('10.1.2.3', newToken())]).toEqual([401, 401, 429]);
+      expect(await me('10.1.2.3', token)).toBe(429);
+      expect(await me('10.9.8.7', token)).toBe(200);
+      expect(lines.some((line) => line.includes('"event":"auth-locked-out"') && line.includes(`"address":"${loopbackStandIn('10.1.2.3')}"`))).toBe(true);
+      expect(lines.some((line) => line.includes('"event":"icap-client"') && line.includes('"client":"10.1.2.3"') && line.includes(`"address":"${loopbackStandIn('10.1.2.3')}"`))).toBe(true);
+    } finally {
+      await service.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('ICAP REQMOD service when its pipeline fails', () => {

@@ -1,8 +1,9 @@
 // Zip containers (archives and the zip inside xlsx/ods) read from the central directory, with the
 // caps checked twice: on the sizes the directory declares before anything is inflated, and on the
 // bytes really produced while inflating, so a lying header cannot make us inflate a bomb.
-import { Inflate, inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { crc32 } from './crc32.js';
+import { inflateRawBounded } from './inflate.js';
 import { ReadStop, stop, type ReadSession } from './session.js';
 
 export interface ZipEntry {
@@ -26,7 +27,8 @@ const INFLATE_STEP = 64 * 1024;
  * Entries up to this compressed size are inflated in one call into a buffer of exactly their
  * declared size, as fast as fflate goes: memory stays bounded by the declared size (already
  * checked against the caps) and a header that lies is caught right after. The price of a lie is
- * bounded too: at most ~1032 x 4 MiB of output decoded into nowhere, a few seconds once.
+ * bounded too: at most ~1032 x 4 MiB of output decoded into nowhere, a few seconds once. In Node
+ * the platform's zlib inflates them (inflate.ts).
  * Larger entries are streamed with checks between steps.
  */
 const ONE_CALL_MAX_COMPRESSED = 4 * 1024 * 1024;
@@ -341,7 +343,7 @@ function inflateDeclared(data: Uint8Array, size: number, where: string, session:
   let out: Uint8Array;
   try {
     // One spare byte: output that fills it means the stream is longer than its header says.
-    out = inflateSync(data, { out: new Uint8Array(size + 1) });
+    out = inflateRawBounded(data, size + 1);
   } catch (error) {
     inflateFailed(error, where);
   }

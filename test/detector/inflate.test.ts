@@ -1,0 +1,107 @@
+// The platform's inflater (Node's zlib) behind the zip reader must answer as fflate answers, with
+// the same output bound: the same bytes for a good stream, the same error for damage, and never
+// more than the bound for a stream longer than its header says (inflate.ts).
+import { deflateRawSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inflateRawBounded, platformInflater, useZlib } from '../../shared/detector/read/inflate.js';
+import { openZip } from '../../shared/detector/read/zip.js';
+import { ReadSession, ReadStop } from '../../shared/detector/read/session.js';
+import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
+
+afterEach(() => useZlib(true));
+
+function outcome(data: Uint8Array, max: number): string {
+  try {
+    const out = inflateRawBounded(data, max);
+    return `${out.length}:${Buffer.from(out).toString('base64')}`;
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
+
+/** What zlib and fflate each make of the stream, for each output bound. */
+function bothWays(data: Uint8Array, bounds: number[]): { zlib: string[]; fflate: string[] } {
+  useZlib(true);
+  const zlib = bounds.map((max) => outcome(data, max));
+  useZlib(false);
+  const fflate = bounds.map((max) => outcome(data, max));
+  useZlib(true);
+  return { zlib, fflate };
+}
+
+let seed = 42;
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+
+const text = new TextEncoder().encode(Array.from({ length: 400 }, (_, i) => `<row r="${i}"><c t="s"><v>${i % 17}</v></c></row>`).join(''));
+const noise = Uint8Array.from({ length: 5000 }, () => Math.floor(random() * 256));
+const zeros = new Uint8Array(200_000);
+
+describe('the platform inflater', () => {
+  it('is zlib in Node', () => {
+    expect(platformInflater()).toBe('zlib');
+  });
+
+  it('gives fflate\'s bytes for good streams, at, under and over the bound', () => {
+    for (const plain of [text, noise, zeros, new Uint8Array(0)]) {
+      for (const level of [0, 1, 9]) {
+        const data = deflateRawSync(plain, { level });
+        const bounds = [plain.length + 1, plain.length, plain.length - 1, 1, plain.length * 2].filter((b) => b >= 0);
+        const { zlib, fflate } = bothWays(data, bounds);
+        expect(zlib).toEqual(fflate);
+      }
+    }
+  });
+
+  it('fails as fflate fails on cut-off, damaged, empty and random streams', () => {
+    const good = deflateRawSync(text);
+    const cases: Uint8Array[] = [new Uint8Array(0), noise.subarray(0, 64), noise];
+    for (let cut = 1; cut < good.length; cut += Math.max(1, Math.floor(good.length / 40))) cases.push(good.subarray(0, cut));
+    for (let i = 0; i < 300; i++) {
+      const damaged = Uint8Array.from(good);
+      damaged[Math.floor(random() * damaged.length)] ^= 1 << Math.floor(random() * 8);
+      cases.push(damaged);
+    }
+    // Trailing bytes after the final block are ignored by both.
+    cases.push(Uint8Array.from([...good, 1, 2, 3, 4]));
+    for (const data of cases) {
+      const { zlib, fflate } = bothWays(data, [text.length + 1, 100]);
+      expect(zlib).toEqual(fflate);
+    }
+  });
+});
+
+describe('a zip entry through either inflater', () => {
+  const session = () => new ReadSession({ limits: DEFAULT_POLICY.limits, deadline: Date.now() + 60_000 });
+
+  /** A zip whose one entry's declared size (central directory and local header) is changed by `delta`. */
+  function lyingZip(delta: number): Uint8Array {
+    const zip = zipSync({ 'xl/worksheets/sheet1.xml': text }, { level: 6 });
+    const view = new DataView(zip.buffer);
+    const central = zip.findLastIndex((_, i) => i + 4 <= zip.length && view.getUint32(i, true) === 0x02014b50);
+    view.setUint32(central + 24, text.length + delta, true);
+    view.setUint32(22, text.length + delta, true);
+    return zip;
+  }
+
+  function read(zip: Uint8Array): string {
+    try {
+      return `${openZip(zip, '', session()).read('xl/worksheets/sheet1.xml').length} bytes`;
+    } catch (error) {
+      if (error instanceof ReadStop) return `${error.failure.code}: ${error.failure.detail}`;
+      throw error;
+    }
+  }
+
+  it('is stopped alike when its header claims more or less than it holds', () => {
+    for (const delta of [0, -1, -100, 1, 100]) {
+      const zip = lyingZip(delta);
+      useZlib(true);
+      const zlib = read(zip);
+      useZlib(false);
+      const fflate = read(zip);
+      expect(zlib, `declared size off by ${delta}`).toBe(fflate);
+      if (delta !== 0) expect(zlib).toMatch(/^corrupt/);
+    }
+  });
+});

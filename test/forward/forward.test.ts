@@ -8,6 +8,7 @@ import { connect as tlsConnect, createServer as createTlsServer, type PeerCertif
 import { runInNewContext } from 'node:vm';
 import { request as httpRequest } from 'node:http';
 import { fetch, FormData, ProxyAgent } from 'undici';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
@@ -31,12 +32,15 @@ let other: Upstream;
 let rogueCa: TestCa;
 let rogue: HttpsServer;
 let rogueHits = 0;
+/** A protected HTTPS host with a WebSocket echo, and what it received. */
+let wsHost: HttpsServer;
+const wsReceived: string[] = [];
 let cookie: string;
 
 const port = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
 
 beforeAll(async () => {
-  stack = await startForwardStack({ protectedHosts: ['plain.test', 'rogue.test'] });
+  stack = await startForwardStack({ protectedHosts: ['plain.test', 'rogue.test', 'ws.test'] });
   proxyPort = Number(new URL(stack.proxy.url).port);
   agent = new ProxyAgent({ uri: stack.proxy.url, requestTls: { ca: stack.office.certPem } });
   echo = createNetServer((socket) => socket.pipe(socket));
@@ -52,13 +56,19 @@ beforeAll(async () => {
     res.end('rogue');
   });
   await new Promise<void>((resolve) => rogue.listen(0, '127.0.0.1', resolve));
+  wsHost = createHttpsServer(await stack.internet.issue('ws.test'));
+  new WebSocketServer({ server: wsHost }).on('connection', (socket) => socket.on('message', (data: RawData) => {
+    wsReceived.push(data.toString());
+    socket.send(data);
+  }));
+  await new Promise<void>((resolve) => wsHost.listen(0, '127.0.0.1', resolve));
   cookie = await logIn();
 }, 90_000);
 
 afterAll(async () => {
   await agent?.close();
   await stack?.close();
-  for (const server of [echo, elsewhere, rogue]) await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  for (const server of [echo, elsewhere, rogue, wsHost]) await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   await plain?.close();
   await other?.close();
   await rogueCa?.close();
@@ -273,4 +283,50 @@ describe('forward proxy: the protected hosts', () => {
   it('a client that does not trust the office CA gets no connection to the portal', async () => {
     await expect(certificateThrough('portal.test', Number(new URL(stack.portal.url).port), stack.internet.certPem)).rejects.toThrow();
   });
+});
+
+describe('forward proxy: WebSockets to a protected host', () => {
+  /** A wss:// connection through the proxy, its TLS trusting only the office CA. */
+  async function openWebSocket(): Promise<WebSocket> {
+    const authority = `ws.test:${port(wsHost)}`;
+    const { socket } = await tunnel(authority);
+    const tls = tlsConnect({ socket, servername: 'ws.test', ca: stack.office.certPem });
+    const ws = new WebSocket(`wss://${authority}/chat`, { createConnection: () => tls });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    return ws;
+  }
+  const next = (ws: WebSocket) => new Promise<string>((resolve) => ws.once('message', (data: RawData) => resolve(data.toString())));
+
+  it('relays messages that scan clean, and closes with 1008 on one that holds an export; the host never gets it', async () => {
+    const ws = await openWebSocket();
+    const echoed = next(ws);
+    ws.send('hallo portaal');
+    expect(await echoed).toBe('hallo portaal');
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send(Buffer.from(await fixtureBytes('leak-7.csv')).toString('utf8'));
+    expect(await closed).toBe(1008);
+    expect(wsReceived).toEqual(['hallo portaal']);
+  }, 60_000);
+});
+
+describe('forward proxy: shutdown', () => {
+  it('ends open tunnels and intercepted connections within shutdownGraceMs', async () => {
+    const own = await startForwardStack({ config: { shutdownGraceMs: 500 } });
+    try {
+      const proxyAt = Number(new URL(own.proxy.url).port);
+      const open = connect(proxyAt, '127.0.0.1');
+      open.write(`CONNECT elsewhere.test:${port(echo)} HTTP/1.1\r\n\r\n`);
+      await new Promise((resolve) => open.once('data', resolve));
+      const idle = new ProxyAgent({ uri: own.proxy.url, requestTls: { ca: own.office.certPem } });
+      expect((await fetch(`${own.site}/login`, { dispatcher: idle })).status).toBe(200);
+      const tunnelClosed = new Promise((resolve) => open.once('close', resolve));
+      const started = Date.now();
+      await own.proxy.close();
+      await tunnelClosed;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await idle.close();
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });

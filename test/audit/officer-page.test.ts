@@ -5,16 +5,15 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../proxy/audit/entry.js';
 import { hashToken, newToken } from '../../proxy/identity/tokens.js';
 import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import { HEADERS, ROUTES, type Role } from '../../shared/api.js';
-import { CHROMIUM_PATH } from '../helpers/browser.js';
 import { startTestProxy, type TestProxy } from '../proxy/start.js';
 import { startUpstream, type Upstream } from '../proxy/upstream.js';
 import { auditDatabase } from './audit-database.js';
+import { launchReportBrowser } from './report-browser.js';
 import { auditCli } from './run-cli.js';
 
 const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -140,7 +139,7 @@ describe("the privacy officer's page", { timeout: 60_000 }, () => {
   });
 
   it('renders with its charts in Chromium under its own content security policy', async () => {
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await launchReportBrowser();
     try {
       const page = await browser.newPage();
       const blocked: string[] = [];

@@ -2,10 +2,7 @@
 // report gives each office its own figures once the log holds the events of more than one (as a
 // store shared by several offices does). The breakdown is read from the entries alone, so it holds
 // for any store: tested here on a SQLite audit database whose events name two offices.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
 import type { AuditReport } from '../../proxy/audit/report.js';
@@ -14,9 +11,9 @@ import { syntheticBsn } from '../../proxy/self-test.js';
 import { SqliteStore } from '../../proxy/store/sqlite.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { startTestProxy } from '../proxy/start.js';
-import { startUpstream, type Upstream } from '../proxy/upstream.js';
-import { CHROMIUM_PATH } from '../helpers/browser.js';
 import { auditDatabase } from './audit-database.js';
+import { storeBesideUpstream } from './store-beside-upstream.js';
+import { launchReportBrowser } from './report-browser.js';
 import { auditCli } from './run-cli.js';
 
 const at = (day: string, time = '09:00') => `${day}T${time}:00.000Z`;
@@ -104,7 +101,7 @@ describe('the report per office', () => {
 
   it('shows the offices side by side on the html page, in Chromium', async () => {
     const html = await report(built.path, '--format', 'html', ...PERIOD);
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await launchReportBrowser();
     try {
       const page = await browser.newPage();
       await page.setContent(html, { waitUntil: 'load' });
@@ -134,19 +131,10 @@ function exportOfPeople(): string {
 
 // Two real proxies, each with its scan workers, one after the other on one SQLite store.
 describe('proxies of two offices sharing one store', { timeout: 120_000 }, () => {
-  let dir: string;
-  let upstream: Upstream;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eg-offices-'));
-    upstream = await startUpstream();
-  });
-  afterAll(async () => {
-    await upstream?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const real = storeBesideUpstream('eg-offices-');
 
   it('stamp their office on every entry they write, and the report breaks the log down by them', async () => {
-    const db = join(dir, 'state.db');
+    const { db, upstream } = real;
     // Tilburg's policy lets everything through: its self-test fails, and says so under its name.
     const tilburg = await startTestProxy(upstream.url, { office: 'Tilburg', store: { sqlite: db } }, { policy: { ...DEFAULT_POLICY, rules: [] } });
     await tilburg.close();

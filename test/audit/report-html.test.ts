@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditFacts } from '../../proxy/audit/entry.js';
 import type { AuditReport } from '../../proxy/audit/report.js';
-import { CHROMIUM_PATH } from '../helpers/browser.js';
 import { screenshotPath } from '../helpers/screenshots.js';
 import { auditDatabase } from './audit-database.js';
+import { launchReportBrowser } from './report-browser.js';
 import { auditCli } from './run-cli.js';
 
 // A synthetic person: a BSN that passes the eleven test, a name and an address.
@@ -66,7 +66,7 @@ let db: string;
 let browser: Browser;
 beforeAll(async () => {
   ({ dir, path: db } = await auditDatabase([...HISTORY, ...SELF_TESTS].sort((a, b) => a.at.localeCompare(b.at))));
-  browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  browser = await launchReportBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,9 +2,7 @@
 // A day without a self-test record is shown as such, never as passed; every failed self-test is a
 // line of its own with its time and the checks that failed. From a built audit database, and from
 // the audit database of a real proxy whose policy allows everything (so its self-test fails).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../proxy/audit/entry.js';
 import type { AuditReport } from '../../proxy/audit/report.js';
@@ -12,8 +10,8 @@ import { syntheticBsn } from '../../proxy/self-test.js';
 import { ROUTES } from '../../shared/api.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 import { startTestProxy } from '../proxy/start.js';
-import { startUpstream, type Upstream } from '../proxy/upstream.js';
 import { auditDatabase } from './audit-database.js';
+import { storeBesideUpstream } from './store-beside-upstream.js';
 import { auditCli } from './run-cli.js';
 
 const selfTest = (at: string, failed: string[] = []): AuditEvent => ({ type: 'self-test', at, facts: { user: '', passed: failed.length === 0, reasonCodes: failed } });
@@ -82,19 +80,10 @@ const SYNTHETIC_BSNS = Array.from({ length: 20 }, (_, i) => syntheticBsn(123_457
 
 // Two real proxies, one after the other, each with its scan workers and a self-test through them.
 describe('a failed self-test of a real proxy, in the audit log, /metrics and the report', { timeout: 120_000 }, () => {
-  let dir: string;
-  let upstream: Upstream;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eg-self-test-history-'));
-    upstream = await startUpstream();
-  });
-  afterAll(async () => {
-    await upstream?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const real = storeBesideUpstream('eg-self-test-history-');
 
   it('fails with a policy that allows everything, passes again with the shipped one: the day shows red, with the failure', async () => {
-    const db = join(dir, 'state.db');
+    const { db, upstream } = real;
     const config = { store: { sqlite: db } };
     const allowing = await startTestProxy(upstream.url, config, { policy: { ...DEFAULT_POLICY, rules: [] } });
     const metrics = await (await fetch(allowing.url + ROUTES.metrics)).text();

@@ -1,5 +1,6 @@
 // Approval API latency at 50 concurrent clients (create, list pending, approve), and what a valid
-// approval adds to a send, measured side by side with a send that needs none, in one run.
+// approval adds to a send, measured side by side with a send that needs none, in one run; on the
+// embedded SQLite store and on a PostgreSQL store (a local server, durable commits) side by side.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,59 @@ import { createLogger } from '../proxy/log.js';
 import { startProxy } from '../proxy/server.js';
 import { HEADERS, ROUTES } from '../shared/api.js';
 import { portalLogin } from '../test/demo-portal/login.js';
-import { concurrently, percentile } from './load.js';
+import { postgresBinDir, startPostgres } from '../test/helpers/postgres.js';
+import { concurrently, percentile, type Timing } from './load.js';
 
 const CLIENTS = 50;
 const REQUESTS = 500;
 const SENDS = 200;
 
+interface Measured {
+  create: Timing;
+  list: Timing;
+  approve: Timing;
+  plain: number[];
+  withApproval: number[];
+}
+
 export async function run(): Promise<void> {
+  const results: [string, Measured][] = [];
+  const sqliteDir = mkdtempSync(join(tmpdir(), 'eg-bench-sqlite-'));
+  try {
+    results.push(['SQLite', await measure({ sqlite: join(sqliteDir, 'state.db') })]);
+  } finally {
+    rmSync(sqliteDir, { recursive: true, force: true });
+  }
+  if (postgresBinDir()) {
+    const server = await startPostgres({ durable: true });
+    try {
+      results.push(['PostgreSQL', await measure({ postgres: await server.createDatabase() })]);
+    } finally {
+      await server.stop();
+    }
+  } else {
+    console.log('PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb): measured SQLite only');
+  }
+
+  const names = results.map(([name]) => name.padStart(20)).join('');
+  console.log(`approval API, ${CLIENTS} concurrent clients, ${REQUESTS} requests per operation (req/s, p50 ms, p99 ms):`);
+  console.log(`  operation       ${names}`);
+  for (const op of ['create', 'list', 'approve'] as const) {
+    const cells = results.map(([, m]) => `${m[op].rps.toFixed(0).padStart(6)} ${fmt(m[op].p50)}${fmt(m[op].p99)}`.padStart(20)).join('');
+    console.log(`  ${(op === 'list' ? 'list pending' : op).padEnd(14)} ${cells}`);
+  }
+  console.log(`sends through the proxy, ${SENDS} each, one after another (p50 ms, p99 ms):`);
+  console.log(`  send                      ${names}`);
+  for (const [label, key] of [['needs no approval', 'plain'], ['carries a valid approval', 'withApproval']] as const) {
+    console.log(`  ${label.padEnd(24)} ${results.map(([, m]) => `${fmt(percentile(m[key], 50))}${fmt(percentile(m[key], 99))}`.padStart(20)).join('')}`);
+  }
+  for (const [name, m] of results) {
+    const added = percentile(m.withApproval, 50) - percentile(m.plain, 50);
+    console.log(`  ${name}: added by the approval check (p50) ${added.toFixed(2)} ms, ratio ${(percentile(m.withApproval, 50) / percentile(m.plain, 50)).toFixed(2)}x`);
+  }
+}
+
+async function measure(store: Record<string, string>): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-bench-approval-'));
   const usersFile = join(dir, 'users.json');
   const tokens = { anna: newToken(), carla: newToken() };
@@ -29,7 +76,7 @@ export async function run(): Promise<void> {
   });
   const portal = await startPortal({ jobSeekers: 300 });
   const proxy = await startProxy(
-    parseConfig({ target: portal.url, listen: '127.0.0.1:0', identity: { usersFile }, store: { sqlite: join(dir, 'state.db') } }, dir),
+    parseConfig({ target: portal.url, listen: '127.0.0.1:0', identity: { usersFile }, store }, dir),
     { log: createLogger('error') },
   );
   try {
@@ -84,16 +131,7 @@ export async function run(): Promise<void> {
       withApproval.push(await send(approved[i]!.body, approved[i]!.id));
     }
 
-    console.log(`approval API, ${CLIENTS} concurrent clients, ${REQUESTS} requests per operation:`);
-    console.log('  operation        req/s     p50 ms   p99 ms');
-    for (const [name, r] of [['create', create], ['list pending', list], ['approve', approve]] as const) {
-      console.log(`  ${name.padEnd(14)} ${r.rps.toFixed(0).padStart(7)} ${fmt(r.p50)} ${fmt(r.p99)}`);
-    }
-    console.log(`sends through the proxy, ${SENDS} each, one after another:`);
-    console.log('  send                         p50 ms   p99 ms');
-    console.log(`  needs no approval          ${fmt(percentile(plain, 50))} ${fmt(percentile(plain, 99))}`);
-    console.log(`  carries a valid approval   ${fmt(percentile(withApproval, 50))} ${fmt(percentile(withApproval, 99))}`);
-    console.log(`  added by the approval check (p50): ${(percentile(withApproval, 50) - percentile(plain, 50)).toFixed(2)} ms, ratio ${(percentile(withApproval, 50) / percentile(plain, 50)).toFixed(2)}x`);
+    return { create, list, approve, plain, withApproval };
   } finally {
     await proxy.close();
     await portal.close();

@@ -26,7 +26,8 @@ export function postgresBinDir(): string | undefined {
   return versions[0] && join(root, versions[0], 'bin');
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** durable: commits reach the disk as on a real server (for benchmarks); tests skip the fsyncs. */
+export async function startPostgres({ durable = false } = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb): apt-get install postgresql, as .ci/run does');
   const asRoot = process.getuid?.() === 0;
@@ -45,7 +46,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   try {
     // C locale: ISO times in text columns order as text; no fsync: a test server's data need not survive a crash.
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`;
+    const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60${fast}`;
     run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
   } catch (error) {
     const log = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8') : '';

@@ -63,6 +63,9 @@ export async function startEgress(options: EgressOptions): Promise<Egress> {
       sendJson(res, 502, { error: 'bad-gateway', message: `${origin.host} could not be reached: ${error.message}`, nl: 'Het portaal is niet bereikbaar.', en: 'The portal could not be reached.' });
     });
   });
+  // The pipeline's keep-alive agent is the only client: an idle connection is kept until the agent
+  // drops it, so the agent never sends a request on one the egress is closing at that moment.
+  server.keepAliveTimeout = 0;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

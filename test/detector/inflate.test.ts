@@ -59,7 +59,8 @@ describe('the platform inflater', () => {
     for (let cut = 1; cut < good.length; cut += Math.max(1, Math.floor(good.length / 40))) cases.push(good.subarray(0, cut));
     for (let i = 0; i < 300; i++) {
       const damaged = Uint8Array.from(good);
-      damaged[Math.floor(random() * damaged.length)] ^= 1 << Math.floor(random() * 8);
+      const at = Math.floor(random() * damaged.length);
+      damaged[at] = damaged[at]! ^ (1 << Math.floor(random() * 8));
       cases.push(damaged);
     }
     // Trailing bytes after the final block are ignored by both.

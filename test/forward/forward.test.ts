@@ -169,6 +169,17 @@ describe('forward proxy: hosts it does not protect', () => {
     expect(metric(/^export_guard_forward_connects_total\{outcome="tunnelled"\} (\d+)$/m)).toBeGreaterThanOrEqual(2);
   });
 
+  it('answers a CONNECT without host and port with 400, and one to a host that does not answer with 502', async () => {
+    expect((await tunnel('elsewhere.test')).status).toBe(400);
+    expect((await tunnel('user@elsewhere.test:443')).status).toBe(400);
+    const closed = createNetServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const gone = port(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    expect((await tunnel(`elsewhere.test:${gone}`)).status).toBe(502);
+    expect(metric(/^export_guard_forward_connects_total\{outcome="failed"\} (\d+)$/m)).toBeGreaterThanOrEqual(3);
+  });
+
   it('passes plain http:// to any other host on untouched, an export included (it is not the portal)', async () => {
     const csv = await fixtureBytes('leak-7.csv');
     const answer = await absolute('POST', `http://other.test:${new URL(other.url).port}/upload?x=1`, csv);
@@ -206,6 +217,20 @@ describe('forward proxy: the protected hosts', () => {
     expect(second.serialNumber).toBe(first.serialNumber);
     // One leaf so far: portal.test's, minted for the log-in before these two connections.
     expect(metric(/^export_guard_forward_leaf_certificates_total (\d+)$/m)).toBe(1);
+  });
+
+  it('sends a request inside the portal\'s connection to the portal, whatever Host it names', async () => {
+    const { socket } = await tunnel(`portal.test:${new URL(stack.portal.url).port}`);
+    const tls = tlsConnect({ socket, servername: 'portal.test', ca: stack.office.certPem });
+    await new Promise((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
+    const parts: Buffer[] = [];
+    tls.on('data', (part: Buffer) => parts.push(part));
+    const ended = new Promise((resolve) => tls.once('end', resolve));
+    tls.write(`GET /api/caseworkers HTTP/1.1\r\nHost: elsewhere.test:${port(elsewhere)}\r\nConnection: close\r\n\r\n`);
+    await ended;
+    const answer = Buffer.concat(parts).toString();
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain(CASEWORKER.name);
   });
 
   it('refuses a leak-4 export uploaded over intercepted HTTPS; the portal gets nothing', async () => {

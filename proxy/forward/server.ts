@@ -45,12 +45,12 @@ export async function startForward(config: Pick<ProxyConfig, 'listen' | 'tls'>, 
   const { log, metrics } = deps;
   const protectedHosts = new Set(forward.protectedHosts);
   const isProtected = (host: string) => protectedHosts.has(hostKey(host));
-  const mint = new LeafMint(await readOfficeCa(forward.ca.cert, forward.ca.key, 'config.forward.ca'));
+  const leaves = metrics.counter('export_guard_forward_leaf_certificates_total', 'Leaf certificates minted from the office CA since start.');
+  const mint = new LeafMint(await readOfficeCa(forward.ca.cert, forward.ca.key, 'config.forward.ca'), () => leaves.inc());
   const egress = await startEgress({ isProtected, upstreamCa: forward.upstreamCa, lookup: options.lookup, log });
 
   const connects = metrics.counter('export_guard_forward_connects_total', 'CONNECTs by outcome: intercepted (a protected host, checked), tunnelled (any other host, bytes passed untouched), failed.');
   const passed = metrics.counter('export_guard_forward_passed_total', 'Plain-HTTP requests to unprotected hosts passed on untouched.');
-  metrics.gauge('export_guard_forward_leaf_certificates_total', 'Leaf certificates minted from the office CA since start.', () => mint.minted);
   /** Sockets of CONNECTs (tunnels and intercepted), for the shutdown. */
   const held = new Set<Socket>();
   metrics.gauge('export_guard_forward_connections', 'CONNECT connections open (tunnels and intercepted).', () => held.size);

@@ -60,7 +60,7 @@ export class PostgresStore implements Store {
   }
 
   async createApproval(record: ApprovalRecord, audit: AuditEvent): Promise<void> {
-    await this.audited(async (db) => {
+    await this.audited(async (db, append) => {
       await db.query('INSERT INTO approvals (id, state, sender_id, sender_team, expires_at, record) VALUES ($1, $2, $3, $4, $5, $6)', [
         record.id,
         record.state,
@@ -69,7 +69,7 @@ export class PostgresStore implements Store {
         record.expiresAt,
         JSON.stringify(record),
       ]);
-      await this.append(db, audit);
+      await append(audit);
     });
   }
 
@@ -101,13 +101,13 @@ export class PostgresStore implements Store {
   }
 
   async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
-    return this.audited(async (db) => {
+    return this.audited(async (db, append) => {
       const { rows } = await db.query<{ record: string }>("SELECT record FROM approvals WHERE state IN ('pending', 'approved') AND expires_at <= $1 ORDER BY position", [now]);
       const expired: ApprovalRecord[] = [];
       for (const row of rows) {
         const record: ApprovalRecord = { ...(JSON.parse(row.record) as ApprovalRecord), state: 'expired' };
         await this.save(db, record);
-        await this.append(db, auditOf(record));
+        await append(auditOf(record));
         expired.push(record);
       }
       return expired;
@@ -157,14 +157,14 @@ export class PostgresStore implements Store {
   }
 
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {
-    return this.audited((db) => this.append(db, event));
+    return this.audited((_db, append) => append(event));
   }
 
   async appendReportedEvent(eventId: string, event: AuditEvent): Promise<boolean> {
-    return this.audited(async (db) => {
+    return this.audited(async (db, append) => {
       const inserted = await db.query('INSERT INTO reported_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [eventId]);
       if (inserted.rowCount === 0) return false;
-      await this.append(db, event);
+      await append(event);
       return true;
     });
   }
@@ -208,11 +208,11 @@ export class PostgresStore implements Store {
 
   /** Changes an unexpired approval in state `from`, with its audit entry; false when it was not in that state (any more). */
   private move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): Promise<boolean> {
-    return this.audited(async (db) => {
+    return this.audited(async (db, append) => {
       const { rows } = await db.query<{ record: string }>('SELECT record FROM approvals WHERE id = $1 AND state = $2 AND expires_at > $3 FOR UPDATE', [id, from, now]);
       if (!rows[0]) return false;
       await this.save(db, { ...(JSON.parse(rows[0].record) as ApprovalRecord), ...change });
-      await this.append(db, audit);
+      await append(audit);
       return true;
     });
   }
@@ -221,36 +221,44 @@ export class PostgresStore implements Store {
     await db.query('UPDATE approvals SET state = $1, expires_at = $2, record = $3 WHERE id = $4', [record.state, record.expiresAt, JSON.stringify(record), record.id]);
   }
 
-  /** Runs inside audited(): the append lock is held, so the newest entry stays the newest until commit. */
-  private async append(db: pg.ClientBase, event: AuditEvent): Promise<AuditEntry> {
-    const { rows } = await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY position DESC LIMIT 1`);
-    const entry = chainEntry(rows[0] && toEntry(rows[0]), event, this.chainKey);
-    await db.query('INSERT INTO audit (seq, at, type, facts, prev_hash, hash, version) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      entry.seq,
-      entry.at,
-      entry.type,
-      JSON.stringify(entry.facts),
-      entry.prevHash,
-      entry.hash,
-      entry.version,
-    ]);
-    return entry;
+  /**
+   * A transaction that appends to the audit log. It takes the append lock first, before any row
+   * lock, so two never wait on each other; then reads the newest entry with a statement of its
+   * own, whose snapshot is taken once the lock is held, so no proxy can append after that entry
+   * until this one commits. BEGIN, the lock and the read go in one round trip: the lock is held
+   * for as few round trips as can be, since every proxy of every office waits for it.
+   */
+  private audited<T>(work: (db: pg.ClientBase, append: (event: AuditEvent) => Promise<AuditEntry>) => Promise<T>): Promise<T> {
+    const opening = `SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY position DESC LIMIT 1`;
+    return this.transaction(async (db, opened) => {
+      const newest = opened.at(-1)!.rows[0] as AuditRow | undefined;
+      let last = newest && toEntry(newest);
+      const append = async (event: AuditEvent): Promise<AuditEntry> => {
+        const entry = chainEntry(last, event, this.chainKey);
+        await db.query('INSERT INTO audit (seq, at, type, facts, prev_hash, hash, version) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+          entry.seq,
+          entry.at,
+          entry.type,
+          JSON.stringify(entry.facts),
+          entry.prevHash,
+          entry.hash,
+          entry.version,
+        ]);
+        last = entry;
+        return entry;
+      };
+      return work(db, append);
+    }, opening);
   }
 
-  /** A transaction that appends to the audit log: it takes the append lock first, before any row lock, so two never wait on each other. */
-  private audited<T>(work: (db: pg.ClientBase) => Promise<T>): Promise<T> {
-    return this.transaction(async (db) => {
-      await db.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-      return work(db);
-    });
-  }
-
-  private async transaction<T>(work: (db: pg.ClientBase) => Promise<T>): Promise<T> {
+  /** `opening`: statements without parameters sent with BEGIN in one round trip; work gets their results. */
+  private async transaction<T>(work: (db: pg.ClientBase, opened: pg.QueryResult[]) => Promise<T>, opening = ''): Promise<T> {
     const db = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await db.query('BEGIN');
-      const result = await work(db);
+      // Several statements in one query come back as a list of results, one as a single result.
+      const opened = (await db.query(`BEGIN; ${opening}`)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const result = await work(db, Array.isArray(opened) ? opened : [opened]);
       await db.query('COMMIT');
       return result;
     } catch (error) {

@@ -22,7 +22,7 @@ import { percentile } from './load.js';
 import { ROOT } from './baseline-worktree.js';
 import { ScanPool } from '../proxy/scan-pool/pool.js';
 import { detect } from '../shared/detector/index.js';
-import { loadSheetJs } from '../shared/detector/read/lazy-modules.js';
+import { readCompoundFile } from '../shared/detector/read/cfb.js';
 import { DEFAULT_POLICY } from '../shared/policy/defaults.js';
 import type { Policy } from '../shared/policy/types.js';
 import { leak4Export } from '../scripts/fixtures/catalogue.js';
@@ -82,8 +82,7 @@ async function floor(format: Format, path: string): Promise<void> {
   const bytes = new Uint8Array(readFileSync(path));
   if (format === 'xlsx' || format === 'ods') return inflateAllParts(bytes);
   if (format === 'csv') return void new TextDecoder().decode(bytes);
-  const { CFB } = await loadSheetJs();
-  if (!CFB.find(CFB.read(bytes, { type: 'array' }), 'Workbook')) throw new Error('no Workbook stream');
+  if (!readCompoundFile(bytes)?.rootStream('Workbook')) throw new Error('no Workbook stream');
 }
 
 async function scanned(path: string): Promise<void> {

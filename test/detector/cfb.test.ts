@@ -1,0 +1,79 @@
+// The small compound-file reader (cfb.ts) against SheetJS's: the same streams at the root of every
+// OLE2 file of the real corpus and of the fixtures; damage is undefined, never a hang.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as XLSX from '@e965/xlsx';
+import { describe, expect, it } from 'vitest';
+import { readCompoundFile } from '../../shared/detector/read/cfb.js';
+import { FIXTURE_NAMES, fixtureBytes } from '../helpers/fixtures.js';
+
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/sheetjs-test-files');
+
+interface SheetJsCfb {
+  FullPaths: string[];
+  FileIndex: { type: number; content?: Uint8Array | number[] }[];
+}
+
+/** Each root-level stream as SheetJS reads it, by lower-case name. */
+function sheetJsStreams(bytes: Uint8Array): Map<string, Uint8Array> {
+  const container = XLSX.CFB.read(bytes, { type: 'array' }) as unknown as SheetJsCfb;
+  const streams = new Map<string, Uint8Array>();
+  container.FullPaths.forEach((path, i) => {
+    const parts = path.split('/');
+    const entry = container.FileIndex[i]!;
+    if (parts.length === 2 && entry.type === 2) streams.set(parts[1]!.toLowerCase(), Uint8Array.from(entry.content ?? []));
+  });
+  return streams;
+}
+
+function agrees(bytes: Uint8Array): string[] {
+  const mine = readCompoundFile(bytes);
+  if (!mine) return ['cannot read it'];
+  const problems: string[] = [];
+  for (const [name, theirs] of sheetJsStreams(bytes)) {
+    const stream = mine.rootStream(name);
+    if (!stream || Buffer.compare(Buffer.from(stream), Buffer.from(theirs)) !== 0) problems.push(`${name}: ${stream?.length} bytes, SheetJS ${theirs.length}`);
+  }
+  return problems;
+}
+
+const isOle2 = (bytes: Uint8Array) => bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
+
+describe('the compound-file reader', () => {
+  it('reads every root stream of every OLE2 file of the real corpus as SheetJS does', () => {
+    expect(existsSync(CORPUS)).toBe(true);
+    let files = 0;
+    const differ: string[] = [];
+    for (const name of readdirSync(CORPUS)) {
+      const bytes = new Uint8Array(readFileSync(join(CORPUS, name)));
+      if (!isOle2(bytes)) continue;
+      files++;
+      for (const problem of agrees(bytes)) differ.push(`${name}: ${problem}`);
+    }
+    expect(files).toBeGreaterThan(100);
+    expect(differ).toEqual([]);
+  }, 120_000);
+
+  it('reads every OLE2 fixture as SheetJS does', async () => {
+    for (const name of FIXTURE_NAMES) {
+      const bytes = await fixtureBytes(name);
+      if (isOle2(bytes)) expect(agrees(bytes), name).toEqual([]);
+    }
+  }, 120_000);
+
+  it('says undefined to a cut-off file, a FAT that loops and a directory past the end', async () => {
+    const xls = new Uint8Array(XLSX.write(XLSX.utils.book_new(XLSX.utils.aoa_to_sheet([['a', 1]]), 'Blad1'), { type: 'buffer', bookType: 'xls' }) as Buffer);
+    expect(readCompoundFile(xls)?.rootStream('Workbook')?.length).toBeGreaterThan(0);
+    expect(readCompoundFile(xls.subarray(0, 600))?.rootStream('Workbook')).toBeUndefined();
+    const looping = Uint8Array.from(xls);
+    const view = new DataView(looping.buffer);
+    // The first FAT sector's first entries point at each other.
+    const fatAt = (view.getUint32(76, true) + 1) * 512;
+    view.setUint32(fatAt, 1, true);
+    view.setUint32(fatAt + 4, 0, true);
+    expect(() => readCompoundFile(looping)?.rootStream('Workbook')).not.toThrow();
+    const lost = Uint8Array.from(xls);
+    new DataView(lost.buffer).setUint32(48, 0xfff0, true);
+    expect(readCompoundFile(lost)).toBeUndefined();
+  });
+});

@@ -1,13 +1,14 @@
-// `export-guard icap [--listen HOST:PORT] [--config FILE]`: the ICAP REQMOD service for an office
+// `export-guard icap [--listen HOST:PORT] [--config FILE]`: the ICAP REQMOD (and RESPMOD) service for an office
 // gateway (proxy/icap/server.ts). The config file is the proxy's; its target and listen are not
 // used (the gateway knows the portal). Runs until SIGTERM or SIGINT. Exit status 2 for a bad config.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type ProxyConfig } from '../../proxy/config.js';
-import { DEFAULT_PORT, SERVICE_PATH, startIcap } from '../../proxy/icap/server.js';
+import { DEFAULT_PORT, RESPMOD_PATH, SERVICE_PATH, startIcap } from '../../proxy/icap/server.js';
 
 const USAGE = `usage: export-guard icap [--listen HOST:PORT] [--config FILE]
 
-  --listen HOST:PORT  where the gateway reaches the service (default 127.0.0.1:${DEFAULT_PORT}); path ${SERVICE_PATH}
+  --listen HOST:PORT  where the gateway reaches the service (default 127.0.0.1:${DEFAULT_PORT}); REQMOD at ${SERVICE_PATH},
+                      RESPMOD (the portal's answers to uploads, for the attachment ledger) at ${RESPMOD_PATH}
   --config FILE       the proxy's JSON config (policy, scan, identity, approval, store, audit)`;
 
 export async function run(argv: string[]): Promise<number> {

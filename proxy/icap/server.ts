@@ -13,9 +13,14 @@ import { ConfigError } from '../config-fields.js';
 import { parseFourEyesConfig } from '../approval/config.js';
 import { startProxy, type ProxyOptions, type RunningProxy } from '../server.js';
 import { createLogger, type Logger } from '../log.js';
-import { chunk, expectCrlf, icapHead, IcapError, IcapReader, LAST_CHUNK, parseEncapsulated, parseHttpRequestHead, readChunkHeader, readIcapHead, type HttpRequestHead, type IcapHead } from './wire.js';
+import { answerRespmod, UPLOAD_KEY_HEADER, UploadAnswers } from './respmod.js';
+import { chunk, icapHead, IcapError, IcapReader, LAST_CHUNK, parseEncapsulated, parseHttpRequestHead, pumpChunks, readIcapHead, type HttpRequestHead, type IcapHead } from './wire.js';
 
 export const SERVICE_PATH = '/reqmod';
+/** The optional RESPMOD service: the portal's answers to uploads, for the attachment ledger (respmod.ts). */
+export const RESPMOD_PATH = '/respmod';
+/** How long a passed upload waits for the portal's answer through RESPMOD. */
+const UPLOAD_ANSWER_WAIT_MS = 5 * 60_000;
 export const DEFAULT_PORT = 1344;
 const MAX_CONNECTIONS = 256;
 const OPTIONS_TTL_SECONDS = 3600;
@@ -23,6 +28,10 @@ const OPTIONS_TTL_SECONDS = 3600;
 const PASSED = 'x-export-guard-icap-passed';
 /** The header names the verdict server received: the ones missing were taken off by a step (the user's token). */
 const RECEIVED = 'x-export-guard-icap-received';
+/** The key of a passed upload whose verdict answer waits for the portal's answer (respmod.ts). */
+const UPLOAD = 'x-export-guard-icap-upload';
+/** Methods whose body may be an upload. */
+const UPLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Hop-by-hop or framing headers: the replay and the encapsulated answer frame their own bodies. */
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
 
@@ -41,10 +50,18 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     throw new ConfigError(`config.identity.ssoTrustedSources: '${loopback}' is a loopback address; through the ICAP service every request comes from there, so an SSO header would be trusted from any browser`);
   }
   const secret = randomBytes(16).toString('hex');
+  const uploads = new UploadAnswers(UPLOAD_ANSWER_WAIT_MS);
+  // Set once a gateway asked for the RESPMOD service's options: only then does an answer come.
+  let respmodInUse = false;
   const verdict = createHttpServer((req, res) => {
     req.resume();
     const names = [...new Set(Object.keys(req.headers))].join(',');
-    req.on('end', () => res.writeHead(204, { [PASSED]: secret, [RECEIVED]: names }).end());
+    const headers = { [PASSED]: secret, [RECEIVED]: names };
+    const withBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    req.on('end', () => {
+      if (respmodInUse && withBody && UPLOAD_METHODS.has(req.method ?? '')) uploads.hold(res, headers, UPLOAD);
+      else res.writeHead(204, headers).end();
+    });
   });
   await listenOn(verdict, 0, '127.0.0.1');
   const proxy = await startProxy(
@@ -101,28 +118,38 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
   /** Answers one ICAP request; false when the connection must close after it. */
   async function answer(socket: Socket, reader: IcapReader, head: IcapHead): Promise<boolean> {
     const path = servicePath(head.uri);
-    if (head.method !== 'OPTIONS' && head.method !== 'REQMOD') {
+    if (head.method !== 'OPTIONS' && head.method !== 'REQMOD' && head.method !== 'RESPMOD') {
       socket.write(icapHead(501, 'Method Not Implemented', { ISTag: istag, Connection: 'close', Encapsulated: 'null-body=0' }));
       return false;
     }
-    if (path !== SERVICE_PATH) {
+    if (path !== SERVICE_PATH && path !== RESPMOD_PATH) {
       socket.write(icapHead(404, 'ICAP Service Not Found', { ISTag: istag, Connection: 'close', Encapsulated: 'null-body=0' }));
+      return false;
+    }
+    const method = path === SERVICE_PATH ? 'REQMOD' : 'RESPMOD';
+    if (head.method !== 'OPTIONS' && head.method !== method) {
+      socket.write(icapHead(405, 'Method Not Allowed For Service', { ISTag: istag, Connection: 'close', Encapsulated: 'null-body=0' }));
       return false;
     }
     if (head.method === 'OPTIONS') {
       if (head.headers.has('encapsulated') && parseEncapsulated(head.headers.get('encapsulated')).hasBody) throw new IcapError('OPTIONS with a body is not supported');
+      if (method === 'RESPMOD') respmodInUse = true;
       socket.write(icapHead(200, 'OK', {
-        Methods: 'REQMOD',
+        Methods: method,
         Service: 'export-guard',
         ISTag: istag,
         'Max-Connections': MAX_CONNECTIONS,
         'Options-TTL': OPTIONS_TTL_SECONDS,
         Allow: 204,
-        // The whole body is scanned anyway: a preview only lets the gateway send the head first.
+        // REQMOD scans the whole body anyway, RESPMOD passes all but upload answers after their head.
         Preview: 0,
         'Transfer-Preview': '*',
         Encapsulated: 'null-body=0',
       }));
+      return true;
+    }
+    if (method === 'RESPMOD') {
+      await answerRespmod(socket, reader, head, istag, uploads);
       return true;
     }
     const encapsulated = parseEncapsulated(head.headers.get('encapsulated'));
@@ -171,13 +198,16 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     });
     if (outcome?.passed && keptBytes <= keepLimit) {
       const sent = forwardedHead(block, http, outcome.received);
-      if (allow204 && sent === block) socket.write(icapHead(204, 'No Content', { ISTag: istag, Encapsulated: 'null-body=0' }));
+      // Squid hands this ICAP header to the RESPMOD call for the portal's answer (adaptation_masterx_shared_names).
+      const upload: Record<string, string> = outcome.upload ? { [UPLOAD_KEY_HEADER]: outcome.upload } : {};
+      if (allow204 && sent === block) socket.write(icapHead(204, 'No Content', { ISTag: istag, ...upload, Encapsulated: 'null-body=0' }));
       else {
         const body = encapsulated.hasBody ? [...kept.flatMap(chunk), LAST_CHUNK] : [];
-        writeAll(socket, [icapHead(200, 'OK', { ISTag: istag, Encapsulated: `req-hdr=0, ${encapsulated.hasBody ? 'req-body' : 'null-body'}=${sent.length}` }), sent, ...body]);
+        writeAll(socket, [icapHead(200, 'OK', { ISTag: istag, ...upload, Encapsulated: `req-hdr=0, ${encapsulated.hasBody ? 'req-body' : 'null-body'}=${sent.length}` }), sent, ...body]);
       }
       return true;
     }
+    if (outcome?.upload) uploads.end(outcome.upload);
     const refusal = outcome ?? internalError();
     const resHead = Buffer.from(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\n${refusal.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}content-length: ${refusal.body.length}\r\n\r\n`, 'latin1');
     const body = refusal.body.length ? [`res-body=${resHead.length}`, [...chunk(refusal.body), LAST_CHUNK]] as const : [`null-body=${resHead.length}`, []] as const;
@@ -185,7 +215,6 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     return true;
   }
 
-  /** The encapsulated request, streamed into the in-process proxy. */
   /**
    * The replay's source address: a stand-in 127.x.y.z for the browser's address the gateway sends
    * (Squid's icap_send_client_ip), so the pipeline's wrong-token lockout counts each browser on
@@ -203,6 +232,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     return standIn;
   }
 
+  /** The encapsulated request, streamed into the in-process proxy. */
   function replayRequest(http: HttpRequestHead, hasBody: boolean, localAddress: string | undefined) {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of http.headers) {
@@ -220,6 +250,12 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
         reject(error);
       });
       req.on('response', (res: IncomingMessage) => {
+        if (res.headers[PASSED] === secret) {
+          // Passed: the answer is its headers. A held upload's body comes later (the portal's answer, for the pipeline); not needed here.
+          res.resume();
+          const upload = res.headers[UPLOAD];
+          return resolve({ passed: true, received: new Set(String(res.headers[RECEIVED] ?? '').split(',')), upload: typeof upload === 'string' ? upload : undefined, status: 204, reason: '', headers: [], body: Buffer.alloc(0) });
+        }
         const parts: Buffer[] = [];
         res.on('data', (part: Buffer) => parts.push(part));
         res.on('error', reject);
@@ -228,7 +264,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
           for (let i = 0; i < res.rawHeaders.length; i += 2) {
             if (!FRAMING.has(res.rawHeaders[i]!.toLowerCase())) kept.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
           }
-          resolve({ passed: res.headers[PASSED] === secret, received: new Set(String(res.headers[RECEIVED] ?? '').split(',')), status: res.statusCode ?? 500, reason: res.statusMessage ?? '', headers: kept, body: Buffer.concat(parts) });
+          resolve({ passed: false, received: new Set(), status: res.statusCode ?? 500, reason: res.statusMessage ?? '', headers: kept, body: Buffer.concat(parts) });
         });
       });
     });
@@ -262,6 +298,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     const deadline = setTimeout(() => sockets.forEach((socket) => socket.destroy()), config.shutdownGraceMs);
     await closed;
     clearTimeout(deadline);
+    uploads.endAll();
     await proxy.close();
     agent.destroy();
     await new Promise<void>((resolve) => verdict.close(() => resolve()));
@@ -274,6 +311,8 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
 interface Outcome {
   passed: boolean;
   received: Set<string>;
+  /** The key of a passed upload whose pipeline waits for the portal's answer (respmod.ts). */
+  upload?: string;
   status: number;
   reason: string;
   headers: [string, string][];
@@ -291,22 +330,6 @@ function internalError(): Outcome {
   return { passed: false, received: new Set(), status: 500, reason: 'Internal Server Error', headers: [['content-type', 'application/json; charset=utf-8'], ['cache-control', 'no-store']], body };
 }
 
-/** Reads chunks up to the zero chunk; true when it said 'ieof' (the preview was the whole body). */
-async function pumpChunks(reader: IcapReader, write: (piece: Buffer) => Promise<void>): Promise<boolean> {
-  for (;;) {
-    const { size, ieof } = await readChunkHeader(reader);
-    if (size === 0) {
-      if ((await reader.until('\r\n', 'end of body')).length !== 2) throw new IcapError('trailers after the last chunk are not supported');
-      return ieof;
-    }
-    for (let left = size; left > 0; ) {
-      const piece = await reader.some(left, 'chunk');
-      left -= piece.length;
-      await write(piece);
-    }
-    await expectCrlf(reader);
-  }
-}
 
 /** The header block as the portal would get it: unchanged (the same buffer), or without the headers a step took off. */
 function forwardedHead(block: Buffer, http: HttpRequestHead, received: Set<string>): Buffer {

@@ -144,6 +144,49 @@ export async function expectCrlf(reader: IcapReader): Promise<void> {
   if ((await reader.exact(2, 'chunk')).toString('latin1') !== '\r\n') throw new IcapError('chunk data not followed by CRLF');
 }
 
+/** Reads chunks up to the zero chunk; true when it said 'ieof' (the preview was the whole body). */
+export async function pumpChunks(reader: IcapReader, write: (piece: Buffer) => Promise<void>): Promise<boolean> {
+  for (;;) {
+    const { size, ieof } = await readChunkHeader(reader);
+    if (size === 0) {
+      if ((await reader.until('\r\n', 'end of body')).length !== 2) throw new IcapError('trailers after the last chunk are not supported');
+      return ieof;
+    }
+    for (let left = size; left > 0; ) {
+      const piece = await reader.some(left, 'chunk');
+      left -= piece.length;
+      await write(piece);
+    }
+    await expectCrlf(reader);
+  }
+}
+
+/** Where a RESPMOD message's parts end: `[req-hdr=0, ]res-hdr=N, res-body=M` or `..., null-body=M`. */
+export interface RespmodEncapsulated {
+  /** Length of the HTTP request header block the gateway sent along (0 when none). */
+  reqHdr: number;
+  /** Length of the HTTP response header block (0 when none). */
+  resHdr: number;
+  hasBody: boolean;
+}
+
+export function parseRespmodEncapsulated(value: string | undefined): RespmodEncapsulated {
+  if (value === undefined) throw new IcapError('Encapsulated header missing');
+  const parts = value.split(',').map((part) => /^\s*(req-hdr|res-hdr|res-body|null-body)=(\d+)\s*$/.exec(part));
+  if (parts.some((part) => !part)) throw new IcapError(`Encapsulated header not understood for RESPMOD: '${value}'`);
+  const names = parts.map((part) => part![1]!);
+  const offsets = parts.map((part) => Number(part![2]));
+  const shape = names.join(',');
+  const ordered = offsets.every((offset, i) => i === 0 ? offset === 0 : offset >= offsets[i - 1]!);
+  if (!ordered || !['req-hdr,res-hdr,res-body', 'req-hdr,res-hdr,null-body', 'res-hdr,res-body', 'res-hdr,null-body', 'req-hdr,null-body', 'null-body'].includes(shape)) {
+    throw new IcapError(`Encapsulated header must be '[req-hdr=0, ]res-hdr=N, res-body=M' (or null-body), got '${value}'`);
+  }
+  const at = (name: string) => offsets[names.indexOf(name)];
+  const end = at('res-body') ?? at('null-body')!;
+  const resStart = at('res-hdr');
+  return { reqHdr: resStart ?? end, resHdr: resStart === undefined ? 0 : end - resStart, hasBody: names.includes('res-body') };
+}
+
 /** One ICAP response head; `Encapsulated` and the rest come from the caller. */
 export function icapHead(status: number, reason: string, headers: Record<string, string | number>): Buffer {
   const lines = [`ICAP/1.0 ${status} ${reason}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];

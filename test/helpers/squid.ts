@@ -124,6 +124,11 @@ function squidConf(dir: string, port: number, options: SquidOptions, asRoot: boo
           // Squid asks about the CONNECT too (the service passes it), then about each request inside it.
           `adaptation_access export_guard allow portal_sites`,
           `adaptation_access export_guard deny all`,
+          // The portal's answers to uploads, for the approvers' attachment ledger (proxy/icap/respmod.ts).
+          `adaptation_masterx_shared_names X-Export-Guard-Upload`,
+          `icap_service export_guard_answers respmod_precache ${options.icapUrl.replace(/\/reqmod$/, '/respmod')} bypass=off`,
+          `adaptation_access export_guard_answers allow portal_sites`,
+          `adaptation_access export_guard_answers deny all`,
         ]
       : []),
   ];

@@ -287,10 +287,58 @@ describe('ICAP REQMOD service', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await expect.poll(() => icap.proxy.metrics.render()).toMatch(/^export_guard_requests_in_flight 0$/m);
     const client = new Client();
-    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
+    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/avscan'));
     expect((await client.response()).status).toBe(404);
     client.close();
   });
+});
+
+describe('ICAP RESPMOD service (the portal\'s answers to uploads, for the attachment ledger)', () => {
+  const answerHead = (status: string, type: string, length: number) => Buffer.from(`HTTP/1.1 ${status}\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n\r\n`, 'latin1');
+  /** A RESPMOD exchange as Squid sends it after OPTIONS said Preview: 0: head, empty preview, then the rest after 100 Continue. */
+  async function respmod(headers: Record<string, string>, res: Buffer, body: Buffer): Promise<IcapResponse[]> {
+    const client = new Client();
+    const req = httpHead('POST', '/api/attachments', {});
+    client.send(icapHead('RESPMOD', { Allow: '204', Preview: '0', ...headers, Encapsulated: `req-hdr=0, res-hdr=${req.length}, res-body=${req.length + res.length}` }, '/respmod'), req, res, LAST);
+    const responses = [await client.response()];
+    if (responses[0]!.status === 100) {
+      client.send(...chunked(body), LAST);
+      responses.push(await client.response());
+    }
+    client.close();
+    return responses;
+  }
+
+  it('advertises RESPMOD on /respmod, and passes an answer that is not an upload\'s with 204 after its preview', async () => {
+    const client = new Client();
+    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
+    const options = await client.response();
+    client.close();
+    expect(options.status).toBe(200);
+    expect(options.headers.get('methods')).toBe('RESPMOD');
+    expect(options.headers.get('preview')).toBe('0');
+    const page = Buffer.from('<p>inbox</p>');
+    expect((await respmod({}, answerHead('200 OK', 'text/html', page.length), page)).map((r) => r.status)).toEqual([204]);
+  });
+
+  it('records an upload passed by REQMOD under the id in the portal\'s answer, and echoes that answer unchanged', async () => {
+    const client = new Client();
+    client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
+    await client.response();
+    client.close();
+    const upload = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, multipart('agenda.txt', 'text/plain', HARMLESS));
+    expect(upload.status).toBe(204);
+    const key = upload.headers.get('x-export-guard-upload');
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const answer = Buffer.from('{"id":"att-icap-1","name":"agenda.txt"}');
+    const res = answerHead('200 OK', 'application/json; charset=utf-8', answer.length);
+    const [continued, echoed] = await respmod({ 'X-Export-Guard-Upload': key! }, res, answer);
+    expect(continued!.status).toBe(100);
+    expect(echoed!.status).toBe(200);
+    expect(echoed!.httpHead).toBe(res.toString('latin1'));
+    expect(echoed!.body!.equals(answer)).toBe(true);
+    await expect.poll(() => icap.proxy.ledger.get('att-icap-1')).toMatchObject({ name: 'agenda.txt', verdict: 'allow', size: HARMLESS.length });
+  }, 60_000);
 });
 
 describe('ICAP REQMOD service configuration', () => {

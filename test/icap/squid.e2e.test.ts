@@ -175,6 +175,8 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
     const body = response.request().postData()!;
     const filed = await api(tokens.caseworker, ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
     expect(filed.status, JSON.stringify(filed.json)).toBe(201);
+    // The approver sees the attachment as checked: the portal's answer to its upload came back through RESPMOD.
+    expect(filed.json.approval.attachments).toEqual([expect.objectContaining({ name: 'letter.pdf', verdict: 'allow' })]);
     const approved = await api(tokens.approver, ROUTES.decision(filed.json.approval.id), { decision: 'approve' });
     expect(approved.json.approval).toMatchObject({ state: 'approved', decidedBy: { id: APPROVER.id } });
 

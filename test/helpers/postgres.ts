@@ -13,6 +13,9 @@ import pg from 'pg';
 export interface TestPostgres {
   /** A fresh, empty database on the server: its connection URL. */
   createDatabase(): Promise<string>;
+  /** Stops the server as an outage would (fast shutdown), keeping its data and port for resume(). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -43,12 +46,13 @@ export async function startPostgres({ durable = false } = {}): Promise<TestPostg
     execFileSync(command, commandArgs, { stdio: 'pipe', timeout: 60_000 });
   };
   const port = await freePort();
+  const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60${fast}`;
+  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
   try {
     // C locale: ISO times in text columns order as text; no fsync: a test server's data need not survive a crash.
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60${fast}`;
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+    start();
   } catch (error) {
     const log = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8') : '';
     rmSync(dir, { recursive: true, force: true });
@@ -67,6 +71,12 @@ export async function startPostgres({ durable = false } = {}): Promise<TestPostg
         await admin.end();
       }
       return `${base}/${name}`;
+    },
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume() {
+      start();
     },
     async stop() {
       try {

@@ -114,4 +114,24 @@ describe('two proxies on one PostgreSQL store', { timeout: 60_000 }, () => {
     expect(entries.filter((e) => e.type === 'upload-blocked' && e.facts.source === 'extension')).toHaveLength(20);
     expect(entries.at(-1)).toMatchObject({ type: 'audit-verified', facts: { result: 'intact' } });
   });
+
+  it('with the database down a send fails closed, and both proxies carry on once it is back', async () => {
+    const session = await portalSession(h);
+    const body = sendBody(h.portal.jobSeekers.slice(0, 120).map((p) => p.id), [], 'Tijdens de storing');
+    const { json } = await requestApproval(h, 'anna', body);
+    expect((await decide(throughSecond(), 'carla', json.approval.id, 'approve')).status).toBe(200);
+    server.pause();
+    try {
+      const refused = await send(h, session, 'anna', body, json.approval.id, second.url);
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(h.portal.mailbox.sent().filter((m) => m.subject === 'Tijdens de storing')).toHaveLength(0);
+    } finally {
+      server.resume();
+    }
+    // The failed use changed nothing: the approval is still good, once.
+    expect((await send(h, session, 'anna', body, json.approval.id, second.url)).status).toBe(200);
+    expect((await send(h, session, 'anna', body, json.approval.id)).status).toBe(428);
+    expect(h.portal.mailbox.sent().filter((m) => m.subject === 'Tijdens de storing')).toHaveLength(1);
+    expect(verifyChain(await h.audit(), key.chain)).toEqual([]);
+  });
 });

@@ -127,7 +127,8 @@ function squidConf(dir: string, port: number, options: SquidOptions, asRoot: boo
           // The portal's answers to uploads, for the approvers' attachment ledger (proxy/icap/respmod.ts).
           `adaptation_masterx_shared_names X-Export-Guard-Upload`,
           `icap_service export_guard_answers respmod_precache ${options.icapUrl.replace(/\/reqmod$/, '/respmod')} bypass=off`,
-          `adaptation_access export_guard_answers allow portal_sites`,
+          `acl upload_methods method POST PUT PATCH`,
+          `adaptation_access export_guard_answers allow portal_sites upload_methods`,
           `adaptation_access export_guard_answers deny all`,
         ]
       : []),

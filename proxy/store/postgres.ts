@@ -10,7 +10,8 @@ import { APPROVAL_STATES, type ApprovalState } from '../../shared/api.js';
 import { chainEntry } from '../audit/chain.js';
 import type { AuditEntry, AuditEvent } from '../audit/entry.js';
 import { migrate } from './postgres-migrations.js';
-import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, Decision, Store } from './types.js';
+import { ApprovalMoves } from './approval-moves.js';
+import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, Store } from './types.js';
 
 /** Any constants, distinct from the migration lock: the audit append lock, and the class of the per-sender count locks. */
 const AUDIT_LOCK = 0x45474131; // 'EGA1'
@@ -29,11 +30,13 @@ interface AuditRow {
 
 const AUDIT_COLUMNS = 'seq, at, type, facts, prev_hash, hash, version';
 
-export class PostgresStore implements Store {
+export class PostgresStore extends ApprovalMoves implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly chainKey?: Buffer,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Connects and brings the schema up to date (proxy/store/postgres-migrations.ts).
@@ -86,18 +89,6 @@ export class PostgresStore implements Store {
       [filter.team ?? null, filter.state ?? null, filter.before ?? null, filter.limit ?? null],
     );
     return rows.map((row) => JSON.parse(row.record) as ApprovalRecord);
-  }
-
-  async decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.move(id, 'pending', now, decision, audit);
-  }
-
-  async withdrawApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.move(id, 'pending', now, { state: 'withdrawn', withdrawnAt: now }, audit);
-  }
-
-  async useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.move(id, 'approved', now, { state: 'used', usedAt: now }, audit);
   }
 
   async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
@@ -206,8 +197,7 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  /** Changes an unexpired approval in state `from`, with its audit entry; false when it was not in that state (any more). */
-  private move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): Promise<boolean> {
+  protected move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): Promise<boolean> {
     return this.audited(async (db, append) => {
       const { rows } = await db.query<{ record: string }>('SELECT record FROM approvals WHERE id = $1 AND state = $2 AND expires_at > $3 FOR UPDATE', [id, from, now]);
       if (!rows[0]) return false;

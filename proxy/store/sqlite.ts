@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { APPROVAL_STATES, type ApprovalState } from '../../shared/api.js';
 import { chainEntry } from '../audit/chain.js';
 import type { AuditEntry, AuditEvent } from '../audit/entry.js';
-import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, Decision, Store } from './types.js';
+import { ApprovalMoves } from './approval-moves.js';
+import type { ApprovalFilter, ApprovalRecord, BulkOverThreshold, CountedSend, Store } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS approvals (
@@ -58,12 +59,13 @@ interface AuditRow {
   version: 1 | 2;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore extends ApprovalMoves implements Store {
   private readonly db: Database.Database;
   private readonly sql;
 
   /** chainKey: the audit key's HMAC key (proxy/audit/key.ts); without it entries are sealed with plain SHA-256. */
   constructor(path: string, private readonly chainKey?: Buffer) {
+    super();
     try {
       this.db = new Database(path);
     } catch (error) {
@@ -130,18 +132,6 @@ export class SqliteStore implements Store {
       record: string;
     }[];
     return rows.map((row) => JSON.parse(row.record) as ApprovalRecord);
-  }
-
-  async decideApproval(id: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.move(id, 'pending', now, decision, audit);
-  }
-
-  async withdrawApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.move(id, 'pending', now, { state: 'withdrawn', withdrawnAt: now }, audit);
-  }
-
-  async useApproval(id: string, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.move(id, 'approved', now, { state: 'used', usedAt: now }, audit);
   }
 
   async expireDue(now: string, auditOf: (record: ApprovalRecord) => AuditEvent): Promise<ApprovalRecord[]> {
@@ -238,8 +228,8 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  /** Changes an unexpired approval in state `from`, with its audit entry, in one write transaction; false when it was not in that state (any more). */
-  private move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): boolean {
+  /** In one write transaction. */
+  protected async move(id: string, from: 'pending' | 'approved', now: string, change: Partial<ApprovalRecord>, audit: AuditEvent): Promise<boolean> {
     return this.db
       .transaction(() => {
         const record = this.pendingOrGranted(id, from, now);

@@ -1,9 +1,10 @@
 // The shared store: one PostgreSQL database for the proxies and ICAP services of several offices,
-// so they agree on every approval, the bulk-send counts and one audit chain. It behaves as the
-// SQLite store does; where SQLite has one write lock for the file, this store takes advisory
-// locks: every transaction that appends to the audit log first takes the append lock, so entries
-// chain one after another whichever proxy writes them, and the approval change written with its
-// entry is decided under the same lock (an approval is used at most once, everywhere).
+// so they agree on every approval, the bulk-send counts, the sealed attachment ledger and one
+// audit chain. It behaves as the SQLite store does; where SQLite has one write lock for the file,
+// this store takes advisory locks: every transaction that appends to the audit log first takes
+// the append lock, so entries chain one after another whichever proxy writes them, and the
+// approval change written with its entry is decided under the same lock (an approval is used at
+// most once, everywhere).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { APPROVAL_STATES, type ApprovalState } from '../../shared/api.js';
@@ -43,7 +44,16 @@ export class PostgresStore extends ApprovalMoves implements Store {
    * chainKey: the audit key's HMAC key (proxy/audit/key.ts); without it entries are sealed with plain SHA-256.
    */
   static async open(url: string, chainKey?: Buffer, { maxConnections = 10 } = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 10_000 });
+    // A proxy cut off mid-transaction (a frozen host, a broken link) would hold the append lock and
+    // stop every office; the server ends such a session after 15 s, and the lock with it. Our
+    // transactions never wait between statements for anything but the database.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: maxConnections,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      options: '-c idle_in_transaction_session_timeout=15000',
+    });
     // An idle connection the server drops (a restart, a failover) must not end the process: the
     // next query gets a new connection, or fails and is answered as any store failure.
     pool.on('error', () => undefined);

@@ -71,4 +71,15 @@ describe('PostgreSQL store on a real server', () => {
     await expect(failure).rejects.toThrow(/^config\.store\.postgres: cannot open the database: .*ECONNREFUSED/);
     await expect(failure).rejects.not.toThrow(/geheim/);
   });
+
+  it("ends its own sessions that sit idle in a transaction, so a proxy cut off mid-append cannot hold every office's lock", async () => {
+    const store = await PostgresStore.open(await server.createDatabase());
+    try {
+      // The pool is the store's own; this reads the setting its sessions run with.
+      const { rows } = await (store as unknown as { pool: pg.Pool }).pool.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout');
+      expect(rows[0]!.idle_in_transaction_session_timeout).toBe('15s');
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -41,6 +41,7 @@ import { sniff } from './sniff.js';
 import { readTextDocument } from './text-formats.js';
 import { readTar } from './tar.js';
 import { textRuns } from './text-runs.js';
+import { readXlsFast } from './xls-fast.js';
 import { unxzBounded } from './xz.js';
 import { readXlsx } from './xlsx-fast.js';
 import { join, localHeaderNames, openZip, partKey, type ZipContainer } from './zip.js';
@@ -51,7 +52,7 @@ export type { ReadContext, ReadOutcome } from './contract.js';
 const EMBEDDINGS = /^(?:xl|word|ppt)\/embeddings\/[^/]+$/i;
 
 export interface ReadOptions {
-  /** 'sheetjs' reads xlsx and ods with SheetJS instead of the fast paths: the reference for the cross-check. */
+  /** 'sheetjs' reads xlsx, ods and xls with SheetJS instead of the fast paths: the reference for the cross-check. */
   reader?: 'fast' | 'sheetjs';
 }
 
@@ -113,7 +114,7 @@ class Reader {
         const { kind, workbook, objects, appended } = await classifyOle2(bytes, path);
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
-        if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : await readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook)));
+        if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : await this.readXls(bytes, workbook, path));
         if (objects.length > 0) this.enterArchive(path, depth);
         for (const object of objects) {
           await this.read(object.bytes, join(path, object.name), depth + 1);
@@ -142,6 +143,12 @@ class Reader {
         this.found(path, sniffed.format);
         return this.readTextInside(bytes, path);
     }
+  }
+
+  /** A BIFF8 workbook by the fast reader when it covers it (xls-fast.ts), by SheetJS otherwise. */
+  private async readXls(bytes: Uint8Array, workbook: Uint8Array, path: string): Promise<Sheet[]> {
+    const fast = this.options.reader === 'sheetjs' ? undefined : readXlsFast(workbook, path, this.session);
+    return fast ?? readWithSheetJs(bytes, path, this.session, biffValueRecords(workbook));
   }
 
   private async readZip(bytes: Uint8Array, path: string, depth: number): Promise<void> {

@@ -1,10 +1,14 @@
 // The small compound-file reader (cfb.ts) against SheetJS's: the same streams at the root of every
-// OLE2 file of the real corpus and of the fixtures; damage is undefined, never a hang.
+// OLE2 file of the real corpus and of the fixtures, and the same classification (kind, workbook,
+// embedded objects, appended bytes) through either; damage is undefined, never a hang.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readCompoundFile } from '../../shared/detector/read/cfb.js';
+import { classifyOle2 } from '../../shared/detector/read/ole2.js';
+import { ReadStop } from '../../shared/detector/read/session.js';
 import { FIXTURE_NAMES, fixtureBytes } from '../helpers/fixtures.js';
 
 const CORPUS = join(import.meta.dirname, '../../../shared/corpus/sheetjs-test-files');
@@ -76,4 +80,33 @@ describe('the compound-file reader', () => {
     new DataView(lost.buffer).setUint32(48, 0xfff0, true);
     expect(readCompoundFile(lost)).toBeUndefined();
   });
+});
+
+const hash = (bytes: Uint8Array | undefined) => (bytes ? createHash('sha256').update(bytes).digest('hex').slice(0, 16) : undefined);
+
+async function classified(bytes: Uint8Array, reader: 'fast' | 'sheetjs'): Promise<unknown> {
+  try {
+    const { kind, workbook, objects, appended } = await classifyOle2(bytes, '', reader);
+    return { kind, workbook: hash(workbook), objects: objects.map((object) => [object.name, hash(object.bytes)]), appended: hash(appended) };
+  } catch (error) {
+    if (error instanceof ReadStop) return { failure: error.failure.code };
+    throw error;
+  }
+}
+
+describe('classifyOle2 through cfb.ts', () => {
+  it('classifies every OLE2 file of the corpus and the fixtures as through SheetJS\'s CFB', async () => {
+    const files: [string, Uint8Array][] = [];
+    for (const name of FIXTURE_NAMES) files.push([name, await fixtureBytes(name)]);
+    for (const name of readdirSync(CORPUS)) files.push([name, new Uint8Array(readFileSync(join(CORPUS, name)))]);
+    const differ: string[] = [];
+    let fast = 0;
+    for (const [name, bytes] of files.filter(([, bytes]) => isOle2(bytes))) {
+      if (readCompoundFile(bytes)?.paths()) fast++;
+      const [mine, theirs] = [await classified(bytes, 'fast'), await classified(bytes, 'sheetjs')];
+      if (JSON.stringify(mine) !== JSON.stringify(theirs)) differ.push(`${name}: ${JSON.stringify(mine)} / SheetJS ${JSON.stringify(theirs)}`);
+    }
+    console.log(`cfb.ts read ${fast} OLE2 files itself`);
+    expect(differ).toEqual([]);
+  }, 300_000);
 });

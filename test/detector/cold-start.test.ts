@@ -1,5 +1,6 @@
 // A cold start loads only what the file needs (issue 17): a fresh process that scans an xlsx, an
-// ods or a csv never loads SheetJS or xz-decompress; an xls loads SheetJS, an xz file xz-decompress.
+// ods, a csv or an ordinary xls never loads SheetJS or xz-decompress; an xlsb loads SheetJS, an xz
+// file xz-decompress.
 // Each case runs in a fresh Node process that records every module its loader loads.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leak4Export } from '../../scripts/fixtures/catalogue.js';
+import { fixturePath } from '../helpers/fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'export-guard-cold-'));
@@ -56,8 +58,14 @@ describe('a cold start loads only what the file needs', () => {
     expect(packages).not.toContain('xz-decompress');
   }, 60_000);
 
-  it('xls: SheetJS, on first use', () => {
+  it('xls the fast reader covers: no SheetJS either', () => {
     const { packages, verdict } = coldScan(sample(3, 'xls'));
+    expect(verdict).toBe('block');
+    expect(packages).not.toContain('@e965/xlsx');
+  }, 60_000);
+
+  it('xlsb: SheetJS, on first use', async () => {
+    const { packages, verdict } = coldScan(await fixturePath('leak-8.xlsb'));
     expect(verdict).toBe('block');
     expect(packages).toContain('@e965/xlsx');
     expect(packages).not.toContain('xz-decompress');

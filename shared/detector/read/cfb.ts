@@ -29,6 +29,14 @@ export interface CompoundFile {
    * (case-insensitive); undefined when there is none or its chain is damaged.
    */
   rootStream(name: string): Uint8Array | undefined;
+  /** The bytes of the stream at this directory index; undefined when its chain is damaged. */
+  streamAt(index: number): Uint8Array | undefined;
+  /**
+   * Each directory entry's path below the root ('Storage/Stream'), by index; undefined for the
+   * root, unused entries, and entries no storage reaches. Undefined as a whole when an entry is
+   * reached twice or a link points past the directory: a tree readers may walk differently.
+   */
+  paths(): (string | undefined)[] | undefined;
 }
 
 /** The compound file's directory and streams, or undefined when its structure is damaged. */
@@ -122,6 +130,8 @@ function parse(bytes: Uint8Array): CompoundFile {
   if (!root || root.type !== 5) damaged();
 
   const miniCutoff = view.getUint32(56, true);
+  // Every writer puts 4096 here and SheetJS assumes it: another value is no file to guess about.
+  if (miniCutoff !== 4096) damaged();
   let mini: { stream: Uint8Array; fat: Uint32Array } | undefined;
   const miniStream = () => {
     if (mini) return mini;
@@ -163,8 +173,38 @@ function parse(bytes: Uint8Array): CompoundFile {
     children.push(entry);
     pending.push(entry.left, entry.right);
   }
+  const paths = (): (string | undefined)[] | undefined => {
+    const found: (string | undefined)[] = [];
+    const seen = new Set<number>([0]);
+    // Each storage's children: its child entry and that entry's siblings (a red-black tree).
+    const walk = (storage: number, prefix: string): boolean => {
+      const pending = [entries[storage]!.child];
+      while (pending.length > 0) {
+        const id = pending.pop()!;
+        if (id === NO_STREAM) continue;
+        if (id >= entries.length || seen.has(id)) return false;
+        seen.add(id);
+        const entry = entries[id]!;
+        found[id] = prefix + entry.name;
+        pending.push(entry.left, entry.right);
+        if (entry.type === 1 && !walk(id, `${prefix}${entry.name}/`)) return false;
+      }
+      return true;
+    };
+    return walk(0, '') ? found : undefined;
+  };
   return {
     entries,
+    paths,
+    streamAt(index) {
+      const entry = entries[index];
+      try {
+        return entry?.type === 2 ? stream(entry) : undefined;
+      } catch (error) {
+        if (error instanceof Damaged) return undefined;
+        throw error;
+      }
+    },
     rootStream(name) {
       const wanted = name.toLowerCase();
       const entry = children.find((child) => child.type === 2 && child.name.toLowerCase() === wanted);

@@ -111,7 +111,7 @@ class Reader {
         // Allowed unread; what it stores uncompressed is still read as text.
         return this.readTextInside(bytes, path);
       case 'ole2': {
-        const { kind, workbook, objects, appended } = await classifyOle2(bytes, path);
+        const { kind, workbook, objects, appended } = await classifyOle2(bytes, path, this.options.reader === 'sheetjs' ? 'sheetjs' : 'fast');
         this.found(path, kind);
         if (kind === 'encrypted-office') stop('encrypted', path, 'password-protected Office file');
         if (workbook) this.add(kind, path, isGraphDataSheet(workbook) ? readGraphDataSheet(workbook, path) : await this.readXls(bytes, workbook, path));

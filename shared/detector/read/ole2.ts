@@ -1,6 +1,7 @@
 // OLE2 compound files: old Excel workbooks (BIFF5/8), old Word/PowerPoint files, and the wrapper
 // Office puts around a password-protected xlsx/docx (EncryptionInfo + EncryptedPackage streams).
 import type { FileKind } from '../types.js';
+import { readCompoundFile } from './cfb.js';
 import { stop } from './session.js';
 import { loadSheetJs } from './lazy-modules.js';
 
@@ -74,13 +75,15 @@ const EMBEDDED_WORKBOOK_STREAMS = ['workbook', 'book'];
  * (.doc, .ppt, .vsd, .msg). Anything else is 'corrupt': a workbook whose stream name was damaged
  * must not pass as "some other file" (fail closed).
  */
-export async function classifyOle2(bytes: Uint8Array, path: string): Promise<Ole2Content> {
-  const CFB = (await loadSheetJs()).CFB as CfbModule;
-  let container: CompoundFile;
-  try {
-    container = CFB.read(bytes, { type: 'array' });
-  } catch (error) {
-    return stop('corrupt', path, `damaged compound file: ${error instanceof Error ? error.message : String(error)}`);
+export async function classifyOle2(bytes: Uint8Array, path: string, reader: 'fast' | 'sheetjs' = 'fast'): Promise<Ole2Content> {
+  let container = reader === 'fast' ? fastCompoundFile(bytes) : undefined;
+  if (!container) {
+    const CFB = (await loadSheetJs()).CFB as CfbModule;
+    try {
+      container = CFB.read(bytes, { type: 'array' });
+    } catch (error) {
+      return stop('corrupt', path, `damaged compound file: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const stream = (name: string) => rootStream(container, name);
   if (stream('EncryptionInfo') || stream('EncryptedPackage')) return { kind: 'encrypted-office', objects: [] };
@@ -94,6 +97,41 @@ export async function classifyOle2(bytes: Uint8Array, path: string): Promise<Ole
   }
   if (objects.some((object) => !object.name.includes('/')) || OTHER_DOCUMENT_STREAMS.some((name) => stream(name))) return content({ kind: 'other' });
   return stop('corrupt', path, 'compound file without a workbook or a known document stream');
+}
+
+/**
+ * The compound file read by cfb.ts, in the shape SheetJS's CFB gives it (paths 'Root Entry/a/b',
+ * a storage's ending in '/'), without loading SheetJS. Undefined when cfb.ts finds damage or a
+ * directory whose tree is not clean (an entry reached twice, a stream or storage no storage
+ * reaches): SheetJS, which reads past more damage, reads those as before.
+ */
+function fastCompoundFile(bytes: Uint8Array): CompoundFile | undefined {
+  const file = readCompoundFile(bytes);
+  const paths = file?.paths();
+  if (!file || !paths) return undefined;
+  const root = file.entries[0]!;
+  const FullPaths: string[] = [];
+  const FileIndex: CompoundEntry[] = [];
+  for (const [index, entry] of file.entries.entries()) {
+    if (index === 0) {
+      FullPaths.push(`${root.name}/`);
+      FileIndex.push({ type: 5, start: root.start, size: root.size });
+      continue;
+    }
+    if (entry.type !== 1 && entry.type !== 2) continue;
+    const where = paths[index];
+    if (where === undefined) return undefined;
+    if (entry.type === 1) {
+      FullPaths.push(`${root.name}/${where}/`);
+      FileIndex.push({ type: 1, start: entry.start, size: entry.size });
+      continue;
+    }
+    const content = file.streamAt(index);
+    if (!content) return undefined;
+    FullPaths.push(`${root.name}/${where}`);
+    FileIndex.push({ type: 2, start: entry.start, size: entry.size, content });
+  }
+  return { FileIndex, FullPaths };
 }
 
 /** The object streams of the compound file (see Ole2Content.objects), at the root and in every storage below it. */

@@ -76,6 +76,15 @@ describe('the compound-file reader', () => {
     view.setUint32(fatAt, 1, true);
     view.setUint32(fatAt + 4, 0, true);
     expect(() => readCompoundFile(looping)?.rootStream('Workbook')).not.toThrow();
+    // A Workbook entry that claims 4 GB: refused on its chain before anything is allocated.
+    const huge = Uint8Array.from(xls);
+    const hugeView = new DataView(huge.buffer);
+    const directory = (hugeView.getUint32(48, true) + 1) * 512;
+    const name = Buffer.from('Workbook', 'utf16le');
+    let entry = directory;
+    while (Buffer.compare(Buffer.from(huge.subarray(entry, entry + name.length)), name) !== 0) entry += 128;
+    hugeView.setUint32(entry + 120, 0xfffffff0, true);
+    expect(readCompoundFile(huge)?.rootStream('Workbook')).toBeUndefined();
     const lost = Uint8Array.from(xls);
     new DataView(lost.buffer).setUint32(48, 0xfff0, true);
     expect(readCompoundFile(lost)).toBeUndefined();

@@ -1,6 +1,6 @@
-// A small reader of compound files (MS-CFB): the streams at the root of an OLE2 file, by name,
-// without SheetJS. It is what the fast xls path and the xls floor of `npm run bench cold` read
-// the Workbook stream with. Every sector number and chain is checked against the file's size: a
+// A small reader of compound files (MS-CFB): the directory and streams of an OLE2 file, without
+// SheetJS. ole2.ts opens clean compound files with it (SheetJS's CFB reads the damaged ones), and
+// the xls floor of `npm run bench cold` reads the Workbook stream with it. Every sector number and chain is checked against the file's size: a
 // loop or a sector past the end is damage (undefined), never a hang or a read out of bounds; the
 // caller then leaves the file to SheetJS, which reads what it can of damaged files.
 const SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -31,6 +31,8 @@ export interface CompoundFile {
   rootStream(name: string): Uint8Array | undefined;
   /** The bytes of the stream at this directory index; undefined when its chain is damaged. */
   streamAt(index: number): Uint8Array | undefined;
+  /** Whether the stream at this index can be read (its chain holds its size), without reading it. */
+  readable(index: number): boolean;
   /**
    * Each directory entry's path below the root ('Storage/Stream'), by index; undefined for the
    * root, unused entries, and entries no storage reaches. Undefined as a whole when an entry is
@@ -95,10 +97,17 @@ function parse(bytes: Uint8Array): CompoundFile {
     }
     return sectors;
   };
+  /** The bytes a chain's sectors really hold: the file (or the mini stream) may end inside the last. */
+  const held = (sectors: number[], size: number, left: (sector: number) => number): number =>
+    sectors.reduce((sum, sector) => sum + Math.max(0, Math.min(size, left(sector))), 0);
   const regular = (start: number, size: number): Uint8Array => {
+    // Sized by the chain before anything is allocated: a size the sectors cannot hold is damage,
+    // so no stream is ever larger than the file.
+    const sectors = chain(start, fat, sectorCount);
+    if (held(sectors, sectorSize, (sector) => bytes.length - offsetOf(sector)) < size) damaged();
     const out = new Uint8Array(size);
     let length = 0;
-    for (const sector of chain(start, fat, sectorCount)) {
+    for (const sector of sectors) {
       if (length >= size) break;
       const at = offsetOf(sector);
       const piece = bytes.subarray(at, Math.min(at + sectorSize, at + size - length));
@@ -196,6 +205,19 @@ function parse(bytes: Uint8Array): CompoundFile {
   return {
     entries,
     paths,
+    readable(index) {
+      const entry = entries[index];
+      if (entry?.type !== 2) return false;
+      try {
+        if (entry.size === 0) return true;
+        if (entry.size >= miniCutoff) return held(chain(entry.start, fat, sectorCount), sectorSize, (sector) => bytes.length - offsetOf(sector)) >= entry.size;
+        const { stream: miniBytes, fat: miniFat } = miniStream();
+        return held(chain(entry.start, miniFat, Math.ceil(miniBytes.length / 64)), 64, (sector) => miniBytes.length - sector * 64) >= entry.size;
+      } catch (error) {
+        if (error instanceof Damaged) return false;
+        throw error;
+      }
+    },
     streamAt(index) {
       const entry = entries[index];
       try {

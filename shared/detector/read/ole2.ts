@@ -126,10 +126,11 @@ function fastCompoundFile(bytes: Uint8Array): CompoundFile | undefined {
       FileIndex.push({ type: 1, start: entry.start, size: entry.size });
       continue;
     }
-    const content = file.streamAt(index);
-    if (!content) return undefined;
+    // Read once, when asked for: only the workbook and the object streams are.
+    if (!file.readable(index)) return undefined;
+    let content: Uint8Array | undefined;
     FullPaths.push(`${root.name}/${where}`);
-    FileIndex.push({ type: 2, start: entry.start, size: entry.size, content });
+    FileIndex.push({ type: 2, start: entry.start, size: entry.size, get content() { return (content ??= file.streamAt(index)); } });
   }
   return { FileIndex, FullPaths };
 }

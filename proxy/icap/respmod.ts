@@ -19,7 +19,12 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 interface Held {
   res: ServerResponse;
   timer: NodeJS.Timeout;
+  /** Settles when the pipeline has finished the request (and so recorded the upload). */
+  finished?: Promise<void>;
 }
+
+/** How long the RESPMOD answer waits for the pipeline to finish recording before it ends anyway. */
+const RECORD_WAIT_MS = 10_000;
 
 /** Verdict-server answers to passed uploads, held until the portal's answer comes or `waitMs` passes. */
 export class UploadAnswers {
@@ -45,22 +50,35 @@ export class UploadAnswers {
     return key;
   }
 
+  /** The REQMOD side's view of the request: settles once the pipeline has read the held answer to its end. */
+  finishing(key: string, finished: Promise<void>): void {
+    const held = this.held.get(key);
+    if (held) held.finished = finished;
+  }
+
   has(key: string | undefined): boolean {
     return key !== undefined && this.held.has(key);
   }
 
-  /** Ends a held answer: with the portal's body when that was a 2xx JSON answer, else empty (nothing recorded). */
-  end(key: string, answer?: { status: number; contentType: string; body: Buffer }): void {
+  /**
+   * Ends a held answer: with the portal's body when that was a 2xx JSON answer, else empty
+   * (nothing recorded). Resolves once the pipeline has read it (and so recorded the upload).
+   */
+  async end(key: string, answer?: { status: number; contentType: string; body: Buffer }): Promise<void> {
     const held = this.held.get(key);
     if (!held) return;
     this.held.delete(key);
     clearTimeout(held.timer);
     const usable = answer && answer.status >= 200 && answer.status <= 299 && /^application\/([a-z.+-]*\+)?json/i.test(answer.contentType);
     held.res.end(usable ? answer.body : undefined);
+    if (!held.finished) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([held.finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   endAll(): void {
-    for (const key of [...this.held.keys()]) this.end(key);
+    for (const key of [...this.held.keys()]) void this.end(key);
   }
 }
 
@@ -75,34 +93,32 @@ export async function answerRespmod(socket: Socket, reader: IcapReader, head: Ic
   const key = head.headers.get(UPLOAD_KEY_HEADER.toLowerCase());
   const upload = answers.has(key);
   const allow204 = (head.headers.get('allow') ?? '').split(',').some((value) => value.trim() === '204');
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  const keep = async (piece: Buffer) => {
-    keptBytes += piece.length;
-    if (keptBytes <= MAX_ANSWER_BYTES) kept.push(piece);
-  };
-  let complete = !encapsulated.hasBody;
-  if (encapsulated.hasBody) complete = (await pumpChunks(reader, keep)) || !head.headers.has('preview');
+  const previewed = encapsulated.hasBody && head.headers.has('preview');
+  const preview: Buffer[] = [];
+  // The body's end already came with the preview ('ieof'), or there is no body.
+  const complete = !encapsulated.hasBody || (previewed && (await pumpChunks(reader, async (piece) => void preview.push(piece))));
   if (!upload && allow204) {
-    // Not an upload's answer: after its preview (or all of it) the gateway may send it on as it is.
+    // Not an upload's answer: the gateway sends it on as it is (after its preview, or all of it).
+    if (!complete && !previewed) await pumpChunks(reader, async () => undefined);
     socket.write(icapHead(204, 'No Content', { ISTag: istag, Encapsulated: 'null-body=0' }));
     return;
   }
-  if (!complete) socket.write(icapHead(100, 'Continue', {}));
-  // Echoed as it comes; the ICAP answer starts before the rest of the body is read.
+  if (!complete && previewed) socket.write(icapHead(100, 'Continue', {}));
+  // Echoed as it comes; for an upload's answer the first MAX_ANSWER_BYTES are kept for the ledger.
   socket.write(icapHead(200, 'OK', { ISTag: istag, Encapsulated: encapsulated.hasBody ? `res-hdr=0, res-body=${resHdr.length}` : `res-hdr=0, null-body=${resHdr.length}` }));
   socket.write(resHdr);
-  if (encapsulated.hasBody) {
-    for (const piece of kept) for (const part of chunk(piece)) socket.write(part);
-    if (!complete) {
-      await pumpChunks(reader, async (piece) => {
-        await keep(piece);
-        for (const part of chunk(piece)) socket.write(part);
-      });
-    }
-    socket.write(LAST_CHUNK);
-  }
-  if (upload) answers.end(key!, keptBytes <= MAX_ANSWER_BYTES ? { ...statusAndType(resHdr), body: Buffer.concat(kept) } : undefined);
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  const echo = async (piece: Buffer) => {
+    keptBytes += piece.length;
+    if (upload && keptBytes <= MAX_ANSWER_BYTES) kept.push(piece);
+    for (const part of chunk(piece)) socket.write(part);
+  };
+  for (const piece of preview) await echo(piece);
+  if (!complete) await pumpChunks(reader, echo);
+  // Recorded before the browser has the answer: a send naming the new attachment finds it in the ledger.
+  if (upload) await answers.end(key!, keptBytes <= MAX_ANSWER_BYTES ? { ...statusAndType(resHdr), body: Buffer.concat(kept) } : undefined);
+  if (encapsulated.hasBody) socket.write(LAST_CHUNK);
 }
 
 function statusAndType(resHdr: Buffer): { status: number; contentType: string } {

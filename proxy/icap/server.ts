@@ -207,7 +207,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
       }
       return true;
     }
-    if (outcome?.upload) uploads.end(outcome.upload);
+    if (outcome?.upload) void uploads.end(outcome.upload);
     const refusal = outcome ?? internalError();
     const resHead = Buffer.from(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\n${refusal.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}content-length: ${refusal.body.length}\r\n\r\n`, 'latin1');
     const body = refusal.body.length ? [`res-body=${resHead.length}`, [...chunk(refusal.body), LAST_CHUNK]] as const : [`null-body=${resHead.length}`, []] as const;
@@ -254,6 +254,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
           // Passed: the answer is its headers. A held upload's body comes later (the portal's answer, for the pipeline); not needed here.
           res.resume();
           const upload = res.headers[UPLOAD];
+          if (typeof upload === 'string') uploads.finishing(upload, new Promise<void>((done) => res.once('end', done).once('close', done)));
           return resolve({ passed: true, received: new Set(String(res.headers[RECEIVED] ?? '').split(',')), upload: typeof upload === 'string' ? upload : undefined, status: 204, reason: '', headers: [], body: Buffer.alloc(0) });
         }
         const parts: Buffer[] = [];

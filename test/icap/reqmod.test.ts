@@ -321,6 +321,19 @@ describe('ICAP RESPMOD service (the portal\'s answers to uploads, for the attach
     expect((await respmod({}, answerHead('200 OK', 'text/html', page.length), page)).map((r) => r.status)).toEqual([204]);
   });
 
+  it('echoes an answer byte for byte when the gateway sent it whole, without a preview and without Allow: 204', async () => {
+    const client = new Client();
+    const req = httpHead('GET', '/api/attachments/att-1', {});
+    const body = patternBytes(2 * 1024 * 1024 + 3);
+    const res = answerHead('200 OK', 'application/octet-stream', body.length);
+    client.send(icapHead('RESPMOD', { Encapsulated: `req-hdr=0, res-hdr=${req.length}, res-body=${req.length + res.length}` }, '/respmod'), req, res, ...chunked(body), LAST);
+    const echoed = await client.response();
+    client.close();
+    expect(echoed.status).toBe(200);
+    expect(echoed.httpHead).toBe(res.toString('latin1'));
+    expect(echoed.body!.equals(body)).toBe(true);
+  }, 60_000);
+
   it('records an upload passed by REQMOD under the id in the portal\'s answer, and echoes that answer unchanged', async () => {
     const client = new Client();
     client.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));

@@ -1,3 +1,4 @@
+/// <reference types="chrome" />
 // A real Squid (Debian's squid-openssl) as the office's web gateway: it decrypts HTTPS with a test
 // CA (ssl_bump, leaf certificates minted by security_file_certgen) and, when given an ICAP
 // service, sends every decrypted request to it (REQMOD, bypass=off: fail closed). Everything it
@@ -10,7 +11,8 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type WebWorker } from 'puppeteer-core';
+import { EXTENSION_ID } from '../../extension/extension-id.js';
 import { HEADERS } from '../../shared/api.js';
 import { CHROMIUM_PATH } from './browser.js';
 
@@ -239,15 +241,18 @@ async function listening(port: number, child: ChildProcess, timeoutMs: number): 
 
 export interface GatewayBrowser {
   browser: Browser;
+  /** The extension's background service worker, once its chrome.* is there (with `extensionDir` only). */
+  worker(): Promise<WebWorker>;
   close(): Promise<void>;
 }
 
 /**
- * Chromium without the extension, with every request through `proxyUrl` and the test CA trusted
- * as an office's managed browser trusts its CA: in the NSS database of the profile's home
- * ($HOME/.pki/nssdb, read by Chromium on Linux), added with certutil (libnss3-tools).
+ * Chromium with every request through `proxyUrl` and the test CA trusted as an office's managed
+ * browser trusts its CA: in the NSS database of the profile's home ($HOME/.pki/nssdb, read by
+ * Chromium on Linux), added with certutil (libnss3-tools). Without the extension, or with the
+ * build in `extensionDir`.
  */
-export async function launchThroughGateway(proxyUrl: string, ca: TestCa): Promise<GatewayBrowser> {
+export async function launchThroughGateway(proxyUrl: string, ca: TestCa, extensionDir?: string): Promise<GatewayBrowser> {
   const home = await mkdtemp(join(tmpdir(), 'export-guard-gateway-browser-'));
   let browser: Browser | undefined;
   const close = async () => {
@@ -259,14 +264,29 @@ export async function launchThroughGateway(proxyUrl: string, ca: TestCa): Promis
     await mkdir(nssdb, { recursive: true });
     await run('certutil', ['-N', '-d', `sql:${nssdb}`, '--empty-password']);
     await run('certutil', ['-A', '-d', `sql:${nssdb}`, '-n', 'export-guard test office CA', '-t', 'C,,', '-i', ca.certPath]);
-    browser = await puppeteer.launch({
+    const extension = extensionDir ? [`--load-extension=${extensionDir}`, `--disable-extensions-except=${extensionDir}`] : [];
+    const launched = await puppeteer.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
       userDataDir: join(home, 'profile'),
       env: { ...process.env, HOME: home },
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--proxy-server=${proxyUrl}`],
+      ...(extensionDir ? { ignoreDefaultArgs: ['--disable-extensions'] } : {}),
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=nl', `--proxy-server=${proxyUrl}`, ...extension],
     });
-    return { browser, close };
+    browser = launched;
+    const worker = async () => {
+      const target = await launched.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 15_000 });
+      const found = await target.worker();
+      if (!found) throw new Error('the extension service worker target has no worker');
+      // The target appears before the worker's script has run; until then it has no chrome.*.
+      for (let tries = 0; !(await found.evaluate(() => typeof chrome === 'object' && typeof chrome.runtime?.id === 'string')); tries++) {
+        if (tries === 100) throw new Error('the extension service worker never started');
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      return found;
+    };
+    if (extensionDir) await worker();
+    return { browser: launched, worker, close };
   } catch (error) {
     await close();
     throw error;

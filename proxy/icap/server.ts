@@ -30,6 +30,12 @@ const PASSED = 'x-export-guard-icap-passed';
 const RECEIVED = 'x-export-guard-icap-received';
 /** The key of a passed upload whose verdict answer waits for the portal's answer (respmod.ts). */
 const UPLOAD = 'x-export-guard-icap-upload';
+/**
+ * Names the REQMOD exchange a replay belongs to. Only the request in hand may hold its verdict
+ * answer for RESPMOD: pieces of a chunked upload that the pipeline sends on later carry the
+ * name of an exchange long answered, and must not wait for an answer that never comes.
+ */
+const EXCHANGE = 'x-export-guard-icap-exchange';
 /** Methods whose body may be an upload. */
 const UPLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Hop-by-hop or framing headers: the replay and the encapsulated answer frame their own bodies. */
@@ -51,6 +57,8 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
   }
   const secret = randomBytes(16).toString('hex');
   const uploads = new UploadAnswers(UPLOAD_ANSWER_WAIT_MS);
+  /** The REQMOD exchanges whose replay is waiting for its verdict. */
+  const exchanges = new Set<string>();
   // Set once a gateway asked for the RESPMOD service's options: only then does an answer come.
   let respmodInUse = false;
   const verdict = createHttpServer((req, res) => {
@@ -59,7 +67,8 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     const headers = { [PASSED]: secret, [RECEIVED]: names };
     const withBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     req.on('end', () => {
-      if (respmodInUse && withBody && UPLOAD_METHODS.has(req.method ?? '')) uploads.hold(res, headers, UPLOAD);
+      const inHand = exchanges.has(String(req.headers[EXCHANGE]));
+      if (respmodInUse && inHand && withBody && UPLOAD_METHODS.has(req.method ?? '')) uploads.hold(res, headers, UPLOAD);
       else res.writeHead(204, headers).end();
     });
   });
@@ -242,6 +251,9 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
       headers[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [String(prior)]), value];
     }
     if (hasBody) headers['transfer-encoding'] = 'chunked';
+    const exchange = randomBytes(12).toString('hex');
+    headers[EXCHANGE] = exchange;
+    exchanges.add(exchange);
     const req = request({ host: proxyUrl.hostname, port: proxyUrl.port, method: http.method, path: http.target, headers, agent, ...(localAddress ? { localAddress } : {}) });
     let open = true;
     const response = new Promise<Outcome>((resolve, reject) => {
@@ -270,7 +282,7 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
       });
     });
     // An early answer (a refusal before the whole body) is kept; the rest of the body is drained.
-    response.catch(() => undefined);
+    response.then(() => exchanges.delete(exchange), () => exchanges.delete(exchange));
     req.on('close', () => (open = false));
     return {
       response,

@@ -354,6 +354,27 @@ describe('ICAP RESPMOD service (the portal\'s answers to uploads, for the attach
   }, 60_000);
 });
 
+describe('ICAP service and chunked uploads, with RESPMOD in use', () => {
+  it('answers the piece that completes a held upload at once: the earlier pieces the pipeline sends on do not wait for RESPMOD', async () => {
+    const options = new Client();
+    options.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
+    await options.response();
+    options.close();
+    const file = Buffer.from('Beste collega,\nde planning voor volgende week staat hieronder.\nMaandag: overleg\nDinsdag: training\n');
+    const half = 40;
+    const piece = (start: number, end: number) => reqmod('PUT', '/api/blobs/chunked-1', { 'Content-Range': `bytes ${start}-${end - 1}/${file.length}`, 'Content-Disposition': 'attachment; filename="planning.txt"', 'Content-Type': 'application/octet-stream' }, file.subarray(start, end));
+    const first = await piece(0, half);
+    // Held by the pipeline, answered by it as the widget's protocol expects.
+    expect(first.status).toBe(200);
+    expect(first.httpHead).toMatch(/^HTTP\/1\.1 200 /);
+    const started = performance.now();
+    const last = await piece(half, file.length);
+    expect(last.status).toBe(204);
+    expect(last.headers.get('x-export-guard-upload')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 60_000);
+});
+
 describe('ICAP REQMOD service configuration', () => {
   it('refuses to start when the SSO header is trusted from a loopback address (every replay comes from there)', async () => {
     for (const source of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {

@@ -1,10 +1,11 @@
-// `export-guard icap`: an ICAP REQMOD service (RFC 3507) for an office gateway (Squid or a secure
+// `export-guard icap`: an ICAP REQMOD (and RESPMOD) service (RFC 3507) for an office gateway (Squid or a secure
 // web gateway) that already decrypts HTTPS. Each encapsulated request runs through the very proxy
 // pipeline (proxy/pipeline.ts) by being replayed, streamed, into an in-process proxy whose only
 // upstream is a local 'verdict' server: a request that reaches it passed every step, and ICAP
 // answers 204 (or echoes it). Anything else the proxy answered, the 422/428 refusal among them,
 // goes back to the gateway as the HTTP response to give the browser. Any failure is a refusal,
-// never a 204: run the gateway with bypass=off so it fails closed as well.
+// never a 204: run the gateway with bypass=off so it fails closed as well. The RESPMOD service
+// (respmod.ts) brings the portal's answers to uploads back to the pipeline, for its ledger.
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createHttpServer, request, Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';

@@ -32,9 +32,8 @@ const RECEIVED = 'x-export-guard-icap-received';
 /** The key of a passed upload whose verdict answer waits for the portal's answer (respmod.ts). */
 const UPLOAD = 'x-export-guard-icap-upload';
 /**
- * Names the REQMOD exchange a replay belongs to. Only the request in hand may hold its verdict
- * answer for RESPMOD: pieces of a chunked upload that the pipeline sends on later carry the
- * name of an exchange long answered, and must not wait for an answer that never comes.
+ * Names the REQMOD exchange a replay belongs to. Pieces of a chunked upload that the pipeline
+ * sends on later carry the name of an exchange long answered: they cannot reach the portal.
  */
 const EXCHANGE = 'x-export-guard-icap-exchange';
 /** Methods whose body may be an upload. */
@@ -68,8 +67,15 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     const headers = { [PASSED]: secret, [RECEIVED]: names };
     const withBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     req.on('end', () => {
-      const inHand = exchanges.has(String(req.headers[EXCHANGE]));
-      if (respmodInUse && inHand && withBody && UPLOAD_METHODS.has(req.method ?? '')) uploads.hold(res, headers, UPLOAD);
+      if (!exchanges.has(String(req.headers[EXCHANGE]))) {
+        // Only the pipeline's release of a chunked upload's earlier pieces (held, then checked as
+        // the whole file) comes with an exchange already answered. The gateway sends the portal
+        // the request in hand only, so those pieces cannot get there: the upload is refused (the
+        // pipeline answers 502) rather than reaching the portal in part.
+        log.warn('icap-chunked-upload-refused', { method: req.method, message: 'chunked upload widgets cannot upload through the ICAP service: upload in one piece' });
+        return void res.writeHead(501).end();
+      }
+      if (respmodInUse && withBody && UPLOAD_METHODS.has(req.method ?? '')) uploads.hold(res, headers, UPLOAD);
       else res.writeHead(204, headers).end();
     });
   });

@@ -354,24 +354,41 @@ describe('ICAP RESPMOD service (the portal\'s answers to uploads, for the attach
   }, 60_000);
 });
 
-describe('ICAP service and chunked uploads, with RESPMOD in use', () => {
-  it('answers the piece that completes a held upload at once: the earlier pieces the pipeline sends on do not wait for RESPMOD', async () => {
-    const options = new Client();
-    options.send(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
-    await options.response();
-    options.close();
-    const file = Buffer.from('Beste collega,\nde planning voor volgende week staat hieronder.\nMaandag: overleg\nDinsdag: training\n');
-    const half = 40;
-    const piece = (start: number, end: number) => reqmod('PUT', '/api/blobs/chunked-1', { 'Content-Range': `bytes ${start}-${end - 1}/${file.length}`, 'Content-Disposition': 'attachment; filename="planning.txt"', 'Content-Type': 'application/octet-stream' }, file.subarray(start, end));
-    const first = await piece(0, half);
-    // Held by the pipeline, answered by it as the widget's protocol expects.
-    expect(first.status).toBe(200);
-    expect(first.httpHead).toMatch(/^HTTP\/1\.1 200 /);
-    const started = performance.now();
-    const last = await piece(half, file.length);
-    expect(last.status).toBe(204);
-    expect(last.headers.get('x-export-guard-upload')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(performance.now() - started).toBeLessThan(15_000);
+describe('ICAP service and chunked uploads', () => {
+  it('refuses a chunked upload when its last piece comes, at once: the earlier pieces held by the pipeline cannot reach the portal through the gateway', async () => {
+    const lines: string[] = [];
+    const config = parseConfig({ target: 'http://127.0.0.1:1', listen: '127.0.0.1:0', scan: { workers: 1 } }, process.cwd());
+    const service = await startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('warn', (line) => lines.push(line)) });
+    const servicePort = Number(new URL(service.url.replace('icap:', 'http:')).port);
+    const exchange = async (...parts: Buffer[]) => {
+      const client = new Client(servicePort);
+      client.send(...parts);
+      const response = await client.response();
+      client.close();
+      return response;
+    };
+    try {
+      // As with Squid: the RESPMOD service is configured too.
+      await exchange(icapHead('OPTIONS', { Encapsulated: 'null-body=0' }, '/respmod'));
+      const file = Buffer.from('Beste collega,\nde planning voor volgende week staat hieronder.\nMaandag: overleg\nDinsdag: training\n');
+      const half = 40;
+      const piece = (start: number, end: number) => {
+        const body = file.subarray(start, end);
+        const http = httpHead('PUT', '/api/blobs/chunked-1', { 'Content-Range': `bytes ${start}-${end - 1}/${file.length}`, 'Content-Disposition': 'attachment; filename="planning.txt"', 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) });
+        return exchange(icapHead('REQMOD', { Allow: '204', Encapsulated: `req-hdr=0, req-body=${http.length}` }), http, ...chunked(body), LAST);
+      };
+      // Held by the pipeline, answered by it as the widget's protocol expects.
+      const first = await piece(0, half);
+      expect(first.httpHead).toMatch(/^HTTP\/1\.1 200 /);
+      const started = performance.now();
+      const last = await piece(half, file.length);
+      expect(last.status).toBe(200);
+      expect(last.httpHead).toMatch(/^HTTP\/1\.1 502 /);
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(lines.some((line) => line.includes('"event":"icap-chunked-upload-refused"'))).toBe(true);
+    } finally {
+      await service.close();
+    }
   }, 60_000);
 });
 

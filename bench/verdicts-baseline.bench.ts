@@ -4,6 +4,7 @@
 // each file whose verdict differs. Speed work must not change a verdict (issue 17).
 //   EG_BASELINE=<commit> (default: the commit before issue 17's work)
 //   EG_BASELINE_DIR=<a checkout> to compare with a tree already there instead
+//   EG_VERDICTS_ZLIB=1 to inflate zip parts with Node's zlib, as the proxy's scan workers do
 // Each side runs in a child process of its own, the files in the same order: SheetJS keeps
 // state between the files it reads (the number formats it has seen), so a shared process would
 // let one side's reading change the other's.
@@ -12,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 import { addWorktree, removeWorktree, ROOT } from './baseline-worktree.js';
 import { FIXTURE_NAMES, leak4Export } from '../scripts/fixtures/catalogue.js';
 import { ensureFixture, FIXTURE_DIR } from '../scripts/fixtures/generate.js';
@@ -45,6 +47,11 @@ async function inputs(): Promise<string[]> {
 /** One side: the verdict of each file as a JSON line, timing and hash left out. */
 async function snapshot(root: string, list: string): Promise<void> {
   const { detect } = (await import(pathToFileURL(join(root, 'shared/detector/index.ts')).href)) as { detect: typeof Detect };
+  // EG_VERDICTS_ZLIB=1: zip parts inflated by Node's zlib, as the proxy's scan workers do, where the tree can.
+  if (process.env.EG_VERDICTS_ZLIB && existsSync(join(root, 'shared/detector/read/inflate.ts'))) {
+    const { useRawInflater } = (await import(pathToFileURL(join(root, 'shared/detector/read/inflate.ts')).href)) as { useRawInflater?: (inflater: typeof inflateRawSync) => void };
+    useRawInflater?.(inflateRawSync);
+  }
   for (const file of readFileSync(list, 'utf8').split('\n').filter(Boolean)) {
     const { elapsedMs: _elapsed, ...verdict } = await detect(new Uint8Array(readFileSync(file)), { policy: POLICY });
     process.stdout.write(`${JSON.stringify({ file, ...verdict })}\n`);

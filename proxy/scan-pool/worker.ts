@@ -3,7 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { detect } from '../../shared/detector/index.js';
+import { useRawInflater } from '../../shared/detector/read/inflate.js';
 import type { Policy } from '../../shared/policy/types.js';
 import type { ScanRequest, ScanResponse, WorkerWarm } from './messages.js';
 import { warmUp } from './warm-up.js';
@@ -12,6 +14,8 @@ const { policy } = workerData as { policy: Policy };
 const port = parentPort!;
 
 lowerThreadPriority();
+// Zip parts are inflated by Node's zlib, with fflate's caps and its reading of damage (inflate.ts).
+useRawInflater(inflateRawSync);
 
 /**
  * Scans give way to the event loop that proxies all other traffic. On Linux a thread has its own

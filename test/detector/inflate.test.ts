@@ -1,15 +1,18 @@
-// The platform's inflater (Node's zlib) behind the zip reader must answer as fflate answers, with
+// The platform's inflater (Node's zlib, as the scan workers hand it over) behind the zip reader
+// must answer as fflate answers, with
 // the same output bound: the same bytes for a good stream, the same error for damage, and never
 // more than the bound for a stream longer than its header says (inflate.ts).
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inflateRawBounded, platformInflater, useZlib } from '../../shared/detector/read/inflate.js';
+import { inflateRawBounded, platformInflater, useRawInflater } from '../../shared/detector/read/inflate.js';
 import { openZip } from '../../shared/detector/read/zip.js';
 import { ReadSession, ReadStop } from '../../shared/detector/read/session.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 
-afterEach(() => useZlib(true));
+/** As the proxy's scan workers hand it over. */
+const useZlib = (on: boolean) => useRawInflater(on ? inflateRawSync : undefined);
+afterEach(() => useZlib(false));
 
 function outcome(data: Uint8Array, max: number): string {
   try {
@@ -38,8 +41,10 @@ const noise = Uint8Array.from({ length: 5000 }, () => Math.floor(random() * 256)
 const zeros = new Uint8Array(200_000);
 
 describe('the platform inflater', () => {
-  it('is zlib in Node', () => {
-    expect(platformInflater()).toBe('zlib');
+  it('is fflate unless the host hands one over', () => {
+    expect(platformInflater()).toBe('fflate');
+    useZlib(true);
+    expect(platformInflater()).toBe('platform');
   });
 
   it('gives fflate\'s bytes for good streams, at, under and over the bound', () => {

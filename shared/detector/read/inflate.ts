@@ -1,31 +1,32 @@
-// Raw deflate (zip entries) inflated by the platform's own inflater where it can be called
-// synchronously, as the zip reader needs: Node's zlib, two to three times fflate's speed on sheet
-// XML. Elsewhere (the browser: DecompressionStream is asynchronous only, and every reader above
-// zip.ts reads parts synchronously) it is fflate.
+// Raw deflate (zip entries) inflated by the platform's own inflater where the host hands one
+// over that can be called synchronously, as the zip reader needs: Node's zlib, given by the
+// proxy's scan workers (proxy/scan-pool/worker.ts), inflates sheet XML faster than fflate.
+// Elsewhere it is fflate: in the browser DecompressionStream is asynchronous only, while every
+// reader above zip.ts reads parts synchronously.
 //
-// The caps stay fflate's: zlib is given the same output bound (the caller's `max`) and is used
-// only when it inflates the stream without complaint; a stream it refuses or that would exceed
-// the bound is inflated again by fflate, so that damage is classified (truncated or corrupt) as
-// before, byte for byte. test/detector/inflate.test.ts holds both to the same answers.
+// The caps stay fflate's: the platform inflater is given the same output bound (the caller's
+// `max`) and is used only when it inflates the stream without complaint; a stream it refuses or
+// that would exceed the bound is inflated again by fflate, so that damage is classified
+// (truncated or corrupt) as before, byte for byte. test/detector/inflate.test.ts holds both to the
+// same answers.
 import { inflateSync } from 'fflate';
 
-/** The part of node:zlib used here. */
-interface Zlib {
-  inflateRawSync(data: Uint8Array, options: { maxOutputLength: number }): Uint8Array;
+/**
+ * Inflates raw deflate data into at most `maxOutputLength` bytes, throwing when the stream is
+ * damaged or would produce more (node:zlib's inflateRawSync has this shape).
+ */
+export type RawInflater = (data: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+
+let platform: RawInflater | undefined;
+
+/** For hosts that have a synchronous raw inflater (Node: zlib.inflateRawSync); undefined goes back to fflate. */
+export function useRawInflater(inflater: RawInflater | undefined): void {
+  platform = inflater;
 }
 
-/** Node 20.16+ and 22.3+ hand out built-in modules without an import, so bundles for the browser never see one. */
-const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-let zlib = builtin?.('node:zlib') as Zlib | undefined;
-
-/** Which inflater is in use: the inflate test runs both. */
-export function platformInflater(): 'zlib' | 'fflate' {
-  return zlib ? 'zlib' : 'fflate';
-}
-
-/** For the inflate test: off leaves fflate alone, as in the browser. */
-export function useZlib(on: boolean): void {
-  zlib = on ? (builtin?.('node:zlib') as Zlib | undefined) : undefined;
+/** Which inflater is in use. */
+export function platformInflater(): 'platform' | 'fflate' {
+  return platform ? 'platform' : 'fflate';
 }
 
 /**
@@ -34,9 +35,9 @@ export function useZlib(on: boolean): void {
  * `max` bytes long; damage throws fflate's errors ('unexpected EOF', 'invalid ...').
  */
 export function inflateRawBounded(data: Uint8Array, max: number): Uint8Array {
-  if (zlib && data.length > 0) {
+  if (platform && data.length > 0) {
     try {
-      const out = zlib.inflateRawSync(data, { maxOutputLength: max });
+      const out = platform(data, { maxOutputLength: max });
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch {
       // Damaged, or more than `max`: fflate says which, as it always has.

@@ -27,8 +27,9 @@ const INFLATE_STEP = 64 * 1024;
  * Entries up to this compressed size are inflated in one call into a buffer of exactly their
  * declared size, as fast as fflate goes: memory stays bounded by the declared size (already
  * checked against the caps) and a header that lies is caught right after. The price of a lie is
- * bounded too: at most ~1032 x 4 MiB of output decoded into nowhere, a few seconds once. In Node
- * the platform's zlib inflates them (inflate.ts).
+ * bounded too: at most ~1032 x 4 MiB of output decoded into nowhere, a few seconds once. Where
+ * the host hands one over (the proxy's scan workers: Node's zlib), the platform inflates them
+ * (inflate.ts).
  * Larger entries are streamed with checks between steps.
  */
 const ONE_CALL_MAX_COMPRESSED = 4 * 1024 * 1024;

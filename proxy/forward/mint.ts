@@ -8,7 +8,8 @@ import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type KeyObje
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import './reflect-metadata.js';
+// @peculiar/x509 registers its algorithms through tsyringe, which needs a Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as Crypto);

@@ -2,71 +2,35 @@
 // and goes through a real Squid, which decrypts HTTPS (ssl_bump) and hands every request for the
 // demo portal, served over HTTPS as portal.test, to `export-guard icap` (REQMOD, bypass=off).
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { fetch as undiciFetch, FormData, ProxyAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortal, type Portal } from '../../demo-portal/server.js';
-import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
-import { parseConfig } from '../../proxy/config.js';
-import { startIcap, type RunningIcap } from '../../proxy/icap/server.js';
-import { hashToken, newToken } from '../../proxy/identity/tokens.js';
-import { writeUsersFile } from '../../proxy/identity/users-file.js';
-import { createLogger } from '../../proxy/log.js';
 import { HEADERS, ROUTES } from '../../shared/api.js';
 import { openCompose } from '../helpers/browser.js';
 import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
 import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
-import { createTestCa, launchThroughGateway, startSquid, type GatewayBrowser, type RunningSquid, type TestCa } from '../helpers/squid.js';
+import { launchThroughGateway, startSquid, type GatewayBrowser } from '../helpers/squid.js';
+import { startGatewayStack, type GatewayStack } from './gateway-stack.js';
 import { patternBytes } from '../proxy/upstream.js';
 
-let dir: string;
-let ca: TestCa;
-let portal: Portal;
-let icap: RunningIcap;
-let squid: RunningSquid;
+let stack: GatewayStack;
 let gateway: GatewayBrowser;
 let page: Page;
-/** The portal as browsers name it: Squid resolves portal.test to 127.0.0.1 (its hosts_file). */
 let site: string;
-const tokens = { caseworker: newToken(), approver: newToken() };
-const icapLog: string[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'export-guard-icap-e2e-'));
-  const usersFile = join(dir, 'users.json');
-  writeUsersFile(usersFile, {
-    users: [
-      { ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) },
-      { ...APPROVER, tokenSha256: hashToken(tokens.approver) },
-    ],
-  });
-  ca = await createTestCa();
-  portal = await startPortal({ tls: await ca.issue('portal.test') });
-  site = `https://portal.test:${new URL(portal.url).port}`;
-  const config = parseConfig({
-    target: 'http://127.0.0.1:1',
-    listen: '127.0.0.1:0',
-    scan: { workers: 1 },
-    identity: { usersFile, extensionOrigins: [EXTENSION_ORIGIN] },
-    store: { sqlite: join(dir, 'state.db') },
-  }, process.cwd());
-  icap = await startIcap(config, { host: '127.0.0.1', port: 0 }, { log: createLogger('info', (line) => icapLog.push(line)) });
-  squid = await startSquid({ ca, icapUrl: icap.url, hosts: { 'portal.test': '127.0.0.1' } });
-  gateway = await launchThroughGateway(squid.url, ca);
+  stack = await startGatewayStack();
+  site = stack.site;
+  gateway = await launchThroughGateway(stack.squid.url, stack.ca);
   page = await gateway.browser.newPage();
   await openCompose(page, site, CASEWORKER.name);
 }, 60_000);
 
 afterAll(async () => {
   await gateway?.close();
-  await squid?.close();
-  await icap?.close();
-  await portal?.close();
-  await ca?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -81,23 +45,6 @@ async function pick(path: string): Promise<{ status: number; json: Record<string
   return { status: response.status(), json: (await response.json()) as Record<string, unknown> };
 }
 
-/** The approval API through the gateway, as the extension calls it: its origin and the user's token. */
-const agent = () => new ProxyAgent({ uri: squid.url, requestTls: { ca: ca.certPem } });
-async function api(token: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
-  const dispatcher = agent();
-  try {
-    const response = await request(`${site}${path}`, {
-      method: 'POST',
-      dispatcher,
-      headers: { origin: EXTENSION_ORIGIN, [HEADERS.token]: token, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.statusCode, json: await response.body.json() };
-  } finally {
-    await dispatcher.close();
-  }
-}
-
 describe('through Squid (ssl_bump) and the ICAP service, without the extension', () => {
   it('reaches the HTTPS portal on a certificate Squid minted from the office CA', async () => {
     const response = await page.goto(`${site}/compose`);
@@ -107,17 +54,17 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
   });
 
   it('refuses an export (leak-4.xlsx) with the 422 answer; the portal gets nothing', async () => {
-    const before = portal.mailbox.attachmentCount;
+    const before = stack.portal.mailbox.attachmentCount;
     const answer = await pick(await fixturePath('leak-4.xlsx'));
     expect(answer.status).toBe(422);
     expect(answer.json).toMatchObject({ nl: expect.any(String), en: expect.any(String) });
     await page.waitForFunction(() => document.getElementById('status')!.className === 'error');
     expect(await statusText()).toContain('tegengehouden');
-    expect(portal.mailbox.attachmentCount).toBe(before);
+    expect(stack.portal.mailbox.attachmentCount).toBe(before);
   }, 60_000);
 
   it('refuses the same export posted by a plain form with the refusal page', async () => {
-    const before = portal.mailbox.attachmentCount;
+    const before = stack.portal.mailbox.attachmentCount;
     const xlsx = Buffer.from(await fixtureBytes('leak-4.xlsx')).toString('base64');
     const navigation = page.waitForNavigation({ timeout: 45_000 });
     await page.evaluate((base64) => {
@@ -138,17 +85,17 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
     const response = await navigation;
     expect(response?.status()).toBe(422);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('Tegengehouden door export-guard');
-    expect(portal.mailbox.attachmentCount).toBe(before);
+    expect(stack.portal.mailbox.attachmentCount).toBe(before);
     await openCompose(page, site, CASEWORKER.name);
   }, 60_000);
 
   it('lets a clean 9 MB file through, arriving at the portal with the same SHA-256', async () => {
-    const path = join(dir, 'metingen.bin');
+    const path = join(stack.dir, 'metingen.bin');
     const bytes = patternBytes(9 * 1024 * 1024 + 17);
     await writeFile(path, bytes);
     const answer = await pick(path);
     expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-    const stored = portal.mailbox.attachment(String(answer.json.id));
+    const stored = stack.portal.mailbox.attachment(String(answer.json.id));
     expect(stored?.bytes.byteLength).toBe(bytes.byteLength);
     expect(sha256(stored!.bytes)).toBe(sha256(bytes));
   }, 60_000);
@@ -157,10 +104,10 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
     await page.goto(`${site}/compose`);
     await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout: 30_000 });
     expect((await pick(await fixturePath('letter.pdf'))).status).toBe(200);
-    const recipients = portal.jobSeekers.slice(0, 3).map((person) => person.id);
+    const recipients = stack.portal.jobSeekers.slice(0, 3).map((person) => person.id);
     for (const id of recipients) await page.click(`input.recipient[value="${id}"]`);
     await page.type('#subject', 'Uitnodiging workshop');
-    const sentBefore = portal.mailbox.sent().length;
+    const sentBefore = stack.portal.mailbox.sent().length;
 
     const held = page.waitForResponse((response) => response.url() === `${site}/api/messages`, { timeout: 45_000 });
     await page.click('#send');
@@ -169,56 +116,56 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
     expect(await response.json()).toMatchObject({ error: 'approval-required' });
     await page.waitForFunction(() => document.getElementById('status')!.className === 'error');
     expect(await statusText()).toContain('goedkeuring');
-    expect(portal.mailbox.sent().length).toBe(sentBefore);
+    expect(stack.portal.mailbox.sent().length).toBe(sentBefore);
 
     // What the extension does, through the gateway on the portal's own name: file the exact payload, a colleague approves.
     const body = response.request().postData()!;
-    const filed = await api(tokens.caseworker, ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
+    const filed = await stack.api(stack.tokens.caseworker, 'POST', ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
     expect(filed.status, JSON.stringify(filed.json)).toBe(201);
     // The approver sees the attachment as checked: the portal's answer to its upload came back through RESPMOD.
     expect(filed.json.approval.attachments).toEqual([expect.objectContaining({ name: 'letter.pdf', verdict: 'allow' })]);
-    const approved = await api(tokens.approver, ROUTES.decision(filed.json.approval.id), { decision: 'approve' });
+    const approved = await stack.api(stack.tokens.approver, 'POST', ROUTES.decision(filed.json.approval.id), { decision: 'approve' });
     expect(approved.json.approval).toMatchObject({ state: 'approved', decidedBy: { id: APPROVER.id } });
 
     // The send again, with the headers the extension adds: it goes out once, a replay is held.
     const sendAgain = () => page.evaluate(async (headers, text) => (await fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text })).status,
-      { [HEADERS.token]: tokens.caseworker, [HEADERS.approval]: filed.json.approval.id }, body);
+      { [HEADERS.token]: stack.tokens.caseworker, [HEADERS.approval]: filed.json.approval.id }, body);
     expect(await sendAgain()).toBe(200);
     expect(await sendAgain()).toBe(428);
-    expect(portal.mailbox.sent().length).toBe(sentBefore + 1);
-    for (const id of recipients) expect(portal.mailbox.inbox(id).filter((message) => message.subject === 'Uitnodiging workshop')).toHaveLength(1);
+    expect(stack.portal.mailbox.sent().length).toBe(sentBefore + 1);
+    for (const id of recipients) expect(stack.portal.mailbox.inbox(id).filter((message) => message.subject === 'Uitnodiging workshop')).toHaveLength(1);
 
     // The token reached ICAP (Squid received it); the send that went to the portal went without it.
-    const sends = (await squid.accessLog()).filter((line) => line.includes(` POST ${site}/api/messages `) && !line.includes('token-in=-'));
-    expect(sends.map((line) => /\/(\d{3}) (HIER_\w+) .* (token-out=.*)$/.exec(line)!.slice(1)), await squid.logs()).toEqual([
+    const sends = (await stack.squid.accessLog()).filter((line) => line.includes(` POST ${site}/api/messages `) && !line.includes('token-in=-'));
+    expect(sends.map((line) => /\/(\d{3}) (HIER_\w+) .* (token-out=.*)$/.exec(line)!.slice(1)), await stack.squid.logs()).toEqual([
       ['200', 'HIER_DIRECT', 'token-out=-'],
-      ['428', 'HIER_NONE', `token-out=${tokens.caseworker}`],
+      ['428', 'HIER_NONE', `token-out=${stack.tokens.caseworker}`],
     ]);
   }, 60_000);
 
   it('passed nothing unchecked: each request Squid sent to the portal is one the pipeline let through', async () => {
-    const toPortal = (await squid.accessLog()).filter((line) => / HIER_DIRECT .* (GET|POST) https:\/\/portal\.test:/.test(line));
-    const metrics = icap.proxy.metrics.render();
+    const toPortal = (await stack.squid.accessLog()).filter((line) => / HIER_DIRECT .* (GET|POST) https:\/\/portal\.test:/.test(line));
+    const metrics = stack.icap.proxy.metrics.render();
     const passed = [...metrics.matchAll(/^export_guard_requests_total\{outcome="forwarded",[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
     expect(toPortal.length).toBeGreaterThan(5);
     // At most: a request the pipeline passed may still be cut off by the browser before Squid sends it on.
     expect(toPortal.length).toBeLessThanOrEqual(passed);
-    expect(icapLog.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+    expect(stack.icapLog.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   });
 });
 
 describe('when the ICAP service is down', () => {
   it('Squid (bypass=off) refuses the request; nothing reaches the portal unchecked', async () => {
-    const closed = await startSquid({ ca, icapUrl: 'icap://127.0.0.1:9/reqmod', hosts: { 'portal.test': '127.0.0.1' } });
-    const dispatcher = new ProxyAgent({ uri: closed.url, requestTls: { ca: ca.certPem } });
+    const closed = await startSquid({ ca: stack.ca, icapUrl: 'icap://127.0.0.1:9/reqmod', hosts: { 'portal.test': '127.0.0.1' } });
+    const dispatcher = new ProxyAgent({ uri: closed.url, requestTls: { ca: stack.ca.certPem } });
     try {
-      const before = portal.mailbox.attachmentCount;
+      const before = stack.portal.mailbox.attachmentCount;
       const form = new FormData();
       form.append('file', new Blob(['Beste collega, de agenda voor dinsdag.']), 'agenda.txt');
       const response = await undiciFetch(`${site}/api/attachments`, { method: 'POST', body: form, dispatcher });
       await response.arrayBuffer();
       expect(response.status).toBeGreaterThanOrEqual(500);
-      expect(portal.mailbox.attachmentCount).toBe(before);
+      expect(stack.portal.mailbox.attachmentCount).toBe(before);
       expect((await closed.accessLog()).filter((line) => line.includes(' HIER_DIRECT ') && !line.includes(' CONNECT '))).toEqual([]);
     } finally {
       await dispatcher.close();

@@ -1,9 +1,9 @@
 // Each step of the proxy's pipeline alone, on a stub context around a real request and response
 // (the answer is written to a buffer instead of a socket), and the order buildSteps puts them in.
 import { describe, expect, it } from 'vitest';
-import { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import { Agent, createServer, IncomingMessage, request, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { Socket } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import HttpProxy from 'http-proxy';
@@ -237,6 +237,51 @@ describe('forward', () => {
     } finally {
       proxy.close();
       await upstream.close();
+    }
+  });
+  it('sends a GET once more when the upstream dropped its reused keep-alive connection unanswered, never a POST', async () => {
+    // Answers the first request on each connection; a later one ends the connection unanswered, as
+    // an upstream does when it closes an idle keep-alive connection just as the next request comes.
+    const seen: string[] = [];
+    const served = new WeakSet<Socket>();
+    const upstream = createServer((req, res) => {
+      seen.push(req.method ?? '');
+      if (served.has(req.socket)) return void req.socket.destroy();
+      served.add(req.socket);
+      req.resume().on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const proxy = HttpProxy.createProxyServer({ agent });
+    const step = forwardStep({ proxy, target: new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`), log: silent, onUpstreamResponse: () => {} });
+    // The step behind a real server: a stub request that has no body never ends its pipe.
+    const front = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      await step({ req, res, url: new URL(req.url ?? '/', 'http://proxy.invalid'), files: [], requestId: 'test', ...(body.length ? { body } : {}) });
+    });
+    await new Promise<void>((done) => front.listen(0, '127.0.0.1', done));
+    // A browser keeps its connection open, and http-proxy passes its Connection header on.
+    const browser = new Agent({ keepAlive: true });
+    const send = (method: string, body?: Buffer) => new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: (front.address() as AddressInfo).port, method, path: '/api/caseworkers', agent: browser }, (res) => {
+        res.resume().on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject).end(body);
+    });
+    try {
+      expect(await send('GET')).toBe(200);
+      expect(await send('GET')).toBe(200);
+      expect(seen).toEqual(['GET', 'GET', 'GET']);
+      expect(await send('POST', Buffer.from('{}'))).toBe(502);
+      expect(seen).toEqual(['GET', 'GET', 'GET', 'POST']);
+    } finally {
+      proxy.close();
+      agent.destroy();
+      browser.destroy();
+      await new Promise((done) => upstream.close(done));
+      await new Promise((done) => front.close(done));
     }
   });
 });

@@ -88,7 +88,10 @@ export async function startIcap(config: ProxyConfig, listen: { host: string; por
     throw error;
   });
   const proxyUrl = new URL(proxy.url);
-  const agent = new Agent({ keepAlive: true });
+  // An idle replay connection is closed by this side after 4 s, before the pipeline's server closes
+  // it after its 5 s: a replay handed to a connection the server was closing failed with
+  // ECONNRESET, and the gateway got a 500 for a request nobody had judged (seen under load).
+  const agent = new Agent({ keepAlive: true, timeout: 4_000 });
   const perClient = await canBindLoopbackAliases();
   if (!perClient) log.warn('icap-one-client-address', { message: 'cannot send from 127.x.y.z: every browser counts as one address for the wrong-token lockout' });
   const seenClients = new Set<string>();

@@ -23,7 +23,7 @@ describe('one validation style', () => {
     const user = { id: 'anna', name: 'Anna de Vries', team: 'A', roles: ['approver'], tokenSha256: 'a'.repeat(64) };
     await writeFile(file, JSON.stringify({ users: [user, { ...user, id: 'bram', roles: ['boss'] }] }));
     expect(() => readUsersFile(file)).toThrow(UsersFileError);
-    expect(() => readUsersFile(file)).toThrow(`${file}: users[1].roles[0]: expected one of caseworker, approver, admin, got other text`);
+    expect(() => readUsersFile(file)).toThrow(`${file}: users[1].roles[0]: expected one of caseworker, approver, officer, admin, got other text`);
     await writeFile(file, JSON.stringify({ users: [{ ...user, tokenSha256: 'Anna de Vries' }] }));
     expect(() => readUsersFile(file)).toThrow(`${file}: users[0].tokenSha256: expected 64 hex digits, got other text`);
   });

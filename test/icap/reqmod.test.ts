@@ -174,6 +174,12 @@ describe('ICAP REQMOD service', () => {
     expect(response.headers.get('istag')).toMatch(/^"[^"]+"$/);
   });
 
+  it('has tested itself on start, as the proxy does: its pipeline refused the synthetic export and passed the harmless file', () => {
+    const metrics = icap.proxy.metrics.render();
+    expect(metrics).toMatch(/^export_guard_self_test_ok 1$/m);
+    expect(metrics).toMatch(/^export_guard_self_test_runs_total\{outcome="passed"\} 1$/m);
+  });
+
   it('lets a harmless multipart upload through with 204, and a GET without a body', async () => {
     const upload = await reqmod('POST', '/api/attachments', { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, multipart('agenda.txt', 'text/plain', HARMLESS));
     expect(upload.status).toBe(204);

@@ -2,12 +2,15 @@
 // which page scripts (and so page.evaluate) cannot enter; the DevTools protocol can.
 import type { CDPSession, Page } from 'puppeteer-core';
 
-/** The panel's text, once it matches `expected`. */
+/**
+ * The panel's text, once it matches `expected`. 45 s: a clean-clone CI run on two loaded cores
+ * waited past 20 s for the first panel after the extension's settings changed (12 s alone).
+ */
 export async function waitForPanelText(page: Page, expected: RegExp): Promise<string> {
   let text = '';
   const cdp = await page.createCDPSession();
   try {
-    for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 500))) {
+    for (const started = Date.now(); Date.now() - started < 45_000; await new Promise((r) => setTimeout(r, 500))) {
       const panel = await panelRoot(cdp);
       text = panel ? textOf(panel) : '';
       if (expected.test(text)) return text;

@@ -35,3 +35,25 @@ export class GridBudget {
 export function fillGaps(row: CellValue[]): void {
   for (let c = 0; c < row.length; c++) row[c] ??= null;
 }
+
+/**
+ * The rows of a dense grid of cells (SheetJS's `!data`, the BIFF8 reader's), each cut after its
+ * last value and the empty rows at the end dropped, as a person sees the sheet end.
+ */
+export function gridRows<C>(grid: readonly (readonly (C | undefined)[] | undefined)[], valueOf: (cell: C | undefined) => CellValue): CellValue[][] {
+  const rows: CellValue[][] = [];
+  for (let r = 0; r < grid.length; r++) {
+    const cells = grid[r] ?? [];
+    const row: CellValue[] = [];
+    let last = -1;
+    for (let c = 0; c < cells.length; c++) {
+      const value = valueOf(cells[c]);
+      row.push(value);
+      if (value !== null) last = c;
+    }
+    row.length = last + 1;
+    rows.push(row);
+  }
+  while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
+  return rows;
+}

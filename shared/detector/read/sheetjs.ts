@@ -5,7 +5,7 @@
 import type * as XLSX from '@e965/xlsx';
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { isDateFormat, serialToIso } from './dates.js';
-import { GridBudget } from './grid.js';
+import { GridBudget, gridRows } from './grid.js';
 import { stop, type ReadSession } from './session.js';
 import { loadSheetJs, type SheetJs } from './lazy-modules.js';
 import { join } from './zip.js';
@@ -75,21 +75,7 @@ function rowsOf(sheet: XLSX.WorkSheet, date1904: boolean, where: string): CellVa
   const budget = new GridBudget(where);
   // Counted before the gaps are walked: SheetJS keeps a sparse row sparse, this loop would not.
   for (const cells of dense) if (cells) budget.add(cells.length, Object.keys(cells).length);
-  const rows: CellValue[][] = [];
-  for (let r = 0; r < dense.length; r++) {
-    const cells = dense[r] ?? [];
-    const row: CellValue[] = [];
-    let last = -1;
-    for (let c = 0; c < cells.length; c++) {
-      const value = cellValue(cells[c], date1904);
-      row.push(value);
-      if (value !== null) last = c;
-    }
-    row.length = last + 1;
-    rows.push(row);
-  }
-  while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
-  return rows;
+  return gridRows(dense, (cell) => cellValue(cell, date1904));
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { CellValue, Sheet, SheetVisibility } from '../types.js';
 import { biffValueRecords } from './cell-records.js';
 import { builtinFormat, isDateFormat, serialToIso } from './dates.js';
-import { GridBudget } from './grid.js';
+import { GridBudget, gridRows } from './grid.js';
 import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
 import { RowsTable } from '../table.js';
@@ -126,26 +126,11 @@ function visibility(hidden: number): SheetVisibility {
 function rowsOf(cells: (Cell | undefined)[][], isDate: (xf: number) => boolean, date1904: boolean, where: string): CellValue[][] {
   const budget = new GridBudget(where);
   for (const row of cells) if (row) budget.add(row.length, row.reduce((n, cell) => (cell ? n + 1 : n), 0));
-  const rows: CellValue[][] = [];
-  for (let r = 0; r < cells.length; r++) {
-    const source = cells[r] ?? [];
-    const row: CellValue[] = [];
-    let last = -1;
-    for (let c = 0; c < source.length; c++) {
-      const cell = source[c];
-      let value: CellValue = null;
-      if (cell && cell.value !== undefined && cell.value !== null) {
-        value = cell.number && isDate(cell.xf) ? serialToIso(cell.value as number, date1904) : cell.value;
-        if (value === '') value = null;
-      }
-      row.push(value);
-      if (value !== null) last = c;
-    }
-    row.length = last + 1;
-    rows.push(row);
-  }
-  while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
-  return rows;
+  return gridRows(cells, (cell) => {
+    if (!cell || cell.value === undefined || cell.value === null) return null;
+    const value = cell.number && isDate(cell.xf) ? serialToIso(cell.value as number, date1904) : cell.value;
+    return value === '' ? null : value;
+  });
 }
 
 interface ParsedWorkbook {

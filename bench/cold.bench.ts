@@ -47,7 +47,7 @@ function samplePath(format: Format, rows: number): string {
 }
 
 /** This tree's shared/, proxy/ and cli/ as plain JavaScript, beside a link to node_modules. */
-async function compileTree(): Promise<string> {
+export async function compileTree(): Promise<string> {
   const out = join(tmpdir(), 'export-guard-bench', `cold-build-${process.pid}`);
   const sources = ['shared', 'proxy', 'cli'].flatMap((dir) => walk(join(ROOT, dir))).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'));
   await build({ entryPoints: sources, outdir: out, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
@@ -131,7 +131,7 @@ const COLD_SCRIPT = `
   process.stdout.write(JSON.stringify({ ms, peak, verdict: verdict.verdict }));
 `;
 
-function coldScan(compiled: string, path: string): { ms: number; peak: number } {
+export function coldScan(compiled: string, path: string): { ms: number; peak: number } {
   const detector = pathToFileURL(join(compiled, 'shared/detector/index.js')).href;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', COLD_SCRIPT, detector, path, JSON.stringify(POLICY)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const result = JSON.parse(out) as { ms: number; peak: number; verdict: string };

@@ -66,9 +66,17 @@ function blockedUploadEvent(message: Extract<PageMessage, { type: 'scan-file' }>
   };
 }
 
+/** A timestamp for `npm run bench extension`: one entry per name, replaced on the next scan. */
+function mark(name: string): void {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
 export function registerScanHandler(): void {
   onPageMessage('scan-file', async (message, sender) => {
+    mark('export-guard:message-in-worker');
     const verdict = await verdictFor(unpackFileBytes(message));
+    mark('export-guard:verdict-in-worker');
     if (verdict.verdict === 'block') {
       void enqueue(blockedUploadEvent(message, verdict, sender.url ?? sender.tab?.url)).catch((error) =>
         console.error('export-guard: could not queue the audit event:', error),

@@ -7,7 +7,7 @@
 // Where the time goes comes from performance marks the content script and the service worker set
 // (one entry per name, replaced each scan): file chosen -> bytes in the content script (the page
 // reads the File and hands it over), -> message in the worker (transfer), -> verdict in the worker
-// (policy, SHA-256, detect()), -> reply in the content script, -> verdict shown.
+// (policy, SHA-256), -> verdict in the worker (detect()), -> reply in the content script, -> shown.
 // Cold (issue 17): the first verdict after the service worker was stopped (puppeteer's
 // WebWorker.close(), Target.closeTarget), next to a fresh Node process loading the detector and
 // scanning (bench/cold.bench.ts's cold run, Node's own start left out).
@@ -70,9 +70,9 @@ async function nodeMs(bytes: Uint8Array, expected: 'allow' | 'block'): Promise<n
   return elapsed;
 }
 
-const MARKS = ['export-guard:bytes-in-content', 'export-guard:message-in-worker', 'export-guard:verdict-in-worker', 'export-guard:verdict-in-content'] as const;
+const MARKS = ['export-guard:bytes-in-content', 'export-guard:message-in-worker', 'export-guard:hashed-in-worker', 'export-guard:verdict-in-worker', 'export-guard:verdict-in-content'] as const;
 /** The phases between chosen, the four marks and shown. */
-const PHASES = ['read File + hand to content script', 'to the worker', 'scan in the worker', 'back to the content script', 'to verdict shown'] as const;
+const PHASES = ['read File + hand to content script', 'to the worker', 'policy + SHA-256 in the worker', 'detect() in the worker', 'back to the content script', 'to verdict shown'] as const;
 
 interface Timed {
   total: number;
@@ -109,10 +109,10 @@ async function fileInputTimer(page: Page, url: string, browser?: Browser): Promi
     await page.waitForFunction(() => (window as unknown as { __shown?: number }).__shown !== undefined, { timeout: 60_000, polling: 10 });
     const shown = await page.evaluate(() => (window as unknown as { __shown: number }).__shown);
     if (!browser) return { total: shown - chosen, phases: [] };
-    const [inContent, , , backInContent] = await page.evaluate(markedAt, MARKS as unknown as string[]);
+    const [inContent, , , , backInContent] = await page.evaluate(markedAt, MARKS as unknown as string[]);
     const worker = await (await swTarget(browser)).worker();
-    const [, inWorker, scanned] = worker ? await worker.evaluate(markedAt, MARKS as unknown as string[]) : [];
-    const moments = [chosen, inContent, inWorker, scanned, backInContent, shown];
+    const [, inWorker, hashed, scanned] = worker ? await worker.evaluate(markedAt, MARKS as unknown as string[]) : [];
+    const moments = [chosen, inContent, inWorker, hashed, scanned, backInContent, shown];
     const phases = PHASES.map((_, i) => (moments[i] !== undefined && moments[i + 1] !== undefined && moments[i]! >= chosen ? moments[i + 1]! - moments[i]! : NaN));
     return { total: shown - chosen, phases };
   };

@@ -24,6 +24,12 @@ const CACHE_SIZE = 100;
 const cache = new Map<string, Verdict>();
 let cachedFor: Policy | undefined;
 
+/** A timestamp for `npm run bench extension`: one entry per name, replaced on the next scan. */
+function mark(name: string): void {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
 export async function verdictFor(bytes: Uint8Array): Promise<DecidedVerdict> {
   const { policy } = await policyInForce();
   return applyExceptions(await detected(bytes, policy), policy.exceptions, new Date());
@@ -35,6 +41,7 @@ async function detected(bytes: Uint8Array, policy: Policy): Promise<Verdict> {
     cachedFor = policy;
   }
   const sha256 = await sha256Hex(bytes);
+  mark('export-guard:hashed-in-worker');
   const cached = cache.get(sha256);
   if (cached) return cached;
   const verdict = await detect(bytes, { policy, sha256 });
@@ -64,12 +71,6 @@ function blockedUploadEvent(message: Extract<PageMessage, { type: 'scan-file' }>
     at: new Date().toISOString(),
     eventId: crypto.randomUUID(),
   };
-}
-
-/** A timestamp for `npm run bench extension`: one entry per name, replaced on the next scan. */
-function mark(name: string): void {
-  performance.clearMarks(name);
-  performance.mark(name);
 }
 
 export function registerScanHandler(): void {

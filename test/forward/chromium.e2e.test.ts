@@ -4,19 +4,19 @@
 // as portal.test with a certificate only the proxy trusts, on a leaf the proxy minted. And a
 // Chromium given only the proxy's PAC file (--proxy-pac-url) sends the protected hosts through it
 // and goes DIRECT for the rest.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
-import { HEADERS, ROUTES } from '../../shared/api.js';
+import { HEADERS } from '../../shared/api.js';
 import { CHROMIUM_PATH, openCompose } from '../helpers/browser.js';
-import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { expectBulkSendHeldUntilApproved, expectCleanFileArrives, pickFile } from '../helpers/compose-flows.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { launchThroughGateway, type GatewayBrowser } from '../helpers/squid.js';
-import { patternBytes, sha256, startUpstream, type Upstream } from '../proxy/upstream.js';
+import { startUpstream, type Upstream } from '../proxy/upstream.js';
 import { startForwardStack, type ForwardStack } from './stack.js';
 
 let stack: ForwardStack;
@@ -41,14 +41,7 @@ afterAll(async () => {
 
 const statusText = () => page.$eval('#status', (element) => element.textContent ?? '');
 
-/** Picks a file in the compose page (its upload runs at once) and returns the portal's answer to it. */
-async function pick(path: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const answered = page.waitForResponse((response) => response.url() === `${stack.site}/api/attachments` && response.request().method() === 'POST', { timeout: 45_000 });
-  const input = (await page.$('#file-input')) as ElementHandle<HTMLInputElement>;
-  await input.uploadFile(path);
-  const response = await answered;
-  return { status: response.status(), json: (await response.json()) as Record<string, unknown> };
-}
+const pick = (path: string) => pickFile(page, stack.site, path);
 
 /** The approval API on the proxy's own address, as an extension configured with the proxy's URL calls it. */
 async function api(token: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
@@ -80,46 +73,11 @@ describe('Chromium through the forward proxy, without the extension', () => {
   }, 60_000);
 
   it('lets a clean 9 MB file through, arriving at the portal with the same SHA-256', async () => {
-    const path = join(stack.dir, 'metingen.bin');
-    const bytes = patternBytes(9 * 1024 * 1024 + 17);
-    await writeFile(path, bytes);
-    const answer = await pick(path);
-    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-    const stored = stack.portal.mailbox.attachment(String(answer.json.id));
-    expect(stored?.bytes.byteLength).toBe(bytes.byteLength);
-    expect(sha256(stored!.bytes)).toBe(sha256(bytes));
+    await expectCleanFileArrives(page, stack.site, stack.portal, stack.dir);
   }, 60_000);
 
   it('holds a bulk send for approval (428), then lets it out once after a colleague approved', async () => {
-    await page.goto(`${stack.site}/compose`);
-    await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout: 30_000 });
-    expect((await pick(await fixturePath('letter.pdf'))).status).toBe(200);
-    const recipients = stack.portal.jobSeekers.slice(0, 3).map((person) => person.id);
-    for (const id of recipients) await page.click(`input.recipient[value="${id}"]`);
-    await page.type('#subject', 'Uitnodiging workshop');
-    const sentBefore = stack.portal.mailbox.sent().length;
-
-    const held = page.waitForResponse((response) => response.url() === `${stack.site}/api/messages`, { timeout: 45_000 });
-    await page.click('#send');
-    const response = await held;
-    expect(response.status()).toBe(428);
-    expect(await response.json()).toMatchObject({ error: 'approval-required' });
-    expect(stack.portal.mailbox.sent().length).toBe(sentBefore);
-
-    // What the extensions do: the sender files the exact payload, a colleague approves.
-    const body = response.request().postData()!;
-    const filed = await api(stack.tokens.caseworker, ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
-    expect(filed.status, JSON.stringify(filed.json)).toBe(201);
-    const approved = await api(stack.tokens.approver, ROUTES.decision(filed.json.approval.id), { decision: 'approve' });
-    expect(approved.json.approval).toMatchObject({ state: 'approved', decidedBy: { id: APPROVER.id } });
-
-    // The send again from the page, with the headers the extension adds: it goes out once, a replay is held.
-    const sendAgain = () => page.evaluate(async (headers, text) => (await fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text })).status,
-      { [HEADERS.token]: stack.tokens.caseworker, [HEADERS.approval]: filed.json.approval.id }, body);
-    expect(await sendAgain()).toBe(200);
-    expect(await sendAgain()).toBe(428);
-    expect(stack.portal.mailbox.sent().length).toBe(sentBefore + 1);
-    for (const id of recipients) expect(stack.portal.mailbox.inbox(id).filter((message) => message.subject === 'Uitnodiging workshop')).toHaveLength(1);
+    await expectBulkSendHeldUntilApproved(page, stack.site, stack.portal, stack.tokens, api);
   }, 60_000);
 
   it('logged no error, and intercepted only the portal', () => {

@@ -1,19 +1,15 @@
 // The office gateway shape end to end, without the extension: Chromium trusts the office's test CA
 // and goes through a real Squid, which decrypts HTTPS (ssl_bump) and hands every request for the
 // demo portal, served over HTTPS as portal.test, to `export-guard icap` (REQMOD, bypass=off).
-import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ElementHandle, Page } from 'puppeteer-core';
-import { fetch as undiciFetch, FormData, ProxyAgent, request } from 'undici';
+import type { Page } from 'puppeteer-core';
+import { fetch as undiciFetch, FormData, ProxyAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEADERS, ROUTES } from '../../shared/api.js';
 import { openCompose } from '../helpers/browser.js';
-import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { expectBulkSendHeldUntilApproved, expectCleanFileArrives, pickFile } from '../helpers/compose-flows.js';
 import { fixtureBytes, fixturePath } from '../helpers/fixtures.js';
 import { launchThroughGateway, startSquid, type GatewayBrowser } from '../helpers/squid.js';
 import { startGatewayStack, type GatewayStack } from './gateway-stack.js';
-import { patternBytes } from '../proxy/upstream.js';
 
 let stack: GatewayStack;
 let gateway: GatewayBrowser;
@@ -33,17 +29,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const statusText = () => page.$eval('#status', (element) => element.textContent ?? '');
 
-/** Picks a file in the compose page (its upload runs at once) and returns the portal's answer to it. */
-async function pick(path: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const answered = page.waitForResponse((response) => response.url() === `${site}/api/attachments` && response.request().method() === 'POST', { timeout: 45_000 });
-  const input = (await page.$('#file-input')) as ElementHandle<HTMLInputElement>;
-  await input.uploadFile(path);
-  const response = await answered;
-  return { status: response.status(), json: (await response.json()) as Record<string, unknown> };
-}
+const pick = (path: string) => pickFile(page, site, path);
 
 describe('through Squid (ssl_bump) and the ICAP service, without the extension', () => {
   it('reaches the HTTPS portal on a certificate Squid minted from the office CA', async () => {
@@ -90,50 +78,13 @@ describe('through Squid (ssl_bump) and the ICAP service, without the extension',
   }, 60_000);
 
   it('lets a clean 9 MB file through, arriving at the portal with the same SHA-256', async () => {
-    const path = join(stack.dir, 'metingen.bin');
-    const bytes = patternBytes(9 * 1024 * 1024 + 17);
-    await writeFile(path, bytes);
-    const answer = await pick(path);
-    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-    const stored = stack.portal.mailbox.attachment(String(answer.json.id));
-    expect(stored?.bytes.byteLength).toBe(bytes.byteLength);
-    expect(sha256(stored!.bytes)).toBe(sha256(bytes));
+    await expectCleanFileArrives(page, site, stack.portal, stack.dir);
   }, 60_000);
 
   it('holds a bulk send for approval (428), then lets it out once after a colleague approved', async () => {
-    await page.goto(`${site}/compose`);
-    await page.waitForFunction(() => document.querySelectorAll('#recipients li').length > 0, { timeout: 30_000 });
-    expect((await pick(await fixturePath('letter.pdf'))).status).toBe(200);
-    const recipients = stack.portal.jobSeekers.slice(0, 3).map((person) => person.id);
-    for (const id of recipients) await page.click(`input.recipient[value="${id}"]`);
-    await page.type('#subject', 'Uitnodiging workshop');
-    const sentBefore = stack.portal.mailbox.sent().length;
-
-    const held = page.waitForResponse((response) => response.url() === `${site}/api/messages`, { timeout: 45_000 });
-    await page.click('#send');
-    const response = await held;
-    expect(response.status()).toBe(428);
-    expect(await response.json()).toMatchObject({ error: 'approval-required' });
-    await page.waitForFunction(() => document.getElementById('status')!.className === 'error');
-    expect(await statusText()).toContain('goedkeuring');
-    expect(stack.portal.mailbox.sent().length).toBe(sentBefore);
-
-    // What the extension does, through the gateway on the portal's own name: file the exact payload, a colleague approves.
-    const body = response.request().postData()!;
-    const filed = await stack.api(stack.tokens.caseworker, 'POST', ROUTES.approvals, { payload: { method: 'POST', path: '/api/messages', contentType: 'application/json', body } });
-    expect(filed.status, JSON.stringify(filed.json)).toBe(201);
-    // The approver sees the attachment as checked: the portal's answer to its upload came back through RESPMOD.
+    const { filed } = await expectBulkSendHeldUntilApproved(page, site, stack.portal, stack.tokens, (token, path, body) => stack.api(token, 'POST', path, body));
+    // The approver saw the attachment as checked: the portal's answer to its upload came back through RESPMOD.
     expect(filed.json.approval.attachments).toEqual([expect.objectContaining({ name: 'letter.pdf', verdict: 'allow' })]);
-    const approved = await stack.api(stack.tokens.approver, 'POST', ROUTES.decision(filed.json.approval.id), { decision: 'approve' });
-    expect(approved.json.approval).toMatchObject({ state: 'approved', decidedBy: { id: APPROVER.id } });
-
-    // The send again, with the headers the extension adds: it goes out once, a replay is held.
-    const sendAgain = () => page.evaluate(async (headers, text) => (await fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text })).status,
-      { [HEADERS.token]: stack.tokens.caseworker, [HEADERS.approval]: filed.json.approval.id }, body);
-    expect(await sendAgain()).toBe(200);
-    expect(await sendAgain()).toBe(428);
-    expect(stack.portal.mailbox.sent().length).toBe(sentBefore + 1);
-    for (const id of recipients) expect(stack.portal.mailbox.inbox(id).filter((message) => message.subject === 'Uitnodiging workshop')).toHaveLength(1);
 
     // The token reached ICAP (Squid received it); the send that went to the portal went without it.
     const sends = (await stack.squid.accessLog()).filter((line) => line.includes(` POST ${site}/api/messages `) && !line.includes('token-in=-'));

@@ -136,6 +136,14 @@ async function stopServiceWorker(browser: Browser): Promise<void> {
   await new Promise((done) => setTimeout(done, 1000));
 }
 
+/** Medians of a file's rounds: Node, the browser, the harness's own share, their ratio and the phases. */
+function summarise(nodeTimes: number[], browserTimes: Timed[], harnessTimes: number[]) {
+  const node = median(nodeTimes);
+  const browser = median(browserTimes.map((t) => t.total));
+  const overhead = median(harnessTimes);
+  return { node, browser, overhead, ratio: (browser - overhead) / node, phases: PHASES.map((_, i) => phaseMs(browserTimes, i)) };
+}
+
 /** The median phase over the rounds that set every mark, '-' if none did. */
 function phaseMs(times: Timed[], phase: number): string {
   const values = times.map((t) => t.phases[phase]!).filter((v) => v !== undefined && !Number.isNaN(v));
@@ -184,11 +192,7 @@ export async function run(): Promise<void> {
         browserTimes.push(await chosenToShown(path));
         harnessTimes.push((await harness(path)).total);
       }
-      const node = median(nodeTimes);
-      const browser = median(browserTimes.map((t) => t.total));
-      const overhead = median(harnessTimes);
-      const ratio = (browser - overhead) / node;
-      const phases = PHASES.map((_, i) => phaseMs(browserTimes, i));
+      const { node, browser, overhead, ratio, phases } = summarise(nodeTimes, browserTimes, harnessTimes);
       console.log(
         `${name.padEnd(19)} | ${(bytes.length / 1024).toFixed(0).padStart(5)} kB | ${node.toFixed(0).padStart(10)} ms | ${browser.toFixed(0).padStart(18)} ms | ${overhead.toFixed(0).padStart(13)} ms | ${ratio.toFixed(2)}x ${ratio < 1.5 ? '(goal < 1.5x met)' : '(goal < 1.5x MISSED)'} | ${phases.join(' | ')}`,
       );
@@ -211,11 +215,7 @@ export async function run(): Promise<void> {
         browserTimes.push(await chosenToShown(path));
         harnessTimes.push((await harness(path)).total);
       }
-      const node = median(nodeTimes);
-      const browser = median(browserTimes.map((t) => t.total));
-      const overhead = median(harnessTimes);
-      const ratio = (browser - overhead) / node;
-      const phases = PHASES.map((_, i) => phaseMs(browserTimes, i));
+      const { node, browser, overhead, ratio, phases } = summarise(nodeTimes, browserTimes, harnessTimes);
       console.log(
         `${name.padEnd(19)} | ${node.toFixed(0).padStart(6)} ms | ${browser.toFixed(0).padStart(18)} ms | ${overhead.toFixed(0).padStart(13)} ms | ${ratio.toFixed(2)}x ${ratio <= 2 ? '(goal <= 2x met)' : '(goal <= 2x MISSED)'} | ${phases.join(' | ')}`,
       );

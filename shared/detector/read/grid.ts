@@ -40,14 +40,14 @@ export function fillGaps(row: CellValue[]): void {
  * The rows of a dense grid of cells (SheetJS's `!data`, the BIFF8 reader's), each cut after its
  * last value and the empty rows at the end dropped, as a person sees the sheet end.
  */
-export function gridRows<C>(grid: readonly (readonly (C | undefined)[] | undefined)[], valueOf: (cell: C | undefined) => CellValue): CellValue[][] {
+export function gridRows<C>(grid: readonly (readonly (C | undefined)[] | undefined)[], valueOf: (cell: C | undefined, row: number, column: number) => CellValue): CellValue[][] {
   const rows: CellValue[][] = [];
   for (let r = 0; r < grid.length; r++) {
     const cells = grid[r] ?? [];
     const row: CellValue[] = [];
     let last = -1;
     for (let c = 0; c < cells.length; c++) {
-      const value = valueOf(cells[c]);
+      const value = valueOf(cells[c], r, c);
       row.push(value);
       if (value !== null) last = c;
     }

@@ -74,12 +74,17 @@ const u16 = (b: Body, at: number): number => b.view.getUint16(b.base + at, true)
 const u32 = (b: Body, at: number): number => b.view.getUint32(b.base + at, true);
 const f64 = (b: Body, at: number): number => b.view.getFloat64(b.base + at, true);
 
-/** A cell as SheetJS keeps it: a value (or none) and its XF index. */
-interface Cell {
-  value: CellValue | undefined;
-  /** 'n' cells are shown by their XF's format (a date or a number). */
-  number: boolean;
-  xf: number;
+/**
+ * A sheet's cells as SheetJS keeps them: a value where a record put one (a hole where none did;
+ * null for an error or a formula without a cached value) and, for a number, its XF index, since
+ * numbers are shown by their XF's format (a date or a number). Values and XF indexes in two grids
+ * rather than an object per cell: 100,000 cells are 100,000 fewer objects to collect.
+ */
+interface Cells {
+  values: (CellValue | undefined)[][];
+  numberXfs: number[][];
+  /** Positions holding a cell (SheetJS's cell objects), for the check against the raw records. */
+  count: number;
 }
 
 interface SheetEntry {
@@ -102,10 +107,16 @@ export function readXlsFast(stream: Uint8Array, path: string, session: ReadSessi
     if (error instanceof NotCovered || error instanceof RangeError) return undefined;
     throw error;
   }
-  const { sheets, formats, xfs, date1904, cellCount } = parsed;
+  const { sheets, formats, xfs, date1904 } = parsed;
+  const dateXfs = new Map<number, boolean>();
   const isDate = (xf: number): boolean => {
-    const id = xfs[xf];
-    return id !== undefined && isDateFormat(formats.get(id) ?? builtinFormat(id));
+    let date = dateXfs.get(xf);
+    if (date === undefined) {
+      const id = xfs[xf];
+      date = id !== undefined && isDateFormat(formats.get(id) ?? builtinFormat(id));
+      dateXfs.set(xf, date);
+    }
+    return date;
   };
   const out: Sheet[] = [];
   for (const { entry, cells } of sheets) {
@@ -115,6 +126,7 @@ export function readXlsFast(stream: Uint8Array, path: string, session: ReadSessi
   }
   // As readWithSheetJs: a workbook whose records hold values SheetJS did not find was not read.
   const valueRecords = biffValueRecords(stream);
+  const cellCount = sheets.reduce((n, sheet) => n + sheet.cells.count, 0);
   if (cellCount * 2 < valueRecords) stop('corrupt', path, `the workbook's records hold ${valueRecords} cells, SheetJS read ${cellCount}`);
   return out;
 }
@@ -123,24 +135,21 @@ function visibility(hidden: number): SheetVisibility {
   return hidden === 2 ? 'very-hidden' : hidden === 1 ? 'hidden' : 'visible';
 }
 
-function rowsOf(cells: (Cell | undefined)[][], isDate: (xf: number) => boolean, date1904: boolean, where: string): CellValue[][] {
+function rowsOf({ values, numberXfs }: Cells, isDate: (xf: number) => boolean, date1904: boolean, where: string): CellValue[][] {
   const budget = new GridBudget(where);
-  for (const row of cells) if (row) budget.add(row.length, row.reduce((n, cell) => (cell ? n + 1 : n), 0));
-  return gridRows(cells, (cell) => {
-    if (!cell || cell.value === undefined || cell.value === null) return null;
-    const value = cell.number && isDate(cell.xf) ? serialToIso(cell.value as number, date1904) : cell.value;
-    return value === '' ? null : value;
+  for (const row of values) if (row) budget.add(row.length, row.reduce<number>((n, cell) => (cell === undefined ? n : n + 1), 0));
+  return gridRows(values, (value, r, c) => {
+    if (value === undefined || value === '') return null;
+    return typeof value === 'number' && isDate(numberXfs[r]![c]!) ? serialToIso(value, date1904) : value;
   });
 }
 
 interface ParsedWorkbook {
-  sheets: { entry: SheetEntry; cells: (Cell | undefined)[][] }[];
+  sheets: { entry: SheetEntry; cells: Cells }[];
   formats: Map<number, string>;
   /** Each XF's number format id. */
   xfs: number[];
   date1904: boolean;
-  /** Cells with a value (SheetJS's cell objects), for the check against the raw records. */
-  cellCount: number;
 }
 
 function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
@@ -148,7 +157,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
   const formats = new Map<number, string>();
   const xfs: number[] = [];
   const entries: SheetEntry[] = [];
-  const sheets: { entry: SheetEntry; cells: (Cell | undefined)[][]; dimensions: boolean }[] = [];
+  const sheets: { entry: SheetEntry; cells: Cells; dimensions: boolean }[] = [];
   let sst: string[] = [];
   let date1904 = false;
   let depth = 0;
@@ -157,12 +166,18 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
   let lastFormula: { r: number; c: number; xf: number } | undefined;
   let lastType = -1;
 
-  const body = (at: number, length: number): { body: Body; next: number } => {
+  // A record without CONTINUE (nearly all) is read through this one Body, moved along the stream.
+  const inPlace: Body = { bytes: stream, view, base: 0, length: 0, starts: ONE_PIECE };
+  /** Where the record read by the last body() call ends, its CONTINUE records included. */
+  let next = 0;
+  const body = (at: number, length: number): Body => {
     if (at + 4 + length > stream.length) notCovered();
-    let next = at + 4 + length;
+    next = at + 4 + length;
     if (next + 4 > stream.length || view.getUint16(next, true) !== CONTINUE) {
       if (next + 2 <= stream.length && OTHER_CONTINUES.has(view.getUint16(next, true))) notCovered();
-      return { body: { bytes: stream, view, base: at + 4, length, starts: ONE_PIECE }, next };
+      inPlace.base = at + 4;
+      inPlace.length = length;
+      return inPlace;
     }
     const pieces: Uint8Array[] = [stream.subarray(at + 4, at + 4 + length)];
     while (next + 4 <= stream.length) {
@@ -181,13 +196,18 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
       starts.push(offset);
       offset += piece.length;
     }
-    return { body: { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), base: 0, length: bytes.length, starts }, next };
+    return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), base: 0, length: bytes.length, starts };
   };
 
-  const put = (r: number, c: number, cell: Cell) => {
+  const put = (r: number, c: number, value: CellValue | undefined, xf: number) => {
     if (depth > 1) return;
     if (!current) notCovered();
-    (current.cells[r] ??= [])[c] = cell;
+    const cells = current.cells;
+    const row = (cells.values[r] ??= []);
+    if (row[c] === undefined) cells.count++;
+    // A formula without a cached value is a cell that shows nothing.
+    row[c] = value === undefined ? null : value;
+    if (typeof value === 'number') (cells.numberXfs[r] ??= [])[c] = xf;
   };
 
   let at = 0;
@@ -199,7 +219,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
     const length = view.getUint16(at + 2, true);
     if (depth === 0 && type !== BOF) break;
     if (UNCOVERED.has(type)) notCovered();
-    const { body: b, next } = body(at, length);
+    const b = body(at, length);
     at = next;
     lastType = type;
     // A single record is read in place, in a view of the whole stream: a field past its end would
@@ -217,7 +237,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
         if (kind !== WORKSHEET) notCovered();
         const entry = entries.find((e) => e.pos === start);
         if (!entry) notCovered();
-        current = { entry, cells: [], dimensions: false };
+        current = { entry, cells: { values: [], numberXfs: [], count: 0 }, dimensions: false };
         sheets.push(current);
         break;
       }
@@ -256,36 +276,36 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
         if (depth === 1 && current) current.dimensions = true;
         break;
       case R.NUMBER:
-        put(u16(b, 0), u16(b, 2), { value: f64(b, 6), number: true, xf: u16(b, 4) });
+        put(u16(b, 0), u16(b, 2), f64(b, 6), u16(b, 4));
         break;
       case R.RK:
-        put(u16(b, 0), u16(b, 2), { value: rk(b, 6), number: true, xf: u16(b, 4) });
+        put(u16(b, 0), u16(b, 2), rk(b, 6), u16(b, 4));
         break;
       case R.MULRK: {
         const r = u16(b, 0);
         const first = u16(b, 2);
         const count = (b.length - 6) / 6;
         if (!Number.isInteger(count) || u16(b, b.length - 2) !== first + count - 1) notCovered();
-        for (let i = 0; i < count; i++) put(r, first + i, { value: rk(b, 4 + i * 6 + 2), number: true, xf: u16(b, 4 + i * 6) });
+        for (let i = 0; i < count; i++) put(r, first + i, rk(b, 4 + i * 6 + 2), u16(b, 4 + i * 6));
         break;
       }
       case R.LABELSST: {
         const text = sst[u32(b, 6)];
         if (text === undefined) notCovered();
-        put(u16(b, 0), u16(b, 2), { value: text, number: false, xf: u16(b, 4) });
+        put(u16(b, 0), u16(b, 2), text, u16(b, 4));
         break;
       }
       case R.LABEL:
-        put(u16(b, 0), u16(b, 2), { value: xlUnicodeString(b, 6), number: false, xf: u16(b, 4) });
+        put(u16(b, 0), u16(b, 2), xlUnicodeString(b, 6), u16(b, 4));
         break;
       case R.RSTRING: {
         const cch = u16(b, 6);
-        put(u16(b, 0), u16(b, 2), { value: readChars(b, 9, cch, u8(b, 8) !== 0).text, number: false, xf: u16(b, 4) });
+        put(u16(b, 0), u16(b, 2), readChars(b, 9, cch, u8(b, 8) !== 0).text, u16(b, 4));
         break;
       }
       case R.BOOLERR: {
         const isError = u8(b, 7) === 1;
-        put(u16(b, 0), u16(b, 2), { value: isError ? null : u8(b, 6) === 1, number: false, xf: u16(b, 4) });
+        put(u16(b, 0), u16(b, 2), isError ? null : u8(b, 6) === 1, u16(b, 4));
         break;
       }
       case R.FORMULA: {
@@ -294,7 +314,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
         const c = u16(b, 2);
         const xf = u16(b, 4);
         if (u16(b, 12) !== 0xffff) {
-          put(r, c, { value: f64(b, 6), number: true, xf });
+          put(r, c, f64(b, 6), xf);
         } else {
           switch (u8(b, 6)) {
             case 0:
@@ -302,16 +322,16 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
               lastFormula = { r, c, xf };
               continue;
             case 1:
-              put(r, c, { value: u8(b, 8) === 1, number: false, xf });
+              put(r, c, u8(b, 8) === 1, xf);
               break;
             case 2:
-              put(r, c, { value: null, number: false, xf });
+              put(r, c, null, xf);
               break;
             case 3:
-              put(r, c, { value: '', number: false, xf });
+              put(r, c, '', xf);
               break;
             default:
-              put(r, c, { value: undefined, number: false, xf });
+              put(r, c, undefined, xf);
           }
         }
         lastFormula = { r, c, xf };
@@ -320,7 +340,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
       case R.STRING: {
         if (!lastFormula) notCovered();
         const { r, c, xf } = lastFormula;
-        put(r, c, { value: xlUnicodeString(b, 0), number: false, xf });
+        put(r, c, xlUnicodeString(b, 0), xf);
         lastFormula = undefined;
         break;
       }
@@ -337,9 +357,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
   }
   if (sheets.length !== entries.length) notCovered();
   sheets.sort((a, b) => a.entry.pos - b.entry.pos);
-  let cellCount = 0;
-  for (const sheet of sheets) for (const row of sheet.cells) if (row) for (const cell of row) if (cell) cellCount++;
-  return { sheets, formats, xfs, date1904, cellCount };
+  return { sheets, formats, xfs, date1904 };
 }
 
 function concat(pieces: Uint8Array[]): Uint8Array {
@@ -380,6 +398,7 @@ function readChars(b: Body, at: number, count: number, wide: boolean): { text: s
   }
   let next = lo;
   let boundary = b.starts[next] ?? Infinity;
+  if (boundary >= at + count * width) return { text: charsInPlace(b, at, count, width), end: at + count * width };
   const codes: number[] = [];
   let text = '';
   for (let i = 0; i < count; i++) {
@@ -394,6 +413,23 @@ function readChars(b: Body, at: number, count: number, wide: boolean): { text: s
     if (codes.length === 4096) text += String.fromCharCode(...codes.splice(0));
   }
   return { text: text + String.fromCharCode(...codes), end: at };
+}
+
+/** `count` characters of one width from `at`, with no CONTINUE record among them. */
+function charsInPlace(b: Body, at: number, count: number, width: number): string {
+  if (at + count * width > b.length) throw new NotCovered();
+  const start = b.base + at;
+  if (width === 1) {
+    let text = '';
+    // In slices: String.fromCharCode takes its arguments on the stack.
+    for (let i = 0; i < count; i += 4096) text += String.fromCharCode.apply(null, b.bytes.subarray(start + i, start + Math.min(count, i + 4096)) as unknown as number[]);
+    return text;
+  }
+  const codes = new Array<number>(count);
+  for (let i = 0; i < count; i++) codes[i] = b.bytes[start + 2 * i]! | (b.bytes[start + 2 * i + 1]! << 8);
+  let text = '';
+  for (let i = 0; i < count; i += 4096) text += String.fromCharCode(...codes.slice(i, i + 4096));
+  return text;
 }
 
 /** XLUnicodeString: a 16-bit count, a flags byte (any bit set means two bytes a character, as SheetJS reads it), the characters. */

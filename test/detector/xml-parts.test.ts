@@ -412,6 +412,14 @@ describe('ods parts written every way XML allows', () => {
     for (const [name, csv] of Object.entries(libreOfficeCsv(files))) expect(csv.trim().split('\n').map((line) => line.split(',')), name).toEqual(rows);
   }, 240_000);
 
+  it('attributes separated by a tab or a line break are read as LibreOffice reads them', async () => {
+    // A number cell whose text says otherwise: read without its attributes it would be the text.
+    const cells = ['\t', '\n', '\r\n'].map((space) => `<table:table-cell${space}office:value-type="float"${space}office:value="5"><text:p>vijf</text:p></table:table-cell>`);
+    const content = odsContent([['x']]).replace(/<table:table-row>.*<\/table:table-row>/, `<table:table-row>${cells.join('')}</table:table-row>`);
+    expect(firstSheetRows(await read(ods(content)))).toEqual([[5, 5, 5]]);
+    expect(Object.values(libreOfficeCsv({ 'spaces.ods': ods(content) }))[0]!.trim()).toBe('5,5,5');
+  }, 120_000);
+
   it('a spreadsheet embedded as an object is read with the main one', async () => {
     const bytes = ods(odsContent([['Plaats', 'Aantal'], ['Ede', '3']]), { 'Object 1/content.xml': odsContent(rows, escape, 'Klanten') });
     const outcome = await read(bytes);

@@ -5,19 +5,19 @@
 //   container (xls);
 // - warm: detect() in a process that has scanned before;
 // - worker: the first scan of a new proxy scan worker once it has warmed up (proxy/scan-pool);
-// - cold: a fresh Node process that loads the detector and scans the file, code loading included
-//   (Node's own start left out), and its peak memory;
+// - cold: a fresh Node process running `export-guard scan` on the file, from its first line to its
+//   exit: code loading included, Node's own start left out; and its peak memory;
 // - cli: `export-guard scan` as a whole process, Node's start included: what a caseworker waits.
-// The cold runs use JavaScript compiled from this tree by esbuild into a temporary folder, as
-// `npm ci` compiles it into build/ (which other work may be rebuilding). Times are the median of
-// COLD_RUNS fresh processes, and the best of several interleaved runs warm.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+// The cold runs use the command as it ships: the launcher and the bundle that `npm ci` writes to
+// build/ (scripts/bundle-cli.ts), built from this tree into a temporary folder by the same function
+// (build/ itself other work may be rebuilding). Times are the median of COLD_RUNS fresh processes,
+// and the best of several interleaved runs warm.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { percentile } from './load.js';
 import { ROOT } from './baseline-worktree.js';
 import { ScanPool } from '../proxy/scan-pool/pool.js';
@@ -26,6 +26,7 @@ import { readCompoundFile } from '../shared/detector/read/cfb.js';
 import { DEFAULT_POLICY } from '../shared/policy/defaults.js';
 import type { Policy } from '../shared/policy/types.js';
 import { leak4Export } from '../scripts/fixtures/catalogue.js';
+import { bundleCli } from '../scripts/bundle-cli.js';
 
 const FORMATS = ['xlsx', 'xls', 'ods', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -46,21 +47,18 @@ function samplePath(format: Format, rows: number): string {
   return join(SAMPLE_DIR, `leak4-${rows}.${format}`);
 }
 
-/** This tree's shared/, proxy/ and cli/ as plain JavaScript, beside a link to node_modules. */
+/** The launcher and this tree's bundle as `npm ci` lays them out, beside a link to node_modules and the bench's policy. */
 export async function compileTree(): Promise<string> {
   const out = join(tmpdir(), 'export-guard-bench', `cold-build-${process.pid}`);
-  const sources = ['shared', 'proxy', 'cli'].flatMap((dir) => walk(join(ROOT, dir))).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'));
-  await build({ entryPoints: sources, outdir: out, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
+  await bundleCli(join(out, 'build'));
+  cpSync(join(ROOT, 'bin'), join(out, 'bin'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));
+  writeFileSync(policyFile(out), JSON.stringify(POLICY));
   return out;
 }
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
-}
+const launcher = (compiled: string) => join(compiled, 'bin/export-guard.js');
+const policyFile = (compiled: string) => join(compiled, 'bench-policy.json');
 
 /** Reading the file and inflating every zip part with zlib: what any xlsx or ods reader must do. */
 function inflateAllParts(bytes: Uint8Array): void {
@@ -119,36 +117,38 @@ async function workerFirstScan(path: string): Promise<number> {
   }
 }
 
-/** A fresh process: load the detector, scan the file; milliseconds from its first line, and peak MB. */
+/** A fresh process: `export-guard scan --json FILE`; milliseconds from its first line to its exit, and peak MB. */
 const COLD_SCRIPT = `
   const started = performance.now();
   const { readFileSync } = await import('node:fs');
-  const { detect } = await import(process.argv[1]);
-  const policy = JSON.parse(process.argv[3]);
-  const verdict = await detect(new Uint8Array(readFileSync(process.argv[2])), { policy });
-  const ms = performance.now() - started;
-  const peak = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
-  process.stdout.write(JSON.stringify({ ms, peak, verdict: verdict.verdict }));
+  process.on('exit', () => {
+    const ms = performance.now() - started;
+    const peak = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
+    process.stdout.write(JSON.stringify({ ms, peak }));
+  });
+  await import(process.argv[1]);
 `;
 
 export function coldScan(compiled: string, path: string): { ms: number; peak: number } {
-  const detector = pathToFileURL(join(compiled, 'shared/detector/index.js')).href;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', COLD_SCRIPT, detector, path, JSON.stringify(POLICY)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const result = JSON.parse(out) as { ms: number; peak: number; verdict: string };
-  if (result.verdict !== 'block') throw new Error(`${path}: cold scan did not block it`);
-  return result;
+  const entry = pathToFileURL(launcher(compiled)).href;
+  const { stdout } = blocked(['--input-type=module', '-e', COLD_SCRIPT, entry, 'scan', '--json', '--policy', policyFile(compiled), path], path);
+  const [verdict, timing] = stdout.split('\n').slice(-2).map((line) => JSON.parse(line) as Record<string, unknown>);
+  if (verdict?.verdict !== 'block') throw new Error(`${path}: cold scan did not block it`);
+  return timing as { ms: number; peak: number };
 }
 
 /** `export-guard scan` as the user runs it, Node's start included. */
 function cliScan(compiled: string, path: string): number {
   const started = performance.now();
-  try {
-    execFileSync(process.execPath, [join(compiled, 'cli/main.js'), 'scan', path], { encoding: 'utf8' });
-  } catch (error) {
-    // Exit status 1: blocked, as it should be.
-    if ((error as { status?: number }).status !== 1) throw error;
-  }
+  blocked([launcher(compiled), 'scan', path], path);
   return performance.now() - started;
+}
+
+/** Runs Node with `args`, which must end in exit status 1: the file blocked. */
+function blocked(args: string[], path: string): { stdout: string } {
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 1) throw new Error(`${path}: export-guard scan exited ${child.status}, not 1 (blocked): ${child.stderr}`);
+  return child;
 }
 
 function idleNodeMs(): number {

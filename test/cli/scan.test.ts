@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, fixturePath, type FixtureName } from '../helpers/fixtures.js';
 
@@ -127,9 +128,34 @@ describe('export-guard scan', { timeout: 90_000 }, () => {
     expect(jsonLines(run.stdout)[0]).toMatchObject({ verdict: 'block', reasons: [expect.objectContaining({ code: 'file-too-large' })] });
   });
 
-  it('runs as the installed `export-guard` command (built by npm ci)', async () => {
-    const run = await scan(['--json', await fixturePath('leak-9-surname-rowid.xlsx')], undefined, ['bin/export-guard.js']);
+  it('runs as the installed `export-guard` command (the bundle npm ci builds), loading none of the proxy', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eg-cli-'));
+    const logged = join(dir, 'loaded.txt');
+    const run = await scan(['--json', await fixturePath('leak-9-surname-rowid.xlsx')], undefined, ['--import', await moduleLogger(dir, logged), 'bin/export-guard.js']);
     expect(run.status).toBe(1);
     expect(jsonLines(run.stdout)[0]).toMatchObject({ verdict: 'block' });
+    const loaded = (await readFile(logged, 'utf8')).trim().split('\n');
+    expect(loaded).toContainEqual(expect.stringMatching(/\/build\/bundle\/export-guard\.js$/));
+    // A caseworker's scan waits for none of the server's code: its packages, sockets and workers.
+    expect(loaded.filter((url) => PROXY_ONLY.test(url))).toEqual([]);
   });
 });
+
+const PROXY_ONLY = /\/node_modules\/(better-sqlite3|pg|ws|http-proxy|@peculiar\/x509|reflect-metadata)\/|^node:(http|https|net|tls|worker_threads)$|\/build\/(cli|proxy)\//;
+
+/** A module for `node --import` that writes every module URL the process resolves to `logged`, one a line. */
+async function moduleLogger(dir: string, logged: string): Promise<string> {
+  const hooks = join(dir, 'hooks.mjs');
+  await writeFile(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(logged)}, resolved.url + '\\n');
+  return resolved;
+}`,
+  );
+  const register = join(dir, 'register.mjs');
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  return register;
+}

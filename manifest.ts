@@ -46,13 +46,14 @@ export function manifestFor(target: BrowserTarget, protectedSites: readonly stri
       { ...frames, js: ['content/index.ts'] },
       { ...frames, js: ['page/index.ts'], world: 'MAIN' },
     ],
+    // The scanner frame our content script puts into a protected page (extension/scanner/): it
+    // gets the page's File by handle and judges it in the extension's process. Only protected
+    // sites may frame it.
+    web_accessible_resources: [{ resources: ['scanner/scanner.html'], matches: sites }],
     ...(target === 'chromium'
       ? {
           key: EXTENSION_PUBLIC_KEY,
           minimum_chrome_version: '111',
-          // Chromium 148+ then clones messages, so a file reaches the scan as bytes, not as base64
-          // in JSON (older versions ignore the key and get base64: extension/file-bytes.ts).
-          message_serialization: 'structured_clone',
           // IT's enterprise policy (docs/extension.md); Firefox reads it from policies.json instead.
           storage: { managed_schema: 'managed-schema.json' },
         }

@@ -1,16 +1,18 @@
 // The extension's scan, in the browser vs in Node: time from a file chosen in the picker to the
 // verdict shown (the block dialog for a leak-4 export; the page's own change handler for a clean
 // 11,062-row workbook), next to detect() in Node on the same bytes. Goal: under 1.5x the Node time.
-// Each browser round uses a copy with a different zip comment: the same bytes would be answered
-// from the extension's SHA-256 cache and measure nothing. What puppeteer's uploadFile itself takes
+// Each browser round uses a copy with a different zip comment, so that no verdict kept by content
+// (the extension keeps none today) could answer a round and measure nothing. What puppeteer's uploadFile itself takes
 // is measured on a page the extension does not run on, and taken off.
-// Where the time goes comes from performance marks the content script and the service worker set
-// (one entry per name, replaced each scan): file chosen -> bytes in the content script (the page
-// reads the File and hands it over), -> message in the worker (transfer), -> verdict in the worker
-// (policy, SHA-256), -> verdict in the worker (detect()), -> reply in the content script, -> shown.
-// Cold (issue 17): the first verdict after the service worker was stopped (puppeteer's
-// WebWorker.close(), Target.closeTarget), next to a fresh Node process loading the detector and
-// scanning (bench/cold.bench.ts's cold run, Node's own start left out).
+// Where the time goes comes from performance marks the content script and the scanner frame set
+// (one entry per name, replaced each scan): file chosen -> File in the content script (the page
+// hands it over by handle), -> File in the scanner frame (handover; on a page's first file, making
+// the frame and loading the detector), -> bytes read there (and the policy from the worker), ->
+// verdict there (detect()), -> reply in the content script, -> shown.
+// Cold (issue 17): the first verdict on a freshly loaded page, its scanner frame not yet made,
+// after the service worker was stopped (puppeteer's WebWorker.close(), Target.closeTarget), next
+// to a fresh Node process loading the detector and scanning (bench/cold.bench.ts's cold run, Node's
+// own start left out).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,9 +72,9 @@ async function nodeMs(bytes: Uint8Array, expected: 'allow' | 'block'): Promise<n
   return elapsed;
 }
 
-const MARKS = ['export-guard:bytes-in-content', 'export-guard:message-in-worker', 'export-guard:hashed-in-worker', 'export-guard:verdict-in-worker', 'export-guard:verdict-in-content'] as const;
+const MARKS = ['export-guard:file-in-content', 'export-guard:file-in-scanner', 'export-guard:bytes-in-scanner', 'export-guard:verdict-in-scanner', 'export-guard:verdict-in-content'] as const;
 /** The phases between chosen, the four marks and shown. */
-const PHASES = ['read File + hand to content script', 'to the worker', 'policy + SHA-256 in the worker', 'detect() in the worker', 'back to the content script', 'to verdict shown'] as const;
+const PHASES = ['hand File to content script', 'to the scanner frame', 'read File + policy in the frame', 'detect() in the frame', 'back to the content script', 'to verdict shown'] as const;
 
 interface Timed {
   total: number;
@@ -85,7 +87,7 @@ interface Timed {
 const markedAt = new Function('names', "return names.map((name) => { const entry = performance.getEntriesByName(name, 'mark').at(-1); return entry ? performance.timeOrigin + entry.startTime : undefined; })") as (names: string[]) => (number | undefined)[];
 
 /** Prepares a page with a file input; the function it returns times file chosen -> verdict shown. */
-async function fileInputTimer(page: Page, url: string, browser?: Browser): Promise<(path: string) => Promise<Timed>> {
+async function fileInputTimer(page: Page, url: string, withPhases = false): Promise<(path: string) => Promise<Timed>> {
   page.on('console', (message) => {
     if (message.type() === 'error' || message.text().includes('export-guard')) console.error(`[page] ${message.text()}`);
   });
@@ -108,11 +110,11 @@ async function fileInputTimer(page: Page, url: string, browser?: Browser): Promi
     await input.uploadFile(path);
     await page.waitForFunction(() => (window as unknown as { __shown?: number }).__shown !== undefined, { timeout: 60_000, polling: 10 });
     const shown = await page.evaluate(() => (window as unknown as { __shown: number }).__shown);
-    if (!browser) return { total: shown - chosen, phases: [] };
+    if (!withPhases) return { total: shown - chosen, phases: [] };
     const [inContent, , , , backInContent] = await page.evaluate(markedAt, MARKS as unknown as string[]);
-    const worker = await (await swTarget(browser)).worker();
-    const [, inWorker, hashed, scanned] = worker ? await worker.evaluate(markedAt, MARKS as unknown as string[]) : [];
-    const moments = [chosen, inContent, inWorker, hashed, scanned, backInContent, shown];
+    const scanner = page.frames().find((frame) => frame.url().endsWith('/scanner/scanner.html'));
+    const [, inScanner, read, scanned] = scanner ? await scanner.evaluate(markedAt, MARKS as unknown as string[]) : [];
+    const moments = [chosen, inContent, inScanner, read, scanned, backInContent, shown];
     const phases = PHASES.map((_, i) => (moments[i] !== undefined && moments[i + 1] !== undefined && moments[i]! >= chosen ? moments[i + 1]! - moments[i]! : NaN));
     return { total: shown - chosen, phases };
   };
@@ -167,10 +169,10 @@ export async function run(): Promise<void> {
     // Any page of a protected site will do; the bench adds its own file input. The same input on a
     // data: page, where the extension does not run, measures what puppeteer's uploadFile itself
     // takes: that part is the harness, not the extension.
-    const chosenToShown = await fileInputTimer(await chromium.browser.newPage(), `${portal.url}/login`, chromium.browser);
+    const chosenToShown = await fileInputTimer(await chromium.browser.newPage(), `${portal.url}/login`, true);
     const harness = await fileInputTimer(await chromium.browser.newPage(), 'data:text/html,<title>unprotected</title>');
 
-    // Warm the worker (first policy fetch, JIT) with a file that is not measured.
+    // Warm the page's scanner frame and the worker (first policy fetch, JIT) with a file that is not measured.
     const warmup = join(dir, 'warmup.xlsx');
     await writeFile(warmup, withZipComment(files['clean 11,062 rows'].bytes, 'warmup'));
     await chosenToShown(warmup);
@@ -199,8 +201,9 @@ export async function run(): Promise<void> {
       results.push(`warm ${name}: ${ratio.toFixed(2)}x`);
     }
 
-    // Cold: the worker stopped before every round; its first verdict against a fresh Node process.
-    console.log(`\ncold, median of ${COLD_ROUNDS}: the first verdict after the service worker was stopped vs a fresh Node process loading the detector and scanning`);
+    // Cold: the worker stopped before every round and a page just loaded, whose scanner frame is made
+    // (and loads the detector) for its first file; that verdict against a fresh Node process.
+    console.log(`\ncold, median of ${COLD_ROUNDS}: the first verdict on a freshly loaded page after the service worker was stopped vs a fresh Node process loading the detector and scanning`);
     console.log('file                | Node cold | browser chosen->shown | of which harness | ratio (browser - harness) / Node cold | phases');
     for (const [name, { bytes, expected }] of Object.entries(files)) {
       if (expected !== 'block') continue; // the cold Node run checks for a block
@@ -211,9 +214,12 @@ export async function run(): Promise<void> {
         const path = join(dir, `cold-${name.replace(/\W+/g, '-')}-${round}.xlsx`);
         await writeFile(path, withZipComment(bytes, `cold round ${round} of ${name}`));
         nodeTimes.push(coldScan(compiled, path).ms);
+        const page = await chromium.browser.newPage();
+        const firstFile = await fileInputTimer(page, `${portal.url}/login`, true);
         await stopServiceWorker(chromium.browser);
-        browserTimes.push(await chosenToShown(path));
+        browserTimes.push(await firstFile(path));
         harnessTimes.push((await harness(path)).total);
+        await page.close();
       }
       const { node, browser, overhead, ratio, phases } = summarise(nodeTimes, browserTimes, harnessTimes);
       console.log(

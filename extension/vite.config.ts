@@ -29,6 +29,9 @@ export function extensionConfig(target: BrowserTarget, protectedSites?: readonly
       minify: false,
       target: target === 'chromium' ? 'chrome111' : 'firefox140',
       chunkSizeWarningLimit: 4096,
+      // The scanner frame is named only among the web-accessible resources, which crxjs copies
+      // as they are: as an input, its script is built like the popup's.
+      rolldownOptions: { input: { scanner: resolve(here, 'scanner/scanner.html') } },
     },
     plugins: [
       crx({

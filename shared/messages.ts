@@ -1,21 +1,14 @@
 // Messages inside the extension, defined once for both ends. The service worker's router
-// (extension/background/router.ts) answers PageMessage from content scripts of protected sites and
-// ExtensionPageMessage only from the extension's own pages (popup, options): a web page can
-// never approve a request or change settings.
+// (extension/background/router.ts) answers PageMessage from content scripts of protected sites,
+// ScannerMessage only from the scanner frame and ExtensionPageMessage only from the extension's
+// own pages (popup, options): a web page can never approve a request or change settings.
 import type { ApprovalView, AttachVia, DecisionRequest, SendPayload, UserInfo } from './api.js';
-import type { DecidedVerdict } from './policy/exceptions.js';
 import type { Policy } from './policy/types.js';
-
-/**
- * File bytes in a message. Firefox, and Chromium 148+ with "message_serialization":
- * "structured_clone" in the manifest, clone a Uint8Array as it is; older Chromium serialises
- * messages as JSON, where the bytes must travel as base64.
- */
-export type FileBytes = { bytes: Uint8Array } | { base64: string };
 
 /** What a content script (on a protected site) may ask. */
 export type PageMessage =
-  | ({ type: 'scan-file'; name: string; via: AttachVia } & FileBytes)
+  /** The scanner frame blocked a file: what identifies it and why, for the audit log; never its bytes or cells. */
+  | { type: 'record-block'; name: string; via: AttachVia; size: number; sha256: string; kind: string; reasonCodes: string[]; columns: string[] }
   /** The caseworker says a blocked file is not an export: what identifies it, never its bytes. */
   | { type: 'report-false-block'; sha256: string; kind: string; reasonCodes: string[]; size: number }
   | { type: 'approval-needed'; payload: SendPayload }
@@ -35,7 +28,13 @@ export type ExtensionPageMessage =
   | { type: 'save-settings'; settings: Partial<Settings> }
   | { type: 'protected-sites' };
 
-export type Message = PageMessage | ExtensionPageMessage;
+/**
+ * What only the scanner frame (extension/scanner/, an extension page inside a protected page) may
+ * ask: the policy it judges files by. Neither the page nor the content script gets the policy.
+ */
+export type ScannerMessage = { type: 'scan-policy' };
+
+export type Message = PageMessage | ExtensionPageMessage | ScannerMessage;
 
 export interface Settings {
   proxyUrl: string;
@@ -55,7 +54,8 @@ export interface ProtectedSite {
 
 /** Answers, keyed by message type, so both ends agree on what comes back. */
 export interface Replies {
-  'scan-file': { verdict: DecidedVerdict; privacyContact: Policy['privacyContact'] };
+  'record-block': { queued: true };
+  'scan-policy': { policy: Policy };
   /** delivered: the proxy recorded it now; otherwise it waits in the audit queue until it can. */
   'report-false-block': { delivered: boolean };
   'approval-needed': { needed: boolean; reason?: string };

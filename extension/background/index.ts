@@ -5,14 +5,14 @@ import { startAuditQueue } from './audit-queue.js';
 import { registerFalseBlockHandler } from './false-blocks.js';
 import { policyInForce } from './policy.js';
 import { startRouter } from './router.js';
-import { registerScanHandler } from './scan.js';
+import { registerScanHandlers } from './scan.js';
 import { startProtectedSites, onGrantedSitesChanged } from './protected-sites.js';
 import { startSettings } from './settings.js';
 import { registerSiteScripts } from './site-scripts.js';
 import { startTokenHeader } from './token-header.js';
 
 startRouter();
-registerScanHandler();
+registerScanHandlers();
 registerFalseBlockHandler();
 startSettings();
 startAuditQueue();

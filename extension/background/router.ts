@@ -1,9 +1,11 @@
-// The one message router of the background. Two tables: what a content script on a protected site
-// may ask, and what only the extension's own pages (popup, options) may ask. A web page can reach
-// the first table at most (through our content script), never the second: approving a request or
-// changing settings needs a sender that is an extension page.
+// The one message router of the background. Three tables: what a content script on a protected
+// site may ask, what only the scanner frame may ask (the policy), and what only the extension's own
+// pages (popup, options) may ask. A web page can reach the first table at most (through our content
+// script), never the others: approving a request or changing settings needs a sender that is an
+// extension page, and the scanner frame is one only the browser can name as sender.
 import browser, { type Runtime } from 'webextension-polyfill';
-import type { ExtensionPageMessage, Message, PageMessage, Replies } from '../../shared/messages.js';
+import type { ExtensionPageMessage, Message, PageMessage, Replies, ScannerMessage } from '../../shared/messages.js';
+import { SCANNER_PAGE } from '../scanner/protocol.js';
 import { ProxyError } from './proxy-client.js';
 
 type Handler<M extends Message> = (message: M, sender: Runtime.MessageSender) => Promise<Replies[M['type']]>;
@@ -12,6 +14,7 @@ type HandlerTable<M extends Message> = { [K in M['type']]?: Handler<Extract<M, {
 
 const pageHandlers: HandlerTable<PageMessage> = {};
 const extensionPageHandlers: HandlerTable<ExtensionPageMessage> = {};
+const scannerHandlers: HandlerTable<ScannerMessage> = {};
 
 export function onPageMessage<K extends PageMessage['type']>(type: K, handler: Handler<Extract<PageMessage, { type: K }>>): void {
   pageHandlers[type] = handler as HandlerTable<PageMessage>[K];
@@ -24,6 +27,10 @@ export function onExtensionPageMessage<K extends ExtensionPageMessage['type']>(
   extensionPageHandlers[type] = handler as HandlerTable<ExtensionPageMessage>[K];
 }
 
+export function onScannerMessage<K extends ScannerMessage['type']>(type: K, handler: Handler<Extract<ScannerMessage, { type: K }>>): void {
+  scannerHandlers[type] = handler as HandlerTable<ScannerMessage>[K];
+}
+
 function isExtensionPage(sender: Runtime.MessageSender): boolean {
   const origin = browser.runtime.getURL('');
   const fromOwnUrl = (url: string | undefined) => url !== undefined && url.startsWith(origin);
@@ -31,14 +38,22 @@ function isExtensionPage(sender: Runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id && fromOwnUrl(sender.url) && (!sender.tab || fromOwnUrl(sender.tab.url));
 }
 
+/** Our scanner page, in whatever tab it was put: the browser, not the page, says what sent it. */
+function isScanner(sender: Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && sender.url !== undefined && sender.url.split(/[?#]/)[0] === browser.runtime.getURL(SCANNER_PAGE);
+}
+
 function isContentScript(sender: Runtime.MessageSender): boolean {
-  return sender.id === browser.runtime.id && sender.tab !== undefined && !isExtensionPage(sender);
+  return sender.id === browser.runtime.id && sender.tab !== undefined && !isExtensionPage(sender) && !isScanner(sender);
 }
 
 function handlerFor(message: Message, sender: Runtime.MessageSender): Handler<Message> | undefined {
   const type = message.type;
   if (isExtensionPage(sender) && type in extensionPageHandlers) {
     return extensionPageHandlers[type as ExtensionPageMessage['type']] as Handler<Message> | undefined;
+  }
+  if (isScanner(sender) && type in scannerHandlers) {
+    return scannerHandlers[type as ScannerMessage['type']] as Handler<Message> | undefined;
   }
   if (isContentScript(sender) && type in pageHandlers) {
     return pageHandlers[type as PageMessage['type']] as Handler<Message> | undefined;

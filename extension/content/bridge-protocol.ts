@@ -9,12 +9,12 @@ export const BRIDGE_CONNECT = 'export-guard/capture-connect';
 
 export type Decision = 'allow' | 'block';
 
-/** Page world -> content script: scan these bytes. */
+/** Page world -> content script: scan this file (cloned by handle: the bytes are not copied). */
 export interface ScanRequest {
   id: number;
   name: string;
   via: AttachVia;
-  bytes: ArrayBuffer;
+  file: Blob;
 }
 
 /** Content script -> page world. 'ready' first, then one reply per request. */

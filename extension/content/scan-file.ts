@@ -1,14 +1,16 @@
-// Isolated world: gets the verdict on a file from the background (the shared detector, off the
-// page's main thread) and shows the block dialog. Whatever goes wrong blocks the file.
+// Isolated world: gets the verdict on a file from the scanner frame (the shared detector, off the
+// page's main thread), has the background record a block for the audit log, and shows the block
+// dialog. Whatever goes wrong blocks the file.
 import type { Replies } from '../../shared/messages.js';
+import type { DecidedVerdict } from '../../shared/policy/exceptions.js';
+import type { ResolvedSettings } from '../../shared/settings.js';
 import { askBackground } from '../ask-background.js';
-import { packFileBytes } from '../file-bytes.js';
+import type { ScannerVerdict } from '../scanner/protocol.js';
 import { loadSettings } from '../settings-storage.js';
 import { showBlockDialog } from '../ui/block-dialog.js';
 import { resolveLanguage, translator } from '../ui/i18n.js';
 import type { Decision, ScanRequest } from './bridge-protocol.js';
-
-type Scanned = Replies['scan-file'];
+import { scanInFrame } from './scanner-frame.js';
 
 /**
  * A timestamp for `npm run bench extension` (where the time goes). The page's timeline is shared
@@ -20,12 +22,12 @@ function mark(name: string): void {
   performance.mark(name);
 }
 
-async function scanned(request: ScanRequest): Promise<Scanned | undefined> {
+async function scanned(request: ScanRequest): Promise<ScannerVerdict | undefined> {
   try {
-    mark('export-guard:bytes-in-content');
-    const file = packFileBytes(new Uint8Array(request.bytes));
-    const reply = await askBackground({ type: 'scan-file', name: request.name, via: request.via, ...file });
+    mark('export-guard:file-in-content');
+    const reply = await scanInFrame(request.file);
     mark('export-guard:verdict-in-content');
+    if (reply.verdict.verdict === 'block') recordBlock(request, reply);
     return reply;
   } catch (error) {
     console.error('export-guard: the file could not be checked, so it is blocked:', error);
@@ -33,26 +35,41 @@ async function scanned(request: ScanRequest): Promise<Scanned | undefined> {
   }
 }
 
+/** What identifies a judged file and why it was blocked: never its bytes or cell values. */
+function identified(verdict: DecidedVerdict) {
+  return { sha256: verdict.sha256, kind: verdict.kind, size: verdict.size, reasonCodes: [...new Set(verdict.reasons.map((reason) => reason.code))] };
+}
+
+/** For the audit log, through the background's queue: the file, where it came from, the columns that blocked it. */
+function recordBlock({ name, via }: ScanRequest, { verdict }: ScannerVerdict): void {
+  const columns = [...new Set(verdict.findings.map((finding) => finding.header || finding.column))];
+  askBackground({ type: 'record-block', name, via, columns, ...identified(verdict) }).catch((error) =>
+    console.error('export-guard: could not queue the audit event:', error),
+  );
+}
+
 /** Sends the caseworker's "this is not an export" to the background: hash, kind and codes only. */
-async function reportFalseBlock({ verdict }: Scanned): Promise<Replies['report-false-block']> {
-  const reasonCodes = [...new Set(verdict.reasons.map((reason) => reason.code))];
-  return askBackground({ type: 'report-false-block', sha256: verdict.sha256, kind: verdict.kind, reasonCodes, size: verdict.size });
+async function reportFalseBlock({ verdict }: ScannerVerdict): Promise<Replies['report-false-block']> {
+  return askBackground({ type: 'report-false-block', ...identified(verdict) });
 }
 
 // One dialog at a time: several exports chosen at once are explained one after the other.
 let dialogs: Promise<void> = Promise.resolve();
 
-function tellUser(name: string, result: Scanned | undefined): void {
+function tellUser(name: string, result: ScannerVerdict | undefined, settings: Promise<ResolvedSettings | undefined>): void {
   dialogs = dialogs.then(async () => {
-    const { language } = (await loadSettings()).settings;
+    const language = (await settings)?.settings.language ?? 'auto';
     const report = result?.verdict.sha256 ? () => reportFalseBlock(result) : undefined;
     await showBlockDialog({ name, verdict: result?.verdict, privacyContact: result?.privacyContact, report }, translator(language), resolveLanguage(language)).closed;
   }).catch((error) => console.error('export-guard:', error));
 }
 
 export async function scanFile(request: ScanRequest): Promise<Decision> {
+  // Read while the file is scanned, so a block's dialog need not wait for storage afterwards;
+  // unreadable settings leave the dialog in the browser's language, never without a dialog.
+  const settings = loadSettings().catch(() => undefined);
   const result = await scanned(request);
   const decision = result?.verdict.verdict ?? 'block';
-  if (decision === 'block') tellUser(request.name, result);
+  if (decision === 'block') tellUser(request.name, result, settings);
   return decision;
 }

@@ -1,8 +1,8 @@
 // Page world: asks the isolated content script for the verdict on a file, once per File object.
 // The same File that passed the picker is later uploaded by the page's fetch: it is not scanned
-// twice (the background also caches by SHA-256, for copies of the same bytes). A slice of a judged
-// file, or a Blob wrapping one, has that file's verdict (blob-provenance.ts): the chunks of a clean
-// file go out without a dialog, the chunks of a blocked one never.
+// twice. A slice of a judged file, or a Blob wrapping one, has that file's verdict
+// (blob-provenance.ts): the chunks of a clean file go out without a dialog, the chunks of a blocked
+// one never.
 import type { AttachVia } from '../../shared/api.js';
 import { BRIDGE_CONNECT, type BridgeReply, type Decision, type ScanRequest } from '../content/bridge-protocol.js';
 import { sourceOf } from './blob-provenance.js';
@@ -13,8 +13,11 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 const waiting = new Map<number, (decision: Decision) => void>();
 const decisions = privateWeakMap<Blob, Promise<Decision>>();
-/** The browser's own read: a page's Blob subclass may answer arrayBuffer() with other bytes than it uploads. */
-const bytesOf = Function.prototype.call.bind(Blob.prototype.arrayBuffer) as (blob: Blob) => Promise<ArrayBuffer>;
+/**
+ * Taken at document_start, before a page script could replace it. Cloning a Blob copies its handle
+ * to the bytes the browser holds, whatever a page's Blob subclass would answer to arrayBuffer().
+ */
+const post = Function.prototype.call.bind(MessagePort.prototype.postMessage) as (port: MessagePort, message: ScanRequest) => void;
 let nextId = 1;
 let port: Promise<MessagePort | undefined> | undefined;
 
@@ -45,17 +48,16 @@ export function connectToContentScript(): void {
 async function ask(file: Blob, name: string, via: AttachVia): Promise<Decision> {
   const line = await (port ??= connect());
   if (!line) return 'block';
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await bytesOf(file);
-  } catch {
-    // Gone from disk or unreadable: what cannot be checked does not go out.
-    return 'block';
-  }
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    line.postMessage({ id, name, via, bytes } satisfies ScanRequest, [bytes]);
+    try {
+      post(line, { id, name, via, file });
+    } catch {
+      // Not a Blob the browser can clone (a Proxy, say): what cannot be checked does not go out.
+      waiting.delete(id);
+      resolve('block');
+    }
   });
 }
 

@@ -1,6 +1,6 @@
 // `export-guard scan` as IT and officers run it: real files, a real process, exit status and output.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -130,14 +130,18 @@ describe('export-guard scan', { timeout: 90_000 }, () => {
 
   it('runs as the installed `export-guard` command (the bundle npm ci builds), loading none of the proxy', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'eg-cli-'));
-    const logged = join(dir, 'loaded.txt');
-    const run = await scan(['--json', await fixturePath('leak-9-surname-rowid.xlsx')], undefined, ['--import', await moduleLogger(dir, logged), 'bin/export-guard.js']);
-    expect(run.status).toBe(1);
-    expect(jsonLines(run.stdout)[0]).toMatchObject({ verdict: 'block' });
-    const loaded = (await readFile(logged, 'utf8')).trim().split('\n');
-    expect(loaded).toContainEqual(expect.stringMatching(/\/build\/bundle\/export-guard\.js$/));
-    // A caseworker's scan waits for none of the server's code: its packages, sockets and workers.
-    expect(loaded.filter((url) => PROXY_ONLY.test(url))).toEqual([]);
+    try {
+      const logged = join(dir, 'loaded.txt');
+      const run = await scan(['--json', await fixturePath('leak-9-surname-rowid.xlsx')], undefined, ['--import', await moduleLogger(dir, logged), 'bin/export-guard.js']);
+      expect(run.status).toBe(1);
+      expect(jsonLines(run.stdout)[0]).toMatchObject({ verdict: 'block' });
+      const loaded = (await readFile(logged, 'utf8')).trim().split('\n');
+      expect(loaded).toContainEqual(expect.stringMatching(/\/build\/bundle\/export-guard\.js$/));
+      // A caseworker's scan waits for none of the server's code: its packages, sockets and workers.
+      expect(loaded.filter((url) => PROXY_ONLY.test(url))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

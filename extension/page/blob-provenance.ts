@@ -76,21 +76,73 @@ function recordWrappers(): void {
   window.File = wrapping(File);
 }
 
-/** FormData stores a Blob as a new File (and a File given a file name as another one). */
+/** What the hooks saw given under each name of a FormData, in order (undefined: a string). */
+const given = privateWeakMap<FormData, Record<string, (Blob | undefined)[]>>();
+const formEntries = call.bind(FormData.prototype.entries) as (form: FormData) => Iterator<[string, FormDataEntryValue]>;
+const nextEntry = call.bind(Object.getPrototypeOf(new FormData().entries()).next) as (entries: Iterator<[string, FormDataEntryValue]>) => IteratorResult<[string, FormDataEntryValue]>;
+
+function namesOf(form: FormData): Record<string, (Blob | undefined)[]> {
+  let names = given.get(form);
+  if (!names) given.set(form, (names = Object.create(null) as Record<string, (Blob | undefined)[]>));
+  return names;
+}
+
+/**
+ * FormData stores a Blob as a File of its own, and Chromium hands out a new File object for an
+ * entry each time it is read: so what is recorded is the Blob given under each name, in order,
+ * and blobsIn() pairs it with the entries when the form is sent.
+ */
 function recordFormData(): void {
-  for (const method of ['append', 'set'] as const) {
-    const native = call.bind(FormData.prototype[method]) as (form: FormData, ...args: unknown[]) => void;
-    FormData.prototype[method] = function formDataRecorded(this: FormData, name: string, value: unknown, ...rest: unknown[]): void {
-      // Named once: a name object could give another string to a second conversion, and so
-      // point us at an entry the page appended before.
-      const key = `${name}`;
-      native(this, key, value, ...rest);
-      if (!isBlob(value)) return;
-      const entries = getAllOf(this, key);
-      const stored = entries[entries.length - 1];
-      if (isBlob(stored) && stored !== value) sources.set(stored, value);
-    } as FormData['append'];
+  const append = call.bind(FormData.prototype.append) as (form: FormData, ...args: unknown[]) => void;
+  const set = call.bind(FormData.prototype.set) as (form: FormData, ...args: unknown[]) => void;
+  const remove = call.bind(FormData.prototype.delete) as (form: FormData, name: string) => void;
+  // Each name is converted once: a name object could give another string to a second conversion.
+  FormData.prototype.append = function appendRecorded(this: FormData, name: string, value: unknown, ...rest: unknown[]): void {
+    const key = `${name}`;
+    append(this, key, value, ...rest);
+    const names = namesOf(this);
+    (names[key] ??= []).push(isBlob(value) ? value : undefined);
+  } as FormData['append'];
+  FormData.prototype.set = function setRecorded(this: FormData, name: string, value: unknown, ...rest: unknown[]): void {
+    const key = `${name}`;
+    set(this, key, value, ...rest);
+    namesOf(this)[key] = [isBlob(value) ? value : undefined];
+  } as FormData['set'];
+  FormData.prototype.delete = function deleteRecorded(this: FormData, name: string): void {
+    const key = `${name}`;
+    remove(this, key);
+    delete namesOf(this)[key];
+  };
+}
+
+/** A FormData's entries, read with the browser's own methods: a page may replace values() or the iterator. */
+function entriesOf(form: FormData): [string, FormDataEntryValue][] {
+  const entries: [string, FormDataEntryValue][] = [];
+  for (let reading = formEntries(form), next = nextEntry(reading); !next.done; next = nextEntry(reading)) entries.push(next.value);
+  return entries;
+}
+
+/**
+ * The Blobs a FormData carries, each recorded as made from the Blob it was given as. A name whose
+ * entries are not the ones the hooks saw given (a form element's own fields, say) gets no source:
+ * its files are scanned as files of their own.
+ */
+export function blobsIn(form: FormData): Blob[] {
+  const entries = entriesOf(form);
+  const names = given.get(form);
+  const blobs: Blob[] = [];
+  const seen = new Map<string, number>();
+  for (const [name, value] of entries) {
+    const index = seen.get(name) ?? 0;
+    seen.set(name, index + 1);
+    if (!isBlob(value)) continue;
+    const recorded = names?.[name];
+    const source = recorded?.length === entries.filter(([other]) => other === name).length ? recorded[index] : undefined;
+    // Where a browser hands back the very Blob given, it has no other source to record.
+    if (source && source !== value) sources.set(value, source);
+    blobs.push(value);
   }
+  return blobs;
 }
 
 export function recordBlobProvenance(): void {

@@ -2,6 +2,7 @@
 // picker (built in script, fetched from elsewhere, read from the clipboard API), so every request
 // body that carries file content (a File or Blob, FormData with files, raw bytes) is scanned
 // before the request is made. A blocked upload fails as a network error would.
+import { blobsIn } from './blob-provenance.js';
 import { decideAll } from './verdicts.js';
 
 const BLOCKED_MESSAGE = 'export-guard: the upload contains an export of personal data and was blocked';
@@ -9,7 +10,7 @@ const BLOCKED_MESSAGE = 'export-guard: the upload contains an export of personal
 /** File content in a body the page handed to fetch, XHR or sendBeacon. Text bodies are left to the proxy. */
 function filesIn(body: unknown): Blob[] {
   if (body instanceof Blob) return [body];
-  if (body instanceof FormData) return [...body.values()].filter((value): value is File => value instanceof Blob);
+  if (body instanceof FormData) return blobsIn(body);
   if (body instanceof ArrayBuffer) return [new Blob([body])];
   if (ArrayBuffer.isView(body)) return [new Blob([body as ArrayBufferView<ArrayBuffer>])];
   return [];

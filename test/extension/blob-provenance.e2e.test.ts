@@ -133,6 +133,28 @@ describe('in Chromium', () => {
     expect(await page.$(DIALOG_HOST)).toBeNull();
   });
 
+  it('reads a FormData as the browser sends it: a slice set, deleted and set again keeps its verdict, a page that hides an entry from values() does not hide it', async () => {
+    await choose(page, CLEAN);
+    const outcomes = await page.evaluate(async (data) => {
+      const w = window as unknown as ChunkPage;
+      const file = await w.chosen;
+      const form = new FormData();
+      form.append('note', 'first chunk');
+      form.set('chunk', file.slice(0, 1024), 'blob');
+      form.delete('chunk');
+      form.set('chunk', file.slice(0, 1024), 'blob');
+      const clean = await fetch('/upload/set/0', { method: 'POST', body: form }).then((response) => 'sent ' + response.status, () => 'refused');
+      const hiding = new FormData();
+      hiding.append('chunk', w.blobOf(data), 'blob');
+      Object.assign(FormData.prototype, { values: function* () {}, entries: function* () {} });
+      const hidden = await fetch('/upload/hidden/0', { method: 'POST', body: hiding }).then((response) => 'sent ' + response.status, () => 'refused');
+      return [clean, hidden];
+    }, await base64Of(EXPORT));
+    expect(outcomes).toEqual(['sent 201', 'refused']);
+    await closeDialog();
+    expect(site().received.filter((request) => request.path.startsWith('/upload/hidden/'))).toEqual([]);
+  });
+
   it('scans a slice of a blob nobody judged as a file of its own: the first chunk of an export is refused', async () => {
     const outcomes = await page.evaluate(
       (data, size) => {

@@ -32,7 +32,7 @@ import { bunzip2Bounded } from './bzip2.js';
 import { gunzipBounded, gzipName } from './gzip.js';
 import { markupComplete } from './markup.js';
 import { readOds, readOdsXml } from './ods-fast.js';
-import { biffValueRecords, xlsbValueRecords } from './cell-records.js';
+import { biffValueRecords } from './cell-records.js';
 import { isGraphDataSheet, readGraphDataSheet } from './msgraph.js';
 import { classifyOle2 } from './ole2.js';
 import { ReadSession, ReadStop, stop } from './session.js';
@@ -42,6 +42,7 @@ import { readTextDocument } from './text-formats.js';
 import { readTar } from './tar.js';
 import { textRuns } from './text-runs.js';
 import { readXlsFast } from './xls-fast.js';
+import { inflateXlsbParts, readXlsbFast } from './xlsb-fast.js';
 import { unxzBounded } from './xz.js';
 import { readXlsx } from './xlsx-fast.js';
 import { join, localHeaderNames, openZip, partKey, type ZipContainer } from './zip.js';
@@ -174,14 +175,11 @@ class Reader {
         this.add(kind, path, this.options.reader === 'sheetjs' ? await readWithSheetJs(bytes, path, this.session) : readOds(zip, this.session));
         return;
       case 'xlsb': {
-        // SheetJS inflates without our caps: inflate every part once within them first, so that
-        // a part whose header lies about its size is caught here.
-        let valueRecords = 0;
-        for (const name of zip.entries.keys()) {
-          const part = zip.read(name);
-          if (/^xl\/worksheets\/[^/]+\.bin$/i.test(partKey(name))) valueRecords += xlsbValueRecords(part);
-        }
-        this.add(kind, path, await readWithSheetJs(bytes, path, this.session, valueRecords));
+        // SheetJS inflates without our caps: every part is inflated once within them first.
+        const { parts, valueRecords } = inflateXlsbParts(zip);
+        // Bytes outside the zip's parts may be read otherwise by SheetJS's own zip reader.
+        const fast = this.options.reader === 'sheetjs' || zip.foreign.length > 0 ? undefined : readXlsbFast(parts, path, this.session, valueRecords);
+        this.add(kind, path, fast ?? (await readWithSheetJs(bytes, path, this.session, valueRecords)));
         break;
       }
       case 'zip':

@@ -120,6 +120,14 @@ class Records {
     return this.view.getUint32(this.start + at, true);
   }
 
+  i16(at: number): number {
+    return this.view.getInt16(this.start + at, true);
+  }
+
+  i32(at: number): number {
+    return this.view.getInt32(this.start + at, true);
+  }
+
   f64(at: number): number {
     return this.view.getFloat64(this.start + at, true);
   }
@@ -301,14 +309,14 @@ function relationships(bytes: Uint8Array): Map<string, { type: string; target: s
 
 // ---- workbook.bin ----
 
-const WB = { BUNDLE_SH: 0x9c, WB_PROP: 0x99, EXTERN_SHEET: 0x16a } as const;
+const WB = { BUNDLE_SH: 0x9c, WB_PROP: 0x99, EXTERN_SHEET: 0x16a, NAME: 0x27, SUP_SELF: 0x165, SUP_SAME: 0x166 } as const;
 /**
- * Records SheetJS passes over in workbook.bin (its begin and end records included); defined names
- * (whose formulas SheetJS prints and may fail on) and external books are not covered.
+ * Records SheetJS passes over in workbook.bin (its begin and end records included); external books
+ * (BrtSupBookSrc, BrtSupAddin) are not covered.
  */
 const WB_PASSED = new Set([
   0x0010, 0x0023, 0x0024, 0x0025, 0x0026, 0x0080, 0x0083, 0x0084, 0x0087, 0x0088, 0x008f, 0x0090, 0x009a, 0x009b,
-  0x009d, 0x009e, 0x0161, 0x0162, 0x0165, 0x0166, 0x0169, 0x0180, 0x0181, 0x0182, 0x0183, 0x018d, 0x0216, 0x0224,
+  0x009d, 0x009e, 0x0161, 0x0162, 0x0169, 0x0180, 0x0181, 0x0182, 0x0183, 0x018d, 0x0216, 0x0224,
   0x0225, 0x0229, 0x0254, 0x0255, 0x0256, 0x0262, 0x0298, 0x0299, 0x029a, 0x02a4, 0x02a5, 0x040c, 0x045d, 0x0802,
   0x0805, 0x0817, 0x081b, 0x081c, 0x0822, 0x082b, 0x084d, 0x0850, 0x0c00, 0x0c01,
 ]);
@@ -316,6 +324,7 @@ const WB_PASSED = new Set([
 function parseWorkbook(bytes: Uint8Array): { entries: SheetEntry[]; date1904: boolean } {
   const r = new Records(bytes);
   const entries: SheetEntry[] = [];
+  const externals = new Externals();
   let date1904 = false;
   while (r.next()) {
     switch (r.type) {
@@ -323,22 +332,91 @@ function parseWorkbook(bytes: Uint8Array): { entries: SheetEntry[]; date1904: bo
         r.need(8);
         const relId = r.wide(8, true);
         entries.push({ hidden: r.u32(0), relId: relId.text, name: r.wide(relId.end).text });
+        externals.sheetNames.push(entries[entries.length - 1]!.name);
         break;
       }
       case WB.WB_PROP:
         r.need(8);
         date1904 = (r.u32(0) & 1) === 1;
         break;
+      case WB.SUP_SELF:
+      case WB.SUP_SAME:
+        externals.addBook(r.type);
+        break;
       case WB.EXTERN_SHEET:
-        // SheetJS throws on an ExternSheet whose count does not fill it.
-        r.need(4);
-        if (r.end - r.start !== 4 + 12 * r.u32(0)) notCovered();
+        externals.addXti(r);
+        break;
+      case WB.NAME:
+        externals.checkName(r);
         break;
       default:
         if (!WB_PASSED.has(r.type)) notCovered();
     }
   }
   return { entries, date1904 };
+}
+
+/**
+ * SheetJS prints the formula of every defined name as it reads the workbook, and the whole read
+ * fails when a reference names no sheet: what it needs for that, and the one kind of formula
+ * covered here (a single 3-D reference, as print areas and filter ranges are).
+ */
+class Externals {
+  readonly sheetNames: string[] = [];
+  /** Each book's record type; SheetJS's first book is an empty placeholder until one comes. */
+  private readonly books: (number | undefined)[] = [undefined];
+  /** ExternSheet entries: book, first and last sheet. */
+  private readonly xti: [number, number, number][] = [];
+
+  addBook(type: number): void {
+    if (this.books[0] === undefined) this.books[0] = type;
+    else this.books.push(type);
+  }
+
+  addXti(r: Records): void {
+    r.need(4);
+    const count = r.u32(0);
+    // SheetJS throws on an ExternSheet whose count does not fill it.
+    if (r.end - r.start !== 4 + 12 * count) notCovered();
+    for (let i = 0; i < count; i++) this.xti.push([r.u32(4 + 12 * i), r.i32(8 + 12 * i), r.i32(12 + 12 * i)]);
+  }
+
+  /** BrtName: flags, a key byte, the sheet it belongs to, its name, then the formula (a token count, the tokens, extra data). */
+  checkName(r: Records): void {
+    r.need(9);
+    const itab = r.u32(5);
+    const at = r.wide(9).end;
+    r.need(at + 4);
+    const cce = r.u32(at);
+    r.need(at + 4 + cce + 4);
+    const ptg = r.u8(at + 4);
+    // PtgRef3d (type, sheet entry, row, column) or PtgArea3d (type, signed sheet entry, two rows, two columns), in any class.
+    let ixti: number;
+    if ((ptg === 0x3a || ptg === 0x5a || ptg === 0x7a) && cce === 9) ixti = r.u16(at + 5);
+    else if ((ptg === 0x3b || ptg === 0x5b || ptg === 0x7b) && cce === 15) ixti = r.i16(at + 5);
+    else notCovered();
+    if (r.u32(at + 4 + cce) !== 0) notCovered();
+    const sheet = this.sheetOf(ixti, itab < 0xfffffff ? itab : undefined);
+    if (sheet !== '#REF' && !sheet) notCovered();
+  }
+
+  /** SheetJS's get_ixti_raw for BIFF12: the sheet (or sheets) a reference names; `sheet`, the sheet the name belongs to. */
+  private sheetOf(ixti: number, sheet: number | undefined): string | undefined {
+    const entry = this.xti[ixti];
+    if (!entry) return this.sheetNames[ixti];
+    const [book, first, last] = entry;
+    if (book >= this.books.length) notCovered();
+    switch (this.books[book]) {
+      case WB.SUP_SELF: {
+        const name = first === -1 ? '#REF' : this.sheetNames[first];
+        return first === last ? name : `${String(name)}:${String(this.sheetNames[last])}`;
+      }
+      case WB.SUP_SAME:
+        return sheet === undefined ? 'same book' : this.sheetNames[sheet];
+      default:
+        return 'other book';
+    }
+  }
 }
 
 // ---- sharedStrings.bin ----

@@ -5,6 +5,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
+import { crc32 } from '../../shared/detector/read/crc32.js';
 import { inflateRawBounded, platformInflater, useRawInflater } from '../../shared/detector/read/inflate.js';
 import { openZip } from '../../shared/detector/read/zip.js';
 import { ReadSession, ReadStop } from '../../shared/detector/read/session.js';
@@ -81,18 +82,30 @@ describe('a zip entry through either inflater', () => {
   const session = () => new ReadSession({ limits: DEFAULT_POLICY.limits, deadline: Date.now() + 60_000 });
 
   /** A zip whose one entry's declared size (central directory and local header) is changed by `delta`. */
-  function lyingZip(delta: number): Uint8Array {
-    const zip = zipSync({ 'xl/worksheets/sheet1.xml': text }, { level: 6 });
+  function lyingZip(delta: number, content = text): Uint8Array {
+    const zip = zipSync({ 'xl/worksheets/sheet1.xml': content }, { level: 6 });
     const view = new DataView(zip.buffer);
     const central = zip.findLastIndex((_, i) => i + 4 <= zip.length && view.getUint32(i, true) === 0x02014b50);
-    view.setUint32(central + 24, text.length + delta, true);
-    view.setUint32(22, text.length + delta, true);
+    view.setUint32(central + 24, content.length + delta, true);
+    view.setUint32(22, content.length + delta, true);
     return zip;
+  }
+
+  /** Bytes that deflate hardly shrinks: an entry of 4.5 MB compresses to more than 4 MiB. */
+  function noise(length: number): Uint8Array {
+    const bytes = new Uint8Array(length);
+    let state = 17;
+    for (let i = 0; i < length; i++) {
+      state = (state * 1_103_515_245 + 12_345) >>> 0;
+      bytes[i] = state >>> 24;
+    }
+    return bytes;
   }
 
   function read(zip: Uint8Array): string {
     try {
-      return `${openZip(zip, '', session()).read('xl/worksheets/sheet1.xml').length} bytes`;
+      const part = openZip(zip, '', session()).read('xl/worksheets/sheet1.xml');
+      return `${part.length} bytes, crc ${crc32(part)}`;
     } catch (error) {
       if (error instanceof ReadStop) return `${error.failure.code}: ${error.failure.detail}`;
       throw error;
@@ -108,6 +121,20 @@ describe('a zip entry through either inflater', () => {
       const fflate = read(zip);
       expect(zlib, `declared size off by ${delta}`).toBe(fflate);
       if (delta !== 0) expect(zlib).toMatch(/^corrupt/);
+    }
+  });
+
+  it('is read and stopped alike when it is too large to inflate in one step (more than 4 MiB compressed)', () => {
+    const content = noise(4_500_000);
+    for (const delta of [0, -1, -100_000, 1, 100_000]) {
+      const zip = lyingZip(delta, content);
+      expect(zip.length).toBeGreaterThan(4 * 1024 * 1024);
+      useZlib(true);
+      const zlib = read(zip);
+      useZlib(false);
+      const fflate = read(zip);
+      expect(zlib, `declared size off by ${delta}`).toBe(fflate);
+      expect(zlib).toMatch(delta === 0 ? /^4500000 bytes/ : /^corrupt/);
     }
   });
 });

@@ -37,15 +37,21 @@ export function platformInflater(): 'platform' | 'fflate' {
  * `max` bytes long; damage throws fflate's errors ('unexpected EOF', 'invalid ...').
  */
 export function inflateRawBounded(data: Uint8Array, max: number): Uint8Array {
-  if (platform && data.length > 0) {
-    try {
-      // One output buffer of the bound, as fflate is given: zlib's default 16 kB chunks cost a
-      // call each and a copy to join them, 2 to 5 ms of a 6 to 17 MB sheet.
-      const out = platform(data, { maxOutputLength: max, chunkSize: Math.max(MIN_CHUNK, max) });
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    } catch {
-      // Damaged, or more than `max`: fflate says which, as it always has.
-    }
+  return inflatedByPlatform(data, max) ?? inflateSync(data, { out: new Uint8Array(max) });
+}
+
+/**
+ * The platform inflater's output of at most `max` bytes; undefined where the host has none, or
+ * when it refuses the stream (damaged, or more than `max`): fflate then says which, as it always has.
+ */
+export function inflatedByPlatform(data: Uint8Array, max: number): Uint8Array | undefined {
+  if (!platform || data.length === 0) return undefined;
+  try {
+    // One output buffer of the bound, as fflate is given: zlib's default 16 kB chunks cost a
+    // call each and a copy to join them, 2 to 5 ms of a 6 to 17 MB sheet.
+    const out = platform(data, { maxOutputLength: max, chunkSize: Math.max(MIN_CHUNK, max) });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch {
+    return undefined;
   }
-  return inflateSync(data, { out: new Uint8Array(max) });
 }

@@ -96,7 +96,7 @@ describe('a zip entry through either inflater', () => {
     const bytes = new Uint8Array(length);
     let state = 17;
     for (let i = 0; i < length; i++) {
-      state = (state * 1_103_515_245 + 12_345) >>> 0;
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
       bytes[i] = state >>> 24;
     }
     return bytes;

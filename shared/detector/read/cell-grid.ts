@@ -16,12 +16,22 @@ export class CellGrid {
   readonly numberXfs: number[][] = [];
   /** Positions holding a cell (SheetJS's cell objects), for the check against the raw records. */
   count = 0;
+  /** Positions of empty cells SheetJS keeps without a value (row * 2^14 + column): no cells for that check. */
+  private readonly stubs = new Set<number>();
 
   put(r: number, c: number, value: CellValue, xf: number): void {
     const row = (this.values[r] ??= []);
-    if (row[c] === undefined) this.count++;
+    if (row[c] === undefined || (this.stubs.size > 0 && this.stubs.delete(r * 16_384 + c))) this.count++;
     row[c] = value;
     if (typeof value === 'number') (this.numberXfs[r] ??= [])[c] = xf;
+  }
+
+  /** An empty cell where there is none (it spans the grid as a cell does). */
+  stub(r: number, c: number): void {
+    const row = (this.values[r] ??= []);
+    if (row[c] !== undefined) return;
+    row[c] = null;
+    this.stubs.add(r * 16_384 + c);
   }
 
   /** The rows as the analysis reads them, within the grid budget; empty text is an empty cell, as SheetJS's reader gives it. */

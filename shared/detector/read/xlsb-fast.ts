@@ -525,6 +525,9 @@ function parseStyles(bytes: Uint8Array): (xf: number) => boolean {
 
 const ROW_HDR = 0x00;
 const MARGINS = 0x1dc;
+const HLINK = 0x1ee;
+/** Positions a hyperlink may span here: SheetJS makes an empty cell of each. */
+const MAX_LINKED_CELLS = 100_000;
 
 /** A value record: whether it names its column (or is one right of the last cell), its fewest bytes, its value. */
 interface CellRecord {
@@ -567,8 +570,8 @@ const BLANKS = new Set([0x01, 0x0c]);
 
 /**
  * Records SheetJS passes over in a worksheet when it reads no formulas and no styles (begin and
- * end records included). Not here: comments' drawing (BrtLegacyDrawing), hyperlinks (BrtHLink
- * makes cells of its own) and whatever else SheetJS might read or reject.
+ * end records included). Not here: comments' drawing (BrtLegacyDrawing) and whatever else SheetJS
+ * might read or reject.
  */
 const WS_PASSED = new Set([
   // Passed by name in SheetJS's worksheet reader.
@@ -584,6 +587,24 @@ const WS_PASSED = new Set([
   0x0214, 0x0215, 0x023d, 0x023e, 0x024e, 0x024f, 0x0250, 0x0251, 0x0252, 0x0253, 0x025d, 0x025e, 0x027e, 0x0280,
   0x0283, 0x0285, 0x0288, 0x028a, 0x0294, 0x0296,
 ]);
+
+/**
+ * BrtHLink: SheetJS gives each position of its range an empty cell (where none is) and leaves its
+ * row and column after the range, where a short cell that follows would go.
+ */
+function linkStubs(r: Records, cells: CellGrid, row: number, column: number): [number, number] {
+  r.need(16);
+  const [firstRow, lastRow, firstColumn, lastColumn] = [r.u32(0), r.u32(4), r.u32(8), r.u32(12)];
+  // Its relationship id, location, tooltip and display text.
+  let at = r.wide(16, true).end;
+  for (let i = 0; i < 3; i++) at = r.wide(at).end;
+  if (lastRow >= MAX_ROWS || lastColumn >= MAX_COLUMNS) notCovered();
+  if (firstRow > lastRow) return [firstRow, column];
+  if (firstColumn > lastColumn) return [lastRow + 1, firstColumn];
+  if ((lastRow - firstRow + 1) * (lastColumn - firstColumn + 1) > MAX_LINKED_CELLS) notCovered();
+  for (let rr = firstRow; rr <= lastRow; rr++) for (let c = firstColumn; c <= lastColumn; c++) cells.stub(rr, c);
+  return [lastRow + 1, lastColumn + 1];
+}
 
 function parseWorksheet(bytes: Uint8Array, sst: string[]): CellGrid {
   const r = new Records(bytes);
@@ -615,6 +636,8 @@ function parseWorksheet(bytes: Uint8Array, sst: string[]): CellGrid {
       r.need(12);
       row = r.u32(0);
       if (row >= MAX_ROWS) notCovered();
+    } else if (type === HLINK) {
+      [row, column] = linkStubs(r, cells, row, column);
     } else if (type === MARGINS) {
       // Six doubles: SheetJS throws when the part ends before them.
       r.need(48);

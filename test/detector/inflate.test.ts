@@ -82,7 +82,7 @@ describe('a zip entry through either inflater', () => {
   const session = () => new ReadSession({ limits: DEFAULT_POLICY.limits, deadline: Date.now() + 60_000 });
 
   /** A zip whose one entry's declared size (central directory and local header) is changed by `delta`. */
-  function lyingZip(delta: number, content = text): Uint8Array {
+  function lyingZip(delta: number, content: Uint8Array = text): Uint8Array {
     const zip = zipSync({ 'xl/worksheets/sheet1.xml': content }, { level: 6 });
     const view = new DataView(zip.buffer);
     const central = zip.findLastIndex((_, i) => i + 4 <= zip.length && view.getUint32(i, true) === 0x02014b50);

@@ -6,10 +6,9 @@
 // BOUNDSHEET visibility; charts embedded in a worksheet are skipped as SheetJS skips them.
 // Anything else (BIFF5 and older, chart, macro and module sheets, comments, records cut short,
 // a string record without its formula, ...) gives undefined, and SheetJS reads the file as before.
-import type { CellValue, Sheet, SheetVisibility } from '../types.js';
+import type { CellValue, Sheet } from '../types.js';
+import { CellGrid, dateXfs, rkNumber, sheetVisibility } from './cell-grid.js';
 import { biffValueRecords } from './cell-records.js';
-import { builtinFormat, isDateFormat, serialToIso } from './dates.js';
-import { GridBudget, gridRows } from './grid.js';
 import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
 import { RowsTable } from '../table.js';
@@ -74,19 +73,6 @@ const u16 = (b: Body, at: number): number => b.view.getUint16(b.base + at, true)
 const u32 = (b: Body, at: number): number => b.view.getUint32(b.base + at, true);
 const f64 = (b: Body, at: number): number => b.view.getFloat64(b.base + at, true);
 
-/**
- * A sheet's cells as SheetJS keeps them: a value where a record put one (a hole where none did;
- * null for an error or a formula without a cached value) and, for a number, its XF index, since
- * numbers are shown by their XF's format (a date or a number). Values and XF indexes in two grids
- * rather than an object per cell: 100,000 cells are 100,000 fewer objects to collect.
- */
-interface Cells {
-  values: (CellValue | undefined)[][];
-  numberXfs: number[][];
-  /** Positions holding a cell (SheetJS's cell objects), for the check against the raw records. */
-  count: number;
-}
-
 interface SheetEntry {
   pos: number;
   hidden: number;
@@ -108,21 +94,12 @@ export function readXlsFast(stream: Uint8Array, path: string, session: ReadSessi
     throw error;
   }
   const { sheets, formats, xfs, date1904 } = parsed;
-  const dateXfs = new Map<number, boolean>();
-  const isDate = (xf: number): boolean => {
-    let date = dateXfs.get(xf);
-    if (date === undefined) {
-      const id = xfs[xf];
-      date = id !== undefined && isDateFormat(formats.get(id) ?? builtinFormat(id));
-      dateXfs.set(xf, date);
-    }
-    return date;
-  };
+  const isDate = dateXfs(xfs, formats);
   const out: Sheet[] = [];
   for (const { entry, cells } of sheets) {
     const where = join(path, entry.name);
     session.checkpoint(where);
-    out.push({ name: entry.name, visibility: visibility(entry.hidden), table: new RowsTable(rowsOf(cells, isDate, date1904, where)) });
+    out.push({ name: entry.name, visibility: sheetVisibility(entry.hidden), table: new RowsTable(cells.rows(isDate, date1904, where)) });
   }
   // As readWithSheetJs: a workbook whose records hold values SheetJS did not find was not read.
   const valueRecords = biffValueRecords(stream);
@@ -131,21 +108,8 @@ export function readXlsFast(stream: Uint8Array, path: string, session: ReadSessi
   return out;
 }
 
-function visibility(hidden: number): SheetVisibility {
-  return hidden === 2 ? 'very-hidden' : hidden === 1 ? 'hidden' : 'visible';
-}
-
-function rowsOf({ values, numberXfs }: Cells, isDate: (xf: number) => boolean, date1904: boolean, where: string): CellValue[][] {
-  const budget = new GridBudget(where);
-  for (const row of values) if (row) budget.add(row.length, row.reduce<number>((n, cell) => (cell === undefined ? n : n + 1), 0));
-  return gridRows(values, (value, r, c) => {
-    if (value === undefined || value === '') return null;
-    return typeof value === 'number' && isDate(numberXfs[r]![c]!) ? serialToIso(value, date1904) : value;
-  });
-}
-
 interface ParsedWorkbook {
-  sheets: { entry: SheetEntry; cells: Cells }[];
+  sheets: { entry: SheetEntry; cells: CellGrid }[];
   formats: Map<number, string>;
   /** Each XF's number format id. */
   xfs: number[];
@@ -157,7 +121,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
   const formats = new Map<number, string>();
   const xfs: number[] = [];
   const entries: SheetEntry[] = [];
-  const sheets: { entry: SheetEntry; cells: Cells; dimensions: boolean }[] = [];
+  const sheets: { entry: SheetEntry; cells: CellGrid; dimensions: boolean }[] = [];
   let sst: string[] = [];
   let date1904 = false;
   let depth = 0;
@@ -199,15 +163,10 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
     return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), base: 0, length: bytes.length, starts };
   };
 
-  const put = (r: number, c: number, value: CellValue | undefined, xf: number) => {
+  const put = (r: number, c: number, value: CellValue, xf: number) => {
     if (depth > 1) return;
     if (!current) notCovered();
-    const cells = current.cells;
-    const row = (cells.values[r] ??= []);
-    if (row[c] === undefined) cells.count++;
-    // A formula without a cached value is a cell that shows nothing.
-    row[c] = value === undefined ? null : value;
-    if (typeof value === 'number') (cells.numberXfs[r] ??= [])[c] = xf;
+    current.cells.put(r, c, value, xf);
   };
 
   let at = 0;
@@ -237,7 +196,7 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
         if (kind !== WORKSHEET) notCovered();
         const entry = entries.find((e) => e.pos === start);
         if (!entry) notCovered();
-        current = { entry, cells: { values: [], numberXfs: [], count: 0 }, dimensions: false };
+        current = { entry, cells: new CellGrid(), dimensions: false };
         sheets.push(current);
         break;
       }
@@ -331,7 +290,8 @@ function parseWorkbook(stream: Uint8Array): ParsedWorkbook {
               put(r, c, '', xf);
               break;
             default:
-              put(r, c, undefined, xf);
+              // A formula without a cached value: a cell that shows nothing.
+              put(r, c, null, xf);
           }
         }
         lastFormula = { r, c, xf };
@@ -370,17 +330,8 @@ function concat(pieces: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** An RK number: 30 bits of an integer or of a double's high bits, maybe divided by 100. */
-const scratch = new DataView(new ArrayBuffer(8));
 function rk(b: Body, at: number): number {
-  const raw = b.view.getInt32(b.base + at, true);
-  let value: number;
-  if (raw & 2) value = raw >> 2;
-  else {
-    scratch.setInt32(4, raw & ~3, true);
-    value = scratch.getFloat64(0, true);
-  }
-  return raw & 1 ? value / 100 : value;
+  return rkNumber(b.view.getInt32(b.base + at, true));
 }
 
 /**

@@ -6,6 +6,8 @@
 // is read and judged with the rest, and the replayed items answer with entries built over the
 // judged File objects (nothing is read from disk or scanned twice) and with the original handles
 // (whose getFile() file-handles.ts guards).
+import { append, createReader, entryFile, isDirectoryEntry, itemEntry, itemFile, itemHandle, itemKind, itemListLength, NativePromise, objectHasOwn, readEntries, transferItems } from './intrinsics.js';
+import { gather } from './later.js';
 import { privateWeakMap } from './private-map.js';
 
 /** A file item of the original transfer, taken during its dispatch (afterwards it reads as empty). */
@@ -29,41 +31,65 @@ interface Replayed {
 /** Keyed by the File a replayed item holds: an item list makes a new item object on every read. */
 const replayed = privateWeakMap<File, Replayed>();
 
+/** The file items of a transfer, read with the browser's own methods (a page's could keep the original). */
 export function takeItems(transfer: DataTransfer): HeldItem[] {
+  const items = transferItems(transfer);
   const held: HeldItem[] = [];
-  for (const item of Array.from(transfer.items) as ItemWithHandle[]) {
-    const file = item.kind === 'file' ? item.getAsFile() : null;
-    if (file) held.push({ file, entry: item.webkitGetAsEntry?.() ?? null, handle: item.getAsFileSystemHandle?.() });
+  for (let i = 0, count = itemListLength(items); i < count; i++) {
+    const item = items[i]!;
+    const file = itemKind(item) === 'file' ? itemFile(item) : null;
+    if (file) append(held, { file, entry: itemEntry?.(item) ?? null, handle: itemHandle?.(item) });
   }
   return held;
 }
 
-function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
-  return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
-}
+type Fail = (error: unknown) => void;
 
-async function readFolder(folder: FileSystemDirectoryEntry): Promise<Dropped> {
-  const reader = folder.createReader();
-  const entries: FileSystemEntry[] = [];
-  // A reader gives a folder in batches (100 at a time in Chromium) until an empty one.
-  for (let batch = await readEntries(reader); batch.length > 0; batch = await readEntries(reader)) entries.push(...batch);
-  const children = await Promise.all(
-    entries.map(async (entry): Promise<Dropped> =>
-      entry.isDirectory
-        ? readFolder(entry as FileSystemDirectoryEntry)
-        : { entry, file: await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)) },
-    ),
+/** A folder's entries, batch after batch (100 at a time in Chromium) until an empty one. */
+function readAllEntries(reader: FileSystemDirectoryReader, onEntries: (entries: FileSystemEntry[]) => void, onError: Fail, entries: FileSystemEntry[] = []): void {
+  readEntries(
+    reader,
+    (batch) => {
+      if (batch.length === 0) return onEntries(entries);
+      for (let i = 0; i < batch.length; i++) append(entries, batch[i]!);
+      readAllEntries(reader, onEntries, onError, entries);
+    },
+    onError,
   );
-  return { entry: folder, children };
 }
 
-/** The held items with their folders read to the bottom; rejects when any of it cannot be read. */
-export function readHeldItems(items: readonly HeldItem[]): Promise<Dropped[]> {
-  return Promise.all(items.map(({ entry, file }) => (entry?.isDirectory ? readFolder(entry as FileSystemDirectoryEntry) : { entry, file })));
+function readNode(entry: FileSystemEntry | null, file: File | undefined, onNode: (node: Dropped) => void, onError: Fail): void {
+  if (entry && isDirectoryEntry(entry)) return readFolder(entry as FileSystemDirectoryEntry, onNode, onError);
+  if (file) return onNode({ entry, file });
+  entryFile(entry as FileSystemFileEntry, (read) => onNode({ entry, file: read }), onError);
 }
 
-export function filesOf(dropped: readonly Dropped[]): File[] {
-  return dropped.flatMap((node) => ('file' in node ? [node.file] : filesOf(node.children)));
+function readFolder(folder: FileSystemDirectoryEntry, onNode: (node: Dropped) => void, onError: Fail): void {
+  readAllEntries(
+    createReader(folder),
+    (entries) => gather<Dropped>(entries.length, (i, give, fail) => readNode(entries[i]!, undefined, give, fail), (children) => onNode({ entry: folder, children }), onError),
+    onError,
+  );
+}
+
+/** The held items with their folders read to the bottom; `onError` when any of it cannot be read. */
+export function readHeldItems(items: readonly HeldItem[], onRead: (dropped: Dropped[]) => void, onError: Fail): void {
+  gather<Dropped>(items.length, (i, give, fail) => readNode(items[i]!.entry, items[i]!.file, give, fail), onRead, onError);
+}
+
+/** A file, not a folder: by its own member, whatever a page put on Object.prototype. */
+function isFileNode(node: Dropped): node is Extract<Dropped, { file: File }> {
+  return objectHasOwn(node, 'file');
+}
+
+/** Every file in what was dropped, folders' included, in our own array. */
+export function filesOf(dropped: readonly Dropped[], files: File[] = []): File[] {
+  for (let i = 0; i < dropped.length; i++) {
+    const node = dropped[i]!;
+    if (isFileNode(node)) append(files, node.file);
+    else filesOf(node.children, files);
+  }
+  return files;
 }
 
 const later = (callback: () => void) => void setTimeout(callback, 0);
@@ -110,7 +136,7 @@ function entriesOver(dropped: readonly Dropped[]): (FileSystemEntry | null)[] {
 
   function entryOver(node: Dropped, parent: () => FileSystemDirectoryEntry): FileSystemEntry | null {
     if (!node.entry) return null;
-    if ('file' in node) return likeOriginal(node.entry, { ...common(node.entry, parent), file: (success: FileCallback) => later(() => success(node.file)) });
+    if (isFileNode(node)) return likeOriginal(node.entry, { ...common(node.entry, parent), file: (success: FileCallback) => later(() => success(node.file)) });
     const self = folder(node.entry, parent, () => children);
     const children = node.children.map((child) => entryOver(child, () => self)!);
     return self;
@@ -126,31 +152,31 @@ function entriesOver(dropped: readonly Dropped[]): (FileSystemEntry | null)[] {
 /** Makes the items of the replayed transfer, which holds the held items' files, answer as the originals did. */
 export function answerAsOriginal(items: readonly HeldItem[], dropped: readonly Dropped[]): void {
   const entries = entriesOver(dropped);
-  items.forEach((item, index) => replayed.set(item.file, { entry: entries[index] ?? null, handle: item.handle }));
+  for (let i = 0; i < items.length; i++) replayed.set(items[i]!.file, { entry: entries[i] ?? null, handle: items[i]!.handle });
 }
 
 /** Installs the replayed items' answers; any other item answers as the browser does. */
 export function guardDropEntries(): void {
   const proto: ItemWithHandle = DataTransferItem.prototype;
-  const call = Function.prototype.call;
-  const fileOf = call.bind(proto.getAsFile) as (item: DataTransferItem) => File | null;
   const ofReplay = (item: DataTransferItem) => {
     try {
-      return replayed.get(fileOf(item) as File);
+      return replayed.get(itemFile(item) as File);
     } catch {
       return undefined;
     }
   };
-  const getAsEntry = call.bind(proto.webkitGetAsEntry) as (item: DataTransferItem) => FileSystemEntry | null;
-  proto.webkitGetAsEntry = function webkitGetAsEntry(this: DataTransferItem) {
-    const held = ofReplay(this);
-    return held ? held.entry : getAsEntry(this);
-  };
+  const getAsEntry = itemEntry;
+  if (getAsEntry) {
+    proto.webkitGetAsEntry = function webkitGetAsEntry(this: DataTransferItem) {
+      const held = ofReplay(this);
+      return held ? held.entry : getAsEntry(this);
+    };
+  }
   // Chromium only, and only in secure contexts.
-  const getAsHandle = proto.getAsFileSystemHandle && (call.bind(proto.getAsFileSystemHandle) as (item: DataTransferItem) => Promise<FileSystemHandle | null>);
+  const getAsHandle = itemHandle;
   if (!getAsHandle) return;
   proto.getAsFileSystemHandle = function getAsFileSystemHandle(this: DataTransferItem) {
     const held = ofReplay(this);
-    return held ? (held.handle ?? Promise.resolve(null)) : getAsHandle(this);
+    return held ? (held.handle ?? new NativePromise<null>((resolve) => resolve(null))) : getAsHandle(this);
   };
 }

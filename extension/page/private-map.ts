@@ -5,10 +5,12 @@
 const call = Function.prototype.call;
 const get = call.bind(WeakMap.prototype.get) as (map: WeakMap<object, unknown>, key: object) => unknown;
 const set = call.bind(WeakMap.prototype.set) as (map: WeakMap<object, unknown>, key: object, value: unknown) => void;
+const remove = call.bind(WeakMap.prototype.delete) as (map: WeakMap<object, unknown>, key: object) => boolean;
 
 export interface PrivateWeakMap<K extends object, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
+  delete(key: K): void;
 }
 
 export function privateWeakMap<K extends object, V>(): PrivateWeakMap<K, V> {
@@ -16,5 +18,6 @@ export function privateWeakMap<K extends object, V>(): PrivateWeakMap<K, V> {
   return {
     get: (key) => get(map, key) as V | undefined,
     set: (key, value) => set(map, key, value),
+    delete: (key) => void remove(map, key),
   };
 }

@@ -50,9 +50,29 @@ export const NativeResponse = Response;
 /** Promise.prototype.then: hands our callbacks the promise's own value, whatever the page did to then or constructor. */
 export const then = uncurry(Promise.prototype.then) as <T>(promise: Promise<T>, onValue: (value: T) => void, onError: (error: unknown) => void) => void;
 
+/**
+ * A property descriptor without a prototype: reading one looks for get and set too, and a getter
+ * the page put on Object.prototype would be handed the descriptor, with our value in it.
+ */
+export function dataProperty(value: unknown): PropertyDescriptor {
+  const property = objectCreate(null) as PropertyDescriptor;
+  property.value = value;
+  property.writable = true;
+  property.enumerable = true;
+  property.configurable = true;
+  return property;
+}
+
 /** Writes into one of our arrays without an index setter the page may have put on Array.prototype. */
 export function setAt<T>(list: T[], index: number, value: T): void {
-  defineProperty(list, index, { value, writable: true, enumerable: true, configurable: true });
+  defineProperty(list, index, dataProperty(value));
+}
+
+/** An object that answers as `base` but for `members`, each taken as given: what the browser reads of it is what we checked. */
+export function withOwn<T extends object>(base: T, members: Record<string, unknown>): T {
+  const properties = objectCreate(null) as PropertyDescriptorMap;
+  for (const name in members) if (objectHasOwn(members, name)) properties[name] = dataProperty(members[name]);
+  return objectCreate(base, properties) as T;
 }
 
 /** Adds to the end of one of our arrays without Array.prototype.push. */

@@ -27,6 +27,7 @@ import {
   urlOrigin,
   urlPathname,
   urlSearch,
+  withOwn,
   xhrSetRequestHeader,
 } from './intrinsics.js';
 import { later, type When } from './later.js';
@@ -91,7 +92,7 @@ export function installSendHook(): void {
       holdUntilDecided(payload)((decision) => {
         if (decision.type === 'refuse') return resolve(refusalResponse(decision));
         if (decision.approvalId) setHeader(headers, HEADERS.approval, decision.approvalId);
-        resolve(apply(originalFetch, this, [input, objectCreate(init, { body: { value: body, enumerable: true }, headers: { value: headers, enumerable: true } })]));
+        resolve(apply(originalFetch, this, [input, withOwn(init, { body, headers })]));
       }),
     );
   };

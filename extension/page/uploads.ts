@@ -20,7 +20,6 @@ import {
   NativePromise,
   NativeProgressEvent,
   NativeTypeError,
-  objectCreate,
   passes,
   requestBlob,
   requestBody,
@@ -29,6 +28,7 @@ import {
   requestMethod,
   startsWith,
   then,
+  withOwn,
   xhrSend,
 } from './intrinsics.js';
 import { decideAll } from './verdicts.js';
@@ -78,7 +78,7 @@ function guardFetch(): void {
         const sent = checked(body);
         if (sent.files.length === 0) return resolve(fetchNative(input, init));
         // The init the page gave, but with the body that was scanned, read from it once.
-        const scannedInit = objectCreate(init as RequestInit, { body: { value: sent.body, enumerable: true } }) as RequestInit;
+        const scannedInit = withOwn(init as RequestInit, { body: sent.body });
         return whenAllowed(sent.files, () => resolve(fetchNative(input, scannedInit)), blocked);
       }
       if (!passes(requestMethod, input)) return resolve(fetchNative(input, init));

@@ -1,9 +1,10 @@
 // A page script that replaces the built-ins after load (what any script on the portal, or one it
 // pulls in, can do) cannot turn a block into an allow: array methods that say every verdict is
 // 'allow', a Promise.prototype.then and a MessageEvent.data that rewrite 'block' to 'allow',
-// Function.prototype.call/apply/bind and Reflect.apply that do the same to arguments, an
-// addEventListener that does nothing, WeakSet/WeakMap/Map methods that say everything was seen,
-// brand checks that say no body is a Blob or a FormData. An export chosen in the picker (in the
+// Function.prototype.call/apply/bind and Reflect.apply that do the same to arguments, a getter
+// for get on Object.prototype that calls what a property descriptor holds, an addEventListener
+// that does nothing, WeakSet/WeakMap/Map methods that say everything was seen, brand checks that
+// say no body is a Blob or a FormData. An export chosen in the picker (in the
 // page and in a shadow root made afterwards) never reaches the page, one sent with fetch or XHR
 // (as a Blob, bytes, a FormData, a Request) never reaches the site, and a clean file still does.
 import { readFile } from 'node:fs/promises';
@@ -84,6 +85,14 @@ const HOSTILE_PAGE = `<!doctype html><meta charset="utf-8"><title>hostile page</
     FormData.prototype.getAll = () => [];
     MessagePort.prototype.postMessage = () => undefined;
     for (const constructor of [Blob, File, FormData, Request, HTMLInputElement]) define(constructor, Symbol.hasInstance, { configurable: true, value: () => false });
+    // Reading a property descriptor looks for get up the prototype chain: this getter is handed every descriptor, and calls what it holds.
+    define(Object.prototype, 'get', {
+      configurable: true,
+      get() {
+        if (typeof this.value === 'function' && this.value.length === 1) try { this.value('allow'); } catch {}
+        return undefined;
+      },
+    });
     Object.defineProperty = (object) => object;
   };
 

@@ -49,7 +49,10 @@ export function manifestFor(target: BrowserTarget, protectedSites: readonly stri
     // The scanner frame our content script puts into a protected page (extension/scanner/): it
     // gets the page's File by handle and judges it in the extension's process. Only protected
     // sites may frame it.
-    web_accessible_resources: [{ resources: ['scanner/scanner.html'], matches: sites }],
+    // The scanner frame loads in any http(s) page, since sites are also named at run time (the
+    // proxy's policy, IT's managed storage) and these matches are fixed at build. Elsewhere it is
+    // useless: the background gives it the policy only inside a tab on a granted protected site.
+    web_accessible_resources: [{ resources: ['scanner/scanner.html'], matches: OPTIONAL_HOSTS }],
     ...(target === 'chromium'
       ? {
           key: EXTENSION_PUBLIC_KEY,

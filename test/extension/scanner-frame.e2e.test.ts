@@ -5,13 +5,19 @@
 // the same way. The page cannot find the frame to post to or navigate: it is in a closed shadow
 // root and not among window.frames. And what the detector needs SheetJS for (xlsb) is judged there
 // too, with SheetJS loaded on demand, not refused as unreadable.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it, vi } from 'vitest';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { siteForTests, tabPerTest } from '../helpers/upload-pages.js';
+import { EXTENSION_ID } from '../../extension/extension-id.js';
+import { SCANNER_CONNECT, SCANNER_PAGE } from '../../extension/scanner/protocol.js';
 
 const DIALOG_HOST = 'export-guard-dialog';
 const SCANNER_HOST = 'export-guard-scanner';
+/** A host on no protected site's list (the built-in ones are localhost and 127.0.0.1). */
+const ELSEWHERE = '127.0.0.2';
 
 /** A file input that counts the files it was given, and a page script that can remove our scanner. */
 const PAGE = `<!doctype html><meta charset="utf-8"><title>scanner frame</title>
@@ -89,6 +95,42 @@ describe('in Chromium', () => {
     await choose('leak-3-bsn-only.csv');
     expect(await blockedSaying()).not.toMatch(/could not be checked|kon niet worden gecontroleerd/i);
     expect(await page.evaluate(() => (window as unknown as ScannerPage).changes)).toBe(2);
+  });
+
+  it('judges nothing for a page elsewhere that loads the scanner frame itself', async () => {
+    // Any web page may load the frame (sites are also named at run time, after the build), so the
+    // background must refuse it the policy unless its tab is on a protected site.
+    const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+    await new Promise<void>((listening) => server.listen(0, ELSEWHERE, listening));
+    try {
+      await page.goto(`http://${ELSEWHERE}:${(server.address() as AddressInfo).port}/`);
+      const replies = await page.evaluate(
+        async (scanner, connect) => {
+          const frame = document.createElement('iframe');
+          frame.src = scanner;
+          const loaded = new Promise((done) => frame.addEventListener('load', done, { once: true }));
+          document.body.append(frame);
+          await loaded;
+          const channel = new MessageChannel();
+          const received: { type: string }[] = [];
+          const answered = new Promise<void>((done) => {
+            channel.port1.onmessage = (event: MessageEvent<{ type: string }>) => {
+              received.push(event.data);
+              if (event.data.type !== 'ready') done();
+            };
+          });
+          frame.contentWindow!.postMessage({ channel: connect }, '*', [channel.port2]);
+          channel.port1.postMessage({ id: 1, file: new File(['BSN;Naam\n111222333;Jansen\n'], 'people.csv') });
+          await Promise.race([answered, new Promise((timeUp) => setTimeout(timeUp, 30_000))]);
+          return received;
+        },
+        `chrome-extension://${EXTENSION_ID}/${SCANNER_PAGE}`,
+        SCANNER_CONNECT,
+      );
+      expect(replies.map((reply) => reply.type)).toEqual(['ready', 'failed']);
+    } finally {
+      server.close();
+    }
   });
 
   it('judges a file only SheetJS reads (xlsb) in the frame: blocked for what it holds, not as unreadable', async () => {

@@ -12,11 +12,9 @@ import { join } from 'node:path';
 import { startPortal, type Portal } from '../../demo-portal/server.js';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
 import { parseConfig } from '../../proxy/config.js';
-import { hashToken, newToken } from '../../proxy/identity/tokens.js';
-import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import { createLogger } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/server.js';
-import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { writeTeamUsers } from '../helpers/four-eyes-stack.js';
 import { createTestCa, type TestCa } from '../helpers/squid.js';
 
 export const testLookup: LookupFunction = (hostname, options, callback) => {
@@ -50,9 +48,8 @@ export async function startForwardStack({ protectedHosts = [], config = {} }: { 
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const tokens = { caseworker: newToken(), approver: newToken() };
     const usersFile = join(dir, 'users.json');
-    writeUsersFile(usersFile, { users: [{ ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) }, { ...APPROVER, tokenSha256: hashToken(tokens.approver) }] });
+    const tokens = writeTeamUsers(usersFile);
     const office = (parts.office = await createTestCa());
     const internet = (parts.internet = await createTestCa());
     const portal = (parts.portal = await startPortal({ tls: await internet.issue('portal.test') }));

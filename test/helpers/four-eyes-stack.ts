@@ -19,6 +19,18 @@ export const CASEWORKER = { id: 'anna', name: CASEWORKERS[0]!, team: TEAM, roles
 // The approver is a portal user too: the popup looks the recipients' names up with their own portal session.
 export const APPROVER = { id: 'chantal', name: CASEWORKERS[2]!, team: TEAM, roles: ['caseworker' as const, 'approver' as const] };
 
+/** Writes a users file of the caseworker and the approver, each with a fresh token, and returns the tokens. */
+export function writeTeamUsers(usersFile: string): { caseworker: string; approver: string } {
+  const tokens = { caseworker: newToken(), approver: newToken() };
+  writeUsersFile(usersFile, {
+    users: [
+      { ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) },
+      { ...APPROVER, tokenSha256: hashToken(tokens.approver) },
+    ],
+  });
+  return tokens;
+}
+
 export interface FourEyesStack {
   portal: Portal;
   proxy: TestProxy;
@@ -34,15 +46,9 @@ export interface FourEyesStack {
  */
 export async function startFourEyesStack({ validMinutes, policy }: { validMinutes?: number; policy?: string } = {}): Promise<FourEyesStack> {
   const dir = await mkdtemp(join(tmpdir(), 'export-guard-e2e-'));
-  const tokens = { caseworker: newToken(), approver: newToken() };
   const usersFile = join(dir, 'users.json');
   const databasePath = join(dir, 'state.db');
-  writeUsersFile(usersFile, {
-    users: [
-      { ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) },
-      { ...APPROVER, tokenSha256: hashToken(tokens.approver) },
-    ],
-  });
+  const tokens = writeTeamUsers(usersFile);
   let portal: Portal | undefined;
   let proxy: TestProxy | undefined;
   const close = async () => {

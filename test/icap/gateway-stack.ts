@@ -10,11 +10,9 @@ import { startPortal, type Portal } from '../../demo-portal/server.js';
 import { EXTENSION_ORIGIN } from '../../extension/extension-id.js';
 import { parseConfig } from '../../proxy/config.js';
 import { startIcap, type RunningIcap } from '../../proxy/icap/server.js';
-import { hashToken, newToken } from '../../proxy/identity/tokens.js';
-import { writeUsersFile } from '../../proxy/identity/users-file.js';
 import { createLogger } from '../../proxy/log.js';
 import { HEADERS } from '../../shared/api.js';
-import { APPROVER, CASEWORKER } from '../helpers/four-eyes-stack.js';
+import { writeTeamUsers } from '../helpers/four-eyes-stack.js';
 import { createTestCa, startSquid, type RunningSquid, type TestCa } from '../helpers/squid.js';
 
 export interface GatewayStack {
@@ -36,7 +34,7 @@ export interface GatewayStack {
 
 export async function startGatewayStack(options: { policy?: unknown } = {}): Promise<GatewayStack> {
   const dir = await mkdtemp(join(tmpdir(), 'export-guard-gateway-'));
-  const tokens = { caseworker: newToken(), approver: newToken() };
+  const tokens = writeTeamUsers(join(dir, 'users.json'));
   const icapLog: string[] = [];
   const parts: Partial<Pick<GatewayStack, 'ca' | 'portal' | 'icap' | 'squid'>> = {};
   const close = async () => {
@@ -47,12 +45,6 @@ export async function startGatewayStack(options: { policy?: unknown } = {}): Pro
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    writeUsersFile(join(dir, 'users.json'), {
-      users: [
-        { ...CASEWORKER, tokenSha256: hashToken(tokens.caseworker) },
-        { ...APPROVER, tokenSha256: hashToken(tokens.approver) },
-      ],
-    });
     if (options.policy !== undefined) await writeFile(join(dir, 'policy.json'), JSON.stringify(options.policy));
     const ca = (parts.ca = await createTestCa());
     const portal = (parts.portal = await startPortal({ tls: await ca.issue('portal.test') }));

@@ -333,8 +333,9 @@ function inflateEntry(data: Uint8Array, entry: ZipEntry, where: string, session:
   if (entry.method !== 8) stop('corrupt', where, `unsupported compression method ${entry.method}`);
   if (data.length <= ONE_CALL_MAX_COMPRESSED) return inflateDeclared(data, entry.size, where, session);
   // A large entry in one call where the host has a platform inflater (Node's zlib: 2.5 times
-  // fflate's speed warm, 5 times on a first run; its output bounded by the declared size the caps have passed). A stream it
-  // refuses, or that gives less than declared, is streamed by fflate below, which says what is wrong.
+  // fflate's speed warm, 5 times on a first run), its output bounded by the declared size the
+  // caps have passed. A stream it refuses, or that gives less than declared, is streamed by fflate
+  // below, which says what is wrong.
   session.checkpoint(where);
   const whole = inflatedByPlatform(data, entry.size + 1);
   if (whole?.length === entry.size) {

@@ -1,6 +1,6 @@
 // What the binary workbook readers (BIFF8 in xls-fast.ts, BIFF12 in xlsb-fast.ts) share: cells
 // kept as SheetJS keeps them in its dense `!data`, numbers shown by their XF's format, RK numbers,
-// and the sheet states both formats write (0 visible, 1 hidden, 2 very hidden).
+// UTF-16LE text, and the sheet states both formats write (0 visible, 1 hidden, 2 very hidden).
 import type { CellValue, SheetVisibility } from '../types.js';
 import { builtinFormat, isDateFormat, serialToIso } from './dates.js';
 import { GridBudget, gridRows } from './grid.js';
@@ -74,4 +74,21 @@ export function rkNumber(raw: number): number {
     value = scratch.getFloat64(0, true);
   }
   return raw & 1 ? value / 100 : value;
+}
+
+/** `count` UTF-16LE code units from `start`, as they are (SheetJS keeps lone surrogates; TextDecoder would replace them). */
+export function utf16Units(bytes: Uint8Array, start: number, count: number): string {
+  let text = '';
+  const codes = new Array<number>(Math.min(count, 4096));
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < count; i += 4096) {
+    const n = Math.min(4096, count - i);
+    codes.length = n;
+    for (let k = 0; k < n; k++) {
+      const at = start + 2 * (i + k);
+      codes[k] = bytes[at]! | (bytes[at + 1]! << 8);
+    }
+    text += String.fromCharCode(...codes);
+  }
+  return text;
 }

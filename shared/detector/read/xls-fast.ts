@@ -7,7 +7,7 @@
 // Anything else (BIFF5 and older, chart, macro and module sheets, comments, records cut short,
 // a string record without its formula, ...) gives undefined, and SheetJS reads the file as before.
 import type { CellValue, Sheet } from '../types.js';
-import { CellGrid, dateXfs, rkNumber, sheetVisibility } from './cell-grid.js';
+import { CellGrid, dateXfs, rkNumber, sheetVisibility, utf16Units } from './cell-grid.js';
 import { biffValueRecords } from './cell-records.js';
 import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
@@ -376,11 +376,7 @@ function charsInPlace(b: Body, at: number, count: number, width: number): string
     for (let i = 0; i < count; i += 4096) text += String.fromCharCode.apply(null, b.bytes.subarray(start + i, start + Math.min(count, i + 4096)) as unknown as number[]);
     return text;
   }
-  const codes = new Array<number>(count);
-  for (let i = 0; i < count; i++) codes[i] = b.bytes[start + 2 * i]! | (b.bytes[start + 2 * i + 1]! << 8);
-  let text = '';
-  for (let i = 0; i < count; i += 4096) text += String.fromCharCode(...codes.slice(i, i + 4096));
-  return text;
+  return utf16Units(b.bytes, start, count);
 }
 
 /** XLUnicodeString: a 16-bit count, a flags byte (any bit set means two bytes a character, as SheetJS reads it), the characters. */

@@ -8,7 +8,7 @@
 // macro and dialog sheets, external links, a record this reader does not know, records cut
 // short, XML parts that are not plain ASCII, ...) gives undefined, and SheetJS reads the file.
 import type { CellValue, Sheet } from '../types.js';
-import { CellGrid, dateXfs, rkNumber, sheetVisibility } from './cell-grid.js';
+import { CellGrid, dateXfs, rkNumber, sheetVisibility, utf16Units } from './cell-grid.js';
 import { xlsbValueRecords } from './cell-records.js';
 import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { stop, type ReadSession } from './session.js';
@@ -147,19 +147,9 @@ class Records {
   }
 }
 
-/** UTF-16LE code units as they are (SheetJS keeps lone surrogates; TextDecoder would replace them). */
+/** UTF-16LE text as SheetJS reads it. */
 function utf16(bytes: Uint8Array, start: number, count: number): string {
-  let text = '';
-  const codes = new Array<number>(Math.min(count, 4096));
-  for (let i = 0; i < count; i += 4096) {
-    const n = Math.min(4096, count - i);
-    codes.length = n;
-    for (let k = 0; k < n; k++) {
-      const at = start + 2 * (i + k);
-      codes[k] = bytes[at]! | (bytes[at + 1]! << 8);
-    }
-    text += String.fromCharCode(...codes);
-  }
+  const text = utf16Units(bytes, start, count);
   // SheetJS drops NUL characters from every UTF-16 string it reads.
   return text.includes('\0') ? notCovered() : text;
 }

@@ -76,19 +76,25 @@ export function rkNumber(raw: number): number {
   return raw & 1 ? value / 100 : value;
 }
 
-/** `count` UTF-16LE code units from `start`, as they are (SheetJS keeps lone surrogates; TextDecoder would replace them). */
-export function utf16Units(bytes: Uint8Array, start: number, count: number): string {
+/** Characters a String.fromCharCode call takes at most: its arguments go on the stack. */
+const SLICE = 4096;
+/** Reused by every call: an array or a subarray per string was a fifth of an xls read in collection. */
+const codes: number[] = [];
+
+/**
+ * `count` characters from `start`, `width` bytes each: one byte is the character itself (BIFF8's
+ * compressed strings, U+0000 to U+00FF, not windows-1252), two are a UTF-16LE code unit, kept as
+ * it is (SheetJS keeps lone surrogates; TextDecoder would replace them).
+ */
+export function charsAt(bytes: Uint8Array, start: number, count: number, width: 1 | 2): string {
   let text = '';
-  const codes = new Array<number>(Math.min(count, 4096));
-  // In slices: String.fromCharCode takes its arguments on the stack.
-  for (let i = 0; i < count; i += 4096) {
-    const n = Math.min(4096, count - i);
+  for (let i = 0; i < count; i += SLICE) {
+    const n = Math.min(SLICE, count - i);
     codes.length = n;
-    for (let k = 0; k < n; k++) {
-      const at = start + 2 * (i + k);
-      codes[k] = bytes[at]! | (bytes[at + 1]! << 8);
-    }
-    text += String.fromCharCode(...codes);
+    let at = start + width * i;
+    if (width === 1) for (let k = 0; k < n; k++) codes[k] = bytes[at++]!;
+    else for (let k = 0; k < n; k++, at += 2) codes[k] = bytes[at]! | (bytes[at + 1]! << 8);
+    text += String.fromCharCode.apply(null, codes);
   }
   return text;
 }

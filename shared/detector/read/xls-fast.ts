@@ -7,7 +7,7 @@
 // Anything else (BIFF5 and older, chart, macro and module sheets, comments, records cut short,
 // a string record without its formula, ...) gives undefined, and SheetJS reads the file as before.
 import type { CellValue, Sheet } from '../types.js';
-import { CellGrid, dateXfs, rkNumber, sheetVisibility, utf16Units } from './cell-grid.js';
+import { CellGrid, charsAt, dateXfs, rkNumber, sheetVisibility } from './cell-grid.js';
 import { biffValueRecords } from './cell-records.js';
 import { stop, type ReadSession } from './session.js';
 import { join } from './zip.js';
@@ -339,7 +339,7 @@ function rk(b: Body, at: number): number {
  * is given again by a byte of its own (SheetJS's 'sbcs-cont' and 'dbcs-cont').
  */
 function readChars(b: Body, at: number, count: number, wide: boolean): { text: string; end: number } {
-  let width = wide ? 2 : 1;
+  let width: 1 | 2 = wide ? 2 : 1;
   // The first CONTINUE record that starts after `at` (the starts are in order).
   let lo = 0;
   for (let hi = b.starts.length; lo < hi; ) {
@@ -367,16 +367,9 @@ function readChars(b: Body, at: number, count: number, wide: boolean): { text: s
 }
 
 /** `count` characters of one width from `at`, with no CONTINUE record among them. */
-function charsInPlace(b: Body, at: number, count: number, width: number): string {
+function charsInPlace(b: Body, at: number, count: number, width: 1 | 2): string {
   if (at + count * width > b.length) throw new NotCovered();
-  const start = b.base + at;
-  if (width === 1) {
-    let text = '';
-    // In slices: String.fromCharCode takes its arguments on the stack.
-    for (let i = 0; i < count; i += 4096) text += String.fromCharCode.apply(null, b.bytes.subarray(start + i, start + Math.min(count, i + 4096)) as unknown as number[]);
-    return text;
-  }
-  return utf16Units(b.bytes, start, count);
+  return charsAt(b.bytes, b.base + at, count, width);
 }
 
 /** XLUnicodeString: a 16-bit count, a flags byte (any bit set means two bytes a character, as SheetJS reads it), the characters. */

@@ -8,7 +8,7 @@
 // macro and dialog sheets, external links, a record this reader does not know, records cut
 // short, XML parts that are not plain ASCII, ...) gives undefined, and SheetJS reads the file.
 import type { CellValue, Sheet } from '../types.js';
-import { CellGrid, dateXfs, rkNumber, sheetVisibility, utf16Units } from './cell-grid.js';
+import { CellGrid, charsAt, dateXfs, rkNumber, sheetVisibility } from './cell-grid.js';
 import { xlsbValueRecords } from './cell-records.js';
 import { MAX_COLUMNS, MAX_ROWS } from './grid.js';
 import { stop, type ReadSession } from './session.js';
@@ -149,7 +149,7 @@ class Records {
 
 /** UTF-16LE text as SheetJS reads it. */
 function utf16(bytes: Uint8Array, start: number, count: number): string {
-  const text = utf16Units(bytes, start, count);
+  const text = charsAt(bytes, start, count, 2);
   // SheetJS drops NUL characters from every UTF-16 string it reads.
   return text.includes('\0') ? notCovered() : text;
 }

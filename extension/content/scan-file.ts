@@ -4,6 +4,7 @@
 import type { Replies } from '../../shared/messages.js';
 import type { DecidedVerdict } from '../../shared/policy/exceptions.js';
 import type { ResolvedSettings } from '../../shared/settings.js';
+import { sha256Hex } from '../../shared/sha256.js';
 import { askBackground } from '../ask-background.js';
 import type { ScannerVerdict } from '../scanner/protocol.js';
 import { loadSettings } from '../settings-storage.js';
@@ -31,6 +32,7 @@ async function scanned(request: ScanRequest): Promise<ScannerVerdict | undefined
     return reply;
   } catch (error) {
     console.error('export-guard: the file could not be checked, so it is blocked:', error);
+    recordUncheckedBlock(request);
     return undefined;
   }
 }
@@ -46,6 +48,26 @@ function recordBlock({ name, via }: ScanRequest, { verdict }: ScannerVerdict): v
   askBackground({ type: 'record-block', name, via, columns, ...identified(verdict) }).catch((error) =>
     console.error('export-guard: could not queue the audit event:', error),
   );
+}
+
+/**
+ * The detector's code for a scan that went wrong (shared/detector/analyse/reasons.ts, which this
+ * script does not bundle: it would bring every recognizer into every page).
+ */
+const UNCHECKED_REASON = 'scan-error';
+
+/**
+ * A file blocked because no scanner judged it (the page took the frame away, or it failed) is
+ * recorded too, hashed here: for the privacy officer a missing check is itself evidence, and a
+ * page that keeps removing the scanner shows up in the log. A file nothing can read goes
+ * unrecorded: without its bytes there is no hash to name it by, and no upload to fear.
+ */
+function recordUncheckedBlock({ name, via, file }: ScanRequest): void {
+  file
+    .arrayBuffer()
+    .then((bytes) => sha256Hex(new Uint8Array(bytes)))
+    .then((sha256) => askBackground({ type: 'record-block', name, via, columns: [], sha256, kind: 'unknown', size: file.size, reasonCodes: [UNCHECKED_REASON] }))
+    .catch((error) => console.error('export-guard: could not record the unchecked file for the audit log:', error));
 }
 
 /** Sends the caseworker's "this is not an export" to the background: hash, kind and codes only. */

@@ -6,8 +6,10 @@ import { readDocuments } from './read/index.js';
 import { ReadSession, ReadStop } from './read/session.js';
 import { analyse, failureReason, type Analysis } from './analyse/index.js';
 import type { ColumnFinding, FileKind, ReadFailure, Reason, Verdict } from './types.js';
+import { sha256Hex } from '../sha256.js';
 
 export type { Verdict, Reason, ColumnFinding, FileKind } from './types.js';
+export { sha256Hex } from '../sha256.js';
 
 export interface DetectOptions {
   policy?: Policy;
@@ -69,10 +71,4 @@ async function scan(bytes: Uint8Array, policy: Policy, started: number, signal: 
 
 function internalError(error: unknown): ReadFailure {
   return { code: 'internal-error', path: '', detail: String(error) };
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  // Inputs come from files, sockets and messages, never from a SharedArrayBuffer.
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -5,10 +5,16 @@
 // the same way. The page cannot find the frame to post to or navigate: it is in a closed shadow
 // root and not among window.frames. And what the detector needs SheetJS for (xlsb) is judged there
 // too, with SheetJS loaded on demand, not refused as unreadable.
+/// <reference types="chrome" />
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it, vi } from 'vitest';
+import type { BlockedUploadEvent } from '../../shared/api.js';
+import { failureReason } from '../../shared/detector/analyse/index.js';
+import type { ExtensionBrowser } from '../helpers/browser.js';
 import { fixturePath, type FixtureName } from '../helpers/fixtures.js';
 import { siteForTests, tabPerTest } from '../helpers/upload-pages.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
@@ -42,7 +48,23 @@ const site = siteForTests({ '/scanner.html': PAGE, '/elsewhere.html': '<!doctype
 
 describe('in Chromium', () => {
   let page: Page;
-  tabPerTest('chromium', () => `${site().url}/scanner.html`, (tab) => (page = tab));
+  let chromium: ExtensionBrowser;
+  tabPerTest('chromium', () => `${site().url}/scanner.html`, (tab, launched) => {
+    page = tab;
+    chromium = launched;
+  });
+
+  /** The audit events waiting in the extension's queue (the test site is no proxy to take them), once `found` holds for one. */
+  async function queuedEvent(found: (event: BlockedUploadEvent) => boolean): Promise<BlockedUploadEvent> {
+    const worker = await chromium.worker();
+    for (let tries = 0; ; tries++) {
+      const queue = await worker.evaluate(async () => ((await chrome.storage.local.get('auditQueue')).auditQueue ?? []) as { event: BlockedUploadEvent }[]);
+      const event = queue.map((queued) => queued.event).find(found);
+      if (event) return event;
+      if (tries === 120) throw new Error(`no such audit event among ${JSON.stringify(queue)}`);
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
 
   async function choose(name: FixtureName): Promise<void> {
     await (await page.$('input#file'))!.uploadFile(await fixturePath(name));
@@ -71,6 +93,18 @@ describe('in Chromium', () => {
     await choose('vacancies.xlsx');
     expect(await blockedSaying()).toMatch(/could not be checked|kon niet worden gecontroleerd/i);
     expect(await page.evaluate(() => (window as unknown as ScannerPage).changes)).toBe(0);
+    // The unchecked block is evidence too: recorded by the file's hash, with the detector's code
+    // for a scan that went wrong.
+    const bytes = await readFile(await fixturePath('vacancies.xlsx'));
+    const event = await queuedEvent((queued) => queued.fileName === 'vacancies.xlsx');
+    expect(event).toMatchObject({
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+      kind: 'unknown',
+      reasonCodes: [failureReason({ code: 'internal-error', path: '', detail: '' }).code],
+      columns: [],
+      via: 'picker',
+    });
 
     await page.evaluate(() => ((window as unknown as ScannerPage).removeScanner = false));
     await choose('schedule.csv');

@@ -72,21 +72,24 @@ export async function multipartFile(request: Received, field: string): Promise<B
   return Buffer.from(await value.arrayBuffer());
 }
 
+type Launched<B extends 'chromium' | 'firefox'> = B extends 'chromium' ? ExtensionBrowser : FirefoxWithExtension;
+
 /**
  * For a describe block: the browser with the built extension, started once, and a fresh tab at
- * `url()` for each test, handed to `onTab`. Chromium's extension takes the site as its proxy, whose
- * API answers 404, so the built-in policy is in force whatever else listens on this machine.
+ * `url()` for each test, handed to `onTab` with the browser. Chromium's extension takes the site
+ * as its proxy, whose API answers 404, so the built-in policy is in force whatever else listens on
+ * this machine, and the audit events stay in the extension's queue for a test to read.
  */
-export function tabPerTest(browser: 'chromium' | 'firefox', url: () => string, onTab: (page: Page) => void): void {
-  let launched: ExtensionBrowser | FirefoxWithExtension | undefined;
+export function tabPerTest<B extends 'chromium' | 'firefox'>(browser: B, url: () => string, onTab: (page: Page, launched: Launched<B>) => void): void {
+  let launched: Launched<B> | undefined;
 
   beforeAll(async () => {
     if (browser === 'firefox') {
-      launched = await launchFirefoxWithExtension();
+      launched = (await launchFirefoxWithExtension()) as Launched<B>;
       return;
     }
     const chromium = await launchWithExtension();
-    launched = chromium;
+    launched = chromium as Launched<B>;
     await configureExtension(chromium, { proxyUrl: new URL(url()).origin });
   }, 120_000);
 
@@ -97,7 +100,7 @@ export function tabPerTest(browser: 'chromium' | 'firefox', url: () => string, o
   beforeEach(async () => {
     const page = await launched!.browser.newPage();
     await page.goto(url());
-    onTab(page);
+    onTab(page, launched!);
     return () => page.close();
   });
 }

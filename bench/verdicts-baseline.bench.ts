@@ -5,6 +5,7 @@
 //   EG_BASELINE=<commit> (default: the commit before issue 17's work)
 //   EG_BASELINE_DIR=<a checkout> to compare with a tree already there instead
 //   EG_VERDICTS_ZLIB=1 to inflate zip parts with Node's zlib, as the proxy's scan workers do
+//   EG_VERDICTS_AHEAD=1 to inflate them ahead with DecompressionStream, as the extension's scanner does
 // Each side runs in a child process of its own, the files in the same order: SheetJS keeps
 // state between the files it reads (the number formats it has seen), so a shared process would
 // let one side's reading change the other's.
@@ -51,6 +52,11 @@ async function snapshot(root: string, list: string): Promise<void> {
   if (process.env.EG_VERDICTS_ZLIB && existsSync(join(root, 'shared/detector/read/inflate.ts'))) {
     const { useRawInflater } = (await import(pathToFileURL(join(root, 'shared/detector/read/inflate.ts')).href)) as { useRawInflater?: (inflater: typeof inflateRawSync) => void };
     useRawInflater?.(inflateRawSync);
+  }
+  // EG_VERDICTS_AHEAD=1: the current tree with the browser's inflater ahead; the baseline as it was.
+  if (process.env.EG_VERDICTS_AHEAD && root === ROOT) {
+    const inflate = (await import(pathToFileURL(join(root, 'shared/detector/read/inflate.ts')).href)) as typeof import('../shared/detector/read/inflate.js');
+    inflate.useAheadInflater(inflate.inflateByStream);
   }
   for (const file of readFileSync(list, 'utf8').split('\n').filter(Boolean)) {
     const { elapsedMs: _elapsed, ...verdict } = await detect(new Uint8Array(readFileSync(file)), { policy: POLICY });

@@ -6,6 +6,7 @@
 // Whoever hands over a port gets answers on that port only: a page that connects to a scanner of
 // its own learns the verdict on its own files, nothing else.
 import { detect } from '../../shared/detector/index.js';
+import { inflateByStream, useAheadInflater } from '../../shared/detector/read/inflate.js';
 import { applyExceptions } from '../../shared/policy/exceptions.js';
 import { askBackground } from '../ask-background.js';
 import { isScannerConnect, type ScannerReply, type ScannerRequest } from './protocol.js';
@@ -30,6 +31,10 @@ async function answer({ id, file }: ScannerRequest): Promise<ScannerReply> {
     return { type: 'failed', id, message: error instanceof Error ? error.message : String(error) };
   }
 }
+
+// The browser's own inflater, ahead of the readers (it is asynchronous only): faster than fflate on
+// sheet XML, within the same bounds.
+useAheadInflater(inflateByStream);
 
 window.addEventListener('message', (event) => {
   const port = event.ports[0];

@@ -1,19 +1,22 @@
-// The platform's inflater (Node's zlib, as the scan workers hand it over) behind the zip reader
-// must answer as fflate answers, with
-// the same output bound: the same bytes for a good stream, the same error for damage, and never
-// more than the bound for a stream longer than its header says (inflate.ts).
+// The platform's inflater behind the zip reader (Node's zlib, as the scan workers hand it over;
+// DecompressionStream ahead of the readers, as the extension's scanner frame does) must answer as
+// fflate answers, with the same output bound: the same bytes for a good stream, the same error for
+// damage, and never more than the bound for a stream longer than its header says (inflate.ts).
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { zipSync } from 'fflate';
+import { inflateSync, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc32 } from '../../shared/detector/read/crc32.js';
-import { inflateRawBounded, platformInflater, useRawInflater } from '../../shared/detector/read/inflate.js';
+import { inflateByStream, inflateRawBounded, platformInflater, useAheadInflater, useRawInflater } from '../../shared/detector/read/inflate.js';
 import { openZip } from '../../shared/detector/read/zip.js';
 import { ReadSession, ReadStop } from '../../shared/detector/read/session.js';
 import { DEFAULT_POLICY } from '../../shared/policy/defaults.js';
 
 /** As the proxy's scan workers hand it over. */
 const useZlib = (on: boolean) => useRawInflater(on ? inflateRawSync : undefined);
-afterEach(() => useZlib(false));
+afterEach(() => {
+  useZlib(false);
+  useAheadInflater(undefined);
+});
 
 function outcome(data: Uint8Array, max: number): string {
   try {
@@ -44,8 +47,21 @@ const zeros = new Uint8Array(200_000);
 describe('the platform inflater', () => {
   it('is fflate unless the host hands one over', () => {
     expect(platformInflater()).toBe('fflate');
+    useAheadInflater(inflateByStream);
+    expect(platformInflater()).toBe('ahead');
     useZlib(true);
     expect(platformInflater()).toBe('platform');
+  });
+
+  it('ahead (DecompressionStream) gives fflate\'s bytes within the bound, and nothing for a stream longer than it or damaged', async () => {
+    for (const plain of [text, noise, zeros]) {
+      const data = deflateRawSync(plain);
+      expect(await inflateByStream(data, plain.length + 1)).toEqual(inflateSync(data));
+      expect(await inflateByStream(data, plain.length)).toEqual(inflateSync(data));
+      expect(await inflateByStream(data, plain.length - 1)).toBeUndefined();
+      expect(await inflateByStream(data.subarray(0, data.length >> 1), plain.length + 1)).toBeUndefined();
+    }
+    expect(await inflateByStream(noise, 100_000)).toBeUndefined();
   });
 
   it('gives fflate\'s bytes for good streams, at, under and over the bound', () => {
@@ -122,6 +138,49 @@ describe('a zip entry through either inflater', () => {
       expect(zlib, `declared size off by ${delta}`).toBe(fflate);
       if (delta !== 0) expect(zlib).toMatch(/^corrupt/);
     }
+  });
+
+  /** The entry as read after the inflater ahead had its go, and how often it was called. */
+  async function readAhead(zip: Uint8Array): Promise<{ read: string; calls: number }> {
+    let calls = 0;
+    useAheadInflater((data, max) => {
+      calls++;
+      return inflateByStream(data, max);
+    });
+    try {
+      const opened = openZip(zip, '', session());
+      await opened.inflateAhead(() => true);
+      const part = opened.read('xl/worksheets/sheet1.xml');
+      return { read: `${part.length} bytes, crc ${crc32(part)}`, calls };
+    } catch (error) {
+      if (error instanceof ReadStop) return { read: `${error.failure.code}: ${error.failure.detail}`, calls };
+      throw error;
+    } finally {
+      useAheadInflater(undefined);
+    }
+  }
+
+  it('is read and stopped as fflate reads it when inflated ahead: lying sizes and damaged data', async () => {
+    // Large enough to be inflated ahead (64 kB compressed and more).
+    const content = noise(300_000);
+    const zips: [string, Uint8Array][] = [-1, -100_000, 0, 1, 100_000].map((delta) => [`declared size off by ${delta}`, lyingZip(delta, content)]);
+    const good = lyingZip(0, content);
+    let seed = 7;
+    for (let i = 0; i < 40; i++) {
+      const damaged = Uint8Array.from(good);
+      // Within the entry's data: after its local header, before the central directory.
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      const at = 100 + (seed % (good.length - 400));
+      damaged[at] = damaged[at]! ^ (1 << (seed >>> 29));
+      zips.push([`bit flipped at ${at}`, damaged]);
+    }
+    let inflatedAhead = 0;
+    for (const [what, zip] of zips) {
+      const ahead = await readAhead(zip);
+      expect(ahead.read, what).toBe(read(zip));
+      inflatedAhead += ahead.calls;
+    }
+    expect(inflatedAhead).toBe(zips.length);
   });
 
   it('is read and stopped alike when it is too large to inflate in one step (more than 4 MiB compressed)', () => {

@@ -68,6 +68,10 @@ export async function readDocuments(bytes: Uint8Array, ctx: ReadContext, options
   }
 }
 
+/** Zip-based spreadsheets, and the parts of them that hold their cells and strings. */
+const OFFICE_KINDS = new Set<FileKind>(['xlsx', 'xlsm', 'xlsb', 'ods']);
+const OFFICE_PART = /\.(?:xml|bin)$/i;
+
 class Reader {
   kind: FileKind = 'unknown';
   readonly documents: Document[] = [];
@@ -166,6 +170,8 @@ class Reader {
     this.found(path, kind);
     // Text before, between or after the zip's parts opens as a table in a text editor or spreadsheet.
     for (const run of zip.foreign) this.readTextInside(run, path);
+    // The browser's inflater is asynchronous: the parts the fast readers read are inflated first.
+    if (OFFICE_KINDS.has(kind) && this.options.reader !== 'sheetjs') await zip.inflateAhead((name) => OFFICE_PART.test(name));
     switch (kind) {
       case 'xlsx':
       case 'xlsm':

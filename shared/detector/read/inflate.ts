@@ -1,8 +1,9 @@
 // Raw deflate (zip entries) inflated by the platform's own inflater where the host hands one
-// over that can be called synchronously, as the zip reader needs: Node's zlib, given by the
-// proxy's scan workers (proxy/scan-pool/worker.ts), inflates sheet XML faster than fflate.
-// Elsewhere it is fflate: in the browser DecompressionStream is asynchronous only, while every
-// reader above zip.ts reads parts synchronously.
+// over: Node's zlib, given by the proxy's scan workers (proxy/scan-pool/worker.ts) and the CLI,
+// inflates sheet XML faster than fflate, and is called synchronously, as the readers above zip.ts
+// read parts. The browser's DecompressionStream is asynchronous only: the scanner frame hands it
+// over as an inflater ahead (useAheadInflater), with which the zip reader inflates an office
+// file's large parts before the readers start (ZipContainer.inflateAhead).
 //
 // The caps stay fflate's: the platform inflater is given the same output bound (the caller's
 // `max`) and is used only when it inflates the stream without complaint; a stream it refuses or
@@ -26,9 +27,51 @@ export function useRawInflater(inflater: RawInflater | undefined): void {
   platform = inflater;
 }
 
+/**
+ * Inflates raw deflate data into at most `max` bytes; undefined for a stream it cannot inflate
+ * (damaged, or longer than `max`), which fflate then reads as it always has.
+ */
+export type AheadInflater = (data: Uint8Array, max: number) => Promise<Uint8Array | undefined>;
+
+let ahead: AheadInflater | undefined;
+
+/** For hosts whose own inflater is asynchronous (the browser: inflateByStream); undefined turns it off. */
+export function useAheadInflater(inflater: AheadInflater | undefined): void {
+  ahead = inflater;
+}
+
+export function aheadInflater(): AheadInflater | undefined {
+  return ahead;
+}
+
 /** Which inflater is in use. */
-export function platformInflater(): 'platform' | 'fflate' {
-  return platform ? 'platform' : 'fflate';
+export function platformInflater(): 'platform' | 'ahead' | 'fflate' {
+  return platform ? 'platform' : ahead ? 'ahead' : 'fflate';
+}
+
+/**
+ * DecompressionStream('deflate-raw') (Chromium, Firefox, Node) as an AheadInflater: the output
+ * goes into one buffer of `max` bytes, and the stream is cancelled as soon as it would overflow it,
+ * so a part never takes more memory than its bound.
+ */
+export async function inflateByStream(data: Uint8Array, max: number): Promise<Uint8Array | undefined> {
+  const out = new Uint8Array(max);
+  let length = 0;
+  try {
+    const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return out.subarray(0, length);
+      if (length + value.length > max) {
+        await reader.cancel();
+        return undefined;
+      }
+      out.set(value, length);
+      length += value.length;
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /**

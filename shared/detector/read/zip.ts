@@ -3,7 +3,7 @@
 // bytes really produced while inflating, so a lying header cannot make us inflate a bomb.
 import { Inflate } from 'fflate';
 import { crc32 } from './crc32.js';
-import { inflatedByPlatform, inflateRawBounded } from './inflate.js';
+import { aheadInflater, inflatedByPlatform, inflateRawBounded } from './inflate.js';
 import { ReadStop, stop, type ReadSession } from './session.js';
 
 export interface ZipEntry {
@@ -173,6 +173,11 @@ export interface ZipContainer {
   entries: Map<string, ZipEntry>;
   read(name: string): Uint8Array;
   text(name: string): string;
+  /**
+   * Inflates the large deflated entries that `wanted` names with the host's inflater ahead, if it
+   * has one (inflate.ts), for read() to take; what it cannot inflate is read as before.
+   */
+  inflateAhead(wanted: (name: string) => boolean): Promise<void>;
   /** Runs of bytes that belong to no entry and not to the directory (prepended or appended data, gaps). */
   foreign: Uint8Array[];
 }
@@ -226,13 +231,32 @@ export function openZip(bytes: Uint8Array, path: string, session: ReadSession): 
   const entries = new PartMap(files, path);
   const spans = new Map(all.map((entry) => [entry, entrySpan(bytes, entry, path)]));
   const foreign = foreignRuns(bytes, [...spans.values(), { start: directory.start, data: directory.start, end: directory.eocd + 22 }], path);
+  const dataOf = (entry: ZipEntry) => bytes.subarray(spans.get(entry)!.data, spans.get(entry)!.end);
+  /** Entries inflated ahead, each given to read() once. */
+  const early = new Map<ZipEntry, Uint8Array>();
   const read = (name: string): Uint8Array => {
     const entry = entries.get(name);
     if (!entry) stop('corrupt', join(path, name), 'part missing');
-    return readEntry(bytes.subarray(spans.get(entry)!.data, spans.get(entry)!.end), entry, join(path, entry.name), session);
+    const inflated = early.get(entry);
+    early.delete(entry);
+    return readEntry(dataOf(entry), entry, join(path, entry.name), session, inflated);
   };
-  return { path, entries, read, text: (name) => new TextDecoder().decode(read(name)), foreign };
+  const inflateAhead = async (wanted: (name: string) => boolean) => {
+    const inflater = aheadInflater();
+    if (!inflater) return;
+    for (const entry of files) {
+      if (entry.method !== 8 || entry.encrypted || entry.compressedSize < AHEAD_MIN_COMPRESSED || !wanted(entry.name)) continue;
+      session.checkpoint(join(path, entry.name));
+      // Bounded by the declared size the caps have passed, plus the byte that shows a longer stream.
+      const inflated = await inflater(dataOf(entry), entry.size + 1);
+      if (inflated?.length === entry.size) early.set(entry, inflated);
+    }
+  };
+  return { path, entries, read, text: (name) => new TextDecoder().decode(read(name)), foreign, inflateAhead };
 }
+
+/** Smaller entries are inflated by fflate at once: a stream's setup would cost more than it saves. */
+const AHEAD_MIN_COMPRESSED = 64 * 1024;
 
 interface Span {
   start: number;
@@ -318,19 +342,24 @@ export function join(path: string, name: string): string {
 const CRC_CHECKED_BYTES = 256 * 1024;
 
 /** The inflated bytes of one entry; never more than its declared size (a lying header is 'corrupt'). */
-function readEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession): Uint8Array {
-  const inflated = inflateEntry(data, entry, where, session);
+function readEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession, early: Uint8Array | undefined): Uint8Array {
+  const inflated = inflateEntry(data, entry, where, session, early);
   if (inflated.length <= CRC_CHECKED_BYTES && crc32(inflated) !== entry.crc) stop('corrupt', where, 'the part does not match its checksum');
   return inflated;
 }
 
-function inflateEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession): Uint8Array {
+function inflateEntry(data: Uint8Array, entry: ZipEntry, where: string, session: ReadSession, early: Uint8Array | undefined): Uint8Array {
   if (entry.method === 0) {
     if (data.length !== entry.size) stop('corrupt', where, 'stored entry size does not match its header');
     session.addInflated(data.length);
     return data;
   }
   if (entry.method !== 8) stop('corrupt', where, `unsupported compression method ${entry.method}`);
+  if (early) {
+    session.checkpoint(where);
+    session.addInflated(early.length);
+    return early;
+  }
   if (data.length <= ONE_CALL_MAX_COMPRESSED) return inflateDeclared(data, entry.size, where, session);
   // A large entry in one call where the host has a platform inflater (Node's zlib: 2.5 times
   // fflate's speed warm, 5 times on a first run), its output bounded by the declared size the

@@ -9,12 +9,16 @@ export const BRIDGE_CONNECT = 'export-guard/capture-connect';
 
 export type Decision = 'allow' | 'block';
 
-/** Page world -> content script: scan this file (cloned by handle: the bytes are not copied). */
+/**
+ * Page world -> content script: scan this file (cloned by handle: the bytes are not copied). No
+ * file: what was attached could not be read in the page (a dropped folder), so it is blocked, and
+ * the caseworker is told so.
+ */
 export interface ScanRequest {
   id: number;
   name: string;
   via: AttachVia;
-  file: Blob;
+  file: Blob | null;
 }
 
 /** Content script -> page world. 'ready' first, then one reply per request. */

@@ -23,7 +23,7 @@ function mark(name: string): void {
   performance.mark(name);
 }
 
-async function scanned(request: ScanRequest): Promise<ScannerVerdict | undefined> {
+async function scanned(request: ScanRequest & { file: Blob }): Promise<ScannerVerdict | undefined> {
   try {
     mark('export-guard:file-in-content');
     const reply = await scanInFrame(request.file);
@@ -62,7 +62,7 @@ const UNCHECKED_REASON = 'scan-error';
  * page that keeps removing the scanner shows up in the log. A file nothing can read goes
  * unrecorded: without its bytes there is no hash to name it by, and no upload to fear.
  */
-function recordUncheckedBlock({ name, via, file }: ScanRequest): void {
+function recordUncheckedBlock({ name, via, file }: ScanRequest & { file: Blob }): void {
   file
     .arrayBuffer()
     .then((bytes) => sha256Hex(new Uint8Array(bytes)))
@@ -90,7 +90,8 @@ export async function scanFile(request: ScanRequest): Promise<Decision> {
   // Read while the file is scanned, so a block's dialog need not wait for storage afterwards;
   // unreadable settings leave the dialog in the browser's language, never without a dialog.
   const settings = loadSettings().catch(() => undefined);
-  const result = await scanned(request);
+  // What the page could not read (a dropped folder) was never going to be sent: only said.
+  const result = request.file ? await scanned({ ...request, file: request.file }) : undefined;
   const decision = result?.verdict.verdict ?? 'block';
   if (decision === 'block') tellUser(request.name, result, settings);
   return decision;

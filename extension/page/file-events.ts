@@ -15,6 +15,7 @@ import {
   dispatch,
   fileAt,
   fileListLength,
+  fileName,
   getData,
   inputFiles,
   inputType,
@@ -32,7 +33,7 @@ import {
   transferTypes,
 } from './intrinsics.js';
 import { privateWeakMap } from './private-map.js';
-import { decideAll } from './verdicts.js';
+import { decideAll, reportUnreadable } from './verdicts.js';
 
 /** Events we dispatched ourselves on release: let through untouched. */
 const released = privateWeakMap<Event, true>();
@@ -140,8 +141,11 @@ function holdTransfer(event: Event, original: DataTransfer, via: 'drop' | 'paste
         answerAsOriginal(items, dropped);
         release(target, replay(transfer));
       }),
-    // A folder that cannot be read to the bottom cannot be checked: it stays out.
-    (error: unknown) => console.warn('export-guard: the dropped folder could not be read, so it is blocked:', error),
+    // A folder that cannot be read to the bottom cannot be checked: it stays out, and the dialog says so.
+    (error: unknown) => {
+      console.warn('export-guard: the dropped folder could not be read, so it is blocked:', error);
+      reportUnreadable(items.length > 0 ? fileName(items[0]!.file) : via, via);
+    },
   );
 }
 

@@ -56,6 +56,17 @@ function ask(file: Blob, name: string, via: AttachVia): When<Decision> {
   return answer.when;
 }
 
+/**
+ * Tells the content script that what was attached could not be read here (a dropped folder), so
+ * that the caseworker sees the dialog; it stays out whatever the answer.
+ */
+export function reportUnreadable(name: string, via: AttachVia): void {
+  line.when((port) => {
+    if (!port) return;
+    postToPort(port, { id: nextId++, name, via, file: null } satisfies ScanRequest);
+  });
+}
+
 export function decide(file: Blob, via: AttachVia): When<Decision> {
   let decision = decisions.get(file);
   if (!decision) {

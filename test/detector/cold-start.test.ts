@@ -29,19 +29,23 @@ const RECORDER = `data:text/javascript,${encodeURIComponent(`
   process.on('exit', () => process.stdout.write('\\n' + JSON.stringify(loaded)));
 `)}`;
 
-/** The packages under node_modules that a fresh process loads to scan the file, and its verdict. */
-function coldScan(file: string): { packages: string[]; verdict: string } {
+/**
+ * The packages under node_modules that a fresh process loads to scan the file, its verdict and the
+ * reason codes. The process runs the sources through tsx, as `npm start` runs the proxy.
+ */
+function coldScan(file: string): { packages: string[]; verdict: string; codes: string[] } {
   const script = `
     import { readFileSync } from 'node:fs';
     const { detect } = await import(${JSON.stringify(join(ROOT, 'shared/detector/index.ts'))});
     const verdict = await detect(new Uint8Array(readFileSync(${JSON.stringify(file)})));
-    process.stdout.write(verdict.verdict);
+    process.stdout.write(JSON.stringify({ verdict: verdict.verdict, codes: verdict.reasons.map((reason) => reason.code) }));
   `;
   const out = execFileSync(process.execPath, ['--import', RECORDER, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-  const [verdict, loaded] = out.split('\n');
+  const [scanned, loaded] = out.split('\n');
+  const { verdict, codes } = JSON.parse(scanned ?? '{}') as { verdict: string; codes: string[] };
   const urls = JSON.parse(loaded ?? '[]') as string[];
   const packages = [...new Set(urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name): name is string => name !== undefined && name !== 'tsx' && !name.startsWith('@esbuild')))];
-  return { packages: packages.sort(), verdict: verdict ?? '' };
+  return { packages: packages.sort(), verdict, codes };
 }
 
 function sample(rows: number, format: 'xlsx' | 'xls' | 'ods' | 'csv'): string {
@@ -71,11 +75,17 @@ describe('a cold start loads only what the file needs', () => {
     expect(packages).not.toContain('xz-decompress');
   }, 60_000);
 
-  it('xz: xz-decompress, on first use', () => {
+  it('xz: xz-decompress, on first use, and the file read through it', () => {
+    // Read, not merely blocked: under tsx the module's exports came as named exports, not as the
+    // default import, and every xz file was blocked as a scan error, a product list included.
     execFileSync('xz', ['-kf', sample(3, 'csv')]);
-    const { packages, verdict } = coldScan(join(dir, 'leak4-3.csv.xz'));
-    expect(verdict).toBe('block');
-    expect(packages).toContain('xz-decompress');
-    expect(packages).not.toContain('@e965/xlsx');
+    const people = coldScan(join(dir, 'leak4-3.csv.xz'));
+    expect(people.verdict).toBe('block');
+    expect(people.codes).not.toContain('scan-error');
+    expect(people.packages).toContain('xz-decompress');
+    expect(people.packages).not.toContain('@e965/xlsx');
+    writeFileSync(join(dir, 'catalogue.csv'), 'Artikelnummer;Omschrijving;Prijs\nART-1000;Bureaustoel zwart;472.89\nART-1001;Bureaustoel grijs;230.23\n');
+    execFileSync('xz', ['-kf', join(dir, 'catalogue.csv')]);
+    expect(coldScan(join(dir, 'catalogue.csv.xz'))).toMatchObject({ verdict: 'allow', codes: [] });
   }, 60_000);
 });

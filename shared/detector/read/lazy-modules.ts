@@ -25,10 +25,13 @@ export function loadSheetJs(): Promise<SheetJs> {
   return (loading.sheetJs ??= import('@e965/xlsx').then((module) => (provided.sheetJs = module)));
 }
 
-/** xz-decompress, a CommonJS module: Node's ESM loader gives its exports only as the default import. */
+/**
+ * xz-decompress, a CommonJS module: Node's ESM loader gives its exports only as the default
+ * import, tsx (`npm start`, the benches) and bundlers as named exports; both shapes are taken.
+ */
 export function loadXz(): Promise<Xz> {
   if (provided.xz) return Promise.resolve(provided.xz);
-  return (loading.xz ??= import('xz-decompress').then((module) => (provided.xz = module.default)));
+  return (loading.xz ??= import('xz-decompress').then((module: Partial<Xz> & { default?: Xz }) => (provided.xz = module.XzReadableStream ? (module as Xz) : module.default!)));
 }
 
 /** For hosts that bundle these modules themselves (see above): no import() is needed after this. */

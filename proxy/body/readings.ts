@@ -19,15 +19,15 @@ export function filesInBody(body: Buffer, contentType: string, name: string): Fo
 }
 
 function filesIn(body: Buffer, contentType: string, name: string): FoundFile[] {
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
-  if (mediaType.startsWith('multipart/')) return filesInMultipart(parseMultipart(body, contentType));
+  const type = mediaType(contentType);
+  if (type.startsWith('multipart/')) return filesInMultipart(parseMultipart(body, contentType));
   // formidable parses any body whose type mentions multipart, with the first 'boundary=' it finds.
   if (/multipart|boundary=/i.test(contentType)) throw new MalformedBody(`content type '${contentType}' is not multipart but names multipart or a boundary`);
   // The body itself is always read too: a CSV declared as a form or as JSON is still a CSV.
   const whole = rawBody(body, name);
   // In a form or JSON the uploads are what is inside; the body is text read beside them.
   const asText = (files: FoundFile[]) => files.map((file) => ({ ...file, text: true }));
-  if (mediaType === 'application/x-www-form-urlencoded') {
+  if (type === 'application/x-www-form-urlencoded') {
     // A form never holds a raw line break (it is %0D%0A there): one that does is a text, a CSV say.
     const text = body.toString('utf8');
     return [...(LINE_BREAKS.test(text) ? asText(whole) : []), ...filesInForm(text)];
@@ -51,8 +51,8 @@ function filesIn(body: Buffer, contentType: string, name: string): FoundFile[] {
 
 /**
  * Every part is scanned as the portal will receive it, file or field: busboy and undici tell a
- * file from a field by different rules, so the proxy makes no such distinction. Fields are also
- * read for what they hide, alone and together (filesInFields).
+ * file from a field by different rules, so a part either may take for a file is scanned as one.
+ * Fields are also read for what they hide, alone and together (filesInFields).
  */
 function filesInMultipart(parts: Part[]): FoundFile[] {
   const fields: Array<[string, string]> = [];
@@ -60,15 +60,25 @@ function filesInMultipart(parts: Part[]): FoundFile[] {
     const location = `multipart:${part.name}`;
     const name = part.filename || part.name;
     if (part.data.byteLength === 0) return [];
-    if (part.filename !== undefined) return [{ name, location, bytes: part.data }];
+    const file = { name, location, bytes: part.data };
+    if (part.filename !== undefined) return [file];
+    // busboy (and multer on it) hands a part typed application/octet-stream to the portal as a
+    // file without a name, formidable and undici as a field: it is read both ways. One line of it
+    // is a file too (an HTML table needs no line breaks), not a row among the fields.
+    const asFile = mediaType(part.contentType) === 'application/octet-stream' ? [file] : [];
     // busboy and undici hand a field to the portal as text (bytes that are not UTF-8 arrive as
     // U+FFFD), formidable as bytes: a field in another text encoding is read both ways. Bytes with
     // a NUL are a binary file sent as a field; decoded as text they hold no more than as they are.
     const utf8 = isUtf8(part.data);
     if (utf8 || !part.data.includes(0)) fields.push([part.name, part.data.toString('utf8')]);
-    return utf8 ? [] : [{ name, location, bytes: part.data }];
+    return utf8 ? asFile : [file];
   });
   return [...files, ...filesInFields(fields, 'multipart')];
+}
+
+/** 'type/subtype' in lower case, as busboy compares it; '' without a Content-Type. */
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /** The body is a file; a text body (XML, a bare base64 upload) may also carry files inside. */

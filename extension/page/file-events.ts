@@ -144,7 +144,8 @@ function holdTransfer(event: Event, original: DataTransfer, via: 'drop' | 'paste
     // A folder that cannot be read to the bottom cannot be checked: it stays out, and the dialog says so.
     (error: unknown) => {
       console.warn('export-guard: the dropped folder could not be read, so it is blocked:', error);
-      reportUnreadable(items.length > 0 ? fileName(items[0]!.file) : via, via);
+      // Only a held item can fail to be read, so there is one to name.
+      reportUnreadable(fileName(items[0]!.file), via);
     },
   );
 }
